@@ -1,0 +1,126 @@
+"""Recording a customer's answer and comment: who may answer, and what is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import sentiment
+from bot.errors import AnswerFirst, NotYourSurvey, SurveyClosed, UnknownSurvey
+from bot.services import Services
+from bot.views.comment_modal import COMMENT_MAX_LENGTH
+from storage.deliveries import PulseDelivery, get_pulse_delivery
+from storage.engine import session_scope
+from storage.models import Metric
+from storage.responses import (
+    CommentSentiment,
+    ScoreOutcome,
+    answered_scores,
+    current_comment,
+    record_comment,
+    record_score,
+)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    delivery: PulseDelivery
+    outcome: ScoreOutcome
+    score: int  # the score now stored (a stale click leaves the newer one)
+
+
+class InvalidComment(ValueError):
+    """The comment cannot be stored as written; the message says why."""
+
+
+def _authorised_delivery(
+    services: Services, *, delivery_id: int, team_id: str, user_id: str
+) -> PulseDelivery:
+    with session_scope(services.engine) as session:
+        delivery = get_pulse_delivery(session=session, delivery_id=delivery_id)
+    if delivery is None:
+        raise UnknownSurvey
+    # Only the person it was sent to, in the workspace it was sent in, may answer it.
+    if delivery.user_id != user_id or delivery.team_id != team_id:
+        raise NotYourSurvey
+    return delivery
+
+
+def record_answer(
+    services: Services,
+    *,
+    team_id: str,
+    user_id: str,
+    delivery_id: int,
+    metric: Metric,
+    score: int,
+    action_ts: str,
+) -> AnswerResult:
+    delivery = _authorised_delivery(
+        services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
+    )
+    if metric != delivery.metric or score not in _SCALE[metric]:
+        raise UnknownSurvey
+    if delivery.wave_closed:
+        raise SurveyClosed
+    with session_scope(services.engine) as session:
+        outcome = record_score(
+            session=session,
+            delivery_id=delivery_id,
+            team_id=team_id,
+            metric=metric,
+            score=score,
+            action_ts=action_ts,
+            now=services.clock(),
+        )
+        stored = answered_scores(session=session, delivery_id=delivery_id)[metric]
+    return AnswerResult(delivery=delivery, outcome=outcome, score=stored)
+
+
+_SCALE = {Metric.NPS: range(0, 11), Metric.CSAT: range(1, 6)}
+
+
+def comment_target(
+    services: Services, *, team_id: str, user_id: str, delivery_id: int
+) -> tuple[PulseDelivery, str | None]:
+    """The delivery a comment modal is for, and the comment already given (to edit)."""
+    delivery = _authorised_delivery(
+        services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
+    )
+    with session_scope(services.engine) as session:
+        if not answered_scores(session=session, delivery_id=delivery_id):
+            raise AnswerFirst
+        return delivery, current_comment(session=session, delivery_id=delivery_id)
+
+
+def add_comment(
+    services: Services, *, team_id: str, user_id: str, delivery_id: int, text: str
+) -> tuple[PulseDelivery, dict[Metric, int]]:
+    """Store the comment with its sentiment; returns the delivery and its answered scores."""
+    comment = text.strip()
+    if not comment:
+        raise InvalidComment("Please write a comment, or press Cancel.")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise InvalidComment(
+            f"Please keep your comment under {COMMENT_MAX_LENGTH} characters "
+            f"(it has {len(comment)})."
+        )
+    delivery = _authorised_delivery(
+        services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
+    )
+    if delivery.wave_closed:
+        raise SurveyClosed
+    scored = sentiment.score(comment)
+    with session_scope(services.engine) as session:
+        stored = record_comment(
+            session=session,
+            delivery_id=delivery_id,
+            comment=comment,
+            sentiment=CommentSentiment(
+                polarity=scored.polarity, subjectivity=scored.subjectivity, label=scored.label
+            ),
+            now=services.clock(),
+        )
+        if not stored:
+            raise AnswerFirst
+        scores = answered_scores(session=session, delivery_id=delivery_id)
+    return delivery, scores

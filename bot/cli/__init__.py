@@ -1,0 +1,31 @@
+"""`python -m bot` / `engagement-bot`: the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bot.cli import db, demo, pulse, report, run
+from bot.cli.common import CliFailure
+
+app = typer.Typer(
+    help="Measure customer engagement in Slack: NPS and CSAT pulses, reports, digests.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("run")(run.run)
+app.command("report")(report.report)
+app.command("demo")(demo.demo)
+app.add_typer(db.app, name="db")
+app.add_typer(pulse.app, name="pulse")
+
+
+def main() -> None:
+    try:
+        app()
+    except CliFailure as failure:
+        # One clear line, no traceback: the message already says what to do.
+        typer.secho(f"error: {failure}", fg=typer.colors.RED, err=True)
+        sys.exit(2)

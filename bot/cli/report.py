@@ -1,0 +1,42 @@
+"""`report`: the figures /engagement shows, in the terminal or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
+from bot.engagement_grammar import DEFAULT_DAYS, MAX_DAYS
+from bot.reports import build_overview, overview_json
+from storage.engine import session_scope
+from storage.pulses import list_workspaces
+
+
+def report(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    days: Annotated[int, typer.Option(min=1, max=MAX_DAYS, help="Period in days")] = DEFAULT_DAYS,
+    team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
+) -> None:
+    """NPS, CSAT and response rate for the last N days."""
+    services = services_or_fail(settings_or_fail())
+    with session_scope(services.engine) as session:
+        team_ids = [w.team_id for w in list_workspaces(session=session)]
+        if team is None and len(team_ids) > 1:
+            raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
+        team_id = team or (team_ids[0] if team_ids else "")
+        overview = build_overview(
+            session=session, team_id=team_id, days=days, now=services.clock()
+        )
+    data = overview_json(overview)
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    from rich.console import Console
+
+    from bot.sandbox.render import print_blocks
+    from bot.views.report import overview_message
+
+    blocks = [block.to_dict() for block in overview_message(overview).blocks]
+    print_blocks(Console(), blocks, title=f"/engagement (team {team_id or '-'})")

@@ -1,0 +1,42 @@
+"""`run`: serve Slack (HTTP on uvicorn, or Socket Mode when SLACK_APP_TOKEN is set)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from slack_bolt.error import BoltError
+
+from bot.app import create_app
+from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, slack_client_or_fail
+from bot.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
+
+logger = logging.getLogger(__name__)
+
+
+def run(
+    port: Annotated[int | None, typer.Option(help="HTTP port (default PORT or 3000)")] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "0.0.0.0",  # noqa: S104 (a server must listen beyond loopback in production)
+) -> None:
+    """Serve Slack requests. Refuses to start on an out-of-date schema (run `db upgrade`)."""
+    settings = settings_or_fail()
+    client = slack_client_or_fail(settings)  # credentials first: no database work without them
+    services = services_or_fail(settings)
+    try:
+        app = create_app(services, client)
+    except BoltError as exc:
+        raise CliFailure(f"Slack refused to start the app: {exc}") from None
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        logger.info("connecting to Slack in Socket Mode")
+        handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        handler.start()  # type: ignore[no-untyped-call]
+        return
+    listen_port = port or settings.port
+    sock = bind(host, listen_port)
+    logger.info("serving Slack on http://%s:%s%s", host, sock.getsockname()[1], EVENTS_PATH)
+    uvicorn_server(create_asgi_app(app, services.engine), log_level=settings.log_level).run(
+        sockets=[sock]
+    )

@@ -1,0 +1,149 @@
+"""`make demo`: the whole loop on a fresh SQLite file against the local Slack sandbox.
+
+A pulse goes out, simulated customers click and comment through signed requests, and staff
+ask /engagement: everything travels over real HTTP, exactly as it would with Slack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bot import ids
+from bot.app import create_app
+from bot.config import load_settings
+from bot.pulses.definition import define_pulse, identify_workspace
+from bot.pulses.dispatch import deliver_due
+from bot.pulses.waves import manual_wave_time, open_pulse_wave
+from bot.reports import build_overview, overview_json
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.render import print_blocks
+from bot.sandbox.slack_api import SlackSandbox
+from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
+from bot.services import create_services, create_web_client
+from bot.views.text import fmt_interval, fmt_percent, fmt_score
+from storage.engine import session_scope
+from storage.migrate import upgrade
+from storage.models import Metric
+
+DEMO_SIGNING_SECRET = "demo-signing-secret-not-a-real-one"  # noqa: S105 (sandbox only)
+STAFF = ("U0DEMOSTAFF", "Dana (Customer Success)")
+
+
+@dataclass(frozen=True)
+class Customer:
+    user_id: str
+    name: str
+    tz: str
+    score: int
+    comment: str | None = None
+    first_try: int | None = None  # clicked this first, then changed their mind
+    double_click: bool = False
+
+
+CUSTOMERS = (
+    Customer("U0DEMO01", "Amara Okafor", "Africa/Lagos", 10,
+             "Support fixed our SSO problem in an hour. Brilliant team!"),
+    Customer("U0DEMO02", "Bruno Costa", "America/Sao_Paulo", 9, first_try=7),
+    Customer("U0DEMO03", "Chen Wei", "Asia/Shanghai", 8,
+             "Good product, but the reporting export is slow for big accounts."),
+    Customer("U0DEMO04", "Dmitri Ivanov", "Europe/Berlin", 3,
+             "Billing was wrong twice and nobody answered my ticket. <!channel> please look!",
+             double_click=True),
+    Customer("U0DEMO05", "Emma Jones", "Europe/London", 9),
+    Customer("U0DEMO06", "Farid Haddad", "Asia/Dubai", 6,
+             "Onboarding was confusing; a checklist would help."),
+    Customer("U0DEMO07", "Grace Kim", "Asia/Seoul", 10, double_click=True),
+)
+
+
+def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
+    """Run the demo; returns the final report as `report --json` would print it."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "demo.db"
+    for stale in workdir.glob("demo.db*"):
+        stale.unlink()
+    with SlackSandbox(team_name="Acme Support (sandbox)") as sandbox:
+        sandbox.add_user(STAFF[0], name="dana", real_name=STAFF[1])
+        for customer in CUSTOMERS:
+            sandbox.add_user(customer.user_id, name=customer.name.split()[0].lower(),
+                             real_name=customer.name, tz=customer.tz)
+        settings = load_settings(
+            env_file=None,
+            slack_bot_token=sandbox.bot_token,
+            slack_signing_secret=DEMO_SIGNING_SECRET,
+            slack_app_token=None,
+            slack_api_url=sandbox.api_url,
+            database_url=f"sqlite:///{database}",
+        )
+        services = create_services(settings)
+        upgrade(services.engine)
+        client = create_web_client(settings)
+        console.rule("[bold]1. An NPS pulse goes out")
+        define_pulse(services, client, name="demo-nps", metric=Metric.NPS,
+                     user_ids=[c.user_id for c in CUSTOMERS])
+        team = identify_workspace(client)
+        wave = open_pulse_wave(services, name="demo-nps", team_id=team.team_id,
+                               scheduled_for=manual_wave_time(services.clock()))
+        summary = deliver_due(services, client, wave_id=wave.wave_id)
+        console.print(f"Sent {summary.sent} direct messages through the sandbox's Web API.")
+        first = sandbox.messages(sandbox.dm_channel(CUSTOMERS[0].user_id))[-1]
+        print_blocks(console, first["blocks"], title=f"What {CUSTOMERS[0].name} sees")
+
+        app = create_app(services, client)
+        with serve_in_background(create_asgi_app(app, services.engine)) as base_url:
+            slack = SignedSlackClient(bot_url=base_url + EVENTS_PATH,
+                                      signing_secret=DEMO_SIGNING_SECRET, sandbox=sandbox)
+            console.rule("[bold]2. Customers answer (signed block_actions and view_submissions)")
+            for customer in CUSTOMERS:
+                _answer(console, sandbox, slack, customer)
+            console.rule("[bold]3. The team asks /engagement")
+            for text in ("", "comments"):
+                reply = slack.slash_command(STAFF[0], text)
+                body = reply.json()
+                print_blocks(console, body.get("blocks", []),
+                             title=f"/engagement {text}".strip() + " (only visible to you)")
+        with session_scope(services.engine) as session:
+            report = overview_json(build_overview(session=session, team_id=team.team_id,
+                                                  days=90, now=services.clock()))
+        services.engine.dispose()
+        problems = list(sandbox.problems)
+    nps = report["nps"]
+    console.rule("[bold]Result")
+    console.print(
+        f"NPS {fmt_score(nps['score'])} from {nps['n']} answers "
+        f"(95% interval {fmt_interval(*nps['ci95'], signed=True)}); "
+        f"response rate {fmt_percent(report['response_rate'])}. Database: {database}",
+        markup=False,
+    )
+    if problems:
+        console.print(f"[red]Block Kit problems seen by the sandbox: {problems}")
+    return report
+
+
+def _answer(console: Console, sandbox: SlackSandbox, slack: SignedSlackClient,
+            customer: Customer) -> None:
+    channel = sandbox.dm_channel(customer.user_id)
+    clicks = [customer.first_try] if customer.first_try is not None else []
+    clicks += [customer.score] * (2 if customer.double_click else 1)
+    for score in clicks:
+        before = len(sandbox.calls("chat.update"))
+        message = sandbox.messages(channel)[-1]
+        slack.click(customer.user_id, message, ids.score_action_id("nps", score))
+        sandbox.wait_for("chat.update", count=before + 1)
+    note = f" (changed from {customer.first_try})" if customer.first_try is not None else ""
+    note += " (clicked twice, counted once)" if customer.double_click else ""
+    console.print(f"{customer.name} chose {customer.score}{note}")
+    if customer.comment is None:
+        return
+    opened = len(sandbox.calls("views.open"))
+    slack.click(customer.user_id, sandbox.messages(channel)[-1], ids.COMMENT_ACTION)
+    view = sandbox.wait_for("views.open", count=opened + 1)[-1].response["view"]
+    updates = len(sandbox.calls("chat.update"))
+    slack.submit_view(customer.user_id, view,
+                      {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: customer.comment}})
+    sandbox.wait_for("chat.update", count=updates + 1)
+    console.print(f"  and commented: “{customer.comment}”", markup=False)

@@ -1,0 +1,48 @@
+"""Answers to /engagement and the App Home, from a parsed query to a rendered message."""
+
+from __future__ import annotations
+
+from slack_sdk.models.views import View
+
+from bot.engagement_grammar import EngagementQuery, QueryKind
+from bot.reports import build_overview, recent_comments
+from bot.services import Services
+from bot.views.home import customer_home_view, staff_home_view
+from bot.views.report import ReportMessage, comments_message, help_message, overview_message
+from storage.engine import session_scope
+from storage.pulses import is_respondent
+
+STAFF_ONLY = (
+    "The engagement figures are for the team that runs these surveys. "
+    "If that is you, ask an admin to add you to ADMIN_USER_IDS."
+)
+
+
+def is_staff(services: Services, *, team_id: str, user_id: str) -> bool:
+    """Customers (people we survey) never see the figures; configured admins always do."""
+    if user_id in services.settings.admin_user_ids:
+        return True
+    with session_scope(services.engine) as session:
+        return not is_respondent(session=session, team_id=team_id, user_id=user_id)
+
+
+def answer_engagement(services: Services, *, team_id: str, query: EngagementQuery) -> ReportMessage:
+    if query.kind is QueryKind.HELP:
+        return help_message()
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        if query.kind is QueryKind.COMMENTS:
+            rows = recent_comments(session=session, team_id=team_id, days=query.days, now=now)
+            return comments_message(rows, days=query.days)
+        overview = build_overview(session=session, team_id=team_id, days=query.days, now=now)
+    return overview_message(overview)
+
+
+def home_for(services: Services, *, team_id: str, user_id: str) -> View:
+    if not is_staff(services, team_id=team_id, user_id=user_id):
+        return customer_home_view()
+    with session_scope(services.engine) as session:
+        overview = build_overview(
+            session=session, team_id=team_id, days=EngagementQuery().days, now=services.clock()
+        )
+    return staff_home_view(overview)

@@ -1,0 +1,21 @@
+"""Block Kit ids shared by the view builders and the listeners, so the two cannot drift apart."""
+
+import re
+
+SCORE_ACTION_PREFIX = "pulse_score"
+SCORE_ACTION = re.compile(rf"^{SCORE_ACTION_PREFIX}_(nps|csat)_(\d+)$")
+COMMENT_ACTION = "pulse_add_comment"
+
+COMMENT_MODAL = "pulse_comment_modal"
+COMMENT_BLOCK = "comment"
+COMMENT_INPUT = "comment_input"
+
+SLASH_COMMAND = "/engagement"
+
+
+def score_action_id(metric: str, score: int) -> str:
+    return f"{SCORE_ACTION_PREFIX}_{metric}_{score}"
+
+
+def scores_block_id(metric: str) -> str:
+    return f"scores_{metric}"

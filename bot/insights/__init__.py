@@ -1,0 +1,1 @@
+"""Insight maths: pure functions over counts, with no Slack or database imports."""

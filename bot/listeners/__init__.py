@@ -1,0 +1,13 @@
+"""Thin Slack-surface adapters: acknowledge, parse, call the domain, render."""
+
+from slack_bolt import App
+
+from bot.listeners import actions, commands, events, views
+from bot.services import Services
+
+
+def register_listeners(app: App, services: Services) -> None:
+    commands.register(app, services)
+    actions.register(app, services)
+    views.register(app, services)
+    events.register(app, services)

@@ -1,0 +1,97 @@
+"""Buttons on a pulse: a score click, and "Add a comment"."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.answers import comment_target, record_answer
+from bot.errors import UnknownSurvey, UserFacingError
+from bot.services import Services
+from bot.views.comment_modal import comment_modal
+from bot.views.pulse import parse_score_value, pulse_message
+from storage.responses import ScoreOutcome
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str]:
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(ids.SCORE_ACTION)
+    def record_score_click(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        logger: Logger,
+    ) -> None:
+        team_id, user_id = _who(body)
+        try:
+            try:
+                delivery_id, metric, score = parse_score_value(str(action.get("value", "")))
+            except ValueError:
+                raise UnknownSurvey from None
+            result = record_answer(
+                services,
+                team_id=team_id,
+                user_id=user_id,
+                delivery_id=delivery_id,
+                metric=metric,
+                score=score,
+                action_ts=str(action.get("action_ts") or ""),
+            )
+        except UserFacingError as refusal:
+            ack()
+            respond(text=str(refusal), response_type="ephemeral", replace_original=False)
+            return
+        # The answer is stored before the ack: a click Slack saw acknowledged is never lost.
+        ack()
+        if result.outcome is ScoreOutcome.STALE:
+            return
+        container = body.get("container") or {}
+        message = pulse_message(
+            delivery_id=delivery_id,
+            metric=metric,
+            question=result.delivery.question,
+            chosen=result.score,
+        )
+        client.chat_update(
+            channel=str(container.get("channel_id") or result.delivery.channel_id),
+            ts=str(container.get("message_ts") or result.delivery.message_ts),
+            text=message.text,
+            blocks=[block.to_dict() for block in message.blocks],
+        )
+        logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
+                    result.outcome.value)
+
+    @app.action(ids.COMMENT_ACTION)
+    def open_comment_modal(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        team_id, user_id = _who(body)
+        try:
+            delivery_id = int(str(action.get("value", "")))
+            delivery, current = comment_target(
+                services, team_id=team_id, user_id=user_id, delivery_id=delivery_id
+            )
+        except ValueError:
+            respond(text=str(UnknownSurvey()), response_type="ephemeral", replace_original=False)
+            return
+        except UserFacingError as refusal:
+            respond(text=str(refusal), response_type="ephemeral", replace_original=False)
+            return
+        client.views_open(
+            trigger_id=str(body.get("trigger_id", "")),
+            view=comment_modal(
+                delivery_id=delivery.delivery_id, follow_up=delivery.follow_up, current=current
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Pulses: defining them, opening waves and delivering them through the outbox."""

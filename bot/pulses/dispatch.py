@@ -1,0 +1,142 @@
+"""Sending due deliveries from the outbox, recording what Slack answered."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.services import Services
+from bot.views.pulse import pulse_message
+from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
+from storage.engine import session_scope
+
+logger = logging.getLogger(__name__)
+
+# Slack errors that no retry will cure: record them with their reason and move on.
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "invalid_blocks",
+        "is_archived",
+        "messages_tab_disabled",
+        "msg_too_long",
+        "no_text",
+        "not_in_channel",
+        "restricted_action",
+        "user_disabled",
+        "user_not_found",
+        "user_not_visible",
+    }
+)
+MAX_ATTEMPTS = 5
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass
+class DispatchSummary:
+    sent: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    retrying: int = 0
+
+    def add_failure(self, reason: str) -> None:
+        self.failed[reason] = self.failed.get(reason, 0) + 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt, capped."""
+    return min(BASE_BACKOFF * (1 << min(max(attempts - 1, 0), 16)), MAX_BACKOFF)
+
+
+def _send(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]:
+    message = pulse_message(
+        delivery_id=delivery.delivery_id, metric=delivery.metric, question=delivery.question
+    )
+    # Posting to the user ID lands in the app's DM with them without an extra conversations.open.
+    answer = client.chat_postMessage(
+        channel=delivery.user_id,
+        text=message.text,
+        blocks=[block.to_dict() for block in message.blocks],
+        # The delivery id travels with the message, so a crash between Slack accepting it and
+        # our commit can be reconciled from Slack's side instead of sending again.
+        metadata={
+            "event_type": "engagement_pulse",
+            "event_payload": {"delivery_id": delivery.delivery_id},
+        },
+        unfurl_links=False,
+    )
+    return str(answer["channel"]), str(answer["ts"])
+
+
+def deliver_due(
+    services: Services, client: WebClient, *, wave_id: int | None = None, batch: int = 50
+) -> DispatchSummary:
+    """Send every delivery due now; transient failures are rescheduled with backoff."""
+    summary = DispatchSummary()
+    while True:
+        with session_scope(services.engine) as session:
+            claimed = claim_due(
+                session=session, now=services.clock(), limit=batch, wave_id=wave_id
+            )
+        if not claimed:
+            return summary
+        for delivery in claimed:
+            _deliver_one(services, client, delivery, summary)
+
+
+def _deliver_one(
+    services: Services, client: WebClient, delivery: PulseDelivery, summary: DispatchSummary
+) -> None:
+    try:
+        channel, ts = _send(client, delivery)
+    except SlackApiError as exc:
+        reason = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        _record_failure(services, delivery, reason, summary, permanent=reason in PERMANENT_ERRORS)
+        return
+    except (SlackClientError, OSError) as exc:
+        _record_failure(services, delivery, type(exc).__name__, summary, permanent=False)
+        return
+    with session_scope(services.engine) as session:
+        mark_sent(
+            session=session,
+            delivery_id=delivery.delivery_id,
+            channel_id=channel,
+            message_ts=ts,
+            now=services.clock(),
+        )
+    summary.sent += 1
+
+
+def _record_failure(
+    services: Services,
+    delivery: PulseDelivery,
+    reason: str,
+    summary: DispatchSummary,
+    *,
+    permanent: bool,
+) -> None:
+    with session_scope(services.engine) as session:
+        attempts = delivery.attempts
+        if permanent or attempts >= MAX_ATTEMPTS:
+            final = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+            mark_failed(session=session, delivery_id=delivery.delivery_id, error=final)
+            summary.add_failure(reason)
+            logger.warning(
+                "delivery %s to %s failed: %s", delivery.delivery_id, delivery.user_id, final
+            )
+            return
+        retry_later(
+            session=session,
+            delivery_id=delivery.delivery_id,
+            error=reason,
+            at=services.clock() + backoff(attempts),
+        )
+        summary.retrying += 1
+        logger.info("delivery %s will be retried: %s", delivery.delivery_id, reason)
+

@@ -1,0 +1,248 @@
+"""Sends the bot what Slack sends it: signed slash commands, interactions and events.
+
+Payloads follow the shapes Slack documents (and Bolt parses), built from the sandbox's own
+messages and views, so a test clicks the button the bot really posted rather than a hand-made
+copy. Trigger ids and response_urls come from the sandbox, which then checks their use.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.sandbox.blockkit_limits import block_problems, view_problems
+from bot.sandbox.slack_api import SlackSandbox
+
+# Slack's deprecated verification token; Bolt ignores it when a signing secret is set.
+VERIFICATION_TOKEN = "sandbox-verification-token"  # noqa: S105 (not a secret)
+# Where each input element type keeps its answer in view.state.values.
+STATE_KEYS = {
+    "plain_text_input": "value", "email_text_input": "value", "url_text_input": "value",
+    "number_input": "value", "static_select": "selected_option",
+    "radio_buttons": "selected_option", "datepicker": "selected_date",
+    "timepicker": "selected_time", "users_select": "selected_user",
+    "conversations_select": "selected_conversation", "channels_select": "selected_channel",
+}
+
+
+@dataclass(frozen=True)
+class SlackReply:
+    """The bot's HTTP answer; header names are lower-cased."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body.strip() else {}
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+def _blocks_elements(blocks: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(block, element) for every element that carries an action_id."""
+    found = []
+    for block in blocks:
+        candidates = [*block.get("elements", []), block.get("accessory"), block.get("element")]
+        found += [(block, element) for element in candidates
+                  if isinstance(element, dict) and "action_id" in element]
+    return found
+
+
+class SignedSlackClient:
+    """Posts Slack-shaped, correctly signed requests to the bot's request URL."""
+
+    def __init__(self, *, bot_url: str, signing_secret: str, sandbox: SlackSandbox,
+                 team_id: str | None = None, api_app_id: str = "A0SANDBOX",
+                 timeout: float = 10.0) -> None:
+        self.bot_url = bot_url
+        self.sandbox = sandbox
+        self.team_id = team_id or sandbox.team_id
+        self.api_app_id = api_app_id
+        self.timeout = timeout
+        self._verifier = SignatureVerifier(signing_secret)
+
+    # -- what people do --------------------------------------------------------------------
+
+    def slash_command(self, user_id: str, text: str = "", *, command: str = "/engagement",
+                      channel_id: str = "C0GENERAL", team_id: str | None = None) -> SlackReply:
+        form = {
+            "token": VERIFICATION_TOKEN, "team_id": team_id or self.team_id,
+            "team_domain": self.sandbox.team_domain, "channel_id": channel_id,
+            "channel_name": self.sandbox.channel_name(channel_id), "user_id": user_id,
+            "user_name": self._user(user_id)["username"], "command": command, "text": text,
+            "api_app_id": self.api_app_id, "is_enterprise_install": "false",
+            "response_url": self.sandbox.new_response_url(channel=channel_id),
+            "trigger_id": self.sandbox.issue_trigger_id(),
+        }
+        return self._checked(self.post_raw(urlencode(form).encode()))
+
+    def click(self, user_id: str, message: dict[str, Any], action_id: str, *,
+              team_id: str | None = None) -> SlackReply:
+        """Click the button `action_id` in a message the sandbox holds."""
+        channel, ts = message["channel"], message["ts"]
+        payload = {
+            **self._interaction("block_actions", user_id, team_id),
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel,
+                          "is_ephemeral": False},
+            "channel": {"id": channel, "name": self.sandbox.channel_name(channel)},
+            "message": {key: value for key, value in message.items() if key != "channel"},
+            "state": {"values": {}},
+            "response_url": self.sandbox.new_response_url(channel=channel, ts=ts),
+            "actions": [self._action(message.get("blocks", []), action_id)],
+        }
+        return self._send_payload(payload)
+
+    def click_home(self, user_id: str, view: dict[str, Any], action_id: str, *,
+                   team_id: str | None = None) -> SlackReply:
+        """Click a button in a Home tab or modal; Slack gives no response_url for views."""
+        payload = {
+            **self._interaction("block_actions", user_id, team_id),
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": view,
+            "actions": [self._action(view.get("blocks", []), action_id)],
+        }
+        return self._send_payload(payload)
+
+    def submit_view(self, user_id: str, view: dict[str, Any],
+                    values: dict[str, dict[str, str]], *,
+                    team_id: str | None = None) -> SlackReply:
+        """Submit a modal with `values` ({block_id: {action_id: text}}) typed into its inputs."""
+        payload = {
+            **self._interaction("view_submission", user_id, team_id),
+            "view": {**view, "state": {"values": self._state(view, values)}},
+            "response_urls": [],
+        }
+        return self._send_payload(payload)
+
+    def event(self, event: dict[str, Any], *, event_id: str | None = None,
+              retry_num: int | None = None, team_id: str | None = None) -> SlackReply:
+        """Deliver an Events API callback; retry_num marks it as Slack's retry of a timeout."""
+        now = time.time()
+        team = team_id or self.team_id
+        envelope = {
+            "token": VERIFICATION_TOKEN, "team_id": team, "api_app_id": self.api_app_id,
+            "event": {"event_ts": f"{now:.6f}", **event}, "type": "event_callback",
+            "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+            "event_time": int(now), "is_ext_shared_channel": False,
+            "authorizations": [{"enterprise_id": None, "team_id": team,
+                                "user_id": self.sandbox.bot_user_id, "is_bot": True,
+                                "is_enterprise_install": False}],
+        }
+        headers = {} if retry_num is None else {"X-Slack-Retry-Num": str(retry_num),
+                                                "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post_raw(json.dumps(envelope).encode(), content_type="application/json",
+                             headers=headers)
+
+    # -- the wire --------------------------------------------------------------------------
+
+    def post_raw(self, body: bytes, *, content_type: str = "application/x-www-form-urlencoded",
+                 timestamp: int | None = None, signature: str | None = None, sign: bool = True,
+                 headers: dict[str, str] | None = None) -> SlackReply:
+        """POST `body` as Slack would; `signature`, an old `timestamp` or sign=False forge it."""
+        sent = {"Content-Type": content_type,
+                "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
+        if sign:
+            stamp = str(int(time.time()) if timestamp is None else timestamp)
+            sent["X-Slack-Request-Timestamp"] = stamp
+            # generate_signature is typed Optional but only returns None for a missing input.
+            sent["X-Slack-Signature"] = signature or str(
+                self._verifier.generate_signature(timestamp=stamp, body=body))
+        sent.update(headers or {})
+        request = Request(self.bot_url, data=body, headers=sent, method="POST")  # noqa: S310
+        try:
+            with urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 (local bot)
+                return SlackReply(answer.status, _lower(answer.headers.items()), answer.read())
+        except HTTPError as error:  # a non-2xx answer is a result to assert on, not a failure
+            with error:
+                return SlackReply(error.code, _lower(error.headers.items()), error.read())
+
+    # -- payload parts ---------------------------------------------------------------------
+
+    def _user(self, user_id: str, team_id: str | None = None) -> dict[str, Any]:
+        known = self.sandbox.user(user_id)
+        name = known["name"] if known else user_id.lower()
+        return {"id": user_id, "username": name, "name": name,
+                "team_id": team_id or (known["team_id"] if known else self.team_id)}
+
+    def _interaction(self, kind: str, user_id: str, team_id: str | None) -> dict[str, Any]:
+        team = team_id or self.team_id
+        return {
+            "type": kind, "user": self._user(user_id, team_id), "api_app_id": self.api_app_id,
+            "token": VERIFICATION_TOKEN, "trigger_id": self.sandbox.issue_trigger_id(),
+            "team": {"id": team, "domain": self.sandbox.team_domain},
+            "enterprise": None, "is_enterprise_install": False,
+        }
+
+    @staticmethod
+    def _action(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+        elements = _blocks_elements(blocks)
+        for block, element in elements:
+            if element["action_id"] == action_id:
+                if element.get("type") != "button":
+                    raise LookupError(f"{action_id!r} is a {element.get('type')}, not a button")
+                action = {"action_id": action_id, "block_id": block.get("block_id", ""),
+                          "text": element.get("text"), "value": element.get("value"),
+                          "type": "button", "action_ts": f"{time.time():.6f}"}
+                return action | ({"style": element["style"]} if "style" in element else {})
+        available = [element["action_id"] for _, element in elements]
+        raise LookupError(f"no button {action_id!r}; action_ids here: {available}")
+
+    @staticmethod
+    def _state(view: dict[str, Any],
+               values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+        """view.state.values as Slack sends it: every input, null where nothing was entered."""
+        state: dict[str, dict[str, Any]] = {}
+        unused = {(block, action) for block, actions in values.items() for action in actions}
+        for block in view.get("blocks", []):
+            element = block.get("element")
+            if block.get("type") != "input" or not isinstance(element, dict):
+                continue
+            block_id, action_id, kind = block["block_id"], element["action_id"], element["type"]
+            key = STATE_KEYS.get(kind, "value")
+            text = values.get(block_id, {}).get(action_id)
+            unused.discard((block_id, action_id))
+            if key == "selected_option" and text is not None:
+                options = element.get("options", [])
+                answer: Any = next((o for o in options if o.get("value") == text), None)
+                if answer is None:
+                    raise LookupError(f"{block_id}/{action_id} has no option {text!r}")
+            else:
+                answer = text
+            state[block_id] = {action_id: {"type": kind, key: answer}}
+        if unused:
+            inputs = [(block_id, action) for block_id, actions in state.items()
+                      for action in actions]
+            raise LookupError(f"no input {sorted(unused)} in view {view.get('id')}; "
+                              f"its inputs: {inputs}")
+        return state
+
+    def _send_payload(self, payload: dict[str, Any]) -> SlackReply:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self._checked(self.post_raw(body))
+
+    def _checked(self, reply: SlackReply) -> SlackReply:
+        """Hold the bot's inline answers (messages, pushed views) to the limits Slack applies."""
+        if reply.status != 200 or "json" not in reply.headers.get("content-type", ""):
+            return reply
+        body = reply.json()
+        if not isinstance(body, dict):
+            return reply
+        found = block_problems(body["blocks"], "message") if "blocks" in body else []
+        found += view_problems(body["view"]) if "view" in body else []
+        self.sandbox.note_problems("reply from the bot", found)
+        return reply
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {str(name).lower(): str(value) for name, value in items}

@@ -1,0 +1,684 @@
+"""A local fake of Slack's Web API, for the tests and `make demo` (real Slack is unreachable).
+
+The bot talks to it through slack_sdk's own WebClient(base_url=api_url), so the code under test
+is the code that runs against Slack. The fake keeps just enough workspace state (users,
+channels, messages, views, files) to answer as Slack documents and to let tests assert effects;
+faults (429, 5xx, `ok: false`) can be queued per method to test the bot's error handling.
+"""
+
+from __future__ import annotations
+
+import binascii
+import contextlib
+import copy
+import itertools
+import json
+import secrets
+import threading
+import time
+from base64 import b64decode, b64encode
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+from bot.sandbox.blockkit_limits import block_problems, view_problems
+
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
+# ValueError etc. from a handler mean the caller sent malformed arguments, which Slack answers
+# with invalid_arguments rather than an HTTP error.
+BAD_ARGUMENTS = (KeyError, ValueError, TypeError, AttributeError)
+
+
+class SlackError(Exception):
+    """An `ok: false` answer, raised by a method handler and answered with HTTP 200."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.error = error
+        self.extra = extra
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    method: str  # Web API method, or "response_url" / "upload" for those side doors
+    args: dict[str, Any]
+    response: dict[str, Any]
+    status: int
+    at: float  # time.monotonic()
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # answered instead of the JSON body (the upload host answers text)
+
+
+@dataclass
+class _Fault:
+    answer: _Answer
+    times: int
+    user: str | None = None
+
+
+def _fail(error: str, **extra: Any) -> _Answer:
+    return _Answer(200, {"ok": False, "error": error, **extra})
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
+
+
+def _form_parts(content_type: str, body: bytes) -> list[Message]:
+    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser().parsebytes(header + body)
+    parts = message.get_payload() if message.is_multipart() else []
+    return [part for part in parts if isinstance(part, Message)]
+
+
+def _parse_args(query: str, content_type: str, body: bytes) -> dict[str, Any]:
+    """Arguments as Slack reads them: query string plus a form, multipart or JSON body."""
+    args: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    if content_type.startswith("application/json") and body:
+        try:
+            parsed = json.loads(body)
+        except ValueError as exc:
+            raise SlackError("invalid_json") from exc
+        args.update(parsed if isinstance(parsed, dict) else {})
+    elif content_type.startswith("multipart/form-data"):
+        for part in _form_parts(content_type, body):
+            if part.get_filename() is None:
+                payload = part.get_payload(decode=True)
+                args[str(part.get_param("name", header="content-disposition"))] = (
+                    payload.decode() if isinstance(payload, bytes) else "")
+    elif body:
+        args.update(parse_qsl(body.decode(), keep_blank_values=True))
+    for key in JSON_FIELDS:  # form bodies carry these as JSON strings; decode for assertions
+        if isinstance(args.get(key), str):
+            with contextlib.suppress(ValueError):  # left a string; the block checks report it
+                args[key] = json.loads(args[key])
+    return args
+
+
+def _page(items: list[Any], args: dict[str, Any], default_limit: int) -> tuple[list[Any], str]:
+    """One page and the next cursor, which is "" on the last page as in Slack."""
+    limit = int(args.get("limit") or default_limit) or len(items)
+    start = 0
+    if args.get("cursor"):
+        try:
+            start = int(b64decode(args["cursor"]).decode().removeprefix("offset:"))
+        except (ValueError, binascii.Error) as exc:
+            raise SlackError("invalid_cursor") from exc
+    end = start + limit
+    cursor = b64encode(f"offset:{end}".encode()).decode() if end < len(items) else ""
+    return items[start:end], cursor
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], sandbox: SlackSandbox) -> None:
+        self.sandbox = sandbox
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        answer, payload = self.server.sandbox._serve(self.path, self.headers, body)
+        self.send_response(answer.status)
+        kind = "text/plain" if answer.raw is not None else "application/json"
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def do_GET(self) -> None:  # Slack accepts GET with a query string for read methods
+        self.do_POST()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: every request is already recorded, and access logs would bury test output."""
+
+
+class SlackSandbox:
+    """Slack's Web API on a local port, with the workspace state tests need to look at."""
+
+    def __init__(self, *, team_id: str = "T0SANDBOX", team_name: str = "Sandbox Co",
+                 bot_user_id: str = "U0BOT",
+                 bot_token: str = "xoxb-sandbox-token",  # noqa: S107 (a fake for a fake)
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        self.team_id, self.team_name, self.bot_user_id = team_id, team_name, bot_user_id
+        self.team_domain = "-".join(team_name.lower().split())
+        self.bot_token, self.bot_id, self.app_id = bot_token, "B0SANDBOX", "A0SANDBOX"
+        self.uploads: dict[str, bytes] = {}
+        self.problems: list[str] = []
+        self._address = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        # One condition guards all state: handlers mutate under it and wait_for blocks on it.
+        self._changed = threading.Condition()
+        self._calls: list[RecordedCall] = []
+        self._users: dict[str, dict[str, Any]] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
+        self._messages: dict[str, list[dict[str, Any]]] = {}
+        self._views: dict[str, dict[str, Any]] = {}
+        self._homes: dict[str, str] = {}  # user id -> view id of their published Home
+        self._triggers: set[str] = set()
+        self._response_urls: dict[str, tuple[str | None, str | None]] = {}
+        self._files: dict[str, dict[str, Any]] = {}
+        self._faults: dict[str, list[_Fault]] = {}
+        self._ids = itertools.count(1)
+        self._last_ts_us = 0
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.delete": self._chat_delete,
+            "conversations.open": self._conversations_open,
+            "conversations.members": self._conversations_members,
+            "conversations.info": self._conversations_info,
+            "users.info": self._users_info,
+            "users.list": self._users_list,
+            "users.lookupByEmail": self._users_lookup_by_email,
+            "views.open": self._views_open,
+            "views.push": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
+        }
+        self.add_user(bot_user_id, name="sandbox-bot", real_name="Sandbox Bot", is_bot=True)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> SlackSandbox:
+        self._server = _Server(self._address, self)
+        # shutdown() only takes effect at the next poll; a short interval keeps stop() quick.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        name="slack-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> SlackSandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    # -- workspace set-up ------------------------------------------------------------------
+
+    def add_user(self, user_id: str, *, name: str, real_name: str | None = None,
+                 email: str | None = None, tz: str = "Europe/London", is_bot: bool = False,
+                 deleted: bool = False, team_id: str | None = None,
+                 is_admin: bool = False) -> dict[str, Any]:
+        """Register a user; returns the object users.info answers for them."""
+        now = datetime.now(ZoneInfo(tz))
+        offset = now.utcoffset()
+        profile = {"real_name": real_name or name, "display_name": name,
+                   "team": team_id or self.team_id, **({"email": email} if email else {})}
+        user = {
+            "id": user_id, "team_id": team_id or self.team_id, "name": name,
+            "real_name": real_name or name, "deleted": deleted, "is_bot": is_bot,
+            "is_admin": is_admin, "is_owner": False, "is_app_user": False, "tz": tz,
+            # zoneinfo knows only abbreviations ("BST"), not Slack's long names.
+            "tz_label": now.tzname() or tz,
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "updated": int(time.time()), "profile": profile,
+        }
+        with self._changed:
+            self._users[user_id] = user
+            return copy.deepcopy(user)
+
+    def add_channel(self, channel_id: str, *, name: str, members: list[str],
+                    is_private: bool = False) -> None:
+        with self._changed:
+            self._channels[channel_id] = {"id": channel_id, "name": name,
+                                          "is_private": is_private, "members": list(members)}
+
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        with self._changed:
+            return copy.deepcopy(self._users.get(user_id))
+
+    def channel_name(self, channel_id: str) -> str:
+        """The name Slack puts in payloads: the channel's, or "directmessage" for a DM."""
+        with self._changed:
+            channel = self._channels.get(channel_id)
+        return str(channel["name"]) if channel else "directmessage"
+
+    def dm_channel(self, user_id: str) -> str:
+        return "D" + user_id
+
+    def issue_trigger_id(self) -> str:
+        with self._changed:
+            trigger = f"{next(self._ids)}.{int(time.time())}.{secrets.token_hex(16)}"
+            self._triggers.add(trigger)
+            return trigger
+
+    def new_response_url(self, *, channel: str | None = None, ts: str | None = None) -> str:
+        """A response_url; `channel` and `ts` name the message replace/delete_original act on."""
+        with self._changed:
+            key = secrets.token_hex(12)
+            self._response_urls[key] = (channel, ts)
+        return f"{self.base_url}/response/{key}"
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        answer = _Answer(429, {"ok": False, "error": "ratelimited"},
+                         {"Retry-After": str(retry_after)})
+        self._add_fault(method, _Fault(answer, times))
+
+    def fail(self, method: str, *, status: int = 500, times: int = 1) -> None:
+        self._add_fault(method, _Fault(_Answer(status, {"ok": False, "error": "fatal_error"}),
+                                       times))
+
+    def respond_error(self, method: str, error: str, *, times: int = 1,
+                      user: str | None = None) -> None:
+        self._add_fault(method, _Fault(_fail(error), times, user))
+
+    def _add_fault(self, method: str, fault: _Fault) -> None:
+        with self._changed:
+            self._faults.setdefault(method, []).append(fault)
+
+    def _take_fault(self, method: str, args: dict[str, Any]) -> _Answer | None:
+        for fault in self._faults.get(method, []):
+            if fault.user is None or self._names_user(args, fault.user):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults[method].remove(fault)
+                return fault.answer
+        return None
+
+    def _names_user(self, args: dict[str, Any], user_id: str) -> bool:
+        named = [args.get("channel"), args.get("user"), args.get("user_id"),
+                 *str(args.get("users") or "").split(",")]
+        return user_id in named or self.dm_channel(user_id) in named
+
+    # -- what happened ---------------------------------------------------------------------
+
+    def note_problems(self, where: str, found: list[str]) -> None:
+        """Add Block Kit problems seen elsewhere (the client checks the bot's inline replies)."""
+        with self._changed:
+            self.problems.extend(f"{where}: {problem}" for problem in found)
+
+    def calls(self, method: str | None = None) -> list[RecordedCall]:
+        with self._changed:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def wait_for(self, method: str, *, count: int = 1, timeout: float = 5.0,
+                 where: Callable[[RecordedCall], bool] | None = None) -> list[RecordedCall]:
+        """Block until `count` matching calls are recorded (they may have failed); returns them."""
+        def matching() -> list[RecordedCall]:
+            return [c for c in self._calls
+                    if c.method == method and (where is None or where(c))]
+
+        with self._changed:
+            if self._changed.wait_for(lambda: len(matching()) >= count, timeout=timeout):
+                return matching()
+            seen = Counter(c.method for c in self._calls)
+            summary = ", ".join(f"{name} x{n}" for name, n in seen.items()) or "none"
+            raise TimeoutError(f"waited {timeout}s for {count} {method} call(s), "
+                               f"saw {len(matching())}; calls so far: {summary}")
+
+    def clear_calls(self) -> None:
+        with self._changed:
+            self._calls.clear()
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Copies of the messages in `channel` as they stand now (after updates), oldest first."""
+        with self._changed:
+            return copy.deepcopy(self._messages.get(channel, []))
+
+    def message(self, channel: str, ts: str) -> dict[str, Any]:
+        with self._changed:
+            try:
+                return copy.deepcopy(self._find_message(channel, ts))
+            except SlackError:
+                raise KeyError(f"no message {ts} in {channel}") from None
+
+    def views(self) -> dict[str, dict[str, Any]]:
+        """Modals opened so far, by view id, as last updated; Home tabs are in home_view()."""
+        with self._changed:
+            return copy.deepcopy({k: v for k, v in self._views.items() if v["type"] == "modal"})
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        with self._changed:
+            view_id = self._homes.get(user_id)
+            return copy.deepcopy(self._views[view_id]) if view_id else None
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _serve(self, path: str, headers: Message, body: bytes) -> tuple[_Answer, bytes]:
+        """Answer one HTTP request and record it, both under the lock so waiters see state."""
+        url = urlsplit(path)
+        route, _, key = url.path.strip("/").partition("/")
+        method = {"api": key, "response": "response_url", "upload": "upload"}.get(route, url.path)
+        content_type = headers.get("Content-Type", "")
+        with self._changed:
+            args: dict[str, Any] = {}
+            try:
+                if route == "upload":
+                    args, answer = self._upload(key, content_type, body)
+                else:
+                    args = _parse_args(url.query, content_type, body)
+                    answer = self._dispatch(route, key, headers, args)
+            except SlackError as exc:
+                answer = _fail(exc.error, **exc.extra)
+            # Encoding here, under the lock, snapshots the answer before later calls mutate
+            # the state it refers to; the record holds exactly what the caller received.
+            encoded = json.dumps(answer.body).encode()
+            self._calls.append(RecordedCall(method, copy.deepcopy(args), json.loads(encoded),
+                                            answer.status, time.monotonic()))
+            self._changed.notify_all()
+        return answer, encoded if answer.raw is None else answer.raw
+
+    def _dispatch(self, route: str, key: str, headers: Message, args: dict[str, Any]) -> _Answer:
+        if route == "response":
+            return self._take_fault("response_url", args) or self._respond(key, args)
+        if route != "api":
+            return _Answer(404, {"ok": False, "error": "not_found"})
+        handler = self._methods.get(key)
+        if handler is None:
+            return _fail("unknown_method")
+        authorization = headers.get("Authorization", "")
+        token = authorization.removeprefix("Bearer ").strip() or args.get("token")
+        if not token:
+            return _fail("not_authed")
+        if token != self.bot_token:
+            return _fail("invalid_auth")
+        fault = self._take_fault(key, args)
+        if fault is not None:
+            return fault
+        try:
+            return _Answer(200, {"ok": True, **handler(args)})
+        except BAD_ARGUMENTS as exc:
+            return _fail("invalid_arguments",
+                         response_metadata={"messages": [f"[ERROR] {exc!r}"]})
+
+    # -- state helpers; callers hold self._changed -----------------------------------------
+
+    def _next_ts(self) -> str:
+        # Slack's ts is the post time to the microsecond and unique per channel; stay strictly
+        # increasing even when two posts land in the same microsecond.
+        self._last_ts_us = max(time.time_ns() // 1000, self._last_ts_us + 1)
+        return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}0{next(self._ids):08d}"
+
+    def _user(self, user_id: Any) -> dict[str, Any]:
+        if user_id not in self._users:
+            raise SlackError("user_not_found")
+        return self._users[user_id]
+
+    def _channel_id(self, channel: Any, *, user_ids: bool = True) -> str:
+        """The conversation `channel` names; a user id names their DM where Slack allows it."""
+        if not isinstance(channel, str):
+            raise SlackError("channel_not_found")
+        if channel in self._channels or (channel[:1] == "D" and channel[1:] in self._users):
+            return channel
+        if user_ids and channel in self._users:
+            return self.dm_channel(channel)
+        raise SlackError("channel_not_found")
+
+    def _members(self, channel_id: str) -> list[str]:
+        if channel_id in self._channels:
+            return list(self._channels[channel_id]["members"])
+        return [channel_id[1:], self.bot_user_id]
+
+    def _find_message(self, channel: str, ts: Any) -> dict[str, Any]:
+        for message in self._messages.get(channel, []):
+            if message["ts"] == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    def _refuse(self, error: str, where: str, found: list[str]) -> SlackError:
+        self.note_problems(where, found)
+        return SlackError(error, response_metadata={"messages": [f"[ERROR] {p}" for p in found]})
+
+    def _message_checks(self, method: str, channel: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Refuse blocks Slack would refuse; warn, as Slack does, when text fallback is absent."""
+        if "blocks" not in args:
+            return {}
+        found = block_problems(args["blocks"], "message")
+        if found:
+            raise self._refuse("invalid_blocks", f"{method} in {channel}", found)
+        if args.get("text"):
+            return {}
+        self.problems.append(f"{method} in {channel}: blocks without a top-level text fallback, "
+                             "so notifications and screen readers get nothing")
+        return {"warning": "missing_text_in_request",
+                "response_metadata": {"warnings": ["missing_text_in_request"]}}
+
+    def _post(self, channel: str, fields: dict[str, Any]) -> dict[str, Any]:
+        message = {"type": "message", "ts": self._next_ts(), "channel": channel,
+                   "user": self.bot_user_id, "bot_id": self.bot_id, "app_id": self.app_id,
+                   "team": self.team_id, "text": fields.get("text") or "",
+                   "blocks": fields.get("blocks") or []}
+        message.update({key: fields[key] for key in ("thread_ts", "metadata", "attachments",
+                                                     "files") if fields.get(key)})
+        self._messages.setdefault(channel, []).append(message)
+        return message
+
+    @staticmethod
+    def _public(message: dict[str, Any]) -> dict[str, Any]:
+        """A message as Slack returns it: the channel is beside it, not in it."""
+        return {key: value for key, value in message.items() if key != "channel"}
+
+    def _store_view(self, view: Any, method: str, view_id: str | None = None) -> dict[str, Any]:
+        found = view_problems(view)
+        if found:
+            raise self._refuse("invalid_arguments", method, found)
+        view_id = view_id or self._new_id("V")
+        stored = {"callback_id": "", "private_metadata": "", "external_id": "",
+                  "clear_on_close": False, "notify_on_close": False, **view,
+                  "id": view_id, "team_id": self.team_id, "app_id": self.app_id,
+                  "bot_id": self.bot_id, "app_installed_team_id": self.team_id,
+                  "state": {"values": {}}, "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+                  "root_view_id": view_id, "previous_view_id": None}
+        self._views[view_id] = stored
+        return stored
+
+    # -- side doors: response_url and the file upload host ---------------------------------
+
+    def _respond(self, key: str, args: dict[str, Any]) -> _Answer:
+        if key not in self._response_urls:
+            return _Answer(404, {"ok": False, "error": "expired_url"})
+        channel, ts = self._response_urls[key]
+        if "blocks" in args and (found := block_problems(args["blocks"], "message")):
+            raise self._refuse("invalid_blocks", "response_url", found)
+        replace = _truthy(args.get("replace_original"))
+        delete = _truthy(args.get("delete_original"))
+        if channel and ts and (replace or delete):
+            message = self._find_message(channel, ts)
+            if delete:
+                self._messages[channel].remove(message)
+            else:  # Slack replaces the whole message: blocks not sent are gone
+                message.update(text=args.get("text") or "", blocks=args.get("blocks") or [])
+        elif channel and args.get("response_type") == "in_channel":
+            self._post(channel, args)
+        return _Answer(200, {"ok": True})
+
+    def _upload(self, file_id: str, content_type: str,
+                body: bytes) -> tuple[dict[str, Any], _Answer]:
+        data = body  # slack_sdk posts the raw bytes; other clients send a multipart form
+        if content_type.startswith("multipart/form-data"):
+            files = [p for p in _form_parts(content_type, body) if p.get_filename() is not None]
+            payload = files[0].get_payload(decode=True) if files else b""
+            data = payload if isinstance(payload, bytes) else b""
+        args: dict[str, Any] = {"file_id": file_id, "size": len(data)}
+        fault = self._take_fault("upload", args)
+        if fault is not None:
+            return args, fault
+        if file_id not in self._files:
+            return args, _Answer(404, {"ok": False, "error": "file_not_found"})
+        self.uploads[file_id] = data
+        return args, _Answer(200, {"ok": True, "size": len(data)}, raw=f"OK - {len(data)}".encode())
+
+    # -- Web API methods: parsed arguments in, the fields of an `ok: true` answer out -------
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"https://{self.team_domain}.slack.com/", "team": self.team_name,
+                "user": self._users[self.bot_user_id]["name"], "team_id": self.team_id,
+                "user_id": self.bot_user_id, "bot_id": self.bot_id,
+                "is_enterprise_install": False}
+
+    def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        # A deactivated user's DM still accepts posts in Slack (python-slack-sdk issue #1156).
+        channel = self._channel_id(args.get("channel"))
+        if not (args.get("text") or args.get("blocks") or args.get("attachments")):
+            raise SlackError("no_text")
+        extra = self._message_checks("chat.postMessage", channel, args)
+        message = self._post(channel, args)
+        return {"channel": channel, "ts": message["ts"], "message": self._public(message), **extra}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_id(args.get("channel"), user_ids=False)  # Slack wants the D id
+        message = self._find_message(channel, args.get("ts"))
+        extra = self._message_checks("chat.update", channel, args)
+        message.update({k: args[k] for k in ("text", "blocks", "attachments", "metadata")
+                        if k in args})
+        return {"channel": channel, "ts": message["ts"], "text": message["text"],
+                "message": self._public(message), **extra}
+
+    def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_id(args.get("channel"))
+        if self._user(args.get("user"))["id"] not in self._members(channel):
+            raise SlackError("user_not_in_channel")
+        extra = self._message_checks("chat.postEphemeral", channel, args)
+        return {"message_ts": self._next_ts(), **extra}
+
+    def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_id(args.get("channel"), user_ids=False)
+        message = self._find_message(channel, args.get("ts"))
+        self._messages[channel].remove(message)
+        return {"channel": channel, "ts": message["ts"]}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("channel"):
+            return {"channel": {"id": self._channel_id(args["channel"], user_ids=False)}}
+        users = [user for user in str(args.get("users") or "").split(",") if user]
+        if len(users) != 1:  # group DMs are not modelled
+            raise SlackError("not_supported_by_sandbox" if users else "users_list_not_supplied")
+        user = self._user(users[0])
+        if user["deleted"]:
+            raise SlackError("user_disabled")
+        if user["is_bot"]:
+            raise SlackError("cannot_dm_bot")
+        return {"channel": {"id": self.dm_channel(user["id"])}}
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_id(args.get("channel"), user_ids=False)
+        members, cursor = _page(self._members(channel), args, 100)
+        return {"members": members, "response_metadata": {"next_cursor": cursor}}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel_id = self._channel_id(args.get("channel"), user_ids=False)
+        channel = self._channels.get(channel_id)
+        if channel is None:
+            return {"channel": {"id": channel_id, "is_im": True, "is_private": True,
+                                "user": channel_id[1:],
+                                "is_user_deleted": self._users[channel_id[1:]]["deleted"]}}
+        private = channel["is_private"]
+        return {"channel": {"id": channel_id, "name": channel["name"], "is_im": False,
+                            "is_channel": not private, "is_group": private,
+                            "is_private": private, "num_members": len(channel["members"])}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"user": self._user(args.get("user"))}
+
+    def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        members, cursor = _page(list(self._users.values()), args, 0)  # Slack: 0 means all
+        return {"members": members, "cache_ts": int(time.time()),
+                "response_metadata": {"next_cursor": cursor}}
+
+    def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
+        email = str(args.get("email") or "").lower()
+        for user in self._users.values():
+            if email and str(user["profile"].get("email", "")).lower() == email:
+                return {"user": user}
+        raise SlackError("users_not_found")
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        trigger = args.get("trigger_id")
+        if trigger not in self._triggers:
+            raise SlackError("invalid_trigger_id")
+        view = args.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            raise self._refuse("invalid_arguments", "views.open", ["view type must be 'modal'"])
+        stored = self._store_view(view, "views.open")
+        self._triggers.discard(trigger)  # a trigger opens one view, as in Slack
+        return {"view": stored}
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view_id = args.get("view_id")
+        if not view_id and args.get("external_id"):
+            view_id = next((key for key, view in self._views.items()
+                            if view["external_id"] == args["external_id"]), None)
+        current = self._views.get(view_id or "")
+        if current is None:
+            raise SlackError("not_found")  # Slack's documented error for an unknown view
+        if args.get("hash") and args["hash"] != current["hash"]:
+            raise SlackError("hash_conflict")
+        return {"view": self._store_view(args.get("view"), "views.update", current["id"])}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = self._user(args.get("user_id"))["id"]
+        view = args.get("view")
+        if not isinstance(view, dict) or view.get("type") != "home":
+            raise self._refuse("invalid_arguments", "views.publish", ["view type must be 'home'"])
+        stored = self._store_view(view, "views.publish", self._homes.get(user_id))
+        self._homes[user_id] = stored["id"]
+        return {"view": stored}
+
+    def _files_get_upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = self._new_id("F")
+        self._files[file_id] = {"id": file_id, "name": str(args["filename"]),
+                                "title": str(args["filename"]), "size": int(args["length"])}
+        return {"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        shared = []
+        for item in args["files"]:
+            if item.get("id") not in self._files or item["id"] not in self.uploads:
+                raise SlackError("file_not_found")
+            file = self._files[item["id"]]
+            file["title"] = item.get("title") or file["title"]
+            shared.append(dict(file))
+        target = args.get("channel_id") or str(args.get("channels") or "").split(",")[0]
+        if target:
+            self._post(self._channel_id(target), {"text": args.get("initial_comment"),
+                                                  "files": shared,
+                                                  "thread_ts": args.get("thread_ts")})
+        return {"files": [{"id": file["id"], "title": file["title"]} for file in shared]}

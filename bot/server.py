@@ -1,0 +1,89 @@
+"""HTTP serving: /slack/events dispatched off the event loop, and GET /healthz."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import Engine, text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
+    """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
+    this one dispatches in a worker thread so a slow request never holds up the others."""
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    def database_ok() -> bool:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not healthy"; the reason goes to the log
+            logger.exception("health check: database unreachable")
+            return False
+        return True
+
+    async def healthz(_request: Request) -> Response:
+        ok = await run_in_threadpool(database_ok)
+        return JSONResponse({"ok": ok, "database": "ok" if ok else "unreachable"},
+                            status_code=200 if ok else 503)
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
+
+
+def uvicorn_server(asgi_app: Starlette, *, log_level: str = "info") -> uvicorn.Server:
+    return uvicorn.Server(
+        uvicorn.Config(asgi_app, log_level=log_level.lower(), access_log=False, lifespan="off")
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free one (tests, the demo)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+@contextmanager
+def serve_in_background(asgi_app: Starlette, *, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve on a free port in a thread (demo and tests); yields the base URL.
+
+    The socket is listening before the thread starts, so callers can connect at once: the
+    kernel queues connections until uvicorn accepts them.
+    """
+    sock = bind(host, 0)
+    server = uvicorn_server(asgi_app, log_level="warning")
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

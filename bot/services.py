@@ -1,0 +1,50 @@
+"""Everything the listeners, jobs and CLI share, built once from Settings and passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from storage.engine import create_db_engine
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+
+
+def create_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
+    return Services(settings=settings, engine=create_db_engine(settings.database_url), clock=clock)
+
+
+def create_web_client(settings: Settings) -> WebClient:
+    """A Web API client on SLACK_API_URL that honours Retry-After and retries transient errors."""
+    token, _ = settings.require_slack()
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )

@@ -1,0 +1,150 @@
+"""Answers to /engagement: overview, comments and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.reports import Overview
+from bot.views.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, quote
+from storage.reporting import CommentRow
+
+MAX_COMMENTS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ReportMessage:
+    text: str
+    blocks: list[Block]
+
+
+def _period(days: int) -> str:
+    return f"last {days} days"
+
+
+def _nps_field(overview: Overview) -> str:
+    nps = overview.nps
+    if nps.score is None or nps.ci95 is None:
+        return "*NPS*\nNo answers yet"
+    interval = fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)
+    return f"*NPS*\n*{fmt_score(nps.score)}*  ({plural(nps.n, 'answer')})\n95% interval {interval}"
+
+
+def _csat_field(overview: Overview) -> str:
+    csat = overview.csat
+    if csat.score is None or csat.ci95 is None or csat.mean is None:
+        return "*CSAT*\nNo answers yet"
+    interval = fmt_interval(csat.ci95.low, csat.ci95.high, percent=True)
+    return (
+        f"*CSAT*\n*{fmt_percent(csat.score)}* satisfied  ({plural(csat.n, 'answer')})\n"
+        f"95% interval {interval} · mean {csat.mean:.1f} of 5"
+    )
+
+
+def overview_message(overview: Overview) -> ReportMessage:
+    nps = overview.nps
+    rate = overview.response_rate
+    rate_text = (
+        f"Response rate *{fmt_percent(rate)}* ({overview.answered} of "
+        f"{plural(overview.delivered, 'survey')} sent)"
+        if rate is not None
+        else "No surveys sent in this period"
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Customer engagement · {_period(overview.days)}"),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=_nps_field(overview)),
+                MarkdownTextObject(text=_csat_field(overview)),
+            ]
+        ),
+    ]
+    if nps.n:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Promoters {nps.promoters} · Passives {nps.passives} · "
+                        f"Detractors {nps.detractors}"
+                    )
+                ]
+            )
+        )
+    blocks += [
+        ContextBlock(elements=[MarkdownTextObject(text=rate_text)]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="`/engagement comments` shows what customers said · "
+                    "`/engagement help` lists everything"
+                )
+            ]
+        ),
+    ]
+    score = "no NPS answers yet" if nps.score is None else f"NPS {fmt_score(nps.score)}"
+    return ReportMessage(
+        text=f"Customer engagement, {_period(overview.days)}: {score}", blocks=blocks
+    )
+
+
+def comments_message(rows: list[CommentRow], *, days: int) -> ReportMessage:
+    shown = rows[:MAX_COMMENTS_SHOWN]
+    blocks: list[Block] = [HeaderBlock(text=f"What customers said · {_period(days)}")]
+    if not shown:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="No comments in this period.")))
+    for row in shown:
+        label = row.sentiment_label or "unscored"
+        polarity = "" if row.sentiment_polarity is None else f" ({row.sentiment_polarity:+.2f})"
+        blocks += [
+            # Customer text is escaped here, so <!channel> or <@U…> can never ping anyone.
+            SectionBlock(text=MarkdownTextObject(text=quote(row.comment))),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"{row.metric.value.upper()} {row.score} · {label}{polarity} · "
+                        f"{row.commented_at:%Y-%m-%d}"
+                    )
+                ]
+            ),
+        ]
+    return ReportMessage(
+        text=f"{plural(len(shown), 'comment')} from customers, {_period(days)}", blocks=blocks
+    )
+
+
+HELP_LINES = (
+    "`/engagement` — NPS, CSAT and response rate for the last 90 days",
+    "`/engagement comments` — the latest comments, with their sentiment",
+    "`/engagement 30d` — any view over another period (1d to 3660d)",
+    "`/engagement help` — this list",
+)
+
+
+def help_message(*, mistake: str | None = None, problem: str | None = None) -> ReportMessage:
+    blocks: list[Block] = []
+    if mistake is not None:
+        said = escape_mrkdwn(mistake[:100])
+        reason = escape_mrkdwn(problem or "I didn't understand that")
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f":warning: {reason}: `{said}`"))
+        )
+        blocks.append(DividerBlock())
+    blocks.append(
+        SectionBlock(
+            text=MarkdownTextObject(text="*What you can ask*\n" + "\n".join(HELP_LINES))
+        )
+    )
+    text = "Usage: /engagement [overview|comments|help] [Nd]"
+    if mistake is not None:
+        text = f"I didn't understand “{mistake[:100]}”. {text}"
+    return ReportMessage(text=text, blocks=blocks)
+
+

@@ -1,0 +1,142 @@
+"""The outbox: claim due deliveries, record what Slack said, and find a delivery for an answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
+
+from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Wave
+
+
+@dataclass(frozen=True)
+class PulseDelivery:
+    """What it takes to send, or to answer, one delivery."""
+
+    delivery_id: int
+    team_id: str
+    user_id: str
+    pulse_name: str
+    metric: Metric
+    question: str
+    follow_up: str
+    wave_id: int
+    wave_closed: bool
+    channel_id: str | None
+    message_ts: str | None
+    attempts: int  # including the one under way, for a claimed delivery
+
+
+def _delivery_query() -> Select[Delivery, Respondent, Pulse, Wave]:
+    return (
+        select(Delivery, Respondent, Pulse, Wave)
+        .join(Respondent, col(Respondent.id) == Delivery.respondent_id)
+        .join(Wave, col(Wave.id) == Delivery.wave_id)
+        .join(Pulse, col(Pulse.id) == Wave.pulse_id)
+    )
+
+
+def _to_pulse_delivery(
+    delivery: Delivery, respondent: Respondent, pulse: Pulse, wave: Wave
+) -> PulseDelivery:
+    assert delivery.id is not None
+    return PulseDelivery(
+        delivery_id=delivery.id,
+        team_id=respondent.team_id,
+        user_id=respondent.user_id,
+        pulse_name=pulse.name,
+        metric=Metric(pulse.metric),
+        question=pulse.question,
+        follow_up=pulse.follow_up,
+        wave_id=wave.id or 0,
+        wave_closed=wave.closed_at is not None,
+        channel_id=delivery.channel_id,
+        message_ts=delivery.message_ts,
+        attempts=delivery.attempts,
+    )
+
+
+def claim_due(
+    *, session: Session, now: datetime, limit: int = 50, wave_id: int | None = None
+) -> list[PulseDelivery]:
+    """Mark up to `limit` due deliveries as being sent by this caller and return them.
+
+    PostgreSQL skips rows other replicas hold (FOR UPDATE SKIP LOCKED); on both backends the
+    status change is a compare-and-set, so two callers can never claim the same delivery.
+    """
+    query = (
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.PENDING, col(Delivery.next_attempt_at) <= now)
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+        .limit(limit)
+    )
+    if wave_id is not None:
+        query = query.where(Delivery.wave_id == wave_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    candidates = [i for i in session.exec(query).all() if i is not None]
+    claimed: list[int] = []
+    for delivery_id in candidates:
+        result = session.exec(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.SENDING, attempts=col(Delivery.attempts) + 1)
+        )
+        if result.rowcount == 1:
+            claimed.append(delivery_id)
+    if not claimed:
+        return []
+    rows = session.exec(
+        _delivery_query().where(col(Delivery.id).in_(claimed)).order_by(col(Delivery.id))
+    ).all()
+    return [_to_pulse_delivery(*row) for row in rows]
+
+
+def mark_sent(
+    *, session: Session, delivery_id: int, channel_id: str, message_ts: str, now: datetime
+) -> None:
+    session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(
+            status=DeliveryStatus.SENT,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            sent_at=now,
+            error=None,
+        )
+    )
+
+
+def mark_failed(*, session: Session, delivery_id: int, error: str) -> None:
+    """A permanent failure: kept with Slack's reason, never retried."""
+    session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(status=DeliveryStatus.FAILED, error=error[:255])
+    )
+
+
+def retry_later(*, session: Session, delivery_id: int, error: str, at: datetime) -> None:
+    """A transient failure: back in the queue at `at`."""
+    session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(status=DeliveryStatus.PENDING, error=error[:255], next_attempt_at=at)
+    )
+
+
+def get_pulse_delivery(*, session: Session, delivery_id: int) -> PulseDelivery | None:
+    row = session.exec(_delivery_query().where(col(Delivery.id) == delivery_id)).first()
+    return _to_pulse_delivery(*row) if row is not None else None
+
+
+def status_counts(*, session: Session, wave_id: int) -> dict[DeliveryStatus, int]:
+    rows = session.exec(select(Delivery.status).where(Delivery.wave_id == wave_id)).all()
+    counts = dict.fromkeys(DeliveryStatus, 0)
+    for status in rows:
+        counts[DeliveryStatus(status)] += 1
+    return counts

@@ -1,0 +1,132 @@
+"""All tables. Unique keys here are what make Slack's retries and our own re-runs idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Metric(StrEnum):
+    NPS = "nps"
+    CSAT = "csat"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# Enums are stored as their plain string values: no PostgreSQL ENUM types to migrate by hand.
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Workspace(SQLModel, table=True):
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    created_at: datetime = _utc()
+
+
+class Respondent(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_respondent_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    user_id: str = Field(max_length=32)
+    account: str | None = Field(default=None, max_length=255)
+    tz: str | None = Field(default=None, max_length=64)
+    attributes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    opted_out: bool = False
+    deactivated: bool = False
+    created_at: datetime = _utc()
+
+
+class Pulse(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_pulse_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    name: str = Field(max_length=80)
+    metric: Metric = Field(sa_type=String(8))
+    question: str = Field(max_length=300)
+    follow_up: str = Field(max_length=150)
+    audience: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _utc()
+
+
+class Wave(SQLModel, table=True):
+    # One wave per pulse and scheduled time: a repeated fire or `pulse send` finds the same wave.
+    __table_args__ = (UniqueConstraint("pulse_id", "scheduled_for", name="uq_wave_pulse_time"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pulse_id: int = Field(foreign_key="pulse.id", index=True)
+    scheduled_for: datetime = _utc()
+    created_at: datetime = _utc()
+    closed_at: datetime | None = _utc(default=None)
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one row per wave and respondent, so nobody is messaged twice for a wave."""
+
+    __table_args__ = (
+        UniqueConstraint("wave_id", "respondent_id", name="uq_delivery_wave_respondent"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True)
+    respondent_id: int = Field(foreign_key="respondent.id", index=True)
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, sa_type=String(16))
+    attempts: int = 0
+    next_attempt_at: datetime = _utc()
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=255)
+    sent_at: datetime | None = _utc(default=None)
+
+
+class Response(SQLModel, table=True):
+    """One answer per delivery and metric; team, metric and time are copied here for fast reports.
+
+    A CHECK keeps every score on the widest scale (0-10) whatever the request said.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("delivery_id", "metric", name="uq_response_delivery_metric"),
+        Index("ix_response_report", "team_id", "metric", "answered_at"),
+        CheckConstraint("score BETWEEN 0 AND 10", name="ck_response_score_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="delivery.id")
+    team_id: str = Field(max_length=32)
+    metric: Metric = Field(sa_type=String(8))
+    score: int
+    # Slack's action_ts of the click that set the score: a late redelivery of an older click
+    # must not overwrite a newer answer. Fixed-width "seconds.micros" strings compare in order.
+    action_ts: str = Field(max_length=32)
+    answered_at: datetime = _utc()
+    changed_at: datetime | None = _utc(default=None)
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    commented_at: datetime | None = _utc(default=None)
+    sentiment_polarity: float | None = None
+    sentiment_subjectivity: float | None = None
+    sentiment_label: str | None = Field(default=None, max_length=16)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Events API deliveries already handled: Slack retries an event until it gets a fast 200."""
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    team_id: str | None = Field(default=None, max_length=32)
+    received_at: datetime = _utc()

@@ -1,0 +1,127 @@
+"""Queries for workspaces, respondents, pulses and waves. Every creation is safe to repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Delivery, Metric, Pulse, Respondent, Wave, Workspace
+from storage.upsert import insert_for
+
+
+class PulseExists(Exception):
+    """A pulse of that name already exists in the workspace."""
+
+
+def ensure_workspace(*, session: Session, team_id: str, name: str, now: datetime) -> None:
+    stmt = insert_for(session, Workspace).values(team_id=team_id, name=name, created_at=now)
+    session.exec(stmt.on_conflict_do_nothing(index_elements=["team_id"]))
+
+
+def list_workspaces(*, session: Session) -> Sequence[Workspace]:
+    return session.exec(select(Workspace).order_by(col(Workspace.team_id))).all()
+
+
+def ensure_respondents(
+    *, session: Session, team_id: str, user_ids: Iterable[str], now: datetime
+) -> dict[str, Respondent]:
+    """Respondent rows for these users, created where missing (concurrent callers agree)."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return {}
+    stmt = insert_for(session, Respondent).values(
+        [{"team_id": team_id, "user_id": u, "attributes": {}, "opted_out": False,
+          "deactivated": False, "created_at": now} for u in wanted]
+    )
+    session.exec(stmt.on_conflict_do_nothing(index_elements=["team_id", "user_id"]))
+    rows = session.exec(
+        select(Respondent).where(
+            Respondent.team_id == team_id, col(Respondent.user_id).in_(wanted)
+        )
+    ).all()
+    return {row.user_id: row for row in rows}
+
+
+def create_pulse(
+    *,
+    session: Session,
+    team_id: str,
+    name: str,
+    metric: Metric,
+    question: str,
+    follow_up: str,
+    audience: list[str],
+    now: datetime,
+) -> Pulse:
+    if get_pulse(session=session, team_id=team_id, name=name) is not None:
+        raise PulseExists(name)
+    pulse = Pulse(
+        team_id=team_id,
+        name=name,
+        metric=metric,
+        question=question,
+        follow_up=follow_up,
+        audience=audience,
+        created_at=now,
+    )
+    session.add(pulse)
+    session.flush()
+    return pulse
+
+
+def get_pulse(*, session: Session, name: str, team_id: str | None = None) -> Pulse | None:
+    query = select(Pulse).where(Pulse.name == name)
+    if team_id is not None:
+        query = query.where(Pulse.team_id == team_id)
+    return session.exec(query).first()
+
+
+def list_pulses(*, session: Session, team_id: str | None = None) -> Sequence[Pulse]:
+    query = select(Pulse).order_by(col(Pulse.name))
+    if team_id is not None:
+        query = query.where(Pulse.team_id == team_id)
+    return session.exec(query).all()
+
+
+def open_wave(*, session: Session, pulse_id: int, scheduled_for: datetime, now: datetime) -> Wave:
+    """The wave for this pulse and time, created by whichever caller gets there first."""
+    stmt = insert_for(session, Wave).values(
+        pulse_id=pulse_id, scheduled_for=scheduled_for, created_at=now
+    )
+    session.exec(stmt.on_conflict_do_nothing(index_elements=["pulse_id", "scheduled_for"]))
+    return session.exec(
+        select(Wave).where(Wave.pulse_id == pulse_id, Wave.scheduled_for == scheduled_for)
+    ).one()
+
+
+def enqueue_deliveries(
+    *, session: Session, wave_id: int, respondent_ids: Iterable[int], now: datetime
+) -> int:
+    """Outbox rows for a wave; respondents already enqueued are left as they are."""
+    ids = list(dict.fromkeys(respondent_ids))
+    if not ids:
+        return 0
+    stmt = insert_for(session, Delivery).values(
+        [{"wave_id": wave_id, "respondent_id": r, "status": "pending", "attempts": 0,
+          "next_attempt_at": now} for r in ids]
+    )
+    # RETURNING, not rowcount: drivers disagree on rowcount for multi-row inserts.
+    inserted = session.exec(
+        stmt.on_conflict_do_nothing(index_elements=["wave_id", "respondent_id"]).returning(
+            Delivery.id
+        )
+    )
+    return len(inserted.all())
+
+
+def is_respondent(*, session: Session, team_id: str, user_id: str) -> bool:
+    return (
+        session.exec(
+            select(Respondent.id).where(
+                Respondent.team_id == team_id, Respondent.user_id == user_id
+            )
+        ).first()
+        is not None
+    )

@@ -1,0 +1,166 @@
+"""The command line as a person runs it: a real process, real HTTP, the sandbox as Slack."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import pytest
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
+
+from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF
+
+
+@pytest.fixture
+def env(sandbox: SlackSandbox, database_url: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "ADMIN_"))}
+    return clean | {
+        "SLACK_BOT_TOKEN": sandbox.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": sandbox.api_url,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def bot(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
+        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+
+
+def test_create_send_twice_and_report(env: dict[str, str], tmp_path: Path,
+                                      sandbox: SlackSandbox) -> None:
+    assert "upgraded" in bot(env, tmp_path, "db", "upgrade").stdout
+    created = bot(env, tmp_path, "pulse", "create", "q4", "--metric", "nps",
+                  "--users", ",".join(CUSTOMERS[:3]))
+    assert created.returncode == 0, created.stderr
+    first = bot(env, tmp_path, "pulse", "send", "q4")
+    second = bot(env, tmp_path, "pulse", "send", "q4")
+    report = bot(env, tmp_path, "report", "--json")
+
+    assert "sent 3 now" in first.stdout, first.stdout
+    assert "sent 0 now" in second.stdout, second.stdout
+    assert len(sandbox.calls("chat.postMessage")) == 3
+    data = json.loads(report.stdout)
+    assert data["nps"] == {"score": None, "n": 0, "promoters": 0, "passives": 0,
+                           "detractors": 0, "ci95": None}
+    assert data["csat"]["n"] == 0
+    assert data["responses"] == 0
+    assert data["delivered"] == 3
+    assert data["response_rate"] == 0.0
+    assert sandbox.bot_token not in first.stdout + first.stderr + second.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--users", "U0NOBODY"), "U0NOBODY: Slack says user_not_found"),
+        (("--users", "alice,bob"), "Not Slack user IDs: alice, bob"),
+        (("--users", ""), "Name at least one Slack user ID"),
+    ],
+)
+def test_pulse_create_with_bad_users_says_why_and_stores_nothing(
+    env: dict[str, str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    bot(env, tmp_path, "db", "upgrade")
+    result = bot(env, tmp_path, "pulse", "create", "bad", "--metric", "nps", *args)
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {message}" or message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "No pulses yet" in bot(env, tmp_path, "pulse", "list").stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"PORT": "eighty"}, "PORT"),
+        ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}, "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_bad_configuration_stops_run_with_one_line(
+    env: dict[str, str], tmp_path: Path, change: dict[str, str], named: str
+) -> None:
+    bot(env, tmp_path, "db", "upgrade")
+    result = bot(env | change, tmp_path, "run")
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+    assert "xoxp-not-a-bot-token" not in result.stderr
+
+
+def test_run_refuses_an_out_of_date_schema(env: dict[str, str], tmp_path: Path) -> None:
+    result = bot(env, tmp_path, "run")
+
+    assert result.returncode == 2
+    assert "python -m bot db upgrade" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def running_bot(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    bot(env, tmp_path, "db", "upgrade")
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:  # a separate process: polling its health endpoint is the only signal we get
+        try:
+            with urlopen(base + "/healthz", timeout=1):  # noqa: S310 (local)
+                break
+        except (URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.communicate()[0] if process.poll() is not None else ""
+                pytest.fail(f"bot did not start: {output}")
+            time.sleep(0.1)
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        if process.stdout:
+            process.stdout.close()
+
+
+def test_run_serves_signed_requests_and_refuses_forged_ones(
+    running_bot: tuple[str, subprocess.Popen[str]], sandbox: SlackSandbox
+) -> None:
+    base, process = running_bot
+    slack = SignedSlackClient(bot_url=base + "/slack/events", signing_secret=SIGNING_SECRET,
+                              sandbox=sandbox)
+
+    answered = slack.slash_command(STAFF, "help")
+    forged = slack.post_raw(b"command=%2Fengagement&text=", signature="v0=" + "1" * 64)
+    unsigned = slack.post_raw(b"command=%2Fengagement&text=", sign=False)
+
+    assert answered.status == 200
+    assert "What you can ask" in str(answered.json()["blocks"])
+    assert (forged.status, unsigned.status) == (401, 401)
+    process.terminate()
+    output = process.communicate(timeout=15)[0]
+    assert sandbox.bot_token not in output
+    assert SIGNING_SECRET not in output

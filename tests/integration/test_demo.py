@@ -1,0 +1,28 @@
+"""`make demo` end to end: the NPS it ends with comes from the simulated customers' clicks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.demo import CUSTOMERS, run_demo
+from bot.insights.metrics import nps_from_scores
+
+
+def test_demo_ends_with_the_nps_of_the_simulated_answers(tmp_path: Path) -> None:
+    out = io.StringIO()
+
+    report = run_demo(Console(file=out, width=100), tmp_path)
+
+    expected = nps_from_scores({score: [c.score for c in CUSTOMERS].count(score)
+                                for score in {c.score for c in CUSTOMERS}})
+    assert report["nps"]["n"] == len(CUSTOMERS)
+    assert report["nps"]["score"] == round(expected.score or 0, 1)
+    assert report["response_rate"] == 100.0
+    shown = out.getvalue()
+    assert "/engagement comments" in shown
+    assert "<!channel> please look!" in shown  # shown as text, escaped for Slack
+    assert "Block Kit problems" not in shown
+    assert f"NPS +{expected.score:.0f}" in shown

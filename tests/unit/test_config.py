@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.logs import RedactSecrets
+
+TOKEN = "xoxb-1234-5678-abcdefSECRET"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
+                 "DATABASE_URL", "PORT", "LOG_LEVEL", "ADMIN_USER_IDS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_need_no_configuration() -> None:
+    settings = load_settings(env_file=None)
+    assert settings.database_url == "sqlite:///engagement.db"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.port == 3000
+
+
+def test_reads_the_environment_and_a_dotenv_file(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    env = tmp_path / ".env"
+    env.write_text(f"SLACK_BOT_TOKEN={TOKEN}\nPORT=8080\nADMIN_USER_IDS=U01,W02\n")
+    monkeypatch.setenv("DATABASE_URL", "postgres://bot@db/engagement")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9999/api")
+
+    settings = load_settings(env_file=env)
+
+    assert settings.slack_bot_token is not None
+    assert settings.slack_bot_token.get_secret_value() == TOKEN
+    assert settings.port == 8080
+    assert settings.admin_user_ids == ["U01", "W02"]
+    assert settings.database_url == "postgresql+psycopg://bot@db/engagement"
+    assert settings.slack_api_url == "http://127.0.0.1:9999/api/"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("PORT", "eighty", "PORT"),
+        ("PORT", "70000", "PORT"),
+        ("SLACK_BOT_TOKEN", "xoxp-user-token-SECRET", "SLACK_BOT_TOKEN"),
+        ("SLACK_APP_TOKEN", "xoxb-wrong-SECRET", "SLACK_APP_TOKEN"),
+        ("SLACK_API_URL", "slack.com", "SLACK_API_URL"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("ADMIN_USER_IDS", "alice", "ADMIN_USER_IDS"),
+    ],
+)
+def test_a_malformed_value_names_the_variable_and_never_echoes_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env_file=None)
+    assert str(raised.value).startswith(named)
+    assert "SECRET" not in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_missing_slack_credentials_are_named() -> None:
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"):
+        load_settings(env_file=None).require_slack()
+
+
+def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    secret = "signing-secret-value-123"
+    logger = logging.getLogger("test.redaction")
+    logger.addFilter(RedactSecrets([secret, TOKEN]))
+    with caplog.at_level(logging.INFO, logger="test.redaction"):
+        logger.info("token %s and secret %s and stranger xapp-1-A0-999-zzz", TOKEN, secret)
+        try:
+            raise RuntimeError(f"Slack said no to {TOKEN}")
+        except RuntimeError:
+            logger.exception("call failed")
+    text = caplog.text
+    assert TOKEN not in text
+    assert secret not in text
+    assert "xapp-1-A0" not in text
+    assert text.count("[redacted]") >= 4

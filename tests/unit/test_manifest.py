@@ -1,0 +1,56 @@
+"""manifest.yml is valid against Slack's schema and asks for exactly what the code uses."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from bot import ids
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+# Web API methods the bot calls → the bot scope each needs (views.* and auth.test need none).
+SCOPES_BY_METHOD = {
+    "chat_postMessage": "chat:write",
+    "chat_update": "chat:write",
+    "users_info": "users:read",
+}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, object]:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())  # type: ignore[no-any-return]
+
+
+def test_valid_against_slacks_schema(manifest: dict[str, object]) -> None:
+    if not SCHEMA.exists():
+        pytest.skip(f"Slack's manifest schema is not beside the repository ({SCHEMA})")
+    jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
+
+
+def test_scopes_are_those_the_code_needs_and_no_more(manifest: dict[str, object]) -> None:
+    source = "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py")
+                       if "sandbox" not in p.parts)
+    called = {m for m in re.findall(r"client\.(\w+)\(", source)}
+    needed = {SCOPES_BY_METHOD[m] for m in called if m in SCOPES_BY_METHOD}
+    commands = manifest["features"]["slash_commands"]  # type: ignore[index]
+    if commands:
+        needed.add("commands")
+    unmapped = called - set(SCOPES_BY_METHOD) - {"auth_test", "views_open", "views_publish",
+                                                  "views_update"}
+    assert unmapped == set(), "map these Web API methods to their scope"
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed  # type: ignore[index]
+
+
+def test_the_slash_command_and_events_match_the_listeners(manifest: dict[str, object]) -> None:
+    [command] = manifest["features"]["slash_commands"]  # type: ignore[index]
+    assert command["command"] == ids.SLASH_COMMAND
+    assert command["url"].endswith("/slack/events")
+    settings = manifest["settings"]
+    assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]  # type: ignore[index]

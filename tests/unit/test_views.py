@@ -1,0 +1,108 @@
+"""Block Kit builders stay within Slack's limits and render what the listeners rely on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from bot.insights.metrics import csat_from_scores, nps_from_scores
+from slack_sdk.models.blocks import Block
+
+from bot import ids
+from bot.reports import Overview
+from bot.views.comment_modal import comment_modal
+from bot.views.home import customer_home_view, staff_home_view
+from bot.views.pulse import parse_score_value, pulse_message, score_value
+from bot.views.report import comments_message, help_message, overview_message
+from storage.models import Metric
+from storage.reporting import CommentRow
+
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def _dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+    return [block.to_dict() for block in blocks]  # to_dict() validates Slack's limits
+
+
+def _action_ids(blocks: list[dict[str, Any]]) -> list[str]:
+    return [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e]
+
+
+def _overview(nps: dict[int, int], csat: dict[int, int]) -> Overview:
+    return Overview(days=90, since=NOW, nps=nps_from_scores(nps), csat=csat_from_scores(csat),
+                    delivered=10, answered=7, response_rate=70.0)
+
+
+@pytest.mark.parametrize(("metric", "labels"), [(Metric.NPS, 11), (Metric.CSAT, 5)])
+@pytest.mark.parametrize("chosen", [None, 3])
+def test_pulse_message_has_numbered_buttons_unique_ids_and_a_fallback(
+    metric: Metric, labels: int, chosen: int | None
+) -> None:
+    message = pulse_message(delivery_id=7, metric=metric, question="How likely? <!here>",
+                            chosen=chosen)
+    blocks = _dicts(message.blocks)
+
+    scores = blocks[1]["elements"]
+    assert len(scores) == labels
+    assert [b["text"]["text"] for b in scores] == [b["value"].split(":")[2] for b in scores]
+    assert len(set(_action_ids(blocks))) == len(_action_ids(blocks))
+    assert message.text
+    assert "<!here>" not in str(blocks)
+    assert (ids.COMMENT_ACTION in _action_ids(blocks)) is (chosen is not None)
+
+
+def test_a_very_long_question_is_truncated_within_the_section_limit() -> None:
+    blocks = _dicts(pulse_message(delivery_id=1, metric=Metric.NPS, question="q" * 5000).blocks)
+    assert len(blocks[0]["text"]["text"]) <= 3000
+
+
+def test_score_values_round_trip_and_reject_garbage() -> None:
+    assert parse_score_value(score_value(12, Metric.CSAT, 4)) == (12, Metric.CSAT, 4)
+    for garbage in ("", "1:2", "a:nps:3", "1:xyz:3", "1:nps:3:4"):
+        with pytest.raises(ValueError):  # noqa: PT011 (any ValueError subclass is the contract)
+            parse_score_value(garbage)
+
+
+def test_comment_modal_carries_the_delivery_and_caps_the_length() -> None:
+    view = comment_modal(delivery_id=42, follow_up="Why?", current="old").to_dict()
+    assert view["private_metadata"] == "42"
+    assert view["callback_id"] == ids.COMMENT_MODAL
+    element = view["blocks"][0]["element"]
+    assert (element["max_length"], element["initial_value"]) == (3000, "old")
+
+
+def test_overview_message_names_the_figures() -> None:
+    message = overview_message(_overview({10: 45, 8: 35, 2: 20}, {5: 3, 4: 1, 2: 1}))
+    shown = str(_dicts(message.blocks))
+    assert "*+25*" in shown
+    assert "100 answers" in shown
+    assert "+9 to +39" in shown
+    assert "80%" in shown
+    assert "Response rate *70%*" in shown
+    assert message.text.endswith("NPS +25")
+
+
+def test_comments_message_escapes_and_caps_the_count() -> None:
+    rows = [CommentRow(comment=f"<@U1> comment {n}", metric=Metric.NPS, score=3,
+                       sentiment_label="negative", sentiment_polarity=-0.4, commented_at=NOW)
+            for n in range(30)]
+    blocks = _dicts(comments_message(rows, days=30).blocks)
+    assert len(blocks) <= 50
+    assert "<@U1>" not in str(blocks)
+    assert "&lt;@U1&gt;" in str(blocks)
+
+
+def test_help_escapes_the_mistake() -> None:
+    blocks = _dicts(help_message(mistake="<!channel>", problem="I don't know").blocks)
+    assert "&lt;!channel&gt;" in str(blocks)
+    assert "<!channel>" not in str(blocks)
+
+
+def test_home_views_fit_and_differ_for_staff_and_customers() -> None:
+    staff = staff_home_view(_overview({}, {})).to_dict()
+    customer = customer_home_view().to_dict()
+    assert staff["type"] == customer["type"] == "home"
+    assert len(staff["blocks"]) <= 100
+    assert "NPS" in str(staff["blocks"])
+    assert "NPS" not in str(customer["blocks"])
