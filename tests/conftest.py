@@ -11,12 +11,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from bot.sandbox.client import SignedSlackClient
-from bot.sandbox.slack_api import SlackSandbox
 from sqlalchemy import Engine, text
 
 from bot.app import create_app
 from bot.config import Settings, load_settings
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
 from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.services import Services, create_web_client
 from storage.engine import create_db_engine

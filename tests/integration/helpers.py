@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.client import SignedSlackClient
-from bot.sandbox.slack_api import SlackSandbox
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot import ids
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
 from storage.models import Delivery, Response
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 
 HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D0HOME"}

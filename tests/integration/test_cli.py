@@ -14,9 +14,9 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 import pytest
+
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from bot.sandbox.client import SignedSlackClient
-from bot.sandbox.slack_api import SlackSandbox
 from sqlalchemy import Engine
 
 from bot import ids
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 from tests.integration.helpers import click_score, pulse_message, responses
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from bot.sandbox.client import SignedSlackClient
-from bot.sandbox.slack_api import SlackSandbox
 from sqlalchemy import Engine
 
 from bot import ids
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
 from storage.models import DeliveryStatus, Metric
 from tests.conftest import CUSTOMERS, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses

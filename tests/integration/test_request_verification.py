@@ -7,11 +7,11 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from bot.sandbox.client import SignedSlackClient
-from bot.sandbox.slack_api import SlackSandbox
 from sqlalchemy import Engine
 
 from bot import ids
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, SendPulse
 from tests.integration.helpers import pulse_message, responses
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from bot.insights.metrics import csat_from_scores, nps_from_scores
 from slack_sdk.models.blocks import Block
 
 from bot import ids
+from bot.insights.metrics import csat_from_scores, nps_from_scores
 from bot.reports import Overview
 from bot.views.comment_modal import comment_modal
 from bot.views.home import customer_home_view, staff_home_view
