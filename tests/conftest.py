@@ -84,6 +84,9 @@ def sandbox() -> Iterator[SlackSandbox]:
         for number, user_id in enumerate(CUSTOMERS, start=1):
             sandbox.add_user(user_id, name=f"customer{number}", real_name=f"Customer {number}")
         yield sandbox
+        # Every message, view and inline reply the bot produced in the test stayed within
+        # Slack's Block Kit limits and carried a text fallback.
+        assert sandbox.problems == [], sandbox.problems
 
 
 @dataclass
