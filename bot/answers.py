@@ -32,7 +32,7 @@ class InvalidComment(ValueError):
     """The comment cannot be stored as written; the message says why."""
 
 
-def _authorised_delivery(
+def authorised_delivery(
     services: Services, *, delivery_id: int, team_id: str, user_id: str
 ) -> PulseDelivery:
     with session_scope(services.engine) as session:
@@ -55,7 +55,7 @@ def record_answer(
     score: int,
     action_ts: str,
 ) -> AnswerResult:
-    delivery = _authorised_delivery(
+    delivery = authorised_delivery(
         services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
     )
     if metric != delivery.metric or score not in _SCALE[metric]:
@@ -83,7 +83,7 @@ def comment_target(
     services: Services, *, team_id: str, user_id: str, delivery_id: int
 ) -> tuple[PulseDelivery, str | None]:
     """The delivery a comment modal is for, and the comment already given (to edit)."""
-    delivery = _authorised_delivery(
+    delivery = authorised_delivery(
         services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
     )
     with session_scope(services.engine) as session:
@@ -104,7 +104,7 @@ def add_comment(
             f"Please keep your comment under {COMMENT_MAX_LENGTH} characters "
             f"(it has {len(comment)})."
         )
-    delivery = _authorised_delivery(
+    delivery = authorised_delivery(
         services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
     )
     if delivery.wave_closed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.views import View
 
+from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
 from bot.reports import build_overview, recent_comments
 from bot.services import Services
@@ -40,7 +41,9 @@ def answer_engagement(services: Services, *, team_id: str, query: EngagementQuer
 
 def home_for(services: Services, *, team_id: str, user_id: str) -> View:
     if not is_staff(services, team_id=team_id, user_id=user_id):
-        return customer_home_view()
+        return customer_home_view(
+            opted_out=is_opted_out(services, team_id=team_id, user_id=user_id)
+        )
     with session_scope(services.engine) as session:
         overview = build_overview(
             session=session, team_id=team_id, days=EngagementQuery().days, now=services.clock()

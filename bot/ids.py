@@ -19,3 +19,7 @@ def score_action_id(metric: str, score: int) -> str:
 
 def scores_block_id(metric: str) -> str:
     return f"scores_{metric}"
+
+OPT_OUT_ACTION = "pulse_opt_out"
+HOME_OPT_OUT_ACTION = "home_opt_out"
+HOME_OPT_IN_ACTION = "home_opt_in"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Wave
+from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Response, Wave
 
 
 @dataclass(frozen=True)
@@ -140,3 +140,55 @@ def status_counts(*, session: Session, wave_id: int) -> dict[DeliveryStatus, int
     for status in rows:
         counts[DeliveryStatus(status)] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class WaveCounts:
+    wave_id: int
+    pulse_name: str
+    scheduled_for: datetime
+    closed: bool
+    by_status: dict[DeliveryStatus, int]
+    failures: dict[str, int]
+    answered: int
+
+
+def wave_counts(
+    *, session: Session, wave_id: int | None = None, pulse_name: str | None = None
+) -> WaveCounts | None:
+    """Outbox counts for a wave, or for the latest wave of the named pulse."""
+    query = select(Wave, Pulse).join(Pulse, col(Pulse.id) == Wave.pulse_id)
+    if wave_id is not None:
+        query = query.where(col(Wave.id) == wave_id)
+    if pulse_name is not None:
+        query = query.where(Pulse.name == pulse_name)
+    row = session.exec(query.order_by(col(Wave.scheduled_for).desc())).first()
+    if row is None:
+        return None
+    wave, pulse = row
+    assert wave.id is not None
+    rows = session.exec(
+        select(Delivery.status, Delivery.error, func.count())
+        .where(Delivery.wave_id == wave.id)
+        .group_by(col(Delivery.status), col(Delivery.error))
+    ).all()
+    by_status = dict.fromkeys(DeliveryStatus, 0)
+    failures: dict[str, int] = {}
+    for status, error, count in rows:
+        by_status[DeliveryStatus(status)] += int(count)
+        if status == DeliveryStatus.FAILED:
+            failures[error or "unknown"] = failures.get(error or "unknown", 0) + int(count)
+    answered = session.exec(
+        select(func.count(func.distinct(Response.delivery_id)))
+        .join(Delivery, col(Delivery.id) == Response.delivery_id)
+        .where(Delivery.wave_id == wave.id)
+    ).one()
+    return WaveCounts(
+        wave_id=wave.id,
+        pulse_name=pulse.name,
+        scheduled_for=wave.scheduled_for,
+        closed=wave.closed_at is not None,
+        by_status=by_status,
+        failures=failures,
+        answered=int(answered),
+    )

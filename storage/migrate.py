@@ -13,6 +13,15 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# Tables other libraries own in our database (APScheduler's job store creates its own).
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic filter: compare and migrate only our own tables."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 class SchemaOutOfDate(Exception):
     """The database is not at the revision this code expects."""
 

@@ -17,6 +17,19 @@ class Metric(StrEnum):
     CSAT = "csat"
 
 
+class PulseStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DELETED = "deleted"  # kept so its waves and answers still count in reports
+
+
+class ReminderState(StrEnum):
+    NONE = "none"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"  # answered, failed or closed before the reminder was due
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -61,6 +74,15 @@ class Pulse(SQLModel, table=True):
     question: str = Field(max_length=300)
     follow_up: str = Field(max_length=150)
     audience: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: PulseStatus = Field(default=PulseStatus.ACTIVE, sa_type=String(16))
+    # A crontab line ("0 9 * * MON") read in `timezone`; None for pulses sent by hand only.
+    schedule: str | None = Field(default=None, max_length=120)
+    timezone: str = Field(default="UTC", max_length=64)
+    # Survey fatigue: nobody gets this pulse's metric again within this many days.
+    min_interval_days: int = 0
+    # No default here: SQLAlchemy would write its column default over an explicit None.
+    remind_after_hours: int | None = None
+    close_after_days: int = 7
     created_at: datetime = _utc()
 
 
@@ -72,6 +94,7 @@ class Wave(SQLModel, table=True):
     pulse_id: int = Field(foreign_key="pulse.id", index=True)
     scheduled_for: datetime = _utc()
     created_at: datetime = _utc()
+    closes_at: datetime | None = _utc(default=None)
     closed_at: datetime | None = _utc(default=None)
 
 
@@ -93,6 +116,10 @@ class Delivery(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, max_length=255)
     sent_at: datetime | None = _utc(default=None)
+    reminder: ReminderState = Field(default=ReminderState.NONE, sa_type=String(16))
+    reminded_at: datetime | None = _utc(default=None)
+    # Set once the message has been edited to say the survey closed (so it happens once).
+    closed_shown_at: datetime | None = _utc(default=None)
 
 
 class Response(SQLModel, table=True):

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, Metric, Pulse, Respondent, Wave, Workspace
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Metric,
+    Pulse,
+    PulseStatus,
+    Respondent,
+    Wave,
+    Workspace,
+)
 from storage.upsert import insert_for
 
 
@@ -44,6 +55,17 @@ def ensure_respondents(
     return {row.user_id: row for row in rows}
 
 
+@dataclass(frozen=True)
+class PulsePolicy:
+    """When a pulse goes out and how long it stays open; validated by the caller."""
+
+    schedule: str | None = None
+    timezone: str = "UTC"
+    min_interval_days: int = 0
+    remind_after_hours: int | None = 48
+    close_after_days: int = 7
+
+
 def create_pulse(
     *,
     session: Session,
@@ -54,6 +76,7 @@ def create_pulse(
     follow_up: str,
     audience: list[str],
     now: datetime,
+    policy: PulsePolicy | None = None,
 ) -> Pulse:
     if get_pulse(session=session, team_id=team_id, name=name) is not None:
         raise PulseExists(name)
@@ -65,30 +88,45 @@ def create_pulse(
         follow_up=follow_up,
         audience=audience,
         created_at=now,
+        **asdict(policy or PulsePolicy()),
     )
     session.add(pulse)
     session.flush()
     return pulse
 
 
+def delete_pulse(*, session: Session, pulse: Pulse) -> None:
+    """Hide the pulse and free its name; its waves and answers stay in the reports."""
+    pulse.status = PulseStatus.DELETED
+    pulse.name = f"{pulse.name[:60]}#deleted-{pulse.id}"
+    session.add(pulse)
+
+
 def get_pulse(*, session: Session, name: str, team_id: str | None = None) -> Pulse | None:
-    query = select(Pulse).where(Pulse.name == name)
+    query = select(Pulse).where(Pulse.name == name, Pulse.status != PulseStatus.DELETED)
     if team_id is not None:
         query = query.where(Pulse.team_id == team_id)
     return session.exec(query).first()
 
 
 def list_pulses(*, session: Session, team_id: str | None = None) -> Sequence[Pulse]:
-    query = select(Pulse).order_by(col(Pulse.name))
+    query = select(Pulse).where(Pulse.status != PulseStatus.DELETED).order_by(col(Pulse.name))
     if team_id is not None:
         query = query.where(Pulse.team_id == team_id)
     return session.exec(query).all()
 
 
-def open_wave(*, session: Session, pulse_id: int, scheduled_for: datetime, now: datetime) -> Wave:
+def open_wave(
+    *,
+    session: Session,
+    pulse_id: int,
+    scheduled_for: datetime,
+    now: datetime,
+    closes_at: datetime | None = None,
+) -> Wave:
     """The wave for this pulse and time, created by whichever caller gets there first."""
     stmt = insert_for(session, Wave).values(
-        pulse_id=pulse_id, scheduled_for=scheduled_for, created_at=now
+        pulse_id=pulse_id, scheduled_for=scheduled_for, created_at=now, closes_at=closes_at
     )
     session.exec(stmt.on_conflict_do_nothing(index_elements=["pulse_id", "scheduled_for"]))
     return session.exec(
@@ -125,3 +163,68 @@ def is_respondent(*, session: Session, team_id: str, user_id: str) -> bool:
         ).first()
         is not None
     )
+
+
+def recently_surveyed(
+    *,
+    session: Session,
+    team_id: str,
+    metric: Metric,
+    since: datetime,
+    respondent_ids: Iterable[int],
+    except_wave: int,
+) -> set[int]:
+    """Respondents sent a pulse of this metric since `since` (survey fatigue), other waves only."""
+    ids = list(respondent_ids)
+    if not ids:
+        return set()
+    rows = session.exec(
+        select(Delivery.respondent_id)
+        .join(Wave, col(Wave.id) == Delivery.wave_id)
+        .join(Pulse, col(Pulse.id) == Wave.pulse_id)
+        .where(
+            Pulse.team_id == team_id,
+            Pulse.metric == metric,
+            Delivery.status == DeliveryStatus.SENT,
+            col(Delivery.sent_at) >= since,
+            Delivery.wave_id != except_wave,
+            col(Delivery.respondent_id).in_(ids),
+        )
+        .distinct()
+    ).all()
+    return set(rows)
+
+
+def set_opted_out(*, session: Session, team_id: str, user_id: str, opted_out: bool) -> bool:
+    """Record consent; an opt-out also cancels deliveries not yet sent. False for a stranger."""
+    respondent = session.exec(
+        select(Respondent).where(Respondent.team_id == team_id, Respondent.user_id == user_id)
+    ).first()
+    if respondent is None or respondent.id is None:
+        return False
+    respondent.opted_out = opted_out
+    session.add(respondent)
+    if opted_out:
+        session.exec(
+            update(Delivery)
+            .where(
+                col(Delivery.respondent_id) == respondent.id,
+                col(Delivery.status) == DeliveryStatus.PENDING,
+            )
+            .values(status=DeliveryStatus.FAILED, error="opted_out")
+        )
+    return True
+
+
+def get_respondent(*, session: Session, team_id: str, user_id: str) -> Respondent | None:
+    return session.exec(
+        select(Respondent).where(Respondent.team_id == team_id, Respondent.user_id == user_id)
+    ).first()
+
+
+def scheduled_pulses(*, session: Session) -> Sequence[Pulse]:
+    return session.exec(
+        select(Pulse).where(
+            Pulse.status == PulseStatus.ACTIVE, col(Pulse.schedule).is_not(None)
+        )
+    ).all()

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -142,16 +143,20 @@ SendPulse = Callable[..., int]
 @pytest.fixture
 def send_pulse(services: Services, sandbox: SlackSandbox) -> SendPulse:
     """Define a pulse for some customers and deliver one wave; returns the wave id."""
-    from bot.pulses.definition import define_pulse, identify_workspace
+    from bot.pulses.definition import define_pulse, identify_workspace, validate_policy
     from bot.pulses.dispatch import deliver_due
     from bot.pulses.waves import manual_wave_time, open_pulse_wave
     from storage.models import Metric
 
     def send(
-        name: str = "nps-pulse", metric: Metric = Metric.NPS, users: tuple[str, ...] = CUSTOMERS
+        name: str = "nps-pulse",
+        metric: Metric = Metric.NPS,
+        users: tuple[str, ...] = CUSTOMERS,
+        **policy: Any,
     ) -> int:
         client = create_web_client(services.settings)
-        define_pulse(services, client, name=name, metric=metric, user_ids=list(users))
+        define_pulse(services, client, name=name, metric=metric, user_ids=list(users),
+                     policy=validate_policy(metric=metric, **policy))
         team = identify_workspace(client)
         wave = open_pulse_wave(
             services,

@@ -1,11 +1,14 @@
-"""`pulse create | send | list`."""
+"""`pulse create | edit | pause | resume | delete | list | send | status`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.common import (
     CliFailure,
@@ -14,15 +17,37 @@ from bot.cli.common import (
     slack_client_or_fail,
     user_errors,
 )
-from bot.pulses.definition import define_pulse, identify_workspace, parse_user_ids
+from bot.pulses.definition import (
+    PulseChanges,
+    define_pulse,
+    edit_pulse,
+    identify_workspace,
+    parse_user_ids,
+    set_pulse_status,
+    validate_policy,
+)
 from bot.pulses.dispatch import deliver_due
+from bot.pulses.schedule import next_fire_time
+from bot.pulses.status import WaveStatus, wave_status
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
-from storage.deliveries import status_counts
+from bot.services import Services
+from bot.views.text import plural
 from storage.engine import session_scope
-from storage.models import Metric
+from storage.models import Metric, PulseStatus
 from storage.pulses import list_pulses
 
 app = typer.Typer(help="Define and send pulses.", no_args_is_help=True)
+
+Schedule = Annotated[
+    str | None,
+    typer.Option(help="weekly, monthly, quarterly or a crontab line such as '0 9 * * MON'"),
+]
+TimeZone = Annotated[str | None, typer.Option(help="IANA time zone of the schedule")]
+MinInterval = Annotated[
+    int | None, typer.Option(help="Survey nobody with this metric more often (days)")
+]
+RemindAfter = Annotated[int | None, typer.Option(help="Hours before one reminder; 0 for none")]
+CloseAfter = Annotated[int | None, typer.Option(help="Days before the wave closes")]
 
 
 @app.command("create")
@@ -32,6 +57,11 @@ def create(
     users: Annotated[str, typer.Option(help="Comma-separated Slack user IDs")],
     question: Annotated[str | None, typer.Option(help="Your own wording")] = None,
     follow_up: Annotated[str | None, typer.Option(help="The comment modal's question")] = None,
+    schedule: Schedule = None,
+    timezone: TimeZone = None,
+    min_interval_days: MinInterval = None,
+    remind_after_hours: RemindAfter = 48,
+    close_after_days: Annotated[int, typer.Option(help="Days before the wave closes")] = 7,
 ) -> None:
     """Define a pulse for a list of Slack users (checked with Slack first)."""
     settings = settings_or_fail()
@@ -39,6 +69,14 @@ def create(
     services = services_or_fail(settings)
     with user_errors():
         user_ids = parse_user_ids(users)
+        policy = validate_policy(
+            metric=metric,
+            schedule=schedule,
+            timezone=timezone or "UTC",
+            min_interval_days=min_interval_days,
+            remind_after_hours=remind_after_hours,
+            close_after_days=close_after_days,
+        )
         define_pulse(
             services,
             client,
@@ -47,8 +85,92 @@ def create(
             user_ids=user_ids,
             question=question,
             follow_up=follow_up,
+            policy=policy,
         )
-    typer.echo(f"Pulse {name!r} created: {metric.value.upper()} for {len(user_ids)} people.")
+    when = (
+        f"; next wave {_next(policy.schedule, policy.timezone, services)}"
+        if policy.schedule
+        else "; send it with `pulse send`"
+    )
+    typer.echo(
+        f"Pulse {name!r} created: {metric.value.upper()} for "
+        f"{plural(len(user_ids), 'person', 'people')}{when}."
+    )
+
+
+def _next(schedule: str | None, timezone: str, services: Services) -> str:
+    fire = next_fire_time(schedule or "", timezone, now=services.clock()) if schedule else None
+    return "never" if fire is None else f"{fire:%Y-%m-%d %H:%M} UTC"
+
+
+@app.command("edit")
+def edit(
+    name: Annotated[str, typer.Argument(help="The pulse to change")],
+    users: Annotated[str | None, typer.Option(help="Replace the audience")] = None,
+    question: Annotated[str | None, typer.Option()] = None,
+    follow_up: Annotated[str | None, typer.Option()] = None,
+    schedule: Schedule = None,
+    timezone: TimeZone = None,
+    min_interval_days: MinInterval = None,
+    remind_after_hours: RemindAfter = None,
+    close_after_days: CloseAfter = None,
+) -> None:
+    """Change a pulse; settings not given stay as they are. `--schedule ''` removes it."""
+    settings = settings_or_fail()
+    client = slack_client_or_fail(settings)
+    services = services_or_fail(settings)
+    with user_errors():
+        team = identify_workspace(client)
+        edit_pulse(
+            services,
+            client,
+            team_id=team.team_id,
+            name=name,
+            changes=PulseChanges(
+                question=question,
+                follow_up=follow_up,
+                user_ids=parse_user_ids(users) if users is not None else None,
+                schedule=schedule,
+                timezone=timezone,
+                min_interval_days=min_interval_days,
+                remind_after_hours=remind_after_hours,
+                close_after_days=close_after_days,
+            ),
+        )
+    typer.echo(f"Pulse {name!r} updated.")
+
+
+def _set_status(name: str, status: PulseStatus, done: str) -> None:
+    settings = settings_or_fail()
+    client = slack_client_or_fail(settings)
+    services = services_or_fail(settings)
+    with user_errors():
+        team = identify_workspace(client)
+        set_pulse_status(services, team_id=team.team_id, name=name, status=status)
+    typer.echo(f"Pulse {name!r} {done}.")
+
+
+@app.command("pause")
+def pause(name: Annotated[str, typer.Argument()]) -> None:
+    """Stop scheduling new waves (open waves still collect answers)."""
+    _set_status(name, PulseStatus.PAUSED, "paused")
+
+
+@app.command("resume")
+def resume(name: Annotated[str, typer.Argument()]) -> None:
+    """Schedule it again."""
+    _set_status(name, PulseStatus.ACTIVE, "resumed")
+
+
+@app.command("delete")
+def delete(
+    name: Annotated[str, typer.Argument()],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask")] = False,
+) -> None:
+    """Remove the pulse; the answers it collected stay in the reports."""
+    if not yes and not typer.confirm(f"Delete pulse {name!r}?"):
+        raise typer.Abort
+    _set_status(name, PulseStatus.DELETED, "deleted (its answers stay in the reports)")
 
 
 @app.command("send")
@@ -70,20 +192,21 @@ def send(
             services, name=name, team_id=workspace.team_id, scheduled_for=scheduled_for
         )
     summary = deliver_due(services, client, wave_id=opened.wave_id)
-    with session_scope(services.engine) as session:
-        counts = status_counts(session=session, wave_id=opened.wave_id)
+    status = wave_status(services, wave_id=opened.wave_id)
+    skipped = []
+    if opened.opted_out:
+        skipped.append(f"{opened.opted_out} opted out")
+    if opened.fatigued:
+        skipped.append(f"{opened.fatigued} surveyed recently")
     typer.echo(
-        f"Wave {opened.wave_id} of {name!r}: sent {summary.sent} now; "
-        + ", ".join(f"{status.value} {count}" for status, count in counts.items())
-        + (f"; skipped {opened.skipped} opted out" if opened.skipped else "")
+        f"Wave {opened.wave_id} of {name!r}: sent {summary.sent} now; {status.line()}"
+        + (f"; skipped {', '.join(skipped)}" if skipped else "")
     )
     for reason, count in sorted(summary.failed.items()):
-        typer.echo(f"  failed: {count} × {reason}")
+        typer.echo(f"  failed: {count} x {reason}")
 
 
 def _as_utc(value: datetime) -> datetime:
-    from datetime import UTC
-
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -98,4 +221,32 @@ def list_all() -> None:
             "No pulses yet: `python -m bot pulse create NAME --metric nps --users ...`"
         )
     for pulse in pulses:
-        typer.echo(f"{pulse.name}\t{pulse.metric.upper()}\t{len(pulse.audience)} people")
+        when = f"{pulse.schedule} ({pulse.timezone})" if pulse.schedule else "by hand"
+        people = plural(len(pulse.audience), "person", "people")
+        typer.echo(f"{pulse.name}\t{pulse.metric.upper()}\t{people}\t{pulse.status}\t{when}")
+
+
+@app.command("status")
+def status(
+    name: Annotated[str, typer.Argument()],
+    watch: Annotated[bool, typer.Option(help="Show progress until nothing is pending")] = False,
+) -> None:
+    """The latest wave: sent, pending, failed (why), answered, response rate."""
+    services = services_or_fail(settings_or_fail())
+    with user_errors():
+        current = wave_status(services, pulse_name=name)
+    if watch and current.pending:
+        current = _watch(services, current)
+    typer.echo(current.report())
+
+
+def _watch(services: Services, current: WaveStatus) -> WaveStatus:
+    with Progress(
+        TextColumn("Wave going out"), BarColumn(), MofNCompleteColumn(), console=Console()
+    ) as progress:
+        task = progress.add_task("send", total=current.total, completed=current.done)
+        while current.pending:
+            time.sleep(1)  # another process is sending; this only watches the table
+            current = wave_status(services, wave_id=current.wave_id)
+            progress.update(task, completed=current.done)
+    return current

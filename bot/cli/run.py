@@ -10,6 +10,7 @@ from slack_bolt.error import BoltError
 
 from bot.app import create_app
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, slack_client_or_fail
+from bot.pulses.worker import PulseWorker
 from bot.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,9 @@ logger = logging.getLogger(__name__)
 def run(
     port: Annotated[int | None, typer.Option(help="HTTP port (default PORT or 3000)")] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "0.0.0.0",  # noqa: S104 (a server must listen beyond loopback in production)
+    worker: Annotated[
+        bool, typer.Option(help="Also deliver, schedule, remind and close waves (default)")
+    ] = True,
 ) -> None:
     """Serve Slack requests. Refuses to start on an out-of-date schema (run `db upgrade`)."""
     settings = settings_or_fail()
@@ -27,16 +31,22 @@ def run(
         app = create_app(services, client)
     except BoltError as exc:
         raise CliFailure(f"Slack refused to start the app: {exc}") from None
-    if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    pulse_worker = PulseWorker(services, client) if worker else None
+    if pulse_worker is not None:
+        pulse_worker.start()
+    try:
+        if settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        logger.info("connecting to Slack in Socket Mode")
-        handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-        handler.start()  # type: ignore[no-untyped-call]
-        return
-    listen_port = port or settings.port
-    sock = bind(host, listen_port)
-    logger.info("serving Slack on http://%s:%s%s", host, sock.getsockname()[1], EVENTS_PATH)
-    uvicorn_server(create_asgi_app(app, services.engine), log_level=settings.log_level).run(
-        sockets=[sock]
-    )
+            logger.info("connecting to Slack in Socket Mode")
+            handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            handler.start()  # type: ignore[no-untyped-call]
+            return
+        sock = bind(host, port or settings.port)
+        logger.info("serving Slack on http://%s:%s%s", host, sock.getsockname()[1], EVENTS_PATH)
+        uvicorn_server(create_asgi_app(app, services.engine), log_level=settings.log_level).run(
+            sockets=[sock]
+        )
+    finally:
+        if pulse_worker is not None:
+            pulse_worker.stop()

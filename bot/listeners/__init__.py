@@ -2,12 +2,13 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, views
+from bot.listeners import actions, commands, consent, events, views
 from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
     commands.register(app, services)
     actions.register(app, services)
+    consent.register(app, services)
     views.register(app, services)
     events.register(app, services)

@@ -17,7 +17,7 @@ from bot.views.pulse import parse_score_value, pulse_message
 from storage.responses import ScoreOutcome
 
 
-def _who(body: dict[str, Any]) -> tuple[str, str]:
+def who_clicked(body: dict[str, Any]) -> tuple[str, str]:
     user = body.get("user") or {}
     team = body.get("team") or {}
     return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
@@ -33,7 +33,7 @@ def register(app: App, services: Services) -> None:
         respond: Respond,
         logger: Logger,
     ) -> None:
-        team_id, user_id = _who(body)
+        team_id, user_id = who_clicked(body)
         try:
             try:
                 delivery_id, metric, score = parse_score_value(str(action.get("value", "")))
@@ -77,7 +77,7 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        team_id, user_id = _who(body)
+        team_id, user_id = who_clicked(body)
         try:
             delivery_id = int(str(action.get("value", "")))
             delivery, current = comment_target(

@@ -11,7 +11,7 @@ from bot import ids
 from bot.answers import InvalidComment, add_comment
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.views.pulse import commented_message
+from bot.views.pulse import pulse_message
 
 UNREADABLE = "This form could not be read. Please close it and try again."
 
@@ -46,11 +46,12 @@ def register(app: App, services: Services) -> None:
             return
         ack()
         if delivery.channel_id and delivery.message_ts and delivery.metric in scores:
-            message = commented_message(
+            message = pulse_message(
                 delivery_id=delivery.delivery_id,
                 metric=delivery.metric,
                 question=delivery.question,
                 chosen=scores[delivery.metric],
+                commented=True,
             )
             client.chat_update(
                 channel=delivery.channel_id,

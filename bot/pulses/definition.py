@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.errors import UserFacingError
+from bot.pulses.schedule import InvalidSchedule, check_timezone, normalise_schedule
 from bot.services import Services
 from storage.engine import session_scope
-from storage.models import Metric
-from storage.pulses import PulseExists, create_pulse, ensure_respondents, ensure_workspace
+from storage.models import Metric, Pulse, PulseStatus
+from storage.pulses import (
+    PulseExists,
+    PulsePolicy,
+    create_pulse,
+    delete_pulse,
+    ensure_respondents,
+    ensure_workspace,
+    get_pulse,
+)
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 PULSE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}$")
@@ -22,6 +32,59 @@ DEFAULT_QUESTIONS = {
     Metric.CSAT: "How satisfied are you with our service?",
 }
 DEFAULT_FOLLOW_UP = "What is the main reason for your score? What should we do better?"
+# Survey fatigue: loyalty moves slowly, so NPS is asked at most quarterly by default; CSAT is
+# about recent experiences and may be asked monthly.
+DEFAULT_MIN_INTERVAL_DAYS = {Metric.NPS: 90, Metric.CSAT: 30}
+
+
+class InvalidField(UserFacingError):
+    """A pulse setting is wrong; `field` names it so a form can show the message beside it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def validate_policy(
+    *,
+    metric: Metric,
+    schedule: str | None = None,
+    timezone: str = "UTC",
+    min_interval_days: int | None = None,
+    remind_after_hours: int | None = 48,
+    close_after_days: int = 7,
+) -> PulsePolicy:
+    """Check every scheduling setting; the first wrong one raises InvalidField."""
+    try:
+        check_timezone(timezone)
+    except InvalidSchedule as exc:
+        raise InvalidField("timezone", str(exc)) from None
+    line = None
+    if schedule is not None and schedule.strip():
+        try:
+            line = normalise_schedule(schedule)
+        except InvalidSchedule as exc:
+            raise InvalidField("schedule", str(exc)) from None
+    interval = DEFAULT_MIN_INTERVAL_DAYS[metric] if min_interval_days is None else min_interval_days
+    if not 0 <= interval <= 366:
+        raise InvalidField("min_interval_days", "The minimum interval must be 0–366 days")
+    if not 1 <= close_after_days <= 60:
+        raise InvalidField("close_after_days", "A wave must stay open 1–60 days")
+    if remind_after_hours is not None and remind_after_hours <= 0:
+        remind_after_hours = None  # 0 means "no reminder"
+    if remind_after_hours is not None and remind_after_hours >= close_after_days * 24:
+        raise InvalidField(
+            "remind_after_hours",
+            f"The reminder ({remind_after_hours} h) must come before the wave closes "
+            f"({close_after_days} days)",
+        )
+    return PulsePolicy(
+        schedule=line,
+        timezone=timezone,
+        min_interval_days=interval,
+        remind_after_hours=remind_after_hours,
+        close_after_days=close_after_days,
+    )
 
 
 @dataclass(frozen=True)
@@ -53,6 +116,16 @@ def parse_user_ids(raw: str) -> list[str]:
     return list(dict.fromkeys(users))
 
 
+def _wording(metric: Metric, question: str | None, follow_up: str | None) -> tuple[str, str]:
+    question = (question or DEFAULT_QUESTIONS[metric]).strip()
+    if not 1 <= len(question) <= 300:
+        raise InvalidField("question", "The question must be 1–300 characters")
+    follow_up = (follow_up or DEFAULT_FOLLOW_UP).strip()
+    if not 1 <= len(follow_up) <= 150:
+        raise InvalidField("follow_up", "The follow-up question must be 1–150 characters")
+    return question, follow_up
+
+
 def _check_user(client: WebClient, user_id: str) -> str | None:
     """The user's time zone; UserFacingError when they cannot be surveyed."""
     try:
@@ -76,19 +149,16 @@ def define_pulse(
     user_ids: list[str],
     question: str | None = None,
     follow_up: str | None = None,
+    policy: PulsePolicy | None = None,
 ) -> int:
     """Create the pulse and its respondents; returns the pulse id. Nothing is stored on error."""
+    policy = policy or validate_policy(metric=metric)
     if not PULSE_NAME.match(name):
-        raise UserFacingError(
+        raise InvalidField("name",
             "A pulse name is 1–80 letters, digits, spaces, '.', '_' or '-', starting with a "
-            "letter or digit"
+            "letter or digit",
         )
-    question = (question or DEFAULT_QUESTIONS[metric]).strip()
-    if not 1 <= len(question) <= 300:
-        raise UserFacingError("The question must be 1–300 characters")
-    follow_up = (follow_up or DEFAULT_FOLLOW_UP).strip()
-    if not 1 <= len(follow_up) <= 150:
-        raise UserFacingError("The follow-up question must be 1–150 characters")
+    question, follow_up = _wording(metric, question, follow_up)
     workspace = identify_workspace(client)
     time_zones = {user_id: _check_user(client, user_id) for user_id in user_ids}
     now = services.clock()
@@ -104,6 +174,7 @@ def define_pulse(
                 follow_up=follow_up,
                 audience=user_ids,
                 now=now,
+                policy=policy,
             )
         except PulseExists:
             raise UserFacingError(f"A pulse named {name!r} already exists") from None
@@ -116,3 +187,88 @@ def define_pulse(
                 session.add(respondent)
         assert pulse.id is not None
         return pulse.id
+
+
+@dataclass(frozen=True)
+class PulseChanges:
+    """An edit: None leaves a setting as it is."""
+
+    question: str | None = None
+    follow_up: str | None = None
+    user_ids: list[str] | None = None
+    schedule: str | None = None  # "" removes the schedule
+    timezone: str | None = None
+    min_interval_days: int | None = None
+    remind_after_hours: int | None = None  # 0 turns reminders off
+    close_after_days: int | None = None
+
+
+def edit_pulse(
+    services: Services, client: WebClient, *, team_id: str, name: str, changes: PulseChanges
+) -> None:
+    """Apply the changes after validating all of them; nothing changes on error."""
+    with session_scope(services.engine) as session:
+        pulse = _existing(session, team_id, name)
+        metric = Metric(pulse.metric)
+        policy = validate_policy(
+            metric=metric,
+            schedule=pulse.schedule if changes.schedule is None else changes.schedule,
+            timezone=changes.timezone or pulse.timezone,
+            min_interval_days=(
+                pulse.min_interval_days
+                if changes.min_interval_days is None
+                else changes.min_interval_days
+            ),
+            remind_after_hours=(
+                pulse.remind_after_hours
+                if changes.remind_after_hours is None
+                else changes.remind_after_hours
+            ),
+            close_after_days=(
+                pulse.close_after_days
+                if changes.close_after_days is None
+                else changes.close_after_days
+            ),
+        )
+        question, follow_up = _wording(
+            metric, changes.question or pulse.question, changes.follow_up or pulse.follow_up
+        )
+    time_zones = (
+        {user_id: _check_user(client, user_id) for user_id in changes.user_ids}
+        if changes.user_ids is not None
+        else {}
+    )
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        pulse = _existing(session, team_id, name)
+        pulse.question, pulse.follow_up = question, follow_up
+        for key, value in asdict(policy).items():
+            setattr(pulse, key, value)
+        if changes.user_ids is not None:
+            pulse.audience = list(changes.user_ids)
+            respondents = ensure_respondents(
+                session=session, team_id=team_id, user_ids=changes.user_ids, now=now
+            )
+            for user_id, respondent in respondents.items():
+                if respondent.tz is None and time_zones.get(user_id):
+                    respondent.tz = time_zones[user_id]
+                    session.add(respondent)
+        session.add(pulse)
+
+
+def set_pulse_status(services: Services, *, team_id: str, name: str, status: PulseStatus) -> None:
+    """Pause, resume or delete (deleting keeps its answers in the reports)."""
+    with session_scope(services.engine) as session:
+        pulse = _existing(session, team_id, name)
+        if status is PulseStatus.DELETED:
+            delete_pulse(session=session, pulse=pulse)
+        else:
+            pulse.status = status
+            session.add(pulse)
+
+
+def _existing(session: Session, team_id: str, name: str) -> Pulse:
+    pulse = get_pulse(session=session, name=name, team_id=team_id)
+    if pulse is None:
+        raise UserFacingError(f"No pulse named {name!r}: `pulse list` shows them")
+    return pulse

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.errors import UserFacingError
+from bot.pulses.schedule import InvalidSchedule, due_fire_time
 from bot.services import Services
 from storage.engine import session_scope
-from storage.models import Respondent
-from storage.pulses import enqueue_deliveries, ensure_respondents, get_pulse, open_wave
+from storage.models import Metric, Pulse, Respondent
+from storage.pulses import (
+    enqueue_deliveries,
+    ensure_respondents,
+    get_pulse,
+    open_wave,
+    recently_surveyed,
+    scheduled_pulses,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,12 @@ class WaveOpened:
     wave_id: int
     audience: int
     enqueued: int  # new outbox rows; 0 when the wave had been opened before
-    skipped: int  # opted out or deactivated
+    opted_out: int  # opted out or deactivated
+    fatigued: int  # surveyed with this metric within the pulse's minimum interval
+
+    @property
+    def skipped(self) -> int:
+        return self.opted_out + self.fatigued
 
 
 def manual_wave_time(now: datetime) -> datetime:
@@ -31,30 +47,69 @@ def manual_wave_time(now: datetime) -> datetime:
 def open_pulse_wave(
     services: Services, *, name: str, team_id: str, scheduled_for: datetime
 ) -> WaveOpened:
-    now = services.clock()
     with session_scope(services.engine) as session:
         pulse = get_pulse(session=session, name=name, team_id=team_id)
-        if pulse is None or pulse.id is None:
+        if pulse is None:
             raise UserFacingError(f"No pulse named {name!r}: `pulse list` shows them")
-        wave = open_wave(session=session, pulse_id=pulse.id, scheduled_for=scheduled_for, now=now)
-        assert wave.id is not None
-        ensure_respondents(session=session, team_id=team_id, user_ids=pulse.audience, now=now)
-        respondents = session.exec(
-            select(Respondent).where(
-                Respondent.team_id == team_id, col(Respondent.user_id).in_(pulse.audience)
-            )
-        ).all()
-        reachable = [r.id for r in respondents if not (r.opted_out or r.deactivated)]
-        enqueued = enqueue_deliveries(
+        return _open(session, pulse, scheduled_for, services.clock())
+
+
+def _open(session: Session, pulse: Pulse, scheduled_for: datetime, now: datetime) -> WaveOpened:
+    assert pulse.id is not None
+    wave = open_wave(
+        session=session,
+        pulse_id=pulse.id,
+        scheduled_for=scheduled_for,
+        now=now,
+        closes_at=scheduled_for + timedelta(days=pulse.close_after_days),
+    )
+    assert wave.id is not None
+    ensure_respondents(session=session, team_id=pulse.team_id, user_ids=pulse.audience, now=now)
+    respondents = session.exec(
+        select(Respondent).where(
+            Respondent.team_id == pulse.team_id, col(Respondent.user_id).in_(pulse.audience)
+        )
+    ).all()
+    consenting = {
+        r.id for r in respondents if r.id is not None and not (r.opted_out or r.deactivated)
+    }
+    fatigued = (
+        recently_surveyed(
             session=session,
-            wave_id=wave.id,
-            respondent_ids=[r for r in reachable if r is not None],
-            now=now,
+            team_id=pulse.team_id,
+            metric=Metric(pulse.metric),
+            since=scheduled_for - timedelta(days=pulse.min_interval_days),
+            respondent_ids=consenting,
+            except_wave=wave.id,
         )
-        return WaveOpened(
-            pulse_name=name,
-            wave_id=wave.id,
-            audience=len(pulse.audience),
-            enqueued=enqueued,
-            skipped=len(respondents) - len(reachable),
-        )
+        if pulse.min_interval_days
+        else set()
+    )
+    enqueued = enqueue_deliveries(
+        session=session, wave_id=wave.id, respondent_ids=sorted(consenting - fatigued), now=now
+    )
+    return WaveOpened(
+        pulse_name=pulse.name,
+        wave_id=wave.id,
+        audience=len(pulse.audience),
+        enqueued=enqueued,
+        opted_out=len(respondents) - len(consenting),
+        fatigued=len(fatigued),
+    )
+
+
+def open_due_waves(services: Services, *, pulse_id: int | None = None) -> list[WaveOpened]:
+    """Open the wave of every active scheduled pulse whose fire time is due now (idempotent)."""
+    now = services.clock()
+    opened: list[WaveOpened] = []
+    with session_scope(services.engine) as session:
+        pulses = [p for p in scheduled_pulses(session=session) if pulse_id in (None, p.id)]
+        for pulse in pulses:
+            try:
+                due = due_fire_time(pulse.schedule or "", pulse.timezone, now=now)
+            except InvalidSchedule:
+                logger.warning("pulse %s has an unusable schedule; skipped", pulse.id)
+                continue
+            if due is not None:
+                opened.append(_open(session, pulse, due, now))
+    return opened

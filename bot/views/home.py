@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
+from bot import ids
 from bot.reports import Overview
 from bot.views.report import overview_message
 
@@ -18,7 +25,15 @@ def staff_home_view(overview: Overview) -> View:
     return View(type="home", blocks=blocks)
 
 
-def customer_home_view() -> View:
+def customer_home_view(*, opted_out: bool) -> View:
+    if opted_out:
+        state = "You have stopped these surveys. You can turn them back on at any time."
+        button = ButtonElement(
+            text="Turn surveys back on", action_id=ids.HOME_OPT_IN_ACTION, style="primary"
+        )
+    else:
+        state = "You receive our short surveys here. You can stop them at any time."
+        button = ButtonElement(text="Stop these surveys", action_id=ids.HOME_OPT_OUT_ACTION)
     return View(
         type="home",
         blocks=[
@@ -29,5 +44,7 @@ def customer_home_view() -> View:
                     "comments go straight to the team, and we read every one."
                 )
             ),
+            SectionBlock(block_id="consent", text=MarkdownTextObject(text=state),
+                         accessory=button),
         ],
     )

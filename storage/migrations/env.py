@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from storage.engine import create_db_engine
+from storage.migrate import include_name
 
 target_metadata = SQLModel.metadata
 
@@ -27,6 +28,7 @@ def run_migrations() -> None:
             # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         context.run_migrations()
 

@@ -15,6 +15,7 @@ from storage.migrate import (
     downgrade,
     ensure_current,
     head_revision,
+    include_name,
     upgrade,
 )
 
@@ -40,7 +41,9 @@ def test_the_migrations_match_the_models(database_url: str) -> None:
     try:
         upgrade(engine)
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             differences = compare_metadata(context, SQLModel.metadata)
         assert differences == []
     finally:

@@ -164,3 +164,52 @@ def test_run_serves_signed_requests_and_refuses_forged_ones(
     output = process.communicate(timeout=15)[0]
     assert sandbox.bot_token not in output
     assert SIGNING_SECRET not in output
+
+
+def test_scheduled_pulse_edit_pause_resume_delete_and_status(
+    env: dict[str, str], tmp_path: Path, sandbox: SlackSandbox
+) -> None:
+    bot(env, tmp_path, "db", "upgrade")
+    created = bot(env, tmp_path, "pulse", "create", "weekly", "--metric", "csat",
+                  "--users", CUSTOMERS[0], "--schedule", "weekly", "--timezone", "Europe/Paris")
+    assert "next wave" in created.stdout, created.stderr
+    assert "0 9 * * MON (Europe/Paris)\n" in bot(env, tmp_path, "pulse", "list").stdout
+
+    edited = bot(env, tmp_path, "pulse", "edit", "weekly", "--schedule", "monthly",
+                 "--users", ",".join(CUSTOMERS[:2]))
+    bot(env, tmp_path, "pulse", "pause", "weekly")
+    listed = bot(env, tmp_path, "pulse", "list").stdout
+    assert edited.returncode == 0, edited.stderr
+    assert "CSAT\t2 people\tpaused\t0 9 1 * * (Europe/Paris)" in listed
+    bot(env, tmp_path, "pulse", "resume", "weekly")
+    assert "\tactive\t" in bot(env, tmp_path, "pulse", "list").stdout
+
+    bot(env, tmp_path, "pulse", "send", "weekly")
+    status = bot(env, tmp_path, "pulse", "status", "weekly")
+    assert "sent 2, pending 0, failed 0, answered 0 (0% response rate)" in status.stdout
+
+    deleted = bot(env, tmp_path, "pulse", "delete", "weekly", "--yes")
+    assert "answers stay in the reports" in deleted.stdout
+    assert "No pulses yet" in bot(env, tmp_path, "pulse", "list").stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--schedule", "every monday"), "is not a schedule"),
+        (("--schedule", "0 25 * * *"), "not a valid crontab line"),
+        (("--timezone", "Mars/Olympus"), "Unknown time zone"),
+        (("--close-after-days", "0"), "stay open 1–60 days"),
+    ],
+)
+def test_a_bad_pulse_setting_is_named_and_nothing_is_saved(
+    env: dict[str, str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    bot(env, tmp_path, "db", "upgrade")
+    result = bot(env, tmp_path, "pulse", "create", "bad", "--metric", "nps",
+                 "--users", CUSTOMERS[0], *args)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "No pulses yet" in bot(env, tmp_path, "pulse", "list").stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -15,13 +16,9 @@ from tests.conftest import CUSTOMERS, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses
 
 
-def _button_texts(message: dict[str, object]) -> list[str]:
-    texts = []
-    for block in message["blocks"]:  # type: ignore[attr-defined]
-        for element in block.get("elements", []):
-            if element.get("type") == "button":
-                texts.append(element["text"]["text"])
-    return texts
+def _button_texts(message: dict[str, Any]) -> list[str]:
+    [scores] = [b for b in message["blocks"] if b.get("block_id", "").startswith("scores_")]
+    return [element["text"]["text"] for element in scores["elements"]]
 
 
 def test_nps_pulse_is_a_dm_with_eleven_numbered_buttons_and_a_fallback(

@@ -1,0 +1,94 @@
+"""After a wave goes out: one reminder to those who have not answered, then closing it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.services import Services
+from bot.views.pulse import closed_message, reminder_message
+from storage.engine import session_scope
+from storage.lifecycle import claim_closed_notices, claim_reminders, close_due_waves, mark_reminded
+from storage.models import Metric
+from storage.responses import answered_scores
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LifecycleReport:
+    reminded: int
+    waves_closed: int
+    messages_closed: int
+
+
+def send_reminders(services: Services, client: WebClient) -> int:
+    """One reminder per unanswered delivery, in the same DM, once its pulse's delay has passed."""
+    sent = 0
+    while True:
+        with session_scope(services.engine) as session:
+            due = claim_reminders(session=session, now=services.clock())
+        if not due:
+            return sent
+        for pulse in due:
+            message = reminder_message(closes_at=pulse.closes_at)
+            try:
+                client.chat_postMessage(
+                    channel=pulse.channel_id,
+                    text=message.text,
+                    blocks=[block.to_dict() for block in message.blocks],
+                )
+                ok = True
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                # A reminder is a courtesy: one failed attempt is recorded, never retried.
+                logger.warning("reminder for delivery %s failed: %s", pulse.delivery_id, exc)
+                ok = False
+            with session_scope(services.engine) as session:
+                mark_reminded(
+                    session=session, delivery_id=pulse.delivery_id, now=services.clock(), sent=ok
+                )
+            sent += ok
+
+
+def close_waves(services: Services, client: WebClient) -> tuple[int, int]:
+    """Close waves past their closing time and edit their messages to say so.
+
+    Returns (waves closed now, messages edited now). Late clicks on a closed wave are refused
+    politely by the answer handler, whether or not its message has been edited yet.
+    """
+    with session_scope(services.engine) as session:
+        closed = close_due_waves(session=session, now=services.clock())
+    edited = 0
+    while True:
+        with session_scope(services.engine) as session:
+            notices = claim_closed_notices(session=session, now=services.clock())
+            chosen = {
+                n.delivery_id: answered_scores(session=session, delivery_id=n.delivery_id).get(
+                    Metric(n.metric)
+                )
+                for n in notices
+            }
+        if not notices:
+            return len(closed), edited
+        for notice in notices:
+            message = closed_message(question=notice.question, chosen=chosen[notice.delivery_id])
+            try:
+                client.chat_update(
+                    channel=notice.channel_id,
+                    ts=notice.message_ts,
+                    text=message.text,
+                    blocks=[block.to_dict() for block in message.blocks],
+                )
+                edited += 1
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                logger.warning("closing message of delivery %s: %s", notice.delivery_id, exc)
+
+
+def run_lifecycle(services: Services, client: WebClient) -> LifecycleReport:
+    # Close first: a wave past its closing time gets a "closed" notice, never a late reminder.
+    waves, messages = close_waves(services, client)
+    reminded = send_reminders(services, client)
+    return LifecycleReport(reminded=reminded, waves_closed=waves, messages_closed=messages)

@@ -1,0 +1,73 @@
+"""Pulse schedules: crontab lines or presets in a time zone, and which fire time is due now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.errors import UserFacingError
+
+PRESETS = {
+    "weekly": "0 9 * * MON",
+    "monthly": "0 9 1 * *",
+    "quarterly": "0 9 1 1,4,7,10 *",
+}
+# A fire missed by less than this (a restart, a deploy) still opens its wave; an older one is
+# skipped, because a survey arriving days late confuses more than it tells.
+MISFIRE_GRACE = timedelta(hours=6)
+
+
+class InvalidSchedule(UserFacingError):
+    """The schedule or time zone cannot be used; the message says which and why."""
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidSchedule(
+            f"Unknown time zone {name[:64]!r}: use an IANA name such as Europe/Paris"
+        ) from None
+
+
+def normalise_schedule(text: str) -> str:
+    """A preset name becomes its crontab line; anything else must be a valid 5-field crontab."""
+    line = PRESETS.get(text.strip().lower(), text.strip())
+    if len(line.split()) != 5:
+        raise InvalidSchedule(
+            f"{text[:120]!r} is not a schedule: use weekly, monthly, quarterly or a crontab line "
+            "such as '0 9 * * MON' (minute hour day month weekday)"
+        )
+    try:
+        CronTrigger.from_crontab(line, timezone=UTC)
+    except ValueError as exc:
+        raise InvalidSchedule(f"{line!r} is not a valid crontab line: {exc}") from None
+    return line
+
+
+def trigger_for(schedule: str, timezone: str) -> CronTrigger:
+    return CronTrigger.from_crontab(normalise_schedule(schedule), timezone=check_timezone(timezone))
+
+
+def due_fire_time(
+    schedule: str, timezone: str, *, now: datetime, grace: timedelta = MISFIRE_GRACE
+) -> datetime | None:
+    """The latest scheduled time in (now − grace, now], in UTC; None when nothing is due.
+
+    Several missed times inside the grace period coalesce into the latest one, so a pulse that
+    was down for a while sends one wave, not a burst.
+    """
+    trigger = trigger_for(schedule, timezone)
+    latest: datetime | None = None
+    candidate = trigger.get_next_fire_time(None, now - grace)
+    while candidate is not None and candidate <= now:
+        latest = candidate
+        candidate = trigger.get_next_fire_time(candidate, candidate + timedelta(seconds=1))
+    return None if latest is None else latest.astimezone(UTC)
+
+
+def next_fire_time(schedule: str, timezone: str, *, now: datetime) -> datetime | None:
+    fire = trigger_for(schedule, timezone).get_next_fire_time(None, now)
+    return None if fire is None else fire.astimezone(UTC)

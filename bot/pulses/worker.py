@@ -1,0 +1,87 @@
+"""The background half of `run`: every replica delivers; the leader schedules, reminds, closes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from slack_sdk import WebClient
+
+from bot.pulses.dispatch import deliver_due
+from bot.pulses.leadership import Leadership
+from bot.pulses.lifecycle import run_lifecycle
+from bot.pulses.scheduler import PulseScheduler
+from bot.pulses.waves import open_due_waves
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+class PulseWorker:
+    def __init__(
+        self,
+        services: Services,
+        client: WebClient,
+        *,
+        interval: float = 5.0,
+        scheduler_name: str = "engagement",
+    ) -> None:
+        self._services = services
+        self._client = client
+        self._interval = interval
+        self._scheduler_name = scheduler_name
+        self._leadership = Leadership(services.engine)
+        self._scheduler: PulseScheduler | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        return self._scheduler is not None
+
+    def run_once(self) -> None:
+        """One cycle; safe to run on any number of replicas at once."""
+        if self._leadership.try_acquire():
+            self._lead()
+        elif self._scheduler is not None:
+            logger.warning("scheduler leadership lost; stopping the scheduler here")
+            self._scheduler.shutdown()
+            self._scheduler = None
+        deliver_due(self._services, self._client)
+
+    def _lead(self) -> None:
+        if self._scheduler is None:
+            self._scheduler = PulseScheduler(
+                self._services,
+                lambda pulse_id: open_due_waves(self._services, pulse_id=pulse_id),
+                name=self._scheduler_name,
+            )
+            self._scheduler.start()
+        else:
+            self._scheduler.sync()
+        # The cron jobs fire on time; this sweep is the safety net for a fire that fell between
+        # two leaders. Waves are unique per scheduled time, so both finding it is harmless.
+        open_due_waves(self._services)
+        run_lifecycle(self._services, self._client)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="pulse-worker", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            # One bad cycle (a database restart, a Slack outage) must not end the loop.
+            except Exception:
+                logger.exception("pulse worker cycle failed; retrying in %.0f s", self._interval)
+            self._stop.wait(self._interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+            self._scheduler = None
+        self._leadership.release()

@@ -1,0 +1,80 @@
+"""Schedules: presets, crontab validation, time zones, and which fire is due."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.pulses.definition import InvalidField, validate_policy
+from bot.pulses.schedule import (
+    InvalidSchedule,
+    due_fire_time,
+    next_fire_time,
+    normalise_schedule,
+)
+from storage.models import Metric
+
+MONDAY_0800_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Paris (UTC+1)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("weekly", "0 9 * * MON"),
+        ("Monthly", "0 9 1 * *"),
+        ("quarterly", "0 9 1 1,4,7,10 *"),
+        (" 30 8 * * 1-5 ", "30 8 * * 1-5"),
+    ],
+)
+def test_presets_and_crontab_lines(text: str, line: str) -> None:
+    assert normalise_schedule(text) == line
+
+
+@pytest.mark.parametrize("text", ["", "every day", "61 * * * *", "* * * *", "0 9 * * FUNDAY"])
+def test_bad_schedules_say_what_to_write(text: str) -> None:
+    with pytest.raises(InvalidSchedule, match="crontab"):
+        normalise_schedule(text)
+
+
+def test_the_due_fire_is_read_in_the_pulses_time_zone() -> None:
+    assert due_fire_time("weekly", "Europe/Paris", now=MONDAY_0800_UTC) == MONDAY_0800_UTC
+    assert due_fire_time("weekly", "UTC", now=MONDAY_0800_UTC) is None  # 09:00 UTC not yet
+    assert next_fire_time("weekly", "UTC", now=MONDAY_0800_UTC) == MONDAY_0800_UTC + timedelta(
+        hours=1
+    )
+
+
+def test_missed_fires_coalesce_into_the_latest_within_the_grace_period() -> None:
+    now = datetime(2026, 11, 30, 12, 0, 30, tzinfo=UTC)
+    hourly = "0 * * * *"
+    assert due_fire_time(hourly, "UTC", now=now, grace=timedelta(hours=6)) == now.replace(
+        second=0
+    )
+    assert due_fire_time("0 6 * * *", "UTC", now=now, grace=timedelta(hours=3)) is None
+    assert due_fire_time("0 6 * * *", "UTC", now=now, grace=timedelta(hours=7)) == now.replace(
+        hour=6, second=0
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"schedule": "whenever"}, "schedule"),
+        ({"min_interval_days": -1}, "min_interval_days"),
+        ({"close_after_days": 0}, "close_after_days"),
+        ({"remind_after_hours": 200, "close_after_days": 7}, "remind_after_hours"),
+    ],
+)
+def test_policy_errors_name_their_field(settings: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidField) as raised:
+        validate_policy(metric=Metric.NPS, **settings)  # type: ignore[arg-type]
+    assert raised.value.field == field
+
+
+def test_policy_defaults_follow_the_metric() -> None:
+    assert validate_policy(metric=Metric.NPS).min_interval_days == 90
+    assert validate_policy(metric=Metric.CSAT).min_interval_days == 30
+    assert validate_policy(metric=Metric.NPS, remind_after_hours=0).remind_after_hours is None
+    assert validate_policy(metric=Metric.NPS, schedule="weekly").schedule == "0 9 * * MON"
