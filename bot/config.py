@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
+    # chat.postMessage calls a second across this workspace (Slack allows about one a second
+    # per channel with bursts, and throttles a workspace's total beyond that).
+    slack_post_rate: float = Field(default=20.0, gt=0, le=1000)
+    # How long a claimed delivery may stay unconfirmed before it counts as abandoned; longer
+    # than one send can take with all its retries, so a live sender is never second-guessed.
+    delivery_lease_seconds: int = Field(default=300, ge=0, le=86400)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Staff who may run admin subcommands; Slack workspace admins and owners always may.
     # Comma-separated in the environment, not JSON: NoDecode leaves the splitting to us.

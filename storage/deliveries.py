@@ -83,7 +83,11 @@ def claim_due(
         result = session.exec(
             update(Delivery)
             .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.PENDING)
-            .values(status=DeliveryStatus.SENDING, attempts=col(Delivery.attempts) + 1)
+            .values(
+                status=DeliveryStatus.SENDING,
+                attempts=col(Delivery.attempts) + 1,
+                claimed_at=now,
+            )
         )
         if result.rowcount == 1:
             claimed.append(delivery_id)
@@ -91,6 +95,41 @@ def claim_due(
         return []
     rows = session.exec(
         _delivery_query().where(col(Delivery.id).in_(claimed)).order_by(col(Delivery.id))
+    ).all()
+    return [_to_pulse_delivery(*row) for row in rows]
+
+
+def claim_abandoned(
+    *, session: Session, claimed_before: datetime, now: datetime, limit: int = 50
+) -> list[PulseDelivery]:
+    """SENDING rows whose sender died (claimed before `claimed_before`), re-claimed by us.
+
+    Their message may or may not have reached Slack; the caller must find out before sending.
+    The compare-and-set on claimed_at makes one reconciler win each row.
+    """
+    stale = session.exec(
+        select(Delivery.id, Delivery.claimed_at)
+        .where(
+            Delivery.status == DeliveryStatus.SENDING,
+            col(Delivery.claimed_at) < claimed_before,
+        )
+        .order_by(col(Delivery.id))
+        .limit(limit)
+    ).all()
+    won = [
+        delivery_id
+        for delivery_id, claimed_at in stale
+        if session.exec(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.claimed_at) == claimed_at)
+            .values(claimed_at=now)
+        ).rowcount
+        == 1
+    ]
+    if not won:
+        return []
+    rows = session.exec(
+        _delivery_query().where(col(Delivery.id).in_(won)).order_by(col(Delivery.id))
     ).all()
     return [_to_pulse_delivery(*row) for row in rows]
 

@@ -115,6 +115,9 @@ class Delivery(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, max_length=255)
+    # When the current sender claimed it: a SENDING row older than the lease belongs to a
+    # sender that died, and is reconciled against Slack before anyone sends it again.
+    claimed_at: datetime | None = _utc(default=None)
     sent_at: datetime | None = _utc(default=None)
     reminder: ReminderState = Field(default=ReminderState.NONE, sa_type=String(16))
     reminded_at: datetime | None = _utc(default=None)

@@ -9,6 +9,8 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.pulses.pacing import Pacer
+from bot.pulses.reconcile import pulse_metadata, reconcile_abandoned
 from bot.services import Services
 from bot.views.pulse import pulse_message
 from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
@@ -44,6 +46,7 @@ class DispatchSummary:
     sent: int = 0
     failed: dict[str, int] = field(default_factory=dict)
     retrying: int = 0
+    reconciled: int = 0  # abandoned by a sender that died, settled against Slack
 
     def add_failure(self, reason: str) -> None:
         self.failed[reason] = self.failed.get(reason, 0) + 1
@@ -65,20 +68,25 @@ def _send(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]:
         blocks=[block.to_dict() for block in message.blocks],
         # The delivery id travels with the message, so a crash between Slack accepting it and
         # our commit can be reconciled from Slack's side instead of sending again.
-        metadata={
-            "event_type": "engagement_pulse",
-            "event_payload": {"delivery_id": delivery.delivery_id},
-        },
+        metadata=pulse_metadata(delivery.delivery_id),
         unfurl_links=False,
     )
     return str(answer["channel"]), str(answer["ts"])
 
 
 def deliver_due(
-    services: Services, client: WebClient, *, wave_id: int | None = None, batch: int = 50
+    services: Services,
+    client: WebClient,
+    *,
+    wave_id: int | None = None,
+    batch: int = 50,
+    pacer: Pacer | None = None,
 ) -> DispatchSummary:
     """Send every delivery due now; transient failures are rescheduled with backoff."""
+    pacer = pacer or Pacer(services.settings.slack_post_rate, burst=5)
     summary = DispatchSummary()
+    reconciled = reconcile_abandoned(services, client)
+    summary.reconciled = reconciled.already_sent + reconciled.requeued
     while True:
         with session_scope(services.engine) as session:
             claimed = claim_due(
@@ -87,6 +95,7 @@ def deliver_due(
         if not claimed:
             return summary
         for delivery in claimed:
+            pacer.wait()
             _deliver_one(services, client, delivery, summary)
 
 

@@ -135,7 +135,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        answer, payload = self.server.sandbox._serve(self.path, self.headers, body)
+        answer, payload, delay = self.server.sandbox._serve(self.path, self.headers, body)
+        if delay:
+            # After the call took effect, before its answer: the window in which a client can
+            # die knowing nothing of what Slack already did.
+            time.sleep(delay)
         self.send_response(answer.status)
         kind = "text/plain" if answer.raw is not None else "application/json"
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
@@ -181,6 +185,7 @@ class SlackSandbox:
         self._faults: dict[str, list[_Fault]] = {}
         self._ids = itertools.count(1)
         self._last_ts_us = 0
+        self._delays: dict[str, float] = {}
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -190,6 +195,7 @@ class SlackSandbox:
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
@@ -379,7 +385,13 @@ class SlackSandbox:
 
     # -- HTTP ------------------------------------------------------------------------------
 
-    def _serve(self, path: str, headers: Message, body: bytes) -> tuple[_Answer, bytes]:
+    def delay_answers(self, method: str, seconds: float) -> None:
+        """Answer `method` late: the call takes effect (and is recorded) `seconds` before its
+        answer is sent. 0 turns it off."""
+        with self._changed:
+            self._delays[method] = seconds
+
+    def _serve(self, path: str, headers: Message, body: bytes) -> tuple[_Answer, bytes, float]:
         """Answer one HTTP request and record it, both under the lock so waiters see state."""
         url = urlsplit(path)
         route, _, key = url.path.strip("/").partition("/")
@@ -401,7 +413,8 @@ class SlackSandbox:
             self._calls.append(RecordedCall(method, copy.deepcopy(args), json.loads(encoded),
                                             answer.status, time.monotonic()))
             self._changed.notify_all()
-        return answer, encoded if answer.raw is None else answer.raw
+            delay = self._delays.get(method, 0.0)
+        return answer, encoded if answer.raw is None else answer.raw, delay
 
     def _dispatch(self, route: str, key: str, headers: Message, args: dict[str, Any]) -> _Answer:
         if route == "response":
@@ -614,6 +627,22 @@ class SlackSandbox:
         return {"channel": {"id": channel_id, "name": channel["name"], "is_im": False,
                             "is_channel": not private, "is_group": private,
                             "is_private": private, "num_members": len(channel["members"])}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, between `oldest` and `latest`; metadata only when asked, as Slack does."""
+        channel = self._channel_id(args.get("channel"), user_ids=False)
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        with_metadata = _truthy(args.get("include_all_metadata"))
+        found = [
+            self._public(m) if with_metadata else
+            {k: v for k, v in self._public(m).items() if k != "metadata"}
+            for m in reversed(self._messages.get(channel, []))
+            if oldest <= float(m["ts"]) <= latest
+        ]
+        page, cursor = _page(found, args, 100)
+        return {"messages": page, "has_more": bool(cursor),
+                "response_metadata": {"next_cursor": cursor}}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"user": self._user(args.get("user"))}

@@ -19,6 +19,9 @@ SCOPES_BY_METHOD = {
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",
     "users_info": "users:read",
+    # Reconciling a delivery whose sender died: find its message in the DM.
+    "conversations_open": "im:write",
+    "conversations_history": "im:history",
 }
 
 
