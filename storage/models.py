@@ -61,6 +61,8 @@ class Respondent(SQLModel, table=True):
     attributes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     opted_out: bool = False
     deactivated: bool = False
+    # Set by `customers import`: such respondents form the "customers" audience.
+    imported_at: datetime | None = _utc(default=None)
     created_at: datetime = _utc()
 
 
@@ -73,7 +75,11 @@ class Pulse(SQLModel, table=True):
     metric: Metric = Field(sa_type=String(8))
     question: str = Field(max_length=300)
     follow_up: str = Field(max_length=150)
+    # Who receives it: these users, plus the human members of a channel, plus imported
+    # customers whose attributes match the segment ({} = all of them; None = none).
     audience: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    audience_channel: str | None = Field(default=None, max_length=32)
+    audience_segment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
     status: PulseStatus = Field(default=PulseStatus.ACTIVE, sa_type=String(16))
     # A crontab line ("0 9 * * MON") read in `timezone`; None for pulses sent by hand only.
     schedule: str | None = Field(default=None, max_length=120)

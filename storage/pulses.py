@@ -77,6 +77,8 @@ def create_pulse(
     audience: list[str],
     now: datetime,
     policy: PulsePolicy | None = None,
+    audience_channel: str | None = None,
+    audience_segment: dict[str, str] | None = None,
 ) -> Pulse:
     if get_pulse(session=session, team_id=team_id, name=name) is not None:
         raise PulseExists(name)
@@ -87,6 +89,8 @@ def create_pulse(
         question=question,
         follow_up=follow_up,
         audience=audience,
+        audience_channel=audience_channel,
+        audience_segment=audience_segment,
         created_at=now,
         **asdict(policy or PulsePolicy()),
     )
@@ -228,3 +232,49 @@ def scheduled_pulses(*, session: Session) -> Sequence[Pulse]:
             Pulse.status == PulseStatus.ACTIVE, col(Pulse.schedule).is_not(None)
         )
     ).all()
+
+
+def imported_customers(*, session: Session, team_id: str, segment: dict[str, str]) -> list[str]:
+    """User IDs of imported customers whose attributes match every key of the segment."""
+    rows = session.exec(
+        select(Respondent).where(
+            Respondent.team_id == team_id, col(Respondent.imported_at).is_not(None)
+        )
+    ).all()
+    wanted = {key: value.casefold() for key, value in segment.items()}
+    return [
+        row.user_id
+        for row in rows
+        if all(str(row.attributes.get(k, "")).casefold() == v for k, v in wanted.items())
+    ]
+
+
+def find_wave(*, session: Session, pulse_id: int, scheduled_for: datetime) -> bool:
+    return (
+        session.exec(
+            select(Wave.id).where(Wave.pulse_id == pulse_id, Wave.scheduled_for == scheduled_for)
+        ).first()
+        is not None
+    )
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    user_id: str
+    account: str | None
+    attributes: dict[str, str]
+
+
+def upsert_customers(
+    *, session: Session, team_id: str, records: Sequence[CustomerRecord], now: datetime
+) -> None:
+    """Mark these respondents as imported customers; new attributes join the ones they had."""
+    respondents = ensure_respondents(
+        session=session, team_id=team_id, user_ids=[r.user_id for r in records], now=now
+    )
+    for record in records:
+        respondent = respondents[record.user_id]
+        respondent.account = record.account or respondent.account
+        respondent.attributes = {**respondent.attributes, **record.attributes}
+        respondent.imported_at = now
+        session.add(respondent)

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import db, demo, pulse, report, run
+from bot.cli import customers, db, demo, pulse, report, run
 from bot.cli.common import CliFailure
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.command("report")(report.report)
 app.command("demo")(demo.demo)
 app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
+app.add_typer(customers.app, name="customers")
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ from bot.cli.common import (
     slack_client_or_fail,
     user_errors,
 )
+from bot.errors import UserFacingError
+from bot.pulses.audience import Audience, audience_of, parse_segment
 from bot.pulses.definition import (
     PulseChanges,
     define_pulse,
@@ -31,7 +33,6 @@ from bot.pulses.schedule import next_fire_time
 from bot.pulses.status import WaveStatus, wave_status
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.services import Services
-from bot.views.text import plural
 from storage.engine import session_scope
 from storage.models import Metric, PulseStatus
 from storage.pulses import list_pulses
@@ -48,13 +49,40 @@ MinInterval = Annotated[
 ]
 RemindAfter = Annotated[int | None, typer.Option(help="Hours before one reminder; 0 for none")]
 CloseAfter = Annotated[int | None, typer.Option(help="Days before the wave closes")]
+Users = Annotated[str | None, typer.Option(help="Comma-separated Slack user IDs")]
+Channel = Annotated[str | None, typer.Option(help="Survey the people in this channel (ID)")]
+Customers = Annotated[
+    bool, typer.Option("--customers", help="Survey imported customers (`customers import`)")
+]
+Segment = Annotated[
+    list[str] | None,
+    typer.Option(help="With --customers: attribute=value filters, e.g. plan=enterprise"),
+]
+
+
+def _audience(
+    users: str | None, channel: str | None, customers: bool, segment: list[str] | None
+) -> Audience | None:
+    """The audience the options describe; None when none of them was given."""
+    if segment and not customers:
+        raise UserFacingError("--segment filters imported customers: add --customers")
+    if users is None and channel is None and not customers:
+        return None
+    return Audience(
+        users=parse_user_ids(users) if users else [],
+        channel=channel,
+        segment=parse_segment(segment or []) if customers else None,
+    )
 
 
 @app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="A short unique name, e.g. q4-nps")],
     metric: Annotated[Metric, typer.Option(help="nps (0–10) or csat (1–5)")],
-    users: Annotated[str, typer.Option(help="Comma-separated Slack user IDs")],
+    users: Users = None,
+    channel: Channel = None,
+    customers: Customers = False,
+    segment: Segment = None,
     question: Annotated[str | None, typer.Option(help="Your own wording")] = None,
     follow_up: Annotated[str | None, typer.Option(help="The comment modal's question")] = None,
     schedule: Schedule = None,
@@ -63,12 +91,12 @@ def create(
     remind_after_hours: RemindAfter = 48,
     close_after_days: Annotated[int, typer.Option(help="Days before the wave closes")] = 7,
 ) -> None:
-    """Define a pulse for a list of Slack users (checked with Slack first)."""
+    """Define a pulse: who receives it (checked with Slack first), what it asks, and when."""
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
     with user_errors():
-        user_ids = parse_user_ids(users)
+        audience = _audience(users, channel, customers, segment) or Audience()
         policy = validate_policy(
             metric=metric,
             schedule=schedule,
@@ -82,7 +110,7 @@ def create(
             client,
             name=name,
             metric=metric,
-            user_ids=user_ids,
+            audience=audience,
             question=question,
             follow_up=follow_up,
             policy=policy,
@@ -93,8 +121,7 @@ def create(
         else "; send it with `pulse send`"
     )
     typer.echo(
-        f"Pulse {name!r} created: {metric.value.upper()} for "
-        f"{plural(len(user_ids), 'person', 'people')}{when}."
+        f"Pulse {name!r} created: {metric.value.upper()} for {audience.describe()}{when}."
     )
 
 
@@ -106,7 +133,10 @@ def _next(schedule: str | None, timezone: str, services: Services) -> str:
 @app.command("edit")
 def edit(
     name: Annotated[str, typer.Argument(help="The pulse to change")],
-    users: Annotated[str | None, typer.Option(help="Replace the audience")] = None,
+    users: Users = None,
+    channel: Channel = None,
+    customers: Customers = False,
+    segment: Segment = None,
     question: Annotated[str | None, typer.Option()] = None,
     follow_up: Annotated[str | None, typer.Option()] = None,
     schedule: Schedule = None,
@@ -115,7 +145,9 @@ def edit(
     remind_after_hours: RemindAfter = None,
     close_after_days: CloseAfter = None,
 ) -> None:
-    """Change a pulse; settings not given stay as they are. `--schedule ''` removes it."""
+    """Change a pulse; settings not given stay as they are. `--schedule ''` removes it.
+
+    Any of --users, --channel and --customers replaces the whole audience."""
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
@@ -129,7 +161,7 @@ def edit(
             changes=PulseChanges(
                 question=question,
                 follow_up=follow_up,
-                user_ids=parse_user_ids(users) if users is not None else None,
+                audience=_audience(users, channel, customers, segment),
                 schedule=schedule,
                 timezone=timezone,
                 min_interval_days=min_interval_days,
@@ -189,7 +221,11 @@ def send(
         workspace = identify_workspace(client)
         scheduled_for = manual_wave_time(services.clock()) if wave is None else _as_utc(wave)
         opened = open_pulse_wave(
-            services, name=name, team_id=workspace.team_id, scheduled_for=scheduled_for
+            services,
+            name=name,
+            team_id=workspace.team_id,
+            scheduled_for=scheduled_for,
+            client=client,
         )
     summary = deliver_due(services, client, wave_id=opened.wave_id)
     status = wave_status(services, wave_id=opened.wave_id)
@@ -222,7 +258,7 @@ def list_all() -> None:
         )
     for pulse in pulses:
         when = f"{pulse.schedule} ({pulse.timezone})" if pulse.schedule else "by hand"
-        people = plural(len(pulse.audience), "person", "people")
+        people = audience_of(pulse).describe()
         typer.echo(f"{pulse.name}\t{pulse.metric.upper()}\t{people}\t{pulse.status}\t{when}")
 
 

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.errors import UserFacingError
+from bot.pulses.audience import Audience, InvalidAudience, check_channel
 from bot.pulses.schedule import InvalidSchedule, check_timezone, normalise_schedule
 from bot.services import Services
 from storage.engine import session_scope
@@ -126,6 +127,20 @@ def _wording(metric: Metric, question: str | None, follow_up: str | None) -> tup
     return question, follow_up
 
 
+def _check_audience(client: WebClient, audience: Audience) -> dict[str, str | None]:
+    """Every named user and the channel checked with Slack; their time zones."""
+    if audience.empty:
+        raise InvalidField(
+            "audience", "Choose who receives it: named users, a channel, or imported customers"
+        )
+    if audience.channel is not None:
+        try:
+            check_channel(client, audience.channel)
+        except InvalidAudience as exc:
+            raise InvalidField("channel", str(exc)) from None
+    return {user_id: _check_user(client, user_id) for user_id in audience.users}
+
+
 def _check_user(client: WebClient, user_id: str) -> str | None:
     """The user's time zone; UserFacingError when they cannot be surveyed."""
     try:
@@ -146,7 +161,8 @@ def define_pulse(
     *,
     name: str,
     metric: Metric,
-    user_ids: list[str],
+    user_ids: list[str] | None = None,
+    audience: Audience | None = None,
     question: str | None = None,
     follow_up: str | None = None,
     policy: PulsePolicy | None = None,
@@ -159,8 +175,10 @@ def define_pulse(
             "letter or digit",
         )
     question, follow_up = _wording(metric, question, follow_up)
+    audience = audience or Audience(users=list(user_ids or []))
     workspace = identify_workspace(client)
-    time_zones = {user_id: _check_user(client, user_id) for user_id in user_ids}
+    time_zones = _check_audience(client, audience)
+    user_ids = audience.users
     now = services.clock()
     with session_scope(services.engine) as session:
         ensure_workspace(session=session, team_id=workspace.team_id, name=workspace.name, now=now)
@@ -173,6 +191,8 @@ def define_pulse(
                 question=question,
                 follow_up=follow_up,
                 audience=user_ids,
+                audience_channel=audience.channel,
+                audience_segment=audience.segment,
                 now=now,
                 policy=policy,
             )
@@ -195,7 +215,7 @@ class PulseChanges:
 
     question: str | None = None
     follow_up: str | None = None
-    user_ids: list[str] | None = None
+    audience: Audience | None = None  # replaces the whole audience
     schedule: str | None = None  # "" removes the schedule
     timezone: str | None = None
     min_interval_days: int | None = None
@@ -233,21 +253,19 @@ def edit_pulse(
         question, follow_up = _wording(
             metric, changes.question or pulse.question, changes.follow_up or pulse.follow_up
         )
-    time_zones = (
-        {user_id: _check_user(client, user_id) for user_id in changes.user_ids}
-        if changes.user_ids is not None
-        else {}
-    )
+    time_zones = _check_audience(client, changes.audience) if changes.audience else {}
     now = services.clock()
     with session_scope(services.engine) as session:
         pulse = _existing(session, team_id, name)
         pulse.question, pulse.follow_up = question, follow_up
         for key, value in asdict(policy).items():
             setattr(pulse, key, value)
-        if changes.user_ids is not None:
-            pulse.audience = list(changes.user_ids)
+        if changes.audience is not None:
+            pulse.audience = list(changes.audience.users)
+            pulse.audience_channel = changes.audience.channel
+            pulse.audience_segment = changes.audience.segment
             respondents = ensure_respondents(
-                session=session, team_id=team_id, user_ids=changes.user_ids, now=now
+                session=session, team_id=team_id, user_ids=changes.audience.users, now=now
             )
             for user_id, respondent in respondents.items():
                 if respondent.tz is None and time_zones.get(user_id):

@@ -6,9 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from slack_sdk import WebClient
 from sqlmodel import Session, col, select
 
 from bot.errors import UserFacingError
+from bot.pulses.audience import resolve_members
 from bot.pulses.schedule import InvalidSchedule, due_fire_time
 from bot.services import Services
 from storage.engine import session_scope
@@ -16,6 +18,7 @@ from storage.models import Metric, Pulse, Respondent
 from storage.pulses import (
     enqueue_deliveries,
     ensure_respondents,
+    find_wave,
     get_pulse,
     open_wave,
     recently_surveyed,
@@ -45,16 +48,25 @@ def manual_wave_time(now: datetime) -> datetime:
 
 
 def open_pulse_wave(
-    services: Services, *, name: str, team_id: str, scheduled_for: datetime
+    services: Services,
+    *,
+    name: str,
+    team_id: str,
+    scheduled_for: datetime,
+    client: WebClient | None = None,
 ) -> WaveOpened:
     with session_scope(services.engine) as session:
         pulse = get_pulse(session=session, name=name, team_id=team_id)
         if pulse is None:
             raise UserFacingError(f"No pulse named {name!r}: `pulse list` shows them")
-        return _open(session, pulse, scheduled_for, services.clock())
+    members = resolve_members(services, client, pulse)
+    with session_scope(services.engine) as session:
+        return _open(session, pulse, members, scheduled_for, services.clock())
 
 
-def _open(session: Session, pulse: Pulse, scheduled_for: datetime, now: datetime) -> WaveOpened:
+def _open(
+    session: Session, pulse: Pulse, members: list[str], scheduled_for: datetime, now: datetime
+) -> WaveOpened:
     assert pulse.id is not None
     wave = open_wave(
         session=session,
@@ -64,10 +76,10 @@ def _open(session: Session, pulse: Pulse, scheduled_for: datetime, now: datetime
         closes_at=scheduled_for + timedelta(days=pulse.close_after_days),
     )
     assert wave.id is not None
-    ensure_respondents(session=session, team_id=pulse.team_id, user_ids=pulse.audience, now=now)
+    ensure_respondents(session=session, team_id=pulse.team_id, user_ids=members, now=now)
     respondents = session.exec(
         select(Respondent).where(
-            Respondent.team_id == pulse.team_id, col(Respondent.user_id).in_(pulse.audience)
+            Respondent.team_id == pulse.team_id, col(Respondent.user_id).in_(members)
         )
     ).all()
     consenting = {
@@ -91,25 +103,37 @@ def _open(session: Session, pulse: Pulse, scheduled_for: datetime, now: datetime
     return WaveOpened(
         pulse_name=pulse.name,
         wave_id=wave.id,
-        audience=len(pulse.audience),
+        audience=len(members),
         enqueued=enqueued,
         opted_out=len(respondents) - len(consenting),
         fatigued=len(fatigued),
     )
 
 
-def open_due_waves(services: Services, *, pulse_id: int | None = None) -> list[WaveOpened]:
+def open_due_waves(
+    services: Services, client: WebClient | None = None, *, pulse_id: int | None = None
+) -> list[WaveOpened]:
     """Open the wave of every active scheduled pulse whose fire time is due now (idempotent)."""
     now = services.clock()
     opened: list[WaveOpened] = []
     with session_scope(services.engine) as session:
         pulses = [p for p in scheduled_pulses(session=session) if pulse_id in (None, p.id)]
-        for pulse in pulses:
-            try:
-                due = due_fire_time(pulse.schedule or "", pulse.timezone, now=now)
-            except InvalidSchedule:
-                logger.warning("pulse %s has an unusable schedule; skipped", pulse.id)
-                continue
-            if due is not None:
-                opened.append(_open(session, pulse, due, now))
+    for pulse in pulses:
+        try:
+            due = due_fire_time(pulse.schedule or "", pulse.timezone, now=now)
+        except InvalidSchedule:
+            logger.warning("pulse %s has an unusable schedule; skipped", pulse.id)
+            continue
+        if due is None or _already_open(services, pulse, due):
+            continue
+        members = resolve_members(services, client, pulse)
+        with session_scope(services.engine) as session:
+            opened.append(_open(session, pulse, members, due, now))
     return opened
+
+
+def _already_open(services: Services, pulse: Pulse, scheduled_for: datetime) -> bool:
+    """Cheap check so the every-cycle sweep does not list a channel's members again."""
+    assert pulse.id is not None
+    with session_scope(services.engine) as session:
+        return find_wave(session=session, pulse_id=pulse.id, scheduled_for=scheduled_for)

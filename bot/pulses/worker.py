@@ -53,7 +53,7 @@ class PulseWorker:
         if self._scheduler is None:
             self._scheduler = PulseScheduler(
                 self._services,
-                lambda pulse_id: open_due_waves(self._services, pulse_id=pulse_id),
+                lambda pulse_id: open_due_waves(self._services, self._client, pulse_id=pulse_id),
                 name=self._scheduler_name,
             )
             self._scheduler.start()
@@ -61,7 +61,7 @@ class PulseWorker:
             self._scheduler.sync()
         # The cron jobs fire on time; this sweep is the safety net for a fire that fell between
         # two leaders. Waves are unique per scheduled time, so both finding it is harmless.
-        open_due_waves(self._services)
+        open_due_waves(self._services, self._client)
         run_lifecycle(self._services, self._client)
 
     def start(self) -> None:

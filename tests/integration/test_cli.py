@@ -68,7 +68,7 @@ def test_create_send_twice_and_report(env: dict[str, str], tmp_path: Path,
     [
         (("--users", "U0NOBODY"), "U0NOBODY: Slack says user_not_found"),
         (("--users", "alice,bob"), "Not Slack user IDs: alice, bob"),
-        (("--users", ""), "Name at least one Slack user ID"),
+        (("--users", ""), "Choose who receives it"),
     ],
 )
 def test_pulse_create_with_bad_users_says_why_and_stores_nothing(
@@ -180,7 +180,7 @@ def test_scheduled_pulse_edit_pause_resume_delete_and_status(
     bot(env, tmp_path, "pulse", "pause", "weekly")
     listed = bot(env, tmp_path, "pulse", "list").stdout
     assert edited.returncode == 0, edited.stderr
-    assert "CSAT\t2 people\tpaused\t0 9 1 * * (Europe/Paris)" in listed
+    assert "CSAT\t2 named people\tpaused\t0 9 1 * * (Europe/Paris)" in listed
     bot(env, tmp_path, "pulse", "resume", "weekly")
     assert "\tactive\t" in bot(env, tmp_path, "pulse", "list").stdout
 

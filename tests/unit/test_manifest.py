@@ -15,13 +15,18 @@ from bot import ids
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 # Web API methods the bot calls → the bot scope each needs (views.* and auth.test need none).
-SCOPES_BY_METHOD = {
-    "chat_postMessage": "chat:write",
-    "chat_update": "chat:write",
-    "users_info": "users:read",
+SCOPES_BY_METHOD: dict[str, tuple[str, ...]] = {
+    "chat_postMessage": ("chat:write",),
+    "chat_update": ("chat:write",),
+    "users_info": ("users:read",),
+    "users_list": ("users:read",),
+    "users_lookupByEmail": ("users:read.email",),
+    # Channel audiences: public and private channels.
+    "conversations_info": ("channels:read", "groups:read"),
+    "conversations_members": ("channels:read", "groups:read"),
     # Reconciling a delivery whose sender died: find its message in the DM.
-    "conversations_open": "im:write",
-    "conversations_history": "im:history",
+    "conversations_open": ("im:write",),
+    "conversations_history": ("im:history",),
 }
 
 
@@ -39,8 +44,8 @@ def test_valid_against_slacks_schema(manifest: dict[str, object]) -> None:
 def test_scopes_are_those_the_code_needs_and_no_more(manifest: dict[str, object]) -> None:
     source = "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py")
                        if "sandbox" not in p.parts)
-    called = {m for m in re.findall(r"client\.(\w+)\(", source)}
-    needed = {SCOPES_BY_METHOD[m] for m in called if m in SCOPES_BY_METHOD}
+    called = set(re.findall(r"client\.([a-z]+_[A-Za-z_]+)", source))
+    needed = {scope for m in called if m in SCOPES_BY_METHOD for scope in SCOPES_BY_METHOD[m]}
     commands = manifest["features"]["slash_commands"]  # type: ignore[index]
     if commands:
         needed.add("commands")
