@@ -27,7 +27,9 @@ def is_staff(services: Services, *, team_id: str, user_id: str) -> bool:
         return not is_respondent(session=session, team_id=team_id, user_id=user_id)
 
 
-def answer_engagement(services: Services, *, team_id: str, query: EngagementQuery) -> ReportMessage:
+def answer_engagement(
+    services: Services, *, team_id: str, query: EngagementQuery
+) -> ReportMessage:
     if query.kind is QueryKind.HELP:
         return help_message()
     now = services.clock()
@@ -39,7 +41,7 @@ def answer_engagement(services: Services, *, team_id: str, query: EngagementQuer
     return overview_message(overview)
 
 
-def home_for(services: Services, *, team_id: str, user_id: str) -> View:
+def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = False) -> View:
     if not is_staff(services, team_id=team_id, user_id=user_id):
         return customer_home_view(
             opted_out=is_opted_out(services, team_id=team_id, user_id=user_id)
@@ -48,4 +50,4 @@ def home_for(services: Services, *, team_id: str, user_id: str) -> View:
         overview = build_overview(
             session=session, team_id=team_id, days=EngagementQuery().days, now=services.clock()
         )
-    return staff_home_view(overview)
+    return staff_home_view(overview, admin=admin)

@@ -17,10 +17,31 @@ class QueryKind(StrEnum):
     HELP = "help"
 
 
+class PulseAction(StrEnum):
+    LIST = "list"
+    NEW = "new"
+    SEND = "send"
+    PAUSE = "pause"
+    RESUME = "resume"
+    DELETE = "delete"
+
+
+NAMED_ACTIONS = frozenset({PulseAction.SEND, PulseAction.PAUSE, PulseAction.RESUME,
+                           PulseAction.DELETE})
+
+
 @dataclass(frozen=True)
 class EngagementQuery:
     kind: QueryKind = QueryKind.OVERVIEW
     days: int = DEFAULT_DAYS
+
+
+@dataclass(frozen=True)
+class PulseCommand:
+    """An admin subcommand: `/engagement pulse ACTION [NAME]`."""
+
+    action: PulseAction
+    name: str | None = None
 
 
 class UsageError(Exception):
@@ -31,8 +52,11 @@ class UsageError(Exception):
         self.mistake = mistake
 
 
-def parse_engagement(text: str) -> EngagementQuery:
-    words = text.strip().lower().split()
+def parse_engagement(text: str) -> EngagementQuery | PulseCommand:
+    words = text.strip().split()
+    if words and words[0].lower() == "pulse":
+        return _parse_pulse(words[1:])
+    words = [word.lower() for word in words]
     kind: QueryKind | None = None
     days: int | None = None
     for word in words:
@@ -47,3 +71,18 @@ def parse_engagement(text: str) -> EngagementQuery:
             continue
         raise UsageError(f"I don't know “{word}”", word)
     return EngagementQuery(kind=kind or QueryKind.OVERVIEW, days=days or DEFAULT_DAYS)
+
+
+def _parse_pulse(words: list[str]) -> PulseCommand:
+    if not words:
+        raise UsageError("say what to do with pulses", "pulse")
+    try:
+        action = PulseAction(words[0].lower())
+    except ValueError:
+        raise UsageError(f"pulses can't “{words[0]}”", words[0]) from None
+    name = " ".join(words[1:]) or None
+    if action in NAMED_ACTIONS and name is None:
+        raise UsageError(f"name the pulse to {action.value}", action.value)
+    if action not in NAMED_ACTIONS and name is not None:
+        raise UsageError(f"“pulse {action.value}” takes no name", name)
+    return PulseCommand(action=action, name=name)

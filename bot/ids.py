@@ -23,3 +23,17 @@ def scores_block_id(metric: str) -> str:
 OPT_OUT_ACTION = "pulse_opt_out"
 HOME_OPT_OUT_ACTION = "home_opt_out"
 HOME_OPT_IN_ACTION = "home_opt_in"
+
+NEW_PULSE_ACTION = "home_new_pulse"
+NEW_PULSE_MODAL = "new_pulse_modal"
+# One block per field of the new-pulse form; errors are reported on these blocks.
+PULSE_FIELD_BLOCKS = {
+    "name": "pulse_name",
+    "metric": "pulse_metric",
+    "question": "pulse_question",
+    "audience": "pulse_users",
+    "users": "pulse_users",
+    "channel": "pulse_channel",
+    "schedule": "pulse_schedule",
+    "timezone": "pulse_timezone",
+}

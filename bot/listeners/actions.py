@@ -9,11 +9,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.admin import is_admin
 from bot.answers import comment_target, record_answer
 from bot.errors import UnknownSurvey, UserFacingError
 from bot.services import Services
 from bot.views.comment_modal import comment_modal
 from bot.views.pulse import parse_score_value, pulse_message
+from bot.views.pulse_admin import new_pulse_modal
 from storage.responses import ScoreOutcome
 
 
@@ -24,6 +26,16 @@ def who_clicked(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def register(app: App, services: Services) -> None:
+    @app.action(ids.NEW_PULSE_ACTION)
+    def open_new_pulse_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = str((body.get("user") or {}).get("id") or "")
+        # The button is only shown to admins; a forged click from anyone else opens nothing.
+        if is_admin(services, client, user_id=user_id):
+            client.views_open(
+                trigger_id=str(body.get("trigger_id", "")), view=new_pulse_modal(timezone="UTC")
+            )
+
     @app.action(ids.SCORE_ACTION)
     def record_score_click(
         ack: Ack,

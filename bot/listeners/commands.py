@@ -1,33 +1,59 @@
-"""/engagement: parse, answer privately."""
+"""/engagement: parse, answer privately; admin subcommands manage pulses."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from bot import ids
+from bot.admin import require_admin
 from bot.engagement_answers import STAFF_ONLY, answer_engagement, is_staff
-from bot.engagement_grammar import UsageError, parse_engagement
+from bot.engagement_grammar import PulseAction, PulseCommand, UsageError, parse_engagement
+from bot.errors import UserFacingError
+from bot.pulses.commands import run_pulse_command
 from bot.services import Services
-from bot.views.report import help_message
+from bot.views.pulse_admin import new_pulse_modal
+from bot.views.report import ReportMessage, help_message
 
 
 def register(app: App, services: Services) -> None:
     @app.command(ids.SLASH_COMMAND)
-    def answer_engagement_command(ack: Ack, command: dict[str, Any]) -> None:
+    def answer_engagement_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         team_id, user_id = str(command.get("team_id", "")), str(command.get("user_id", ""))
-        if not is_staff(services, team_id=team_id, user_id=user_id):
-            ack(response_type="ephemeral", text=STAFF_ONLY)
-            return
         try:
             query = parse_engagement(str(command.get("text") or ""))
         except UsageError as mistake:
+            query = None
             message = help_message(mistake=mistake.mistake, problem=str(mistake))
-        else:
+        if isinstance(query, PulseCommand):
+            try:
+                require_admin(services, client, user_id=user_id)
+                if query.action is PulseAction.NEW:
+                    ack()
+                    client.views_open(
+                        trigger_id=str(command.get("trigger_id", "")),
+                        view=new_pulse_modal(timezone="UTC"),
+                    )
+                    return
+                message = run_pulse_command(services, client, team_id=team_id, command=query)
+            except UserFacingError as refusal:
+                message = ReportMessage(text=str(refusal), blocks=[])
+        elif not is_staff(services, team_id=team_id, user_id=user_id):
+            ack(response_type="ephemeral", text=STAFF_ONLY)
+            return
+        elif query is not None:
             message = answer_engagement(services, team_id=team_id, query=query)
-        ack(
-            response_type="ephemeral",
-            text=message.text,
-            blocks=[block.to_dict() for block in message.blocks],
-        )
+        _answer(ack, message)
+
+
+def _answer(ack: Ack, message: ReportMessage) -> None:
+    if not message.blocks:
+        ack(response_type="ephemeral", text=message.text)
+        return
+    ack(
+        response_type="ephemeral",
+        text=message.text,
+        blocks=[block.to_dict() for block in message.blocks],
+    )

@@ -8,8 +8,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.admin import require_admin
 from bot.answers import InvalidComment, add_comment
 from bot.errors import UserFacingError
+from bot.pulses.definition import InvalidField
+from bot.pulses.form import create_from_form, field_errors, read_form
 from bot.services import Services
 from bot.views.pulse import pulse_message
 
@@ -26,6 +29,30 @@ def _submitted_comment(view: dict[str, Any]) -> tuple[int, str]:
 
 
 def register(app: App, services: Services) -> None:
+    @app.view(ids.NEW_PULSE_MODAL)
+    def create_pulse_from_modal(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        user_id = str((body.get("user") or {}).get("id") or "")
+        values = (view.get("state") or {}).get("values") or {}
+        try:
+            require_admin(services, client, user_id=user_id)
+            form = read_form(values if isinstance(values, dict) else {})
+            create_from_form(services, client, form)
+        except InvalidField as problem:
+            ack(response_action="errors", errors=field_errors(problem))
+            return
+        except UserFacingError as problem:
+            on_name = ids.PULSE_FIELD_BLOCKS["name"]
+            ack(response_action="errors", errors={on_name: str(problem)[:150]})
+            return
+        ack()
+        client.chat_postMessage(
+            channel=user_id,
+            text=f"Pulse “{form.name}” is ready. `/engagement pulse send {form.name}` sends it now"
+            + (f"; it also goes out on schedule ({form.schedule})." if form.schedule else "."),
+        )
+
     @app.view(ids.COMMENT_MODAL)
     def store_comment(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient

@@ -30,6 +30,7 @@ STATE_KEYS = {
     "radio_buttons": "selected_option", "datepicker": "selected_date",
     "timepicker": "selected_time", "users_select": "selected_user",
     "conversations_select": "selected_conversation", "channels_select": "selected_channel",
+    "multi_users_select": "selected_users",
 }
 
 
@@ -115,7 +116,7 @@ class SignedSlackClient:
         return self._send_payload(payload)
 
     def submit_view(self, user_id: str, view: dict[str, Any],
-                    values: dict[str, dict[str, str]], *,
+                    values: dict[str, dict[str, Any]], *,
                     team_id: str | None = None) -> SlackReply:
         """Submit a modal with `values` ({block_id: {action_id: text}}) typed into its inputs."""
         payload = {
@@ -200,7 +201,7 @@ class SignedSlackClient:
 
     @staticmethod
     def _state(view: dict[str, Any],
-               values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+               values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """view.state.values as Slack sends it: every input, null where nothing was entered."""
         state: dict[str, dict[str, Any]] = {}
         unused = {(block, action) for block, actions in values.items() for action in actions}

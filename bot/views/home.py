@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     ButtonElement,
     ContextBlock,
     HeaderBlock,
@@ -16,12 +17,23 @@ from bot.reports import Overview
 from bot.views.report import overview_message
 
 
-def staff_home_view(overview: Overview) -> View:
+def staff_home_view(overview: Overview, *, admin: bool = False) -> View:
     hint = "Type `/engagement` in any channel for the latest figures, privately."
     blocks = [
         *overview_message(overview).blocks[:-1],
         ContextBlock(elements=[MarkdownTextObject(text=hint)]),
     ]
+    if admin:
+        blocks.append(
+            ActionsBlock(
+                block_id="admin",
+                elements=[
+                    ButtonElement(
+                        text="New pulse", action_id=ids.NEW_PULSE_ACTION, style="primary"
+                    )
+                ],
+            )
+        )
     return View(type="home", blocks=blocks)
 
 
