@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from bot import sentiment
@@ -12,6 +14,7 @@ from storage.deliveries import PulseDelivery, get_pulse_delivery
 from storage.engine import session_scope
 from storage.models import Metric
 from storage.responses import (
+    AnswerKey,
     CommentSentiment,
     ScoreOutcome,
     answered_scores,
@@ -19,6 +22,21 @@ from storage.responses import (
     record_comment,
     record_score,
 )
+
+
+def answer_key(services: Services, *, delivery_id: int, anonymous: bool) -> AnswerKey:
+    """The delivery itself, or for an anonymous pulse a keyed hash of it.
+
+    The key is derived from the signing secret, which never enters the database, so nobody who
+    can query the tables can tell whose answer a row is; the hash is erased when the wave closes.
+    """
+    if not anonymous:
+        return AnswerKey(delivery_id=delivery_id)
+    _, secret = services.settings.require_slack()
+    digest = hmac.new(
+        secret.encode(), f"anonymous-answer:{delivery_id}".encode(), hashlib.sha256
+    )
+    return AnswerKey(anonymous_key=digest.hexdigest())
 
 
 @dataclass(frozen=True)
@@ -63,16 +81,21 @@ def record_answer(
     if delivery.wave_closed:
         raise SurveyClosed
     with session_scope(services.engine) as session:
+        key = answer_key(
+            services, delivery_id=delivery.delivery_id, anonymous=delivery.anonymous
+        )
         outcome = record_score(
             session=session,
+            key=key,
             delivery_id=delivery_id,
+            wave_id=delivery.wave_id,
             team_id=team_id,
             metric=metric,
             score=score,
             action_ts=action_ts,
             now=services.clock(),
         )
-        stored = answered_scores(session=session, delivery_id=delivery_id)[metric]
+        stored = answered_scores(session=session, key=key)[metric]
     return AnswerResult(delivery=delivery, outcome=outcome, score=stored)
 
 
@@ -87,9 +110,12 @@ def comment_target(
         services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
     )
     with session_scope(services.engine) as session:
-        if not answered_scores(session=session, delivery_id=delivery_id):
+        key = answer_key(
+            services, delivery_id=delivery.delivery_id, anonymous=delivery.anonymous
+        )
+        if not answered_scores(session=session, key=key):
             raise AnswerFirst
-        return delivery, current_comment(session=session, delivery_id=delivery_id)
+        return delivery, current_comment(session=session, key=key)
 
 
 def add_comment(
@@ -111,9 +137,12 @@ def add_comment(
         raise SurveyClosed
     scored = sentiment.score(comment)
     with session_scope(services.engine) as session:
+        key = answer_key(
+            services, delivery_id=delivery.delivery_id, anonymous=delivery.anonymous
+        )
         stored = record_comment(
             session=session,
-            delivery_id=delivery_id,
+            key=key,
             comment=comment,
             sentiment=CommentSentiment(
                 polarity=scored.polarity, subjectivity=scored.subjectivity, label=scored.label
@@ -122,5 +151,5 @@ def add_comment(
         )
         if not stored:
             raise AnswerFirst
-        scores = answered_scores(session=session, delivery_id=delivery_id)
+        scores = answered_scores(session=session, key=key)
     return delivery, scores

@@ -9,7 +9,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Response, Wave
+from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Wave
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class PulseDelivery:
     channel_id: str | None
     message_ts: str | None
     attempts: int  # including the one under way, for a claimed delivery
+    anonymous: bool = False
 
 
 def _delivery_query() -> Select[Delivery, Respondent, Pulse, Wave]:
@@ -56,6 +57,7 @@ def _to_pulse_delivery(
         channel_id=delivery.channel_id,
         message_ts=delivery.message_ts,
         attempts=delivery.attempts,
+        anonymous=bool(pulse.anonymous),
     )
 
 
@@ -218,9 +220,9 @@ def wave_counts(
         if status == DeliveryStatus.FAILED:
             failures[error or "unknown"] = failures.get(error or "unknown", 0) + int(count)
     answered = session.exec(
-        select(func.count(func.distinct(Response.delivery_id)))
-        .join(Delivery, col(Delivery.id) == Response.delivery_id)
-        .where(Delivery.wave_id == wave.id)
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.wave_id == wave.id, col(Delivery.answered_at).is_not(None))
     ).one()
     return WaveCounts(
         wave_id=wave.id,

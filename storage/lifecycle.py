@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from storage.models import Delivery, DeliveryStatus, Pulse, ReminderState, Response, Wave
+from storage.models import Delivery, DeliveryStatus, Pulse, ReminderState, Wave
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class SentPulse:
     question: str
     metric: str
     closes_at: datetime | None
+    anonymous: bool
 
 
 def close_due_waves(*, session: Session, now: datetime) -> list[int]:
@@ -57,6 +58,7 @@ def _to_sent(delivery: Delivery, wave: Wave, pulse: Pulse) -> SentPulse:
         question=pulse.question,
         metric=str(pulse.metric),
         closes_at=wave.closes_at,
+        anonymous=bool(pulse.anonymous),
     )
 
 
@@ -72,14 +74,13 @@ def claim_closed_notices(*, session: Session, now: datetime, limit: int = 100) -
 
 def claim_reminders(*, session: Session, now: datetime, limit: int = 100) -> list[SentPulse]:
     """Unanswered pulses of open waves whose reminder is due; each is claimed once."""
-    answered = select(Response.delivery_id)
     rows = session.exec(
         _sent_pulses()
         .where(
             col(Wave.closed_at).is_(None),
             Delivery.reminder == ReminderState.NONE,
             col(Pulse.remind_after_hours).is_not(None),
-            col(Delivery.id).not_in(answered),
+            col(Delivery.answered_at).is_(None),
         )
         .order_by(col(Delivery.sent_at))
     ).all()

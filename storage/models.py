@@ -86,6 +86,8 @@ class Pulse(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     # Survey fatigue: nobody gets this pulse's metric again within this many days.
     min_interval_days: int = 0
+    # Answers are stored with no link to the person (see storage.responses.AnswerKey).
+    anonymous: bool = False
     # No default here: SQLAlchemy would write its column default over an explicit None.
     remind_after_hours: int | None = None
     close_after_days: int = 7
@@ -125,6 +127,7 @@ class Delivery(SQLModel, table=True):
     # sender that died, and is reconciled against Slack before anyone sends it again.
     claimed_at: datetime | None = _utc(default=None)
     sent_at: datetime | None = _utc(default=None)
+    answered_at: datetime | None = _utc(default=None)
     reminder: ReminderState = Field(default=ReminderState.NONE, sa_type=String(16))
     reminded_at: datetime | None = _utc(default=None)
     # Set once the message has been edited to say the survey closed (so it happens once).
@@ -139,12 +142,17 @@ class Response(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("delivery_id", "metric", name="uq_response_delivery_metric"),
+        UniqueConstraint("anonymous_key", "metric", name="uq_response_anonymous_metric"),
         Index("ix_response_report", "team_id", "metric", "answered_at"),
         CheckConstraint("score BETWEEN 0 AND 10", name="ck_response_score_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    delivery_id: int = Field(foreign_key="delivery.id")
+    # Exactly one of these two is set while the wave is open; an anonymous pulse's answers keep
+    # neither once it closes.
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+    anonymous_key: str | None = Field(default=None, max_length=64)
+    wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)
     team_id: str = Field(max_length=32)
     metric: Metric = Field(sa_type=String(8))
     score: int

@@ -79,6 +79,7 @@ def create_pulse(
     policy: PulsePolicy | None = None,
     audience_channel: str | None = None,
     audience_segment: dict[str, str] | None = None,
+    anonymous: bool = False,
 ) -> Pulse:
     if get_pulse(session=session, team_id=team_id, name=name) is not None:
         raise PulseExists(name)
@@ -91,6 +92,7 @@ def create_pulse(
         audience=audience,
         audience_channel=audience_channel,
         audience_segment=audience_segment,
+        anonymous=anonymous,
         created_at=now,
         **asdict(policy or PulsePolicy()),
     )

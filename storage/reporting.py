@@ -29,7 +29,6 @@ def score_counts(
 
 def delivery_counts(*, session: Session, team_id: str, since: datetime) -> tuple[int, int]:
     """(delivered, answered) for deliveries sent since `since`: the response rate's two terms."""
-    answered_subquery = select(Response.delivery_id).distinct()
     base = (
         select(func.count())
         .select_from(Delivery)
@@ -42,7 +41,7 @@ def delivery_counts(*, session: Session, team_id: str, since: datetime) -> tuple
         )
     )
     delivered = session.exec(base).one()
-    answered = session.exec(base.where(col(Delivery.id).in_(answered_subquery))).one()
+    answered = session.exec(base.where(col(Delivery.answered_at).is_not(None))).one()
     return int(delivered), int(answered)
 
 

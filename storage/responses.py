@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.models import Metric, Response
+from storage.models import Delivery, Metric, Response, Wave
 from storage.upsert import insert_for
 
 
@@ -27,27 +28,58 @@ class CommentSentiment:
     label: str
 
 
+@dataclass(frozen=True)
+class AnswerKey:
+    """How one person's answers to one wave are found again.
+
+    Normally by the delivery. For an anonymous pulse by a keyed hash of the delivery instead, so
+    no stored column links an answer to a person; the hash is erased when the wave closes.
+    """
+
+    delivery_id: int | None = None
+    anonymous_key: str | None = None
+
+    def matches(self) -> Any:
+        if self.delivery_id is not None:
+            return col(Response.delivery_id) == self.delivery_id
+        return col(Response.anonymous_key) == self.anonymous_key
+
+    @property
+    def unique_columns(self) -> list[str]:
+        return ["delivery_id" if self.delivery_id is not None else "anonymous_key", "metric"]
+
+
 def record_score(
     *,
     session: Session,
+    key: AnswerKey,
     delivery_id: int,
+    wave_id: int,
     team_id: str,
     metric: Metric,
     score: int,
     action_ts: str,
     now: datetime,
 ) -> ScoreOutcome:
+    # Who answered (not what) is kept for response rates and reminders, even when anonymous.
+    session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.answered_at).is_(None))
+        .values(answered_at=now)
+    )
     inserted = session.exec(
         insert_for(session, Response)
         .values(
-            delivery_id=delivery_id,
+            delivery_id=key.delivery_id,
+            anonymous_key=key.anonymous_key,
+            wave_id=wave_id,
             team_id=team_id,
             metric=metric,
             score=score,
             action_ts=action_ts,
             answered_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["delivery_id", "metric"])
+        .on_conflict_do_nothing(index_elements=key.unique_columns)
         .returning(Response.id)
     )
     if inserted.first() is not None:
@@ -56,7 +88,7 @@ def record_score(
     changed = session.exec(
         update(Response)
         .where(
-            col(Response.delivery_id) == delivery_id,
+            key.matches(),
             col(Response.metric) == metric,
             col(Response.action_ts) < action_ts,
             col(Response.score) != score,
@@ -65,31 +97,31 @@ def record_score(
     )
     if changed.rowcount == 1:
         return ScoreOutcome.CHANGED
-    current = session.exec(
-        select(Response).where(Response.delivery_id == delivery_id, Response.metric == metric)
-    ).one()
+    current = session.exec(select(Response).where(key.matches(), Response.metric == metric)).one()
     if current.action_ts > action_ts and current.score != score:
         return ScoreOutcome.STALE
     return ScoreOutcome.UNCHANGED
 
 
-def answered_scores(*, session: Session, delivery_id: int) -> dict[Metric, int]:
-    rows = session.exec(select(Response).where(Response.delivery_id == delivery_id)).all()
+def answered_scores(*, session: Session, key: AnswerKey) -> dict[Metric, int]:
+    rows = session.exec(select(Response).where(key.matches())).all()
     return {Metric(row.metric): row.score for row in rows}
+
+
+def _first_answer(session: Session, key: AnswerKey) -> Response | None:
+    return session.exec(select(Response).where(key.matches()).order_by(col(Response.id))).first()
 
 
 def record_comment(
     *,
     session: Session,
-    delivery_id: int,
+    key: AnswerKey,
     comment: str,
     sentiment: CommentSentiment,
     now: datetime,
 ) -> bool:
-    """Attach the comment to the delivery's first answer; False when nothing is answered yet."""
-    first = session.exec(
-        select(Response).where(Response.delivery_id == delivery_id).order_by(col(Response.id))
-    ).first()
+    """Attach the comment to the first answer; False when nothing is answered yet."""
+    first = _first_answer(session, key)
     if first is None:
         return False
     first.comment = comment
@@ -101,8 +133,17 @@ def record_comment(
     return True
 
 
-def current_comment(*, session: Session, delivery_id: int) -> str | None:
-    first = session.exec(
-        select(Response).where(Response.delivery_id == delivery_id).order_by(col(Response.id))
-    ).first()
+def current_comment(*, session: Session, key: AnswerKey) -> str | None:
+    first = _first_answer(session, key)
     return None if first is None else first.comment
+
+
+def forget_anonymous_links(*, session: Session) -> int:
+    """Erase the keyed hashes of closed waves: after this, nothing can link those answers."""
+    closed = select(Wave.id).where(col(Wave.closed_at).is_not(None))
+    result = session.exec(
+        update(Response)
+        .where(col(Response.anonymous_key).is_not(None), col(Response.wave_id).in_(closed))
+        .values(anonymous_key=None)
+    )
+    return int(result.rowcount)

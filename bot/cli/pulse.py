@@ -90,6 +90,9 @@ def create(
     min_interval_days: MinInterval = None,
     remind_after_hours: RemindAfter = 48,
     close_after_days: Annotated[int, typer.Option(help="Days before the wave closes")] = 7,
+    anonymous: Annotated[
+        bool, typer.Option("--anonymous", help="Store answers with no link to who gave them")
+    ] = False,
 ) -> None:
     """Define a pulse: who receives it (checked with Slack first), what it asks, and when."""
     settings = settings_or_fail()
@@ -114,6 +117,7 @@ def create(
             question=question,
             follow_up=follow_up,
             policy=policy,
+            anonymous=anonymous,
         )
     when = (
         f"; next wave {_next(policy.schedule, policy.timezone, services)}"
@@ -258,7 +262,7 @@ def list_all() -> None:
         )
     for pulse in pulses:
         when = f"{pulse.schedule} ({pulse.timezone})" if pulse.schedule else "by hand"
-        people = audience_of(pulse).describe()
+        people = audience_of(pulse).describe() + (" (anonymous)" if pulse.anonymous else "")
         typer.echo(f"{pulse.name}\t{pulse.metric.upper()}\t{people}\t{pulse.status}\t{when}")
 
 

@@ -166,6 +166,7 @@ def define_pulse(
     question: str | None = None,
     follow_up: str | None = None,
     policy: PulsePolicy | None = None,
+    anonymous: bool = False,
 ) -> int:
     """Create the pulse and its respondents; returns the pulse id. Nothing is stored on error."""
     policy = policy or validate_policy(metric=metric)
@@ -193,6 +194,7 @@ def define_pulse(
                 audience=user_ids,
                 audience_channel=audience.channel,
                 audience_segment=audience.segment,
+                anonymous=anonymous,
                 now=now,
                 policy=policy,
             )

@@ -8,12 +8,19 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.answers import answer_key
 from bot.services import Services
 from bot.views.pulse import closed_message, reminder_message
 from storage.engine import session_scope
-from storage.lifecycle import claim_closed_notices, claim_reminders, close_due_waves, mark_reminded
+from storage.lifecycle import (
+    SentPulse,
+    claim_closed_notices,
+    claim_reminders,
+    close_due_waves,
+    mark_reminded,
+)
 from storage.models import Metric
-from storage.responses import answered_scores
+from storage.responses import AnswerKey, answered_scores, forget_anonymous_links
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +73,14 @@ def close_waves(services: Services, client: WebClient) -> tuple[int, int]:
         with session_scope(services.engine) as session:
             notices = claim_closed_notices(session=session, now=services.clock())
             chosen = {
-                n.delivery_id: answered_scores(session=session, delivery_id=n.delivery_id).get(
+                n.delivery_id: answered_scores(session=session, key=_key(services, n)).get(
                     Metric(n.metric)
                 )
                 for n in notices
             }
         if not notices:
+            with session_scope(services.engine) as session:
+                forget_anonymous_links(session=session)
             return len(closed), edited
         for notice in notices:
             message = closed_message(question=notice.question, chosen=chosen[notice.delivery_id])
@@ -85,6 +94,10 @@ def close_waves(services: Services, client: WebClient) -> tuple[int, int]:
                 edited += 1
             except (SlackApiError, SlackClientError, OSError) as exc:
                 logger.warning("closing message of delivery %s: %s", notice.delivery_id, exc)
+
+
+def _key(services: Services, notice: SentPulse) -> AnswerKey:
+    return answer_key(services, delivery_id=notice.delivery_id, anonymous=notice.anonymous)
 
 
 def run_lifecycle(services: Services, client: WebClient) -> LifecycleReport:

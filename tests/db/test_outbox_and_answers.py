@@ -19,7 +19,7 @@ from storage.pulses import (
     ensure_workspace,
     open_wave,
 )
-from storage.responses import ScoreOutcome, record_score
+from storage.responses import AnswerKey, ScoreOutcome, record_score
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TEAM = "T0TEST"
@@ -90,9 +90,9 @@ def test_answers_are_idempotent_and_only_newer_clicks_change_them(engine: Engine
 
     def record(score: int, action_ts: str, minutes: int = 0) -> ScoreOutcome:
         with session_scope(engine) as session:
-            return record_score(session=session, delivery_id=1, team_id=TEAM, metric=Metric.NPS,
-                                score=score, action_ts=action_ts,
-                                now=NOW + timedelta(minutes=minutes))
+            return record_score(session=session, key=AnswerKey(delivery_id=1), delivery_id=1,
+                                wave_id=1, team_id=TEAM, metric=Metric.NPS, score=score,
+                                action_ts=action_ts, now=NOW + timedelta(minutes=minutes))
 
     assert record(7, "1700000000.000100") is ScoreOutcome.RECORDED
     assert record(7, "1700000000.000100") is ScoreOutcome.UNCHANGED
@@ -108,8 +108,9 @@ def test_concurrent_identical_clicks_store_one_answer(engine: Engine) -> None:
 
     def click(_: int) -> ScoreOutcome:
         with session_scope(engine) as session:
-            return record_score(session=session, delivery_id=1, team_id=TEAM, metric=Metric.NPS,
-                                score=10, action_ts="1700000000.000100", now=NOW)
+            return record_score(session=session, key=AnswerKey(delivery_id=1), delivery_id=1,
+                                wave_id=1, team_id=TEAM, metric=Metric.NPS, score=10,
+                                action_ts="1700000000.000100", now=NOW)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         outcomes = list(pool.map(click, range(8)))

@@ -1,0 +1,67 @@
+"""Anonymous pulses: answers work as usual, but no stored column links them to a person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, text
+
+from bot import ids
+from bot.pulses.lifecycle import run_lifecycle
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
+from bot.services import Services, create_web_client
+from tests.conftest import CUSTOMERS, STAFF, FakeClock
+from tests.integration.helpers import click_score, pulse_message, responses
+
+
+def _send_anonymous(services: Services, sandbox: SlackSandbox) -> None:
+    from bot.pulses.definition import define_pulse, validate_policy
+    from bot.pulses.dispatch import deliver_due
+    from bot.pulses.waves import manual_wave_time, open_pulse_wave
+    from storage.models import Metric
+
+    client = create_web_client(services.settings)
+    define_pulse(services, client, name="anon", metric=Metric.NPS, user_ids=list(CUSTOMERS),
+                 policy=validate_policy(metric=Metric.NPS, remind_after_hours=24),
+                 anonymous=True)
+    wave = open_pulse_wave(services, name="anon", team_id=sandbox.team_id, client=client,
+                           scheduled_for=manual_wave_time(services.clock()))
+    deliver_due(services, client, wave_id=wave.wave_id)
+
+
+def test_answers_and_comments_carry_no_link_to_the_person(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    clock: FakeClock,
+) -> None:
+    _send_anonymous(services, sandbox)
+    click_score(sandbox, slack, CUSTOMERS[0], 4)
+    click_score(sandbox, slack, CUSTOMERS[0], 4)  # a double click
+    clock.now += timedelta(minutes=1)
+    click_score(sandbox, slack, CUSTOMERS[0], 9)  # a change of mind
+    click_score(sandbox, slack, CUSTOMERS[1], 2)
+    slack.click(CUSTOMERS[1], pulse_message(sandbox, CUSTOMERS[1]), ids.COMMENT_ACTION)
+    view = sandbox.wait_for("views.open")[-1].response["view"]
+    slack.submit_view(CUSTOMERS[1], view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: "Too slow"}})
+
+    stored = responses(engine)
+    assert sorted(r.score for r in stored) == [2, 9]
+    assert all(r.delivery_id is None and r.anonymous_key for r in stored)
+    assert [r.comment for r in stored if r.comment] == ["Too slow"]
+    assert "You chose *9*" in str(pulse_message(sandbox, CUSTOMERS[0])["blocks"])
+    overview = slack.slash_command(STAFF, "").json()
+    assert "2 answers" in str(overview["blocks"])
+    assert "Response rate *40%*" in str(overview["blocks"])
+
+    clock.now += timedelta(days=1)  # reminders go to the three who have not answered
+    assert run_lifecycle(services, create_web_client(services.settings)).reminded == 3
+    clock.now += timedelta(days=7)
+    assert run_lifecycle(services, create_web_client(services.settings)).waves_closed == 1
+
+    assert "Your answer, *9*, was counted" in str(pulse_message(sandbox, CUSTOMERS[0])["blocks"])
+    assert [r.anonymous_key for r in responses(engine)] == [None, None]
+    with engine.connect() as connection:
+        linked = connection.execute(text(
+            "SELECT count(*) FROM response JOIN delivery ON delivery.id = response.delivery_id"
+        )).scalar_one()
+    assert linked == 0
