@@ -84,6 +84,8 @@ class Pulse(SQLModel, table=True):
     # A crontab line ("0 9 * * MON") read in `timezone`; None for pulses sent by hand only.
     schedule: str | None = Field(default=None, max_length=120)
     timezone: str = Field(default="UTC", max_length=64)
+    # "HH:MM": each recipient gets the wave at this time of day in their own Slack time zone.
+    local_time: str | None = Field(default=None, max_length=5)
     # Survey fatigue: nobody gets this pulse's metric again within this many days.
     min_interval_days: int = 0
     # Answers are stored with no link to the person (see storage.responses.AnswerKey).

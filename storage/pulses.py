@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -64,6 +64,7 @@ class PulsePolicy:
     min_interval_days: int = 0
     remind_after_hours: int | None = 48
     close_after_days: int = 7
+    local_time: str | None = None
 
 
 def create_pulse(
@@ -141,15 +142,21 @@ def open_wave(
 
 
 def enqueue_deliveries(
-    *, session: Session, wave_id: int, respondent_ids: Iterable[int], now: datetime
+    *,
+    session: Session,
+    wave_id: int,
+    respondent_ids: Iterable[int],
+    now: datetime,
+    send_at: Mapping[int, datetime] | None = None,
 ) -> int:
-    """Outbox rows for a wave; respondents already enqueued are left as they are."""
+    """Outbox rows for a wave, due now or at `send_at[respondent]`; existing rows stay."""
     ids = list(dict.fromkeys(respondent_ids))
     if not ids:
         return 0
+    when = send_at or {}
     stmt = insert_for(session, Delivery).values(
         [{"wave_id": wave_id, "respondent_id": r, "status": "pending", "attempts": 0,
-          "next_attempt_at": now} for r in ids]
+          "next_attempt_at": when.get(r, now)} for r in ids]
     )
     # RETURNING, not rowcount: drivers disagree on rowcount for multi-row inserts.
     inserted = session.exec(

@@ -49,6 +49,9 @@ MinInterval = Annotated[
 ]
 RemindAfter = Annotated[int | None, typer.Option(help="Hours before one reminder; 0 for none")]
 CloseAfter = Annotated[int | None, typer.Option(help="Days before the wave closes")]
+LocalTime = Annotated[
+    str | None, typer.Option(help="HH:MM: deliver at this time in each recipient's time zone")
+]
 Users = Annotated[str | None, typer.Option(help="Comma-separated Slack user IDs")]
 Channel = Annotated[str | None, typer.Option(help="Survey the people in this channel (ID)")]
 Customers = Annotated[
@@ -93,6 +96,7 @@ def create(
     anonymous: Annotated[
         bool, typer.Option("--anonymous", help="Store answers with no link to who gave them")
     ] = False,
+    local_time: LocalTime = None,
 ) -> None:
     """Define a pulse: who receives it (checked with Slack first), what it asks, and when."""
     settings = settings_or_fail()
@@ -107,6 +111,7 @@ def create(
             min_interval_days=min_interval_days,
             remind_after_hours=remind_after_hours,
             close_after_days=close_after_days,
+            local_time=local_time,
         )
         define_pulse(
             services,
@@ -148,6 +153,7 @@ def edit(
     min_interval_days: MinInterval = None,
     remind_after_hours: RemindAfter = None,
     close_after_days: CloseAfter = None,
+    local_time: LocalTime = None,
 ) -> None:
     """Change a pulse; settings not given stay as they are. `--schedule ''` removes it.
 
@@ -171,6 +177,7 @@ def edit(
                 min_interval_days=min_interval_days,
                 remind_after_hours=remind_after_hours,
                 close_after_days=close_after_days,
+                local_time=local_time,
             ),
         )
     typer.echo(f"Pulse {name!r} updated.")

@@ -11,7 +11,12 @@ from sqlmodel import Session
 
 from bot.errors import UserFacingError
 from bot.pulses.audience import Audience, InvalidAudience, check_channel
-from bot.pulses.schedule import InvalidSchedule, check_timezone, normalise_schedule
+from bot.pulses.schedule import (
+    InvalidSchedule,
+    check_local_time,
+    check_timezone,
+    normalise_schedule,
+)
 from bot.services import Services
 from storage.engine import session_scope
 from storage.models import Metric, Pulse, PulseStatus
@@ -54,6 +59,7 @@ def validate_policy(
     min_interval_days: int | None = None,
     remind_after_hours: int | None = 48,
     close_after_days: int = 7,
+    local_time: str | None = None,
 ) -> PulsePolicy:
     """Check every scheduling setting; the first wrong one raises InvalidField."""
     try:
@@ -66,6 +72,12 @@ def validate_policy(
             line = normalise_schedule(schedule)
         except InvalidSchedule as exc:
             raise InvalidField("schedule", str(exc)) from None
+    local = None
+    if local_time is not None and local_time.strip():
+        try:
+            local = check_local_time(local_time)
+        except InvalidSchedule as exc:
+            raise InvalidField("local_time", str(exc)) from None
     interval = DEFAULT_MIN_INTERVAL_DAYS[metric] if min_interval_days is None else min_interval_days
     if not 0 <= interval <= 366:
         raise InvalidField("min_interval_days", "The minimum interval must be 0–366 days")
@@ -85,6 +97,7 @@ def validate_policy(
         min_interval_days=interval,
         remind_after_hours=remind_after_hours,
         close_after_days=close_after_days,
+        local_time=local,
     )
 
 
@@ -223,6 +236,7 @@ class PulseChanges:
     min_interval_days: int | None = None
     remind_after_hours: int | None = None  # 0 turns reminders off
     close_after_days: int | None = None
+    local_time: str | None = None  # "" sends at the wave's time again
 
 
 def edit_pulse(
@@ -251,6 +265,7 @@ def edit_pulse(
                 if changes.close_after_days is None
                 else changes.close_after_days
             ),
+            local_time=pulse.local_time if changes.local_time is None else changes.local_time,
         )
         question, follow_up = _wording(
             metric, changes.question or pulse.question, changes.follow_up or pulse.follow_up

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -71,3 +72,29 @@ def due_fire_time(
 def next_fire_time(schedule: str, timezone: str, *, now: datetime) -> datetime | None:
     fire = trigger_for(schedule, timezone).get_next_fire_time(None, now)
     return None if fire is None else fire.astimezone(UTC)
+
+
+LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def check_local_time(text: str) -> str:
+    if not LOCAL_TIME.match(text.strip()):
+        raise InvalidSchedule(f"{text[:20]!r} is not a time of day: write HH:MM, e.g. 09:30")
+    return text.strip()
+
+
+def local_send_time(scheduled_for: datetime, local_time: str, timezone: str) -> datetime:
+    """The first `local_time` in `timezone` at or after the wave's scheduled time, in UTC.
+
+    A recipient whose morning has already passed when the wave opens gets it the next morning,
+    never in the middle of their night.
+    """
+    hour, minute = (int(part) for part in check_local_time(local_time).split(":"))
+    zone = check_timezone(timezone)
+    local = scheduled_for.astimezone(zone)
+    candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if candidate < local:
+        candidate = (local + timedelta(days=1)).replace(
+            hour=hour, minute=minute, second=0, microsecond=0
+        )
+    return candidate.astimezone(UTC)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.errors import UserFacingError
 from bot.pulses.audience import resolve_members
-from bot.pulses.schedule import InvalidSchedule, due_fire_time
+from bot.pulses.schedule import InvalidSchedule, due_fire_time, local_send_time
 from bot.services import Services
 from storage.engine import session_scope
 from storage.models import Metric, Pulse, Respondent
@@ -97,8 +97,21 @@ def _open(
         if pulse.min_interval_days
         else set()
     )
+    send_at = (
+        {
+            r.id: local_send_time(scheduled_for, pulse.local_time, r.tz or pulse.timezone)
+            for r in respondents
+            if r.id is not None
+        }
+        if pulse.local_time
+        else None
+    )
     enqueued = enqueue_deliveries(
-        session=session, wave_id=wave.id, respondent_ids=sorted(consenting - fatigued), now=now
+        session=session,
+        wave_id=wave.id,
+        respondent_ids=sorted(consenting - fatigued),
+        now=now,
+        send_at=send_at,
     )
     return WaveOpened(
         pulse_name=pulse.name,

@@ -146,3 +146,29 @@ def test_exactly_one_replica_leads_and_another_takes_over(engine: Engine) -> Non
     finally:
         first.release()
         second.release()
+
+
+def test_each_recipient_gets_the_wave_at_their_own_local_time(
+    services: Services, clock: FakeClock, sandbox: SlackSandbox
+) -> None:
+    from bot.pulses.dispatch import deliver_due
+
+    sandbox.add_user("U0TOKYO", name="tokyo", tz="Asia/Tokyo")
+    sandbox.add_user("U0NYC", name="nyc", tz="America/New_York")
+    client = create_web_client(services.settings)
+    define_pulse(services, client, name="local", metric=Metric.NPS,
+                 user_ids=["U0TOKYO", CUSTOMERS[0], "U0NYC"],
+                 policy=validate_policy(metric=Metric.NPS, schedule="0 0 * * MON",
+                                        local_time="09:00"))
+    clock.now = datetime(2026, 11, 30, 0, 0, 5, tzinfo=UTC)  # Monday 00:00 UTC
+    open_due_waves(services, client)
+
+    def reached() -> list[str]:
+        deliver_due(services, client)
+        return [c.args["channel"] for c in sandbox.calls("chat.postMessage")]
+
+    assert reached() == ["U0TOKYO"]  # 09:00 in Tokyo already
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert reached() == ["U0TOKYO", CUSTOMERS[0]]  # London (the sandbox's default zone)
+    clock.now = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+    assert reached() == ["U0TOKYO", CUSTOMERS[0], "U0NYC"]

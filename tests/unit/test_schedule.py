@@ -9,7 +9,9 @@ import pytest
 from bot.pulses.definition import InvalidField, validate_policy
 from bot.pulses.schedule import (
     InvalidSchedule,
+    check_local_time,
     due_fire_time,
+    local_send_time,
     next_fire_time,
     normalise_schedule,
 )
@@ -78,3 +80,25 @@ def test_policy_defaults_follow_the_metric() -> None:
     assert validate_policy(metric=Metric.CSAT).min_interval_days == 30
     assert validate_policy(metric=Metric.NPS, remind_after_hours=0).remind_after_hours is None
     assert validate_policy(metric=Metric.NPS, schedule="weekly").schedule == "0 9 * * MON"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected_utc"),
+    [
+        ("Asia/Tokyo", datetime(2026, 11, 30, 0, 0, tzinfo=UTC)),  # 09:00 JST, right now
+        ("Europe/London", datetime(2026, 11, 30, 9, 0, tzinfo=UTC)),
+        ("America/New_York", datetime(2026, 11, 30, 14, 0, tzinfo=UTC)),
+        ("Pacific/Kiritimati", datetime(2026, 11, 30, 19, 0, tzinfo=UTC)),  # its 14:00 passed
+    ],
+)
+def test_local_send_time_is_the_next_morning_in_each_zone(
+    zone: str, expected_utc: datetime
+) -> None:
+    wave = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    assert local_send_time(wave, "09:00", zone) == expected_utc
+
+
+@pytest.mark.parametrize("text", ["9am", "24:00", "09:60", "0900", ""])
+def test_a_local_time_must_be_hh_mm(text: str) -> None:
+    with pytest.raises(InvalidSchedule, match="HH:MM"):
+        check_local_time(text)
