@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # How long a claimed delivery may stay unconfirmed before it counts as abandoned; longer
     # than one send can take with all its retries, so a live sender is never second-guessed.
     delivery_lease_seconds: int = Field(default=300, ge=0, le=86400)
+    # Breakdowns with fewer respondents than this are hidden, so no answer points at a person.
+    anonymity_minimum: int = Field(default=5, ge=3, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Staff who may run admin subcommands; Slack workspace admins and owners always may.
     # Comma-separated in the environment, not JSON: NoDecode leaves the splitting to us.

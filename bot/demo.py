@@ -15,6 +15,7 @@ from rich.console import Console
 from bot import ids
 from bot.app import create_app
 from bot.config import load_settings
+from bot.periods import PeriodSpec
 from bot.pulses.definition import define_pulse, identify_workspace
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
@@ -107,8 +108,9 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
                 print_blocks(console, body.get("blocks", []),
                              title=f"/engagement {text}".strip() + " (only visible to you)")
         with session_scope(services.engine) as session:
+            period = PeriodSpec().resolve(services.clock())
             report = overview_json(build_overview(session=session, team_id=team.team_id,
-                                                  days=90, now=services.clock()))
+                                                  period=period))
         services.engine.dispose()
         problems = list(sandbox.problems)
     nps = report["nps"]

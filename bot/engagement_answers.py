@@ -6,10 +6,12 @@ from slack_sdk.models.views import View
 
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
-from bot.reports import build_overview, recent_comments
+from bot.periods import PeriodSpec
+from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
 from bot.views.home import customer_home_view, staff_home_view
 from bot.views.report import ReportMessage, comments_message, help_message, overview_message
+from bot.views.report_detail import csat_message, nps_message, segment_message, trend_message
 from storage.engine import session_scope
 from storage.pulses import is_respondent
 
@@ -32,12 +34,28 @@ def answer_engagement(
 ) -> ReportMessage:
     if query.kind is QueryKind.HELP:
         return help_message()
-    now = services.clock()
+    period = query.period.resolve(services.clock())
     with session_scope(services.engine) as session:
         if query.kind is QueryKind.COMMENTS:
-            rows = recent_comments(session=session, team_id=team_id, days=query.days, now=now)
-            return comments_message(rows, days=query.days)
-        overview = build_overview(session=session, team_id=team_id, days=query.days, now=now)
+            rows = recent_comments(
+                session=session, team_id=team_id, period=period, sentiment=query.sentiment
+            )
+            return comments_message(rows, period=period.label, sentiment=query.sentiment)
+        if query.kind is QueryKind.TREND:
+            points = build_trend(session=session, team_id=team_id, period=period,
+                                 granularity=query.granularity.value)
+            return trend_message(points, granularity=query.granularity.value, period=period.label)
+        if query.kind is QueryKind.SEGMENT:
+            breakdown = build_segments(
+                session=session, team_id=team_id, period=period, attribute=query.attribute or "",
+                minimum=services.settings.anonymity_minimum,
+            )
+            return segment_message(breakdown, period=period.label)
+        overview = build_overview(session=session, team_id=team_id, period=period)
+    if query.kind is QueryKind.NPS:
+        return nps_message(overview)
+    if query.kind is QueryKind.CSAT:
+        return csat_message(overview)
     return overview_message(overview)
 
 
@@ -48,6 +66,6 @@ def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = Fa
         )
     with session_scope(services.engine) as session:
         overview = build_overview(
-            session=session, team_id=team_id, days=EngagementQuery().days, now=services.clock()
+            session=session, team_id=team_id, period=PeriodSpec().resolve(services.clock())
         )
     return staff_home_view(overview, admin=admin)

@@ -1,20 +1,42 @@
-"""Parses the text after /engagement into a typed query, or a usage error naming the mistake."""
+"""Parses the text after /engagement into a typed query, or a usage error naming the mistake.
+
+    /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|comments
+                 [positive|negative|neutral]|help] [7d|30d|90d|quarter|year|since YYYY-MM-DD]
+                [share]
+    /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-DEFAULT_DAYS = 90
-MAX_DAYS = 3660
+from bot.periods import DEFAULT_DAYS, MAX_DAYS, Calendar, PeriodSpec
+
 _PERIOD = re.compile(r"^(\d{1,4})d$")
+_ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+__all__ = ["DEFAULT_DAYS", "MAX_DAYS"]
 
 
 class QueryKind(StrEnum):
     OVERVIEW = "overview"
+    NPS = "nps"
+    CSAT = "csat"
+    TREND = "trend"
+    SEGMENT = "segment"
     COMMENTS = "comments"
     HELP = "help"
+
+
+class Granularity(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+SENTIMENTS = ("positive", "negative", "neutral")
 
 
 class PulseAction(StrEnum):
@@ -26,14 +48,19 @@ class PulseAction(StrEnum):
     DELETE = "delete"
 
 
-NAMED_ACTIONS = frozenset({PulseAction.SEND, PulseAction.PAUSE, PulseAction.RESUME,
-                           PulseAction.DELETE})
+NAMED_ACTIONS = frozenset(
+    {PulseAction.SEND, PulseAction.PAUSE, PulseAction.RESUME, PulseAction.DELETE}
+)
 
 
 @dataclass(frozen=True)
 class EngagementQuery:
     kind: QueryKind = QueryKind.OVERVIEW
-    days: int = DEFAULT_DAYS
+    period: PeriodSpec = field(default_factory=PeriodSpec)
+    granularity: Granularity = Granularity.MONTHLY
+    attribute: str | None = None  # segment
+    sentiment: str | None = None  # comments filter
+    share: bool = False  # post in the channel instead of privately
 
 
 @dataclass(frozen=True)
@@ -56,21 +83,71 @@ def parse_engagement(text: str) -> EngagementQuery | PulseCommand:
     words = text.strip().split()
     if words and words[0].lower() == "pulse":
         return _parse_pulse(words[1:])
-    words = [word.lower() for word in words]
+    return _parse_query([word.lower() for word in words])
+
+
+def _parse_query(words: list[str]) -> EngagementQuery:
     kind: QueryKind | None = None
-    days: int | None = None
-    for word in words:
-        if word in QueryKind.__members__.values() and kind is None:
+    period: PeriodSpec | None = None
+    granularity, attribute, sentiment, share = Granularity.MONTHLY, None, None, False
+    position = 0
+    while position < len(words):
+        word = words[position]
+        position += 1
+        if kind is None and word in QueryKind.__members__.values():
             kind = QueryKind(word)
+            if kind is QueryKind.SEGMENT:
+                if position >= len(words) or not _ATTRIBUTE.match(words[position]):
+                    raise UsageError("name the attribute to break down by, e.g. plan", word)
+                attribute = words[position]
+                position += 1
             continue
-        period = _PERIOD.match(word)
-        if period and days is None:
-            days = int(period.group(1))
-            if not 1 <= days <= MAX_DAYS:
-                raise UsageError(f"a period must be between 1d and {MAX_DAYS}d", word)
+        if kind is QueryKind.TREND and word in Granularity.__members__.values():
+            granularity = Granularity(word)
             continue
+        if kind is QueryKind.COMMENTS and word in SENTIMENTS and sentiment is None:
+            sentiment = word
+            continue
+        if word == "share" and not share:
+            share = True
+            continue
+        if period is None:
+            period, position = _period(words, position - 1)
+            if period is not None:
+                continue
         raise UsageError(f"I don't know “{word}”", word)
-    return EngagementQuery(kind=kind or QueryKind.OVERVIEW, days=days or DEFAULT_DAYS)
+    return EngagementQuery(
+        kind=kind or QueryKind.OVERVIEW,
+        period=period or PeriodSpec(),
+        granularity=granularity,
+        attribute=attribute,
+        sentiment=sentiment,
+        share=share,
+    )
+
+
+def _period(words: list[str], position: int) -> tuple[PeriodSpec | None, int]:
+    """A period starting at words[position], and the position after it."""
+    word = words[position]
+    rolling = _PERIOD.match(word)
+    if rolling:
+        days = int(rolling.group(1))
+        if not 1 <= days <= MAX_DAYS:
+            raise UsageError(f"a period must be between 1d and {MAX_DAYS}d", word)
+        return PeriodSpec(days=days), position + 1
+    if word in Calendar.__members__.values():
+        return PeriodSpec(days=None, calendar=Calendar(word)), position + 1
+    if word == "since":
+        if position + 1 >= len(words):
+            raise UsageError("say since when, e.g. since 2026-01-01", word)
+        try:
+            since = date.fromisoformat(words[position + 1])
+        except ValueError:
+            raise UsageError("write the date as YYYY-MM-DD", words[position + 1]) from None
+        if since.year < 2000:
+            raise UsageError("that is too long ago", words[position + 1])
+        return PeriodSpec(days=None, since=since), position + 2
+    return None, position + 1
 
 
 def _parse_pulse(words: list[str]) -> PulseCommand:

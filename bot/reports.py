@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -15,50 +15,113 @@ from bot.insights.metrics import (
     nps_from_scores,
     response_rate,
 )
+from bot.periods import Period
 from storage.models import Metric
-from storage.reporting import CommentRow, delivery_counts, latest_comments, score_counts
+from storage.reporting import (
+    CommentRow,
+    delivery_counts,
+    latest_comments,
+    score_counts,
+    segment_counts,
+    trend_counts,
+)
 
 
 @dataclass(frozen=True)
 class Overview:
-    days: int
-    since: datetime
+    period: Period
     nps: NpsResult
     csat: CsatResult
     delivered: int
     answered: int
     response_rate: float | None
+    nps_scores: dict[int, int]
 
     @property
     def responses(self) -> int:
         return self.nps.n + self.csat.n
 
 
-def build_overview(*, session: Session, team_id: str, days: int, now: datetime) -> Overview:
-    since = now - timedelta(days=days)
-    nps = nps_from_scores(
-        score_counts(session=session, team_id=team_id, metric=Metric.NPS, since=since)
-    )
-    csat = csat_from_scores(
-        score_counts(session=session, team_id=team_id, metric=Metric.CSAT, since=since)
-    )
-    delivered, answered = delivery_counts(session=session, team_id=team_id, since=since)
+def build_overview(*, session: Session, team_id: str, period: Period) -> Overview:
+    window: dict[str, Any] = {
+        "session": session, "team_id": team_id, "since": period.start, "until": period.end
+    }
+    nps_scores = score_counts(metric=Metric.NPS, **window)
+    csat = csat_from_scores(score_counts(metric=Metric.CSAT, **window))
+    delivered, answered = delivery_counts(**window)
     return Overview(
-        days=days,
-        since=since,
-        nps=nps,
+        period=period,
+        nps=nps_from_scores(nps_scores),
         csat=csat,
         delivered=delivered,
         answered=answered,
         response_rate=response_rate(answered, delivered),
+        nps_scores=nps_scores,
     )
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    start: date
+    nps: NpsResult
+    csat: CsatResult
+
+
+def build_trend(
+    *, session: Session, team_id: str, period: Period, granularity: str
+) -> list[TrendPoint]:
+    window: dict[str, Any] = {
+        "session": session, "team_id": team_id, "since": period.start, "until": period.end,
+        "granularity": granularity,
+    }
+    nps = trend_counts(metric=Metric.NPS, **window)
+    csat = trend_counts(metric=Metric.CSAT, **window)
+    return [
+        TrendPoint(
+            start, nps_from_scores(nps.get(start, {})), csat_from_scores(csat.get(start, {}))
+        )
+        for start in sorted(set(nps) | set(csat))
+    ]
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    value: str
+    respondents: int
+    nps: NpsResult
+
+
+@dataclass(frozen=True)
+class SegmentBreakdown:
+    attribute: str
+    shown: list[SegmentRow]
+    hidden: int  # segments with fewer respondents than the anonymity minimum
+    minimum: int
+
+
+def build_segments(
+    *, session: Session, team_id: str, period: Period, attribute: str, minimum: int
+) -> SegmentBreakdown:
+    rows = segment_counts(
+        session=session, team_id=team_id, metric=Metric.NPS, since=period.start,
+        until=period.end, attribute=attribute,
+    )
+    # Below the minimum a segment could point at one person's answer: it is not shown at all.
+    shown = [
+        SegmentRow(r.value, r.respondents, nps_from_scores(r.scores))
+        for r in rows
+        if r.respondents >= minimum
+    ]
+    return SegmentBreakdown(attribute, shown, hidden=len(rows) - len(shown), minimum=minimum)
+
+
 def recent_comments(
-    *, session: Session, team_id: str, days: int, now: datetime, limit: int = 10
+    *, session: Session, team_id: str, period: Period, sentiment: str | None = None,
+    limit: int = 10,
 ) -> list[CommentRow]:
     return latest_comments(
-        session=session, team_id=team_id, since=now - timedelta(days=days), limit=limit
+        session=session, team_id=team_id, since=period.start, until=period.end,
+        sentiment=sentiment, limit=limit,
     )
 
 
@@ -70,7 +133,11 @@ def overview_json(overview: Overview) -> dict[str, Any]:
     """The machine-readable report (`report --json`)."""
     nps, csat = overview.nps, overview.csat
     return {
-        "period": {"days": overview.days, "since": overview.since.isoformat()},
+        "period": {
+            "label": overview.period.label,
+            "since": overview.period.start.isoformat(),
+            "until": overview.period.end.isoformat(),
+        },
         "nps": {
             "score": _rounded(nps.score),
             "n": nps.n,

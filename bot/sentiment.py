@@ -1,4 +1,8 @@
-"""Sentiment of a customer's comment: polarity, subjectivity and a label (TextBlob, offline)."""
+"""Sentiment of a customer's comment: polarity, subjectivity and a label (TextBlob, offline).
+
+Only TextBlob's `.sentiment` is used: its PatternAnalyzer lexicon ships inside the package. The
+sentence and noun-phrase features need NLTK corpora, which a server without internet cannot fetch.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from textblob import TextBlob
 
 Label = Literal["positive", "neutral", "negative"]
 
-# TextBlob gives many plain requests a small non-zero polarity ("please add X" → 0.0 to ±0.05);
-# a band around zero keeps those neutral instead of calling them opinions.
+# TextBlob averages the words it knows, so a mixed comment ("useful but slow") cancels out to a
+# floating-point residue such as −2.8e−17; without a band around zero that residue would decide
+# the label. ±0.05 is also VADER's documented neutral band, so the two scorers can share
+# thresholds when they are combined.
 POSITIVE_FROM = 0.05
 NEGATIVE_FROM = -0.05
 
@@ -23,6 +29,7 @@ class Sentiment:
 
 
 def label_for(polarity: float) -> Label:
+    """The label for a polarity; both thresholds are inclusive."""
     if polarity >= POSITIVE_FROM:
         return "positive"
     if polarity <= NEGATIVE_FROM:
@@ -30,10 +37,17 @@ def label_for(polarity: float) -> Label:
     return "neutral"
 
 
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
 def score(text: str) -> Sentiment:
-    """Score a comment. Only TextBlob's lexicon is used: it ships with the package, no download."""
+    """Score a comment; blank text is neutral with no opinion in it."""
     if not text.strip():
         return Sentiment(0.0, 0.0, "neutral")
     polarity, subjectivity = TextBlob(text).sentiment
-    polarity = max(-1.0, min(1.0, float(polarity)))
-    return Sentiment(polarity, max(0.0, min(1.0, float(subjectivity))), label_for(polarity))
+    # The lexicon clamps each word, but the result is a long floating-point average that drifts
+    # (0.8000000000000013 for a long comment of 0.8s); clamping makes the ranges that storage
+    # and charts rely on a guarantee rather than a likelihood.
+    polarity = _clamp(float(polarity), -1.0, 1.0)
+    return Sentiment(polarity, _clamp(float(subjectivity), 0.0, 1.0), label_for(polarity))

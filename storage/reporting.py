@@ -3,31 +3,119 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Response, Wave
+from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Response, Wave
+
+
+def _in_period(team_id: str, metric: Metric, since: datetime, until: datetime | None) -> list[Any]:
+    conditions = [
+        Response.team_id == team_id,
+        Response.metric == metric,
+        col(Response.answered_at) >= since,
+    ]
+    if until is not None:
+        conditions.append(col(Response.answered_at) <= until)
+    return conditions
 
 
 def score_counts(
-    *, session: Session, team_id: str, metric: Metric, since: datetime
+    *,
+    session: Session,
+    team_id: str,
+    metric: Metric,
+    since: datetime,
+    until: datetime | None = None,
 ) -> dict[int, int]:
-    """How many answers of each score were given since `since` (by first answer time)."""
+    """How many answers of each score were given in [since, until] (by first answer time)."""
     rows = session.exec(
         select(Response.score, func.count())
-        .where(
-            Response.team_id == team_id,
-            Response.metric == metric,
-            col(Response.answered_at) >= since,
-        )
+        .where(*_in_period(team_id, metric, since, until))
         .group_by(col(Response.score))
     ).all()
     return {int(score): int(count) for score, count in rows}
 
 
-def delivery_counts(*, session: Session, team_id: str, since: datetime) -> tuple[int, int]:
+def _bucket(session: Session, granularity: str) -> Any:
+    """The start of each answer's week (Monday) or month, as text, in the database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        unit = "week" if granularity == "weekly" else "month"
+        return func.to_char(func.date_trunc(unit, Response.answered_at), "YYYY-MM-DD")
+    if granularity == "weekly":
+        return func.date(Response.answered_at, "weekday 0", "-6 days")
+    return func.strftime("%Y-%m-01", Response.answered_at)
+
+
+def trend_counts(
+    *,
+    session: Session,
+    team_id: str,
+    metric: Metric,
+    since: datetime,
+    until: datetime | None,
+    granularity: str,
+) -> dict[date, dict[int, int]]:
+    """Score counts per week or month, oldest first."""
+    bucket = _bucket(session, granularity).label("bucket")
+    rows = session.exec(
+        select(bucket, Response.score, func.count())
+        .where(*_in_period(team_id, metric, since, until))
+        .group_by(bucket, col(Response.score))
+        .order_by(bucket)
+    ).all()
+    trend: dict[date, dict[int, int]] = {}
+    for start, score, count in rows:
+        trend.setdefault(date.fromisoformat(str(start)[:10]), {})[int(score)] = int(count)
+    return trend
+
+
+@dataclass(frozen=True)
+class SegmentCounts:
+    value: str
+    respondents: int
+    scores: dict[int, int]
+
+
+def segment_counts(
+    *,
+    session: Session,
+    team_id: str,
+    metric: Metric,
+    since: datetime,
+    until: datetime | None,
+    attribute: str,
+) -> list[SegmentCounts]:
+    """Score counts per value of a respondent attribute. Anonymous answers carry no link to
+    a respondent, so they never appear in a breakdown."""
+    attributes: Any = Respondent.__table__.c.attributes  # type: ignore[attr-defined]
+    value = attributes[attribute].as_string().label("value")
+    rows = session.exec(
+        select(value, Response.score, func.count(), Delivery.respondent_id)
+        .join(Delivery, col(Delivery.id) == Response.delivery_id)
+        .join(Respondent, col(Respondent.id) == Delivery.respondent_id)
+        .where(*_in_period(team_id, metric, since, until))
+        .group_by(value, col(Response.score), col(Delivery.respondent_id))
+    ).all()
+    scores: dict[str, dict[int, int]] = {}
+    people: dict[str, set[int]] = {}
+    for segment, score, count, respondent in rows:
+        key = str(segment) if segment not in (None, "") else "(not set)"
+        bucket = scores.setdefault(key, {})
+        bucket[int(score)] = bucket.get(int(score), 0) + int(count)
+        people.setdefault(key, set()).add(int(respondent))
+    return [
+        SegmentCounts(value=key, respondents=len(people[key]), scores=scores[key])
+        for key in sorted(scores)
+    ]
+
+
+def delivery_counts(
+    *, session: Session, team_id: str, since: datetime, until: datetime | None = None
+) -> tuple[int, int]:
     """(delivered, answered) for deliveries sent since `since`: the response rate's two terms."""
     base = (
         select(func.count())
@@ -38,6 +126,7 @@ def delivery_counts(*, session: Session, team_id: str, since: datetime) -> tuple
             Pulse.team_id == team_id,
             Delivery.status == DeliveryStatus.SENT,
             col(Delivery.sent_at) >= since,
+            *([col(Delivery.sent_at) <= until] if until is not None else []),
         )
     )
     delivered = session.exec(base).one()
@@ -56,7 +145,13 @@ class CommentRow:
 
 
 def latest_comments(
-    *, session: Session, team_id: str, since: datetime, limit: int = 10
+    *,
+    session: Session,
+    team_id: str,
+    since: datetime,
+    until: datetime | None = None,
+    sentiment: str | None = None,
+    limit: int = 10,
 ) -> list[CommentRow]:
     """Newest comments first; no respondent is joined, so nothing here can name who wrote them."""
     rows = session.exec(
@@ -65,6 +160,8 @@ def latest_comments(
             Response.team_id == team_id,
             col(Response.comment).is_not(None),
             col(Response.commented_at) >= since,
+            *([col(Response.commented_at) <= until] if until is not None else []),
+            *([Response.sentiment_label == sentiment] if sentiment is not None else []),
         )
         .order_by(col(Response.commented_at).desc(), col(Response.id).desc())
         .limit(limit)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
-from bot.engagement_grammar import DEFAULT_DAYS, MAX_DAYS
+from bot.periods import DEFAULT_DAYS, MAX_DAYS, PeriodSpec
 from bot.reports import build_overview, overview_json
 from storage.engine import session_scope
 from storage.pulses import list_workspaces
@@ -27,7 +27,7 @@ def report(
             raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
         team_id = team or (team_ids[0] if team_ids else "")
         overview = build_overview(
-            session=session, team_id=team_id, days=days, now=services.clock()
+            session=session, team_id=team_id, period=PeriodSpec(days=days).resolve(services.clock())
         )
     data = overview_json(overview)
     if as_json:

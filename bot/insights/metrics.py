@@ -6,12 +6,17 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-Z95 = 1.959963984540054  # two-sided 95% normal quantile
+# 1.96 rather than the exact quantile (1.95996…): the published worked examples (Sauro & Lewis,
+# Rocks 2016) use it, so our figures match theirs; the two differ only in the fourth decimal.
+Z95 = 1.96
+
+NPS_SCALE = range(0, 11)
+CSAT_SCALE = range(1, 6)
 
 
 @dataclass(frozen=True)
 class Interval:
-    low: float
+    low: float  # in the metric's own units: NPS points (−100..100) or percent (0..100)
     high: float
 
 
@@ -22,8 +27,8 @@ class NpsResult:
     promoters: int
     passives: int
     detractors: int
-    ci95: Interval | None
-    adjusted_centre: float | None
+    ci95: Interval | None  # clipped to −100..100, which a small n would otherwise overshoot
+    adjusted_centre: float | None  # the interval's centre, pulled towards 0 for small n
 
 
 @dataclass(frozen=True)
@@ -31,9 +36,9 @@ class CsatResult:
     score: float | None  # % of answers 4 or 5 on 1–5; None without answers
     n: int
     satisfied: int
-    mean: float | None
-    ci95: Interval | None
-    distribution: dict[int, int]
+    mean: float | None  # mean score, 1..5
+    ci95: Interval | None  # Wilson interval of the satisfied share, in percent
+    distribution: dict[int, int]  # all five scores present, so charts need no gap-filling
 
 
 def _check_counts(counts: Mapping[int, int], scale: range) -> None:
@@ -41,14 +46,16 @@ def _check_counts(counts: Mapping[int, int], scale: range) -> None:
         if score not in scale:
             raise ValueError(f"score {score} is outside {scale.start}..{scale.stop - 1}")
         if count < 0:
-            raise ValueError(f"count for score {score} is negative")
+            raise ValueError(f"count for score {score} is negative: {count}")
 
 
 def nps_from_counts(promoters: int, passives: int, detractors: int, *, z: float = Z95) -> NpsResult:
     """NPS with the adjusted-Wald interval (Rocks 2016, as MeasuringU teaches it).
 
-    Adding 3/4 of an answer to promoters and detractors (and 3 to n) keeps the interval honest
-    for small samples and for scores near ±100, where the plain Wald interval collapses.
+    The plain Wald interval collapses to a point when every answer is in one class (one promoter
+    would read "100, certain"). Adding 3 imaginary answers, 3/4 of one to promoters and to
+    detractors and the rest to passives, keeps small samples and scores near ±100 honest, with
+    coverage close to the nominal 95%.
     """
     if min(promoters, passives, detractors) < 0:
         raise ValueError("counts cannot be negative")
@@ -60,6 +67,8 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, *, z: float 
     p = (promoters + 0.75) / n_adj
     d = (detractors + 0.75) / n_adj
     centre = p - d
+    # NPS is a difference of two shares of one multinomial, so the variance carries their
+    # covariance: p + d − (p − d)², not the sum of two binomial variances.
     margin = z * math.sqrt((p + d - centre**2) / n_adj)
     interval = Interval(max(-100.0, 100 * (centre - margin)), min(100.0, 100 * (centre + margin)))
     return NpsResult(score, n, promoters, passives, detractors, interval, 100 * centre)
@@ -67,7 +76,7 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, *, z: float 
 
 def nps_from_scores(counts: Mapping[int, int], *, z: float = Z95) -> NpsResult:
     """Counts per score 0–10 → NPS (9–10 promoters, 7–8 passives, 0–6 detractors)."""
-    _check_counts(counts, range(0, 11))
+    _check_counts(counts, NPS_SCALE)
     return nps_from_counts(
         sum(c for s, c in counts.items() if s >= 9),
         sum(c for s, c in counts.items() if 7 <= s <= 8),
@@ -77,22 +86,31 @@ def nps_from_scores(counts: Mapping[int, int], *, z: float = Z95) -> NpsResult:
 
 
 def wilson_interval(successes: int, n: int, *, z: float = Z95) -> Interval | None:
-    """Wilson score interval for a proportion, in percent; None without observations."""
+    """Wilson score interval for a proportion, in percent; None without observations.
+
+    Wilson rather than Wald because CSAT often sits near 100%, where Wald's interval runs past
+    100 or shrinks to nothing.
+    """
+    if n < 0:
+        raise ValueError("n cannot be negative")
     if n == 0:
         return None
     if not 0 <= successes <= n:
-        raise ValueError("successes must be between 0 and n")
+        raise ValueError(f"successes must be between 0 and n ({n}), not {successes}")
     p = successes / n
     denominator = 1 + z**2 / n
     centre = (p + z**2 / (2 * n)) / denominator
     margin = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
-    return Interval(max(0.0, 100 * (centre - margin)), min(100.0, 100 * (centre + margin)))
+    # At 0 and n the bound is exactly 0% or 100% in theory; rounding would print "99.99…%".
+    low = 0.0 if successes == 0 else max(0.0, 100 * (centre - margin))
+    high = 100.0 if successes == n else min(100.0, 100 * (centre + margin))
+    return Interval(low, high)
 
 
 def csat_from_scores(counts: Mapping[int, int], *, z: float = Z95) -> CsatResult:
     """Counts per score 1–5 → CSAT (% of 4–5), the mean, and a Wilson interval."""
-    _check_counts(counts, range(1, 6))
-    distribution = {score: int(counts.get(score, 0)) for score in range(1, 6)}
+    _check_counts(counts, CSAT_SCALE)
+    distribution = {score: int(counts.get(score, 0)) for score in CSAT_SCALE}
     n = sum(distribution.values())
     if n == 0:
         return CsatResult(None, 0, 0, None, None, distribution)
@@ -108,5 +126,5 @@ def response_rate(answered: int, delivered: int) -> float | None:
     if answered < 0 or delivered < 0:
         raise ValueError("counts cannot be negative")
     if answered > delivered:
-        raise ValueError("more answers than deliveries")
+        raise ValueError(f"more answers ({answered}) than deliveries ({delivered})")
     return None if delivered == 0 else 100 * answered / delivered

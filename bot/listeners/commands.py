@@ -45,15 +45,19 @@ def register(app: App, services: Services) -> None:
             return
         elif query is not None:
             message = answer_engagement(services, team_id=team_id, query=query)
+            _answer(ack, message, shared=query.share)
+            return
         _answer(ack, message)
 
 
-def _answer(ack: Ack, message: ReportMessage) -> None:
+def _answer(ack: Ack, message: ReportMessage, *, shared: bool = False) -> None:
+    # Private unless asked to share: figures are posted to the channel only on purpose.
+    response_type = "in_channel" if shared else "ephemeral"
     if not message.blocks:
-        ack(response_type="ephemeral", text=message.text)
+        ack(response_type=response_type, text=message.text)
         return
     ack(
-        response_type="ephemeral",
+        response_type=response_type,
         text=message.text,
         blocks=[block.to_dict() for block in message.blocks],
     )

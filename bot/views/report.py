@@ -14,7 +14,15 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.reports import Overview
-from bot.views.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, quote
+from bot.views.text import (
+    escape_mrkdwn,
+    fmt_interval,
+    fmt_percent,
+    fmt_score,
+    plural,
+    quote,
+    truncate,
+)
 from storage.reporting import CommentRow
 
 MAX_COMMENTS_SHOWN = 10
@@ -26,11 +34,7 @@ class ReportMessage:
     blocks: list[Block]
 
 
-def _period(days: int) -> str:
-    return f"last {days} days"
-
-
-def _nps_field(overview: Overview) -> str:
+def nps_field(overview: Overview) -> str:
     nps = overview.nps
     if nps.score is None or nps.ci95 is None:
         return "*NPS*\nNo answers yet"
@@ -38,7 +42,7 @@ def _nps_field(overview: Overview) -> str:
     return f"*NPS*\n*{fmt_score(nps.score)}*  ({plural(nps.n, 'answer')})\n95% interval {interval}"
 
 
-def _csat_field(overview: Overview) -> str:
+def csat_field(overview: Overview) -> str:
     csat = overview.csat
     if csat.score is None or csat.ci95 is None or csat.mean is None:
         return "*CSAT*\nNo answers yet"
@@ -59,11 +63,11 @@ def overview_message(overview: Overview) -> ReportMessage:
         else "No surveys sent in this period"
     )
     blocks: list[Block] = [
-        HeaderBlock(text=f"Customer engagement · {_period(overview.days)}"),
+        HeaderBlock(text=f"Customer engagement · {overview.period.label}"),
         SectionBlock(
             fields=[
-                MarkdownTextObject(text=_nps_field(overview)),
-                MarkdownTextObject(text=_csat_field(overview)),
+                MarkdownTextObject(text=nps_field(overview)),
+                MarkdownTextObject(text=csat_field(overview)),
             ]
         ),
     ]
@@ -91,15 +95,19 @@ def overview_message(overview: Overview) -> ReportMessage:
     ]
     score = "no NPS answers yet" if nps.score is None else f"NPS {fmt_score(nps.score)}"
     return ReportMessage(
-        text=f"Customer engagement, {_period(overview.days)}: {score}", blocks=blocks
+        text=f"Customer engagement, {overview.period.label}: {score}", blocks=blocks
     )
 
 
-def comments_message(rows: list[CommentRow], *, days: int) -> ReportMessage:
+def comments_message(
+    rows: list[CommentRow], *, period: str, sentiment: str | None = None
+) -> ReportMessage:
     shown = rows[:MAX_COMMENTS_SHOWN]
-    blocks: list[Block] = [HeaderBlock(text=f"What customers said · {_period(days)}")]
+    which = f"{sentiment} comments" if sentiment else "What customers said"
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"{which.capitalize()} · {period}", 150))]
     if not shown:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="No comments in this period.")))
+        none = f"No {sentiment} comments" if sentiment else "No comments"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{none} in this period.")))
     for row in shown:
         label = row.sentiment_label or "unscored"
         polarity = "" if row.sentiment_polarity is None else f" ({row.sentiment_polarity:+.2f})"
@@ -116,14 +124,19 @@ def comments_message(rows: list[CommentRow], *, days: int) -> ReportMessage:
             ),
         ]
     return ReportMessage(
-        text=f"{plural(len(shown), 'comment')} from customers, {_period(days)}", blocks=blocks
+        text=f"{plural(len(shown), 'comment')} from customers, {period}", blocks=blocks
     )
 
 
 HELP_LINES = (
     "`/engagement` — NPS, CSAT and response rate for the last 90 days",
-    "`/engagement comments` — the latest comments, with their sentiment",
-    "`/engagement 30d` — any view over another period (1d to 3660d)",
+    "`/engagement nps` · `/engagement csat` — one metric in detail",
+    "`/engagement trend [weekly|monthly]` — how the figures moved",
+    "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
+    "`/engagement comments [positive|negative|neutral]` — the latest comments",
+    "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
+    "in the channel instead of privately",
+    "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",
     "`/engagement help` — this list",
 )
 
@@ -142,9 +155,10 @@ def help_message(*, mistake: str | None = None, problem: str | None = None) -> R
             text=MarkdownTextObject(text="*What you can ask*\n" + "\n".join(HELP_LINES))
         )
     )
-    text = "Usage: /engagement [overview|comments|help] [Nd]"
+    text = "Usage: /engagement [nps|csat|trend|segment ATTR|comments|help] [period] [share]"
     if mistake is not None:
         text = f"I didn't understand “{mistake[:100]}”. {text}"
     return ReportMessage(text=text, blocks=blocks)
+
 
 

@@ -94,3 +94,82 @@ def test_customers_do_not_see_the_figures(
 
     assert "for the team" in body["text"]
     assert "blocks" not in body
+
+
+def test_nps_and_csat_in_detail(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    from storage.models import Metric
+
+    send_pulse()
+    _answer_all(sandbox, slack, [10, 9, 8, 3, 10])
+    send_pulse(name="csat", metric=Metric.CSAT, users=CUSTOMERS[:2])
+    for user_id, score in ((CUSTOMERS[0], 5), (CUSTOMERS[1], 2)):
+        messages = sandbox.messages(sandbox.dm_channel(user_id))
+        updates = len(sandbox.calls("chat.update"))
+        slack.click(user_id, messages[-1], ids.score_action_id("csat", score))
+        sandbox.wait_for("chat.update", count=updates + 1)
+
+    nps = str(slack.slash_command(STAFF, "nps").json()["blocks"])
+    csat = str(slack.slash_command(STAFF, "csat 30d").json()["blocks"])
+
+    assert "Promoters (9–10) 3 · Passives (7–8) 1 · Detractors (0–6) 1" in nps
+    assert "*50%* satisfied" in csat
+    assert "last 30 days" in csat
+
+
+def test_trend_groups_answers_by_week(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock
+) -> None:
+    from datetime import timedelta
+
+    send_pulse(min_interval_days=0)
+    clock.now = clock.now.replace(year=2026, month=11, day=16)  # a Monday
+    click_score(sandbox, slack, CUSTOMERS[0], 10)
+    click_score(sandbox, slack, CUSTOMERS[1], 0)
+    clock.now += timedelta(days=7)
+    click_score(sandbox, slack, CUSTOMERS[2], 10)
+
+    blocks = str(slack.slash_command(STAFF, "trend weekly").json()["blocks"])
+
+    assert "16 Nov 2026: NPS *0* (n=2" in blocks
+    assert "23 Nov 2026: NPS *+100* (n=1" in blocks
+
+
+def test_segments_below_the_anonymity_minimum_stay_hidden(
+    services, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    from bot.customers import import_customers
+    from bot.pulses.audience import Audience
+    from bot.pulses.definition import define_pulse, validate_policy
+    from bot.pulses.dispatch import deliver_due
+    from bot.pulses.waves import manual_wave_time, open_pulse_wave
+    from bot.services import create_web_client
+    from storage.models import Metric
+
+    extra = ("U0CUST6", "U0CUST7", "U0CUST8")
+    for user_id in extra:
+        sandbox.add_user(user_id, name=user_id.lower())
+    people = (*CUSTOMERS, *extra)
+    plans = ["enterprise"] * 5 + ["starter"] * 3
+    csv = "slack_user_id,plan\n" + "".join(f"{u},{p}\n" for u, p in zip(people, plans, strict=True))
+    client = create_web_client(services.settings)
+    import_customers(services, client, csv)
+    define_pulse(services, client, name="seg", metric=Metric.NPS, audience=Audience(segment={}),
+                 policy=validate_policy(metric=Metric.NPS))
+    open_pulse_wave(services, name="seg", team_id=sandbox.team_id, client=client,
+                    scheduled_for=manual_wave_time(services.clock()))
+    deliver_due(services, client)
+    for user_id in people:
+        click_score(sandbox, slack, user_id, 9)
+
+    blocks = str(slack.slash_command(STAFF, "segment plan").json()["blocks"])
+
+    assert "*enterprise*: NPS *+100* (5 respondents)" in blocks
+    assert "starter" not in blocks
+    assert "1 group with fewer than 5 respondents hidden" in blocks
+
+
+def test_share_posts_in_the_channel(slack: SignedSlackClient) -> None:
+    assert slack.slash_command(STAFF, "share").json()["response_type"] == "in_channel"
+    assert slack.slash_command(STAFF, "").json()["response_type"] == "ephemeral"

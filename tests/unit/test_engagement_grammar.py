@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from bot.engagement_grammar import (
     EngagementQuery,
+    Granularity,
     PulseAction,
     PulseCommand,
     QueryKind,
     UsageError,
     parse_engagement,
 )
+from bot.periods import Calendar, PeriodSpec
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -17,12 +23,21 @@ from bot.engagement_grammar import (
     [
         ("", EngagementQuery()),
         ("   ", EngagementQuery()),
-        ("overview", EngagementQuery(QueryKind.OVERVIEW, 90)),
-        ("comments", EngagementQuery(QueryKind.COMMENTS, 90)),
-        ("COMMENTS 30d", EngagementQuery(QueryKind.COMMENTS, 30)),
-        ("7d", EngagementQuery(QueryKind.OVERVIEW, 7)),
-        ("30d comments", EngagementQuery(QueryKind.COMMENTS, 30)),
-        ("help", EngagementQuery(QueryKind.HELP, 90)),
+        ("overview", EngagementQuery(QueryKind.OVERVIEW)),
+        ("comments", EngagementQuery(QueryKind.COMMENTS)),
+        ("COMMENTS 30d", EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=30))),
+        ("7d", EngagementQuery(period=PeriodSpec(days=7))),
+        ("30d comments", EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=30))),
+        ("help", EngagementQuery(QueryKind.HELP)),
+        ("nps quarter", EngagementQuery(QueryKind.NPS, PeriodSpec(None, Calendar.QUARTER))),
+        ("csat year share", EngagementQuery(QueryKind.CSAT, PeriodSpec(None, Calendar.YEAR),
+                                            share=True)),
+        ("trend weekly", EngagementQuery(QueryKind.TREND, granularity=Granularity.WEEKLY)),
+        ("trend since 2026-01-01", EngagementQuery(
+            QueryKind.TREND, PeriodSpec(None, since=date(2026, 1, 1)))),
+        ("segment plan", EngagementQuery(QueryKind.SEGMENT, attribute="plan")),
+        ("comments negative 7d", EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=7),
+                                                 sentiment="negative")),
     ],
 )
 def test_parses_what_the_help_promises(text: str, expected: EngagementQuery) -> None:
@@ -38,12 +53,35 @@ def test_parses_what_the_help_promises(text: str, expected: EngagementQuery) -> 
         ("9999d", "9999d"),
         ("30d 7d", "7d"),
         ("comments <!channel>", "<!channel>"),
+        ("segment", "segment"),
+        ("segment Plan!", "segment"),
+        ("since", "since"),
+        ("since yesterday", "yesterday"),
+        ("weekly", "weekly"),  # only after trend
+        ("share share", "share"),
+        ("overview negative", "negative"),  # only after comments
     ],
 )
 def test_a_mistake_names_the_word(text: str, mistake: str) -> None:
     with pytest.raises(UsageError) as raised:
         parse_engagement(text)
     assert raised.value.mistake == mistake
+
+
+@pytest.mark.parametrize(
+    ("spec", "start", "label"),
+    [
+        (PeriodSpec(), datetime(2026, 8, 27, 12, 0, tzinfo=UTC), "last 90 days"),
+        (PeriodSpec(None, Calendar.QUARTER), datetime(2026, 10, 1, tzinfo=UTC), "Q4 2026 so far"),
+        (PeriodSpec(None, Calendar.YEAR), datetime(2026, 1, 1, tzinfo=UTC), "2026 so far"),
+        (PeriodSpec(None, since=date(2026, 3, 5)), datetime(2026, 3, 5, tzinfo=UTC),
+         "since 5 March 2026"),
+    ],
+)
+def test_periods_resolve_against_the_clock(spec: PeriodSpec, start: datetime, label: str) -> None:
+    period = spec.resolve(NOW)
+    assert (period.start, period.end, period.label) == (start, NOW, label)
+    assert period.previous().end == period.start
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,13 @@ from slack_sdk.models.blocks import Block
 
 from bot import ids
 from bot.insights.metrics import csat_from_scores, nps_from_scores
-from bot.reports import Overview
+from bot.periods import Period
+from bot.reports import Overview, SegmentBreakdown, SegmentRow, TrendPoint
 from bot.views.comment_modal import comment_modal
 from bot.views.home import customer_home_view, staff_home_view
 from bot.views.pulse import parse_score_value, pulse_message, score_value
 from bot.views.report import comments_message, help_message, overview_message
+from bot.views.report_detail import csat_message, nps_message, segment_message, trend_message
 from storage.models import Metric
 from storage.reporting import CommentRow
 
@@ -30,8 +32,9 @@ def _action_ids(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def _overview(nps: dict[int, int], csat: dict[int, int]) -> Overview:
-    return Overview(days=90, since=NOW, nps=nps_from_scores(nps), csat=csat_from_scores(csat),
-                    delivered=10, answered=7, response_rate=70.0)
+    return Overview(period=Period(NOW, NOW, "last 90 days"), nps=nps_from_scores(nps),
+                    csat=csat_from_scores(csat), delivered=10, answered=7, response_rate=70.0,
+                    nps_scores=nps)
 
 
 @pytest.mark.parametrize(("metric", "labels"), [(Metric.NPS, 11), (Metric.CSAT, 5)])
@@ -87,7 +90,7 @@ def test_comments_message_escapes_and_caps_the_count() -> None:
     rows = [CommentRow(comment=f"<@U1> comment {n}", metric=Metric.NPS, score=3,
                        sentiment_label="negative", sentiment_polarity=-0.4, commented_at=NOW)
             for n in range(30)]
-    blocks = _dicts(comments_message(rows, days=30).blocks)
+    blocks = _dicts(comments_message(rows, period="last 30 days").blocks)
     assert len(blocks) <= 50
     assert "<@U1>" not in str(blocks)
     assert "&lt;@U1&gt;" in str(blocks)
@@ -106,3 +109,26 @@ def test_home_views_fit_and_differ_for_staff_and_customers() -> None:
     assert len(staff["blocks"]) <= 100
     assert "NPS" in str(staff["blocks"])
     assert "NPS" not in str(customer["blocks"])
+
+
+def test_detail_views_fit_slacks_limits() -> None:
+    overview = _overview({10: 45, 8: 35, 2: 20}, {5: 3, 4: 1, 2: 1})
+    nps = _dicts(nps_message(overview).blocks)
+    csat = _dicts(csat_message(overview).blocks)
+    assert "Promoters (9–10) 45" in str(nps)
+    assert "`10` ████████" in str(nps)
+    assert "80%" in str(csat)
+    points = [TrendPoint(NOW.date(), nps_from_scores({10: n}), csat_from_scores({}))
+              for n in range(1, 60)]
+    trend = _dicts(trend_message(points, granularity="weekly", period="year").blocks)
+    assert len(trend) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in trend if b["type"] == "section")
+
+
+def test_segment_view_says_how_many_groups_were_hidden() -> None:
+    breakdown = SegmentBreakdown(
+        "plan", [SegmentRow("<enterprise>", 7, nps_from_scores({10: 7}))], hidden=2, minimum=5
+    )
+    blocks = str(_dicts(segment_message(breakdown, period="last 90 days").blocks))
+    assert "*&lt;enterprise&gt;*: NPS *+100* (7 respondents)" in blocks
+    assert "2 groups with fewer than 5 respondents hidden" in blocks

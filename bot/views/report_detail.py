@@ -1,0 +1,102 @@
+"""Detailed /engagement answers: one metric, the trend, and segment breakdowns."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.reports import Overview, SegmentBreakdown, TrendPoint
+from bot.views.report import ReportMessage, csat_field, nps_field
+from bot.views.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
+
+
+def _distribution(counts: dict[int, int], scale: range) -> str:
+    total = sum(counts.values()) or 1
+    return "\n".join(
+        f"`{score:>2}` {'█' * round(20 * count / total):<20} {count}"
+        for score, count in ((score, counts.get(score, 0)) for score in scale)
+    )
+
+
+def nps_message(overview: Overview) -> ReportMessage:
+    nps = overview.nps
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"NPS · {overview.period.label}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=nps_field(overview))),
+    ]
+    if nps.n:
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=_distribution(overview.nps_scores,
+                                                                   range(10, -1, -1)))),
+            ContextBlock(elements=[MarkdownTextObject(
+                text=f"Promoters (9–10) {nps.promoters} · Passives (7–8) {nps.passives} · "
+                f"Detractors (0–6) {nps.detractors}"
+            )]),
+        ]
+    text = f"NPS {fmt_score(nps.score)}, {overview.period.label}"
+    return ReportMessage(text=text, blocks=blocks)
+
+
+def csat_message(overview: Overview) -> ReportMessage:
+    csat = overview.csat
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"CSAT · {overview.period.label}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=csat_field(overview))),
+    ]
+    if csat.n:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=_distribution(csat.distribution, range(5, 0, -1))
+        )))
+    return ReportMessage(
+        text=f"CSAT {fmt_percent(csat.score)}, {overview.period.label}", blocks=blocks
+    )
+
+
+def trend_message(points: list[TrendPoint], *, granularity: str, period: str) -> ReportMessage:
+    every = "week" if granularity == "weekly" else "month"
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"Trend by {every} · {period}", 150))]
+    if not points:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="No answers in this period.")))
+    lines = []
+    for point in points[-40:]:
+        nps = point.nps
+        nps_text = (
+            f"NPS *{fmt_score(nps.score)}* (n={nps.n}, "
+            f"{fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)})"
+            if nps.score is not None and nps.ci95 is not None
+            else "NPS –"
+        )
+        csat_text = f"CSAT *{fmt_percent(point.csat.score)}* (n={point.csat.n})"
+        label = f"{point.start:%d %b %Y}" if granularity == "weekly" else f"{point.start:%B %Y}"
+        lines.append(f"{label}: {nps_text} · {csat_text}")
+    for start in range(0, len(lines), 10):  # 10 lines a block keeps each under 3000 characters
+        chunk = "\n".join(lines[start : start + 10])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    return ReportMessage(text=f"Trend by {every}, {period}", blocks=blocks)
+
+
+def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessage:
+    attribute = escape_mrkdwn(breakdown.attribute)
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"NPS by {breakdown.attribute} · {period}",
+                                                     150))]
+    lines = [
+        f"*{escape_mrkdwn(truncate(row.value, 60))}*: NPS *{fmt_score(row.nps.score)}* "
+        f"({plural(row.respondents, 'respondent')})"
+        for row in breakdown.shown[:40]
+    ]
+    if not lines:
+        lines = [f"No {attribute} group has {breakdown.minimum} or more respondents yet."]
+    for start in range(0, len(lines), 10):
+        chunk = "\n".join(lines[start : start + 10])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    if breakdown.hidden:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{plural(breakdown.hidden, 'group')} with fewer than {breakdown.minimum} "
+            "respondents hidden, so no answer can be traced to a person."
+        )]))
+    return ReportMessage(text=f"NPS by {breakdown.attribute}, {period}", blocks=blocks)
