@@ -2,9 +2,11 @@
 
 - NPS change: the difference of two NPS values is tested with the adjusted-Wald inputs that
   `nps_from_counts` uses (+3/4 to promoters and detractors, +3 to n). Each NPS has the trinomial
-  variance (p + d − (p − d)²)/n′; the two samples are independent, so the variances add and the
+  variance (p + d − (p − d)²)/n′; taking the two samples as independent, the variances add and the
   95% interval of the difference is (c₁ − c₂) ± 1.96·√(v₁ + v₂). It is significant when the interval
-  excludes 0 — the same as |z| > 1.96 for z = (c₁ − c₂)/√(v₁ + v₂).
+  excludes 0 — the same as |z| > 1.96 for z = (c₁ − c₂)/√(v₁ + v₂). Two periods often share
+  respondents, whose answers correlate; treating the periods as independent then overstates the
+  variance, so the test errs towards "within the margin" rather than a false alarm.
 - CSAT change: Newcombe's hybrid score interval for a difference of two proportions (his method
   10), built from the two Wilson intervals `csat_from_scores` already reports. Unlike the Wald
   two-proportion z-test it keeps its 95% coverage at small n and near 100%, where CSAT usually

@@ -32,9 +32,12 @@ not retained, because silence is not evidence of loyalty.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
 
 
 class Loyalty(StrEnum):
@@ -74,10 +77,10 @@ class CustomerHistory:
 
     def __post_init__(self) -> None:
         for _, score in self.nps_scores:
-            if not 0 <= score <= 10:
+            if score not in NPS_SCALE:
                 raise ValueError(f"NPS answer {score} is outside 0..10")
         for _, score in self.csat_scores:
-            if not 1 <= score <= 5:
+            if score not in CSAT_SCALE:
                 raise ValueError(f"CSAT answer {score} is outside 1..5")
 
 
@@ -170,12 +173,16 @@ class Retention:
         return None if self.current == 0 else 100 * self.retained / self.current
 
 
-def retention(prev_respondents: set[str], current_respondents: set[str]) -> Retention:
+def retention(
+    prev_respondents: AbstractSet[str], current_respondents: AbstractSet[str]
+) -> Retention:
     retained = len(prev_respondents & current_respondents)
     return Retention(len(prev_respondents), len(current_respondents), retained)
 
 
-def promoters_retained(prev_promoters: set[str], current_promoters: set[str]) -> float | None:
+def promoters_retained(
+    prev_promoters: AbstractSet[str], current_promoters: AbstractSet[str]
+) -> float | None:
     """% of last period's promoters who are promoters again; None without earlier promoters."""
     if not prev_promoters:
         return None
