@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.views import View
 
+from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
 from bot.periods import PeriodSpec
@@ -11,7 +12,13 @@ from bot.reports import build_overview, build_segments, build_trend, recent_comm
 from bot.services import Services
 from bot.views.home import customer_home_view, staff_home_view
 from bot.views.report import ReportMessage, comments_message, help_message, overview_message
-from bot.views.report_detail import csat_message, nps_message, segment_message, trend_message
+from bot.views.report_detail import (
+    benchmark_message,
+    csat_message,
+    nps_message,
+    segment_message,
+    trend_message,
+)
 from storage.engine import session_scope
 from storage.pulses import is_respondent
 
@@ -52,6 +59,9 @@ def answer_engagement(
             )
             return segment_message(breakdown, period=period.label)
         overview = build_overview(session=session, team_id=team_id, period=period)
+    if query.kind is QueryKind.BENCHMARK:
+        comparison = compare_with_benchmarks(overview, industry=query.industry)
+        return benchmark_message(comparison, period=period.label)
     if query.kind is QueryKind.NPS:
         return nps_message(overview)
     if query.kind is QueryKind.CSAT:

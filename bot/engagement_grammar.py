@@ -27,6 +27,7 @@ class QueryKind(StrEnum):
     CSAT = "csat"
     TREND = "trend"
     SEGMENT = "segment"
+    BENCHMARK = "benchmark"
     COMMENTS = "comments"
     HELP = "help"
 
@@ -59,6 +60,7 @@ class EngagementQuery:
     period: PeriodSpec = field(default_factory=PeriodSpec)
     granularity: Granularity = Granularity.MONTHLY
     attribute: str | None = None  # segment
+    industry: str | None = None  # benchmark
     sentiment: str | None = None  # comments filter
     share: bool = False  # post in the channel instead of privately
 
@@ -90,6 +92,7 @@ def _parse_query(words: list[str]) -> EngagementQuery:
     kind: QueryKind | None = None
     period: PeriodSpec | None = None
     granularity, attribute, sentiment, share = Granularity.MONTHLY, None, None, False
+    industry: str | None = None
     position = 0
     while position < len(words):
         word = words[position]
@@ -101,6 +104,12 @@ def _parse_query(words: list[str]) -> EngagementQuery:
                     raise UsageError("name the attribute to break down by, e.g. plan", word)
                 attribute = words[position]
                 position += 1
+            if kind is QueryKind.BENCHMARK and position < len(words):
+                candidate = words[position]
+                if _ATTRIBUTE.match(candidate) and not _is_period_word(candidate) \
+                        and candidate != "share":
+                    industry = candidate
+                    position += 1
             continue
         if kind is QueryKind.TREND and word in Granularity.__members__.values():
             granularity = Granularity(word)
@@ -121,9 +130,14 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         period=period or PeriodSpec(),
         granularity=granularity,
         attribute=attribute,
+        industry=industry,
         sentiment=sentiment,
         share=share,
     )
+
+
+def _is_period_word(word: str) -> bool:
+    return bool(_PERIOD.match(word)) or word in Calendar.__members__.values() or word == "since"
 
 
 def _period(words: list[str], position: int) -> tuple[PeriodSpec | None, int]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.insights.comparison import Change, csat_change, nps_change
 from bot.insights.metrics import (
     CsatResult,
     NpsResult,
@@ -36,27 +37,39 @@ class Overview:
     answered: int
     response_rate: float | None
     nps_scores: dict[int, int]
+    nps_change: Change | None = None  # against the period of the same length just before
+    csat_change: Change | None = None
 
     @property
     def responses(self) -> int:
         return self.nps.n + self.csat.n
 
 
-def build_overview(*, session: Session, team_id: str, period: Period) -> Overview:
+def build_overview(
+    *, session: Session, team_id: str, period: Period, compare: bool = True
+) -> Overview:
     window: dict[str, Any] = {
         "session": session, "team_id": team_id, "since": period.start, "until": period.end
     }
     nps_scores = score_counts(metric=Metric.NPS, **window)
     csat = csat_from_scores(score_counts(metric=Metric.CSAT, **window))
     delivered, answered = delivery_counts(**window)
+    nps = nps_from_scores(nps_scores)
+    before = (
+        build_overview(session=session, team_id=team_id, period=period.previous(), compare=False)
+        if compare
+        else None
+    )
     return Overview(
         period=period,
-        nps=nps_from_scores(nps_scores),
+        nps=nps,
         csat=csat,
         delivered=delivered,
         answered=answered,
         response_rate=response_rate(answered, delivered),
         nps_scores=nps_scores,
+        nps_change=nps_change(nps, before.nps) if before else None,
+        csat_change=csat_change(csat, before.csat) if before else None,
     )
 
 

@@ -82,6 +82,21 @@ def overview_message(overview: Overview) -> ReportMessage:
                 ]
             )
         )
+    changes = [
+        f"{name} {change.describe()}"
+        for name, change in (("NPS", overview.nps_change), ("CSAT", overview.csat_change))
+        if change is not None and change.difference is not None
+    ]
+    if changes:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Against {overview.period.previous().label}: " + "; ".join(changes)
+                    )
+                ]
+            )
+        )
     blocks += [
         ContextBlock(elements=[MarkdownTextObject(text=rate_text)]),
         ContextBlock(
@@ -133,6 +148,7 @@ HELP_LINES = (
     "`/engagement nps` · `/engagement csat` — one metric in detail",
     "`/engagement trend [weekly|monthly]` — how the figures moved",
     "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
+    "`/engagement benchmark [industry]` — against published figures, with source and year",
     "`/engagement comments [positive|negative|neutral]` — the latest comments",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.benchmarking import BenchmarkComparison
 from bot.reports import Overview, SegmentBreakdown, TrendPoint
 from bot.views.report import ReportMessage, csat_field, nps_field
 from bot.views.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
@@ -100,3 +101,26 @@ def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessag
             "respondents hidden, so no answer can be traced to a person."
         )]))
     return ReportMessage(text=f"NPS by {breakdown.attribute}, {period}", blocks=blocks)
+
+
+def benchmark_message(comparison: BenchmarkComparison, *, period: str) -> ReportMessage:
+    where = comparison.industry or "cross-industry"
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"Against the best · {where} · {period}",
+                                                     150))]
+    for section in comparison.sections:
+        lines = [f"*Our {section.metric}: {section.ours}*"]
+        for line in section.lines:
+            compared = f"\n   {escape_mrkdwn(line.comparison)}" if line.comparison else ""
+            lines.append(
+                f"• *{escape_mrkdwn(line.figure)}* {escape_mrkdwn(line.label)}{compared}\n"
+                f"   _{escape_mrkdwn(line.source)}_"
+            )
+        if not section.lines:
+            lines.append("No published figures to compare with.")
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), 2900))))
+        if section.note:
+            blocks.append(
+                ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(section.note)[:2900])])
+            )
+    return ReportMessage(text=f"Our figures against published benchmarks ({where})",
+                         blocks=blocks)

@@ -173,3 +173,37 @@ def test_segments_below_the_anonymity_minimum_stay_hidden(
 def test_share_posts_in_the_channel(slack: SignedSlackClient) -> None:
     assert slack.slash_command(STAFF, "share").json()["response_type"] == "in_channel"
     assert slack.slash_command(STAFF, "").json()["response_type"] == "ephemeral"
+
+
+def test_benchmark_names_sources_and_the_change_shows_on_the_overview(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    _answer_all(sandbox, slack, [10, 9, 8, 3, 10])
+
+    benchmark = str(slack.slash_command(STAFF, "benchmark").json()["blocks"])
+    overview = str(slack.slash_command(STAFF, "").json()["blocks"])
+
+    assert "Our NPS: +40" in benchmark
+    assert "grade A" in benchmark
+    assert "margin of error" in benchmark
+    assert "no earlier answers to compare" not in overview  # said only when there is a change
+
+
+def test_the_overview_says_how_the_figures_moved_and_whether_it_matters(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock
+) -> None:
+    from datetime import timedelta
+
+    clock.now -= timedelta(days=100)
+    send_pulse(min_interval_days=0)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 2)
+    clock.now += timedelta(days=100)
+    send_pulse(name="again", min_interval_days=0)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 10)
+
+    overview = str(slack.slash_command(STAFF, "").json()["blocks"])
+
+    assert "Against the 90 days before: NPS up 200 points, beyond the margin of error" in overview

@@ -38,6 +38,10 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
         ("segment plan", EngagementQuery(QueryKind.SEGMENT, attribute="plan")),
         ("comments negative 7d", EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=7),
                                                  sentiment="negative")),
+        ("benchmark", EngagementQuery(QueryKind.BENCHMARK)),
+        ("benchmark grocery", EngagementQuery(QueryKind.BENCHMARK, industry="grocery")),
+        ("benchmark 30d", EngagementQuery(QueryKind.BENCHMARK, PeriodSpec(days=30))),
+        ("benchmark share", EngagementQuery(QueryKind.BENCHMARK, share=True)),
     ],
 )
 def test_parses_what_the_help_promises(text: str, expected: EngagementQuery) -> None:

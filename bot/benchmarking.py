@@ -1,0 +1,94 @@
+"""Our figures beside published (and admins' own) benchmarks: value, gap, margin, source, year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.insights.benchmarks import (
+    ACSI_INDEX,
+    CSAT_PCT,
+    NPS,
+    Benchmark,
+    benchmarks_for,
+    describe_source,
+    load_default_benchmarks,
+    reference_label,
+    why_not_comparable,
+)
+from bot.insights.comparison import gap_to
+from bot.insights.metrics import CsatResult, NpsResult
+from bot.reports import Overview
+
+FIGURES_PER_METRIC = 4
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    figure: str  # "32", "72%", "0 to 30"
+    label: str  # "the cross-industry average"
+    source: str  # "SurveyMonkey, year not stated, mixed B2B and consumer, grade A"
+    comparison: str | None  # "7 points above ..., within the margin of error"; None for ranges
+
+
+@dataclass(frozen=True)
+class BenchmarkSection:
+    metric: str  # "NPS" or "CSAT"
+    ours: str
+    lines: list[BenchmarkLine]
+    note: str | None = None  # a fallback to cross-industry, or why a figure is left out
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    industry: str | None
+    sections: list[BenchmarkSection] = field(default_factory=list)
+
+
+def _figure(b: Benchmark, percent: bool) -> str:
+    unit = "%" if percent else ""
+    if b.value is not None:
+        return f"{b.value:g}{unit}"
+    return f"{b.low:g}{unit} to {b.high:g}{unit}"
+
+
+def _lines(
+    figures: tuple[Benchmark, ...], ours: NpsResult | CsatResult, metric: str
+) -> list[BenchmarkLine]:
+    lines = []
+    for b in figures[:FIGURES_PER_METRIC]:
+        comparison = (
+            gap_to(ours, b.value, label=reference_label(b)).describe()
+            if b.value is not None
+            else None
+        )
+        lines.append(
+            BenchmarkLine(_figure(b, metric == CSAT_PCT), reference_label(b), describe_source(b),
+                          comparison)
+        )
+    return lines
+
+
+def compare_with_benchmarks(
+    overview: Overview, *, industry: str | None, extra: list[Benchmark] | None = None
+) -> BenchmarkComparison:
+    known = [*load_default_benchmarks(), *(extra or [])]
+    sections = []
+    for metric, name, ours, shown in (
+        (NPS, "NPS", overview.nps, overview.nps.score),
+        (CSAT_PCT, "CSAT", overview.csat, overview.csat.score),
+    ):
+        selection = benchmarks_for(known, metric=metric, industry=industry)
+        note = selection.reason
+        if metric == CSAT_PCT:
+            acsi = benchmarks_for(known, metric=ACSI_INDEX, industry=industry).figures
+            if acsi:
+                reason = why_not_comparable(acsi[0], CSAT_PCT)
+                acsi_note = f"ACSI figures are not shown beside CSAT: {reason}."
+                note = f"{note}. {acsi_note}" if note else acsi_note
+        ours_text = "no answers yet" if shown is None else (
+            f"{shown:+.0f}" if metric == NPS else f"{shown:.0f}%"
+        )
+        sections.append(
+            BenchmarkSection(name, ours_text, _lines(selection.figures, ours, metric), note)
+        )
+    return BenchmarkComparison(industry=industry, sections=sections)
