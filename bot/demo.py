@@ -11,20 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from slack_sdk import WebClient
 
 from bot import ids
 from bot.app import create_app
 from bot.config import load_settings
 from bot.periods import PeriodSpec
 from bot.pulses.definition import define_pulse, identify_workspace
-from bot.pulses.dispatch import deliver_due
+from bot.pulses.dispatch import DispatchSummary, deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.reports import build_overview, overview_json
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.render import print_blocks
 from bot.sandbox.slack_api import SlackSandbox
 from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
-from bot.services import create_services, create_web_client
+from bot.services import Services, create_services, create_web_client
 from bot.views.text import fmt_interval, fmt_percent, fmt_score
 from storage.engine import session_scope
 from storage.migrate import upgrade
@@ -40,24 +41,25 @@ class Customer:
     name: str
     tz: str
     score: int
+    csat: int
     comment: str | None = None
     first_try: int | None = None  # clicked this first, then changed their mind
     double_click: bool = False
 
 
 CUSTOMERS = (
-    Customer("U0DEMO01", "Amara Okafor", "Africa/Lagos", 10,
+    Customer("U0DEMO01", "Amara Okafor", "Africa/Lagos", 10, 5,
              "Support fixed our SSO problem in an hour. Brilliant team!"),
-    Customer("U0DEMO02", "Bruno Costa", "America/Sao_Paulo", 9, first_try=7),
-    Customer("U0DEMO03", "Chen Wei", "Asia/Shanghai", 8,
+    Customer("U0DEMO02", "Bruno Costa", "America/Sao_Paulo", 9, 4, first_try=7),
+    Customer("U0DEMO03", "Chen Wei", "Asia/Shanghai", 8, 3,
              "Good product, but the reporting export is slow for big accounts."),
-    Customer("U0DEMO04", "Dmitri Ivanov", "Europe/Berlin", 3,
+    Customer("U0DEMO04", "Dmitri Ivanov", "Europe/Berlin", 3, 1,
              "Billing was wrong twice and nobody answered my ticket. <!channel> please look!",
              double_click=True),
-    Customer("U0DEMO05", "Emma Jones", "Europe/London", 9),
-    Customer("U0DEMO06", "Farid Haddad", "Asia/Dubai", 6,
+    Customer("U0DEMO05", "Emma Jones", "Europe/London", 9, 5),
+    Customer("U0DEMO06", "Farid Haddad", "Asia/Dubai", 6, 4,
              "Onboarding was confusing; a checklist would help."),
-    Customer("U0DEMO07", "Grace Kim", "Asia/Seoul", 10, double_click=True),
+    Customer("U0DEMO07", "Grace Kim", "Asia/Seoul", 10, 2, double_click=True),
 )
 
 
@@ -84,12 +86,8 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
         upgrade(services.engine)
         client = create_web_client(settings)
         console.rule("[bold]1. An NPS pulse goes out")
-        define_pulse(services, client, name="demo-nps", metric=Metric.NPS,
-                     user_ids=[c.user_id for c in CUSTOMERS])
         team = identify_workspace(client)
-        wave = open_pulse_wave(services, name="demo-nps", team_id=team.team_id,
-                               scheduled_for=manual_wave_time(services.clock()))
-        summary = deliver_due(services, client, wave_id=wave.wave_id)
+        summary = _send(services, client, team.team_id, "demo-nps", Metric.NPS)
         console.print(f"Sent {summary.sent} direct messages through the sandbox's Web API.")
         first = sandbox.messages(sandbox.dm_channel(CUSTOMERS[0].user_id))[-1]
         print_blocks(console, first["blocks"], title=f"What {CUSTOMERS[0].name} sees")
@@ -101,8 +99,14 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
             console.rule("[bold]2. Customers answer (signed block_actions and view_submissions)")
             for customer in CUSTOMERS:
                 _answer(console, sandbox, slack, customer)
-            console.rule("[bold]3. The team asks /engagement")
-            for text in ("", "comments"):
+            console.rule("[bold]3. A CSAT pulse follows; the same customers answer")
+            _send(services, client, team.team_id, "demo-csat", Metric.CSAT)
+            for customer in CUSTOMERS:
+                _click(sandbox, slack, customer.user_id, "csat", customer.csat)
+            console.print("Seven CSAT answers stored: "
+                          + ", ".join(str(c.csat) for c in CUSTOMERS))
+            console.rule("[bold]4. The team asks /engagement")
+            for text in ("", "comments", "benchmark", "engagement"):
                 reply = slack.slash_command(STAFF[0], text)
                 body = reply.json()
                 print_blocks(console, body.get("blocks", []),
@@ -132,10 +136,7 @@ def _answer(console: Console, sandbox: SlackSandbox, slack: SignedSlackClient,
     clicks = [customer.first_try] if customer.first_try is not None else []
     clicks += [customer.score] * (2 if customer.double_click else 1)
     for score in clicks:
-        before = len(sandbox.calls("chat.update"))
-        message = sandbox.messages(channel)[-1]
-        slack.click(customer.user_id, message, ids.score_action_id("nps", score))
-        sandbox.wait_for("chat.update", count=before + 1)
+        _click(sandbox, slack, customer.user_id, "nps", score)
     note = f" (changed from {customer.first_try})" if customer.first_try is not None else ""
     note += " (clicked twice, counted once)" if customer.double_click else ""
     console.print(f"{customer.name} chose {customer.score}{note}")
@@ -149,3 +150,20 @@ def _answer(console: Console, sandbox: SlackSandbox, slack: SignedSlackClient,
                       {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: customer.comment}})
     sandbox.wait_for("chat.update", count=updates + 1)
     console.print(f"  and commented: “{customer.comment}”", markup=False)
+
+
+def _send(services: Services, client: WebClient, team_id: str, name: str,
+          metric: Metric) -> DispatchSummary:
+    define_pulse(services, client, name=name, metric=metric,
+                 user_ids=[c.user_id for c in CUSTOMERS])
+    wave = open_pulse_wave(services, name=name, team_id=team_id,
+                           scheduled_for=manual_wave_time(services.clock()))
+    return deliver_due(services, client, wave_id=wave.wave_id)
+
+
+def _click(sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str, metric: str,
+           score: int) -> None:
+    before = len(sandbox.calls("chat.update"))
+    message = sandbox.messages(sandbox.dm_channel(user_id))[-1]
+    slack.click(user_id, message, ids.score_action_id(metric, score))
+    sandbox.wait_for("chat.update", count=before + 1)

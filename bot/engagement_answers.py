@@ -7,6 +7,7 @@ from slack_sdk.models.views import View
 from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
+from bot.engagement_map import build_engagement_map
 from bot.periods import PeriodSpec
 from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
@@ -15,6 +16,7 @@ from bot.views.report import ReportMessage, comments_message, help_message, over
 from bot.views.report_detail import (
     benchmark_message,
     csat_message,
+    engagement_message,
     nps_message,
     segment_message,
     trend_message,
@@ -52,6 +54,9 @@ def answer_engagement(
             points = build_trend(session=session, team_id=team_id, period=period,
                                  granularity=query.granularity.value)
             return trend_message(points, granularity=query.granularity.value, period=period.label)
+        if query.kind is QueryKind.ENGAGEMENT:
+            engagement = build_engagement_map(session=session, team_id=team_id, period=period)
+            return engagement_message(engagement)
         if query.kind is QueryKind.SEGMENT:
             breakdown = build_segments(
                 session=session, team_id=team_id, period=period, attribute=query.attribute or "",

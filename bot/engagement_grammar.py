@@ -28,6 +28,7 @@ class QueryKind(StrEnum):
     TREND = "trend"
     SEGMENT = "segment"
     BENCHMARK = "benchmark"
+    ENGAGEMENT = "engagement"
     COMMENTS = "comments"
     HELP = "help"
 

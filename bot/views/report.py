@@ -149,6 +149,7 @@ HELP_LINES = (
     "`/engagement trend [weekly|monthly]` — how the figures moved",
     "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
     "`/engagement benchmark [industry]` — against published figures, with source and year",
+    "`/engagement engagement` — the map of customers by loyalty × satisfaction",
     "`/engagement comments [positive|negative|neutral]` — the latest comments",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",

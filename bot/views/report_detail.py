@@ -11,6 +11,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.benchmarking import BenchmarkComparison
+from bot.engagement_map import EngagementMap
+from bot.insights.engagement import Segment
 from bot.reports import Overview, SegmentBreakdown, TrendPoint
 from bot.views.report import ReportMessage, csat_field, nps_field
 from bot.views.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
@@ -124,3 +126,41 @@ def benchmark_message(comparison: BenchmarkComparison, *, period: str) -> Report
             )
     return ReportMessage(text=f"Our figures against published benchmarks ({where})",
                          blocks=blocks)
+
+
+SEGMENT_NAMES = {
+    Segment.ENGAGED_ADVOCATE: ("Engaged advocates", "loyal and satisfied"),
+    Segment.SATISFIED_NOT_LOYAL: ("Satisfied, not loyal", "happy today, nothing keeps them"),
+    Segment.LOYAL_NOT_SATISFIED: ("Loyal, not satisfied", "staying despite the experience"),
+    Segment.AT_RISK: ("At risk", "neither loyal nor satisfied"),
+}
+
+
+def engagement_message(engagement: EngagementMap) -> ReportMessage:
+    mix, change = engagement.mix, engagement.change
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Engagement map · {engagement.period.label}", 150))
+    ]
+    lines = []
+    for segment, (name, meaning) in SEGMENT_NAMES.items():
+        share = mix.percent(segment)
+        moved = ""
+        if change is not None:
+            moved = f" ({fmt_score(change[segment])} points)"
+        lines.append(
+            f"*{name}* — {fmt_percent(share)}{moved} · {plural(mix.counts[segment], 'customer')}"
+            f"\n_{meaning}_"
+        )
+    blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
+    kept = engagement.retention
+    facts = [
+        f"{plural(mix.unplaced, 'customer')} not placed yet (an NPS and a CSAT answer are needed)",
+        f"retention {fmt_percent(kept.retention_percent)} of last period's respondents",
+        f"promoters who stayed promoters {fmt_percent(engagement.promoters_retained)}",
+    ]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(facts))]))
+    advocates = fmt_percent(mix.percent(Segment.ENGAGED_ADVOCATE))
+    return ReportMessage(
+        text=f"Engagement map, {engagement.period.label}: {advocates} engaged advocates",
+        blocks=blocks,
+    )

@@ -207,3 +207,24 @@ def test_the_overview_says_how_the_figures_moved_and_whether_it_matters(
     overview = str(slack.slash_command(STAFF, "").json()["blocks"])
 
     assert "Against the 90 days before: NPS up 200 points, beyond the margin of error" in overview
+
+
+def test_the_engagement_map_places_each_customer(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    from storage.models import Metric
+
+    send_pulse()
+    _answer_all(sandbox, slack, [10, 3, 10, 2, 9])
+    send_pulse(name="csat", metric=Metric.CSAT, users=CUSTOMERS[:4])
+    for user_id, score in zip(CUSTOMERS[:4], [5, 5, 2, 1], strict=True):
+        click_score(sandbox, slack, user_id, score, metric="csat")
+
+    reply = slack.slash_command(STAFF, "engagement").json()
+
+    shown = str(reply["blocks"])
+    for segment in ("Engaged advocates", "Satisfied, not loyal", "Loyal, not satisfied",
+                    "At risk"):
+        assert f"*{segment}* — 25% · 1 customer" in shown
+    assert "1 customer not placed yet" in shown
+    assert reply["text"] == "Engagement map, last 90 days: 25% engaged advocates"

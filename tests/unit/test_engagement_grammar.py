@@ -39,6 +39,8 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
         ("comments negative 7d", EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=7),
                                                  sentiment="negative")),
         ("benchmark", EngagementQuery(QueryKind.BENCHMARK)),
+        ("engagement quarter",
+         EngagementQuery(QueryKind.ENGAGEMENT, PeriodSpec(None, Calendar.QUARTER))),
         ("benchmark grocery", EngagementQuery(QueryKind.BENCHMARK, industry="grocery")),
         ("benchmark 30d", EngagementQuery(QueryKind.BENCHMARK, PeriodSpec(days=30))),
         ("benchmark share", EngagementQuery(QueryKind.BENCHMARK, share=True)),
