@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot import ids
-from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import SlackSandbox
 from storage.models import Delivery, Response
 
@@ -40,3 +40,21 @@ def click_score(
     if wait:
         sandbox.wait_for("chat.update", count=updates + 1)
     return reply.status
+
+
+def open_comment_modal(
+    sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str
+) -> dict[str, Any]:
+    """Press "Add a comment" on user_id's pulse; the modal Slack opened."""
+    opened = len(sandbox.calls("views.open"))
+    slack.click(user_id, pulse_message(sandbox, user_id), ids.COMMENT_ACTION)
+    view: dict[str, Any] = sandbox.wait_for("views.open", count=opened + 1)[-1].response["view"]
+    return view
+
+
+def comment(
+    sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str, text: str
+) -> SlackReply:
+    """Open the comment modal on user_id's pulse and submit `text`."""
+    view = open_comment_modal(sandbox, slack, user_id)
+    return slack.submit_view(user_id, view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: text}})

@@ -6,13 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, text
 
-from bot import ids
 from bot.pulses.lifecycle import run_lifecycle
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.services import Services, create_web_client
 from tests.conftest import CUSTOMERS, STAFF, FakeClock
-from tests.integration.helpers import click_score, pulse_message, responses
+from tests.integration.helpers import click_score, comment, pulse_message, responses
 
 
 def _send_anonymous(services: Services, sandbox: SlackSandbox) -> None:
@@ -40,9 +39,7 @@ def test_answers_and_comments_carry_no_link_to_the_person(
     clock.now += timedelta(minutes=1)
     click_score(sandbox, slack, CUSTOMERS[0], 9)  # a change of mind
     click_score(sandbox, slack, CUSTOMERS[1], 2)
-    slack.click(CUSTOMERS[1], pulse_message(sandbox, CUSTOMERS[1]), ids.COMMENT_ACTION)
-    view = sandbox.wait_for("views.open")[-1].response["view"]
-    slack.submit_view(CUSTOMERS[1], view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: "Too slow"}})
+    comment(sandbox, slack, CUSTOMERS[1], "Too slow")
 
     stored = responses(engine)
     assert sorted(r.score for r in stored) == [2, 9]

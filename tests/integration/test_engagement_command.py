@@ -9,7 +9,7 @@ from bot import ids
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
-from tests.integration.helpers import click_score, pulse_message, responses
+from tests.integration.helpers import click_score, comment, responses
 
 
 def _answer_all(sandbox: SlackSandbox, slack: SignedSlackClient, scores: list[int]) -> None:
@@ -48,10 +48,8 @@ def test_comments_are_escaped_so_nobody_is_pinged(
     send_pulse()
     user_id = CUSTOMERS[0]
     click_score(sandbox, slack, user_id, 2)
-    slack.click(user_id, pulse_message(sandbox, user_id), ids.COMMENT_ACTION)
-    view = sandbox.wait_for("views.open")[-1].response["view"]
     hostile = "Awful. <!channel> <@U0STAFF> <https://evil.example|click> & more"
-    slack.submit_view(user_id, view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: hostile}})
+    comment(sandbox, slack, user_id, hostile)
     assert responses(engine)[0].comment == hostile
 
     body = slack.slash_command(STAFF, "comments").json()

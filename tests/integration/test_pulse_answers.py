@@ -13,7 +13,13 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from storage.models import DeliveryStatus, Metric
 from tests.conftest import CUSTOMERS, SendPulse
-from tests.integration.helpers import click_score, deliveries, pulse_message, responses
+from tests.integration.helpers import (
+    click_score,
+    deliveries,
+    open_comment_modal,
+    pulse_message,
+    responses,
+)
 
 
 def _button_texts(message: dict[str, Any]) -> list[str]:
@@ -170,20 +176,13 @@ def test_a_forged_button_value_is_refused(
 COMPLAINT = "The invoices are terrible and wrong"
 
 
-def _open_comment_modal(
-    sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str
-) -> dict[str, object]:
-    slack.click(user_id, pulse_message(sandbox, user_id), ids.COMMENT_ACTION)
-    return sandbox.wait_for("views.open")[-1].response["view"]
-
-
 def test_a_comment_is_stored_with_its_sentiment(
     send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
 ) -> None:
     send_pulse()
     user_id = CUSTOMERS[3]
     click_score(sandbox, slack, user_id, 2)
-    view = _open_comment_modal(sandbox, slack, user_id)
+    view = open_comment_modal(sandbox, slack, user_id)
     updates = len(sandbox.calls("chat.update"))
 
     reply = slack.submit_view(
@@ -207,7 +206,7 @@ def test_a_comment_over_the_limit_is_refused_on_the_field(
     send_pulse()
     user_id = CUSTOMERS[3]
     click_score(sandbox, slack, user_id, 8)
-    view = _open_comment_modal(sandbox, slack, user_id)
+    view = open_comment_modal(sandbox, slack, user_id)
 
     reply = slack.submit_view(user_id, view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: "x" * 10_000}})
 
@@ -222,7 +221,7 @@ def test_someone_else_cannot_submit_a_comment_on_a_pulse(
     send_pulse()
     owner = CUSTOMERS[0]
     click_score(sandbox, slack, owner, 8)
-    view = _open_comment_modal(sandbox, slack, owner)
+    view = open_comment_modal(sandbox, slack, owner)
 
     reply = slack.submit_view(CUSTOMERS[1], view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: "hi"}})
 
