@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import customers, db, demo, pulse, report, run
+from bot.cli import customers, db, demo, pulse, report, run, seed
 from bot.cli.common import CliFailure
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("run")(run.run)
 app.command("report")(report.report)
 app.command("demo")(demo.demo)
+app.command("seed")(seed.seed)
 app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")

@@ -1,0 +1,114 @@
+"""How fast /engagement answers as history grows: p50/p95 per view, and the ratio to 1k.
+
+    python benchmarks/bench_engagement_command.py [--sizes 1000,100000,1000000]
+        [--database sqlite|postgresql|both] [--runs 15]
+
+Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
+monthly NPS and CSAT waves), then every view is computed --runs times through the same function
+the slash command calls. Slack waits 3 s for an answer; the issue asks for well under that at
+1M answers and no worse than 2x the figure at 1k. This prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.config import load_settings
+from bot.engagement_answers import answer_engagement
+from bot.engagement_grammar import EngagementQuery, parse_engagement
+from bot.services import Services
+from storage.engine import create_db_engine
+from storage.migrate import upgrade
+from storage.seed import seed_history
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+VIEWS = ("", "nps", "csat", "trend weekly", "trend monthly year", "segment plan",
+         "benchmark", "engagement", "comments negative")
+TEAM = "T0SEED"
+
+
+def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float]]:
+    engine = create_db_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    seed_history(engine, responses=size, customers=max(50, size // 50), now=datetime.now(UTC),
+                 team_id=TEAM)
+    seeded = time.perf_counter() - started
+    settings = load_settings(env_file=None, database_url=url,
+                             slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
+    services = Services(settings=settings, engine=engine, clock=lambda: datetime.now(UTC))
+    results: dict[str, tuple[float, float]] = {}
+    for view in VIEWS:
+        query = parse_engagement(view)
+        assert isinstance(query, EngagementQuery)
+        timings = []
+        for _ in range(runs):
+            begin = time.perf_counter()
+            answer_engagement(services, team_id=TEAM, query=query)
+            timings.append(1000 * (time.perf_counter() - begin))
+        timings.sort()
+        results[view or "overview"] = (statistics.median(timings),
+                                       timings[max(0, int(0.95 * len(timings)) - 1)])
+    engine.dispose()
+    print(f"  seeded {size:,} answers in {seeded:.1f} s")
+    return results
+
+
+def postgres_schema() -> tuple[str, str]:
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    return schema, f"{POSTGRES}?options=-csearch_path%3D{schema}"
+
+
+def drop_schema(schema: str) -> None:
+    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,100000,1000000")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    for database in databases:
+        table: dict[int, dict[str, tuple[float, float]]] = {}
+        for size in sizes:
+            print(f"{database}, {size:,} answers:")
+            if database == "sqlite":
+                with tempfile.TemporaryDirectory() as folder:
+                    table[size] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", size,
+                                          args.runs)
+            else:
+                schema, url = postgres_schema()
+                try:
+                    table[size] = measure(url, size, args.runs)
+                finally:
+                    drop_schema(schema)
+        header = " | ".join(f"{s:>10,} p50/p95 ms" for s in sizes)
+        print(f"\n{database}: view | {header} | ratio largest/smallest (p50)")
+        for view in table[sizes[0]]:
+            cells = " | ".join(f"{table[s][view][0]:>9.1f}/{table[s][view][1]:<8.1f}"
+                               for s in sizes)
+            ratio = table[sizes[-1]][view][0] / max(table[sizes[0]][view][0], 1e-6)
+            print(f"{view:<20} | {cells} | {ratio:.1f}x")
+        print()
+
+
+if __name__ == "__main__":
+    main()
