@@ -15,7 +15,7 @@ from bot.insights.benchmarks import (
     reference_label,
     why_not_comparable,
 )
-from bot.insights.comparison import gap_to
+from bot.insights.comparison import gap_to, what_it_takes
 from bot.insights.metrics import CsatResult, NpsResult
 from bot.reports import Overview
 
@@ -28,6 +28,7 @@ class BenchmarkLine:
     label: str  # "the cross-industry average"
     source: str  # "SurveyMonkey, year not stated, mixed B2B and consumer, grade A"
     comparison: str | None  # "7 points above ..., within the margin of error"; None for ranges
+    to_close: str | None = None  # what it would take to reach it, when we are below
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,16 @@ def _lines(
 ) -> list[BenchmarkLine]:
     lines = []
     for b in figures[:FIGURES_PER_METRIC]:
-        comparison = (
-            gap_to(ours, b.value, label=reference_label(b)).describe()
-            if b.value is not None
-            else None
-        )
+        gap = gap_to(ours, b.value, label=reference_label(b)) if b.value is not None else None
+        below = gap is not None and gap.gap is not None and gap.gap < 0
         lines.append(
-            BenchmarkLine(_figure(b, metric == CSAT_PCT), reference_label(b), describe_source(b),
-                          comparison)
+            BenchmarkLine(
+                _figure(b, metric == CSAT_PCT),
+                reference_label(b),
+                describe_source(b),
+                gap.describe() if gap is not None else None,
+                what_it_takes(ours, b.value) if below and b.value is not None else None,
+            )
         )
     return lines
 

@@ -113,6 +113,8 @@ def benchmark_message(comparison: BenchmarkComparison, *, period: str) -> Report
         lines = [f"*Our {section.metric}: {section.ours}*"]
         for line in section.lines:
             compared = f"\n   {escape_mrkdwn(line.comparison)}" if line.comparison else ""
+            if line.to_close:
+                compared += f"; {escape_mrkdwn(line.to_close)}"
             lines.append(
                 f"• *{escape_mrkdwn(line.figure)}* {escape_mrkdwn(line.label)}{compared}\n"
                 f"   _{escape_mrkdwn(line.source)}_"

@@ -51,6 +51,8 @@ def test_an_admins_own_benchmark_comes_first() -> None:
     assert nps.lines[0].figure == "41"
     assert "Rival Inc" in nps.lines[0].label
     assert "16 points below" in (nps.lines[0].comparison or "")
+    # 45 promoters, 20 detractors of 100: (45 + x − 20)/(100 + x) ≥ 0.41 → x ≥ 27.1 → 28.
+    assert (nps.lines[0].to_close or "").startswith("reaching 41 takes 28 more promoters")
 
 
 def test_the_message_fits_slack() -> None:
