@@ -33,9 +33,9 @@ class EngagementMap:
     promoters_retained: float | None
 
 
-def _histories(
-    rows: list[AnswerRow], *, previous: Period, current: Period
-) -> dict[int, CustomerHistory]:
+def _histories(rows: list[AnswerRow], *, current: Period) -> dict[int, CustomerHistory]:
+    """Histories of the customers who answered in `current`, from `rows` (this period and the
+    one before, oldest first)."""
     nps: dict[int, list[tuple[date, int]]] = defaultdict(list)
     csat: dict[int, list[tuple[date, int]]] = defaultdict(list)
     before: set[int] = set()
@@ -67,10 +67,10 @@ def build_engagement_map(*, session: Session, team_id: str, period: Period) -> E
     in_current = [r for r in rows if r.answered_at >= period.start]
     in_previous = [r for r in rows if previous.start <= r.answered_at < period.start]
     current_histories = _histories(
-        [r for r in rows if r.answered_at >= previous.start], previous=previous, current=period
+        [r for r in rows if r.answered_at >= previous.start], current=period
     )
     previous_histories = _histories(
-        [r for r in rows if r.answered_at < period.start], previous=earlier, current=previous
+        [r for r in rows if r.answered_at < period.start], current=previous
     )
     mix = engagement_mix(current_histories.values())
     before = engagement_mix(previous_histories.values())
