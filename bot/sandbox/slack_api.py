@@ -3,7 +3,8 @@
 The bot talks to it through slack_sdk's own WebClient(base_url=api_url), so the code under test
 is the code that runs against Slack. The fake keeps just enough workspace state (users,
 channels, messages, views, files) to answer as Slack documents and to let tests assert effects;
-faults (429, 5xx, `ok: false`) can be queued per method to test the bot's error handling.
+faults (429, 5xx, `ok: false`) can be queued per method to test the bot's error handling, and
+Slack-like rate limits (token buckets, see rate_limits.py) set per method or per channel.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.sandbox.blockkit_limits import block_problems, view_problems
+from bot.sandbox.rate_limits import RateLimitCounts, RateLimiter
 
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 # ValueError etc. from a handler mean the caller sent malformed arguments, which Slack answers
@@ -162,7 +164,8 @@ class SlackSandbox:
     def __init__(self, *, team_id: str = "T0SANDBOX", team_name: str = "Sandbox Co",
                  bot_user_id: str = "U0BOT",
                  bot_token: str = "xoxb-sandbox-token",  # noqa: S107 (a fake for a fake)
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+                 host: str = "127.0.0.1", port: int = 0,
+                 rate_clock: Callable[[], float] = time.monotonic) -> None:
         self.team_id, self.team_name, self.bot_user_id = team_id, team_name, bot_user_id
         self.team_domain = "-".join(team_name.lower().split())
         self.bot_token, self.bot_id, self.app_id = bot_token, "B0SANDBOX", "A0SANDBOX"
@@ -186,6 +189,7 @@ class SlackSandbox:
         self._ids = itertools.count(1)
         self._last_ts_us = 0
         self._delays: dict[str, float] = {}
+        self._rate_limits = RateLimiter(rate_clock)  # rate_clock: tests step it, not sleep
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -313,6 +317,26 @@ class SlackSandbox:
                       user: str | None = None) -> None:
         self._add_fault(method, _Fault(_fail(error), times, user))
 
+    def limit_rate(self, method: str, *, per_second: float, burst: int = 1,
+                   per_channel: bool = False) -> None:
+        """Answer `method` calls over budget 429 + Retry-After, unapplied, as Slack does. A method
+        may have a method-wide and a per-channel budget; setting one again replaces it, full."""
+        with self._changed:
+            self._rate_limits.limit(method, per_second=per_second, burst=burst,
+                                    per_channel=per_channel)
+
+    def clear_rate_limits(self) -> None:
+        with self._changed:
+            self._rate_limits.clear()
+
+    def rate_limit_counts(self, method: str) -> RateLimitCounts:
+        """Calls to `method` its limits let through and refused (scripted faults not counted)."""
+        with self._changed:
+            return self._rate_limits.counts(method)
+
+    def rate_limited_count(self, method: str) -> int:
+        return self.rate_limit_counts(method).limited
+
     def _add_fault(self, method: str, fault: _Fault) -> None:
         with self._changed:
             self._faults.setdefault(method, []).append(fault)
@@ -433,6 +457,10 @@ class SlackSandbox:
         fault = self._take_fault(key, args)
         if fault is not None:
             return fault
+        retry_after = self._rate_limits.admit(key, self._rate_channel(args))
+        if retry_after is not None:
+            return _Answer(429, {"ok": False, "error": "ratelimited"},
+                           {"Retry-After": str(retry_after)})
         try:
             return _Answer(200, {"ok": True, **handler(args)})
         except BAD_ARGUMENTS as exc:
@@ -449,6 +477,13 @@ class SlackSandbox:
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}0{next(self._ids):08d}"
+
+    def _rate_channel(self, args: dict[str, Any]) -> str | None:
+        """The channel a per-channel budget is kept for: a user id posts to their DM."""
+        channel = args.get("channel")
+        if not isinstance(channel, str):
+            return None
+        return self.dm_channel(channel) if channel in self._users else channel
 
     def _user(self, user_id: Any) -> dict[str, Any]:
         if user_id not in self._users:
