@@ -10,7 +10,7 @@ from bot import sentiment
 from bot.errors import AnswerFirst, NotYourSurvey, SurveyClosed, UnknownSurvey
 from bot.services import Services
 from bot.views.comment_modal import COMMENT_MAX_LENGTH
-from storage.deliveries import PulseDelivery, get_pulse_delivery
+from storage.deliveries import PulseDelivery, get_pulse_delivery, post_answerer_delivery
 from storage.engine import session_scope
 from storage.models import Metric
 from storage.responses import (
@@ -51,12 +51,31 @@ class InvalidComment(ValueError):
 
 
 def authorised_delivery(
-    services: Services, *, delivery_id: int, team_id: str, user_id: str
+    services: Services, *, delivery_id: int, team_id: str, user_id: str, answering: bool = False
 ) -> PulseDelivery:
+    """The delivery this person's answer belongs to; for a channel post, their own one.
+
+    `answering`: a score click may make someone an answerer of a channel post; opening the
+    comment modal or commenting needs them to have answered already.
+    """
     with session_scope(services.engine) as session:
         delivery = get_pulse_delivery(session=session, delivery_id=delivery_id)
+        if delivery is not None and delivery.is_post:
+            if delivery.wave_closed:
+                raise SurveyClosed
+            # Anyone in the channel may answer, from this workspace or (Slack Connect) another:
+            # Slack only shows the buttons to members, and user IDs are unique across them.
+            answerer = post_answerer_delivery(
+                session=session, post=delivery, user_id=user_id, now=services.clock(),
+                create=answering,
+            )
+            if answerer is None:
+                raise AnswerFirst
+            return answerer
     if delivery is None:
         raise UnknownSurvey
+    if delivery.post_delivery_id is not None and delivery.user_id == user_id:
+        return delivery  # their own answer to a channel post, whichever workspace they are in
     # Only the person it was sent to, in the workspace it was sent in, may answer it.
     if delivery.user_id != user_id or delivery.team_id != team_id:
         raise NotYourSurvey
@@ -74,7 +93,7 @@ def record_answer(
     action_ts: str,
 ) -> AnswerResult:
     delivery = authorised_delivery(
-        services, delivery_id=delivery_id, team_id=team_id, user_id=user_id
+        services, delivery_id=delivery_id, team_id=team_id, user_id=user_id, answering=True
     )
     if metric != delivery.metric or score not in _SCALE[metric]:
         raise UnknownSurvey
@@ -87,9 +106,9 @@ def record_answer(
         outcome = record_score(
             session=session,
             key=key,
-            delivery_id=delivery_id,
+            delivery_id=delivery.delivery_id,
             wave_id=delivery.wave_id,
-            team_id=team_id,
+            team_id=delivery.team_id,  # a Slack Connect answerer's own team is not ours
             metric=metric,
             score=score,
             action_ts=action_ts,

@@ -9,7 +9,16 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Wave
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Metric,
+    Pulse,
+    ReminderState,
+    Respondent,
+    Wave,
+)
+from storage.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class PulseDelivery:
     message_ts: str | None
     attempts: int  # including the one under way, for a claimed delivery
     anonymous: bool = False
+    is_post: bool = False  # the one message of a channel post, addressed to the channel
+    post_delivery_id: int | None = None  # set for someone who answered a channel post
 
 
 def _delivery_query() -> Select[Delivery, Respondent, Pulse, Wave]:
@@ -58,6 +69,8 @@ def _to_pulse_delivery(
         message_ts=delivery.message_ts,
         attempts=delivery.attempts,
         anonymous=bool(pulse.anonymous),
+        is_post=pulse.post_channel is not None and respondent.user_id == pulse.post_channel,
+        post_delivery_id=delivery.post_delivery_id,
     )
 
 
@@ -172,6 +185,43 @@ def retry_later(*, session: Session, delivery_id: int, error: str, at: datetime)
 
 def get_pulse_delivery(*, session: Session, delivery_id: int) -> PulseDelivery | None:
     row = session.exec(_delivery_query().where(col(Delivery.id) == delivery_id)).first()
+    return _to_pulse_delivery(*row) if row is not None else None
+
+
+def post_answerer_delivery(
+    *, session: Session, post: PulseDelivery, user_id: str, now: datetime, create: bool
+) -> PulseDelivery | None:
+    """The delivery that stands for one person's answers to a channel post.
+
+    Keyed like any delivery by (wave, respondent), so however often someone clicks, and however
+    many replicas handle the clicks, they count once. It has no message of its own (the post is
+    shared), so closing notices and reminders pass it by.
+    """
+    if create:
+        session.exec(
+            insert_for(session, Respondent)
+            .values(team_id=post.team_id, user_id=user_id, attributes={}, opted_out=False,
+                    deactivated=False, created_at=now)
+            .on_conflict_do_nothing(index_elements=["team_id", "user_id"])
+        )
+    respondent_id = session.exec(
+        select(Respondent.id).where(Respondent.team_id == post.team_id,
+                                    Respondent.user_id == user_id)
+    ).first()
+    if respondent_id is None:
+        return None
+    if create:
+        session.exec(
+            insert_for(session, Delivery)
+            .values(wave_id=post.wave_id, respondent_id=respondent_id,
+                    status=DeliveryStatus.SENT, attempts=0, next_attempt_at=now, sent_at=now,
+                    reminder=ReminderState.NONE, post_delivery_id=post.delivery_id)
+            .on_conflict_do_nothing(index_elements=["wave_id", "respondent_id"])
+        )
+    row = session.exec(
+        _delivery_query().where(Delivery.wave_id == post.wave_id,
+                                Delivery.respondent_id == respondent_id)
+    ).first()
     return _to_pulse_delivery(*row) if row is not None else None
 
 

@@ -80,6 +80,11 @@ class Pulse(SQLModel, table=True):
     audience: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     audience_channel: str | None = Field(default=None, max_length=32)
     audience_segment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
+    # Plus the members of a Slack user group ("S…"), listed afresh for every wave.
+    audience_usergroup: str | None = Field(default=None, max_length=32)
+    # Instead of DMs: one message in this channel (a shared customer channel, say), where
+    # everyone who clicks answers once. Its wave has one delivery, addressed to the channel.
+    post_channel: str | None = Field(default=None, max_length=32)
     status: PulseStatus = Field(default=PulseStatus.ACTIVE, sa_type=String(16))
     # A crontab line ("0 9 * * MON") read in `timezone`; None for pulses sent by hand only.
     schedule: str | None = Field(default=None, max_length=120)
@@ -135,6 +140,9 @@ class Delivery(SQLModel, table=True):
     reminded_at: datetime | None = _utc(default=None)
     # Set once the message has been edited to say the survey closed (so it happens once).
     closed_shown_at: datetime | None = _utc(default=None)
+    # Set on the delivery created for someone who answered a channel post: the post's delivery.
+    # It carries no message of its own, so closing and reminders leave it alone.
+    post_delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
 
 
 class Response(SQLModel, table=True):

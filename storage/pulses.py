@@ -80,6 +80,8 @@ def create_pulse(
     policy: PulsePolicy | None = None,
     audience_channel: str | None = None,
     audience_segment: dict[str, str] | None = None,
+    audience_usergroup: str | None = None,
+    post_channel: str | None = None,
     anonymous: bool = False,
 ) -> Pulse:
     if get_pulse(session=session, team_id=team_id, name=name) is not None:
@@ -93,6 +95,8 @@ def create_pulse(
         audience=audience,
         audience_channel=audience_channel,
         audience_segment=audience_segment,
+        audience_usergroup=audience_usergroup,
+        post_channel=post_channel,
         anonymous=anonymous,
         created_at=now,
         **asdict(policy or PulsePolicy()),

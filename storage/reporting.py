@@ -124,6 +124,8 @@ def delivery_counts(
         .join(Pulse, col(Pulse.id) == Wave.pulse_id)
         .where(
             Pulse.team_id == team_id,
+            # A channel post reaches an unknown number of people: no denominator to divide by.
+            col(Pulse.post_channel).is_(None),
             Delivery.status == DeliveryStatus.SENT,
             col(Delivery.sent_at) >= since,
             *([col(Delivery.sent_at) <= until] if until is not None else []),

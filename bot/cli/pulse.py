@@ -54,6 +54,17 @@ LocalTime = Annotated[
 ]
 Users = Annotated[str | None, typer.Option(help="Comma-separated Slack user IDs")]
 Channel = Annotated[str | None, typer.Option(help="Survey the people in this channel (ID)")]
+Usergroup = Annotated[
+    str | None, typer.Option(help="Survey the members of this Slack user group (ID, S…)")
+]
+PostIn = Annotated[
+    str | None,
+    typer.Option(
+        "--post-in",
+        help="Instead of DMs, post once in this (shared) channel: each person who answers "
+        "counts once. Needs --remind-after-hours 0.",
+    ),
+]
 Customers = Annotated[
     bool, typer.Option("--customers", help="Survey imported customers (`customers import`)")
 ]
@@ -64,17 +75,25 @@ Segment = Annotated[
 
 
 def _audience(
-    users: str | None, channel: str | None, customers: bool, segment: list[str] | None
+    users: str | None,
+    channel: str | None,
+    customers: bool,
+    segment: list[str] | None,
+    usergroup: str | None = None,
+    post_in: str | None = None,
 ) -> Audience | None:
     """The audience the options describe; None when none of them was given."""
     if segment and not customers:
         raise UserFacingError("--segment filters imported customers: add --customers")
-    if users is None and channel is None and not customers:
+    if users is None and channel is None and not customers and usergroup is None \
+            and post_in is None:
         return None
     return Audience(
         users=parse_user_ids(users) if users else [],
         channel=channel,
         segment=parse_segment(segment or []) if customers else None,
+        usergroup=usergroup,
+        post_channel=post_in,
     )
 
 
@@ -86,6 +105,8 @@ def create(
     channel: Channel = None,
     customers: Customers = False,
     segment: Segment = None,
+    usergroup: Usergroup = None,
+    post_in: PostIn = None,
     question: Annotated[str | None, typer.Option(help="Your own wording")] = None,
     follow_up: Annotated[str | None, typer.Option(help="The comment modal's question")] = None,
     schedule: Schedule = None,
@@ -103,7 +124,9 @@ def create(
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
     with user_errors():
-        audience = _audience(users, channel, customers, segment) or Audience()
+        audience = (
+            _audience(users, channel, customers, segment, usergroup, post_in) or Audience()
+        )
         policy = validate_policy(
             metric=metric,
             schedule=schedule,
@@ -146,6 +169,8 @@ def edit(
     channel: Channel = None,
     customers: Customers = False,
     segment: Segment = None,
+    usergroup: Usergroup = None,
+    post_in: PostIn = None,
     question: Annotated[str | None, typer.Option()] = None,
     follow_up: Annotated[str | None, typer.Option()] = None,
     schedule: Schedule = None,
@@ -157,7 +182,8 @@ def edit(
 ) -> None:
     """Change a pulse; settings not given stay as they are. `--schedule ''` removes it.
 
-    Any of --users, --channel and --customers replaces the whole audience."""
+    Any of --users, --channel, --usergroup, --customers and --post-in replaces the whole
+    audience."""
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
@@ -171,7 +197,7 @@ def edit(
             changes=PulseChanges(
                 question=question,
                 follow_up=follow_up,
-                audience=_audience(users, channel, customers, segment),
+                audience=_audience(users, channel, customers, segment, usergroup, post_in),
                 schedule=schedule,
                 timezone=timezone,
                 min_interval_days=min_interval_days,

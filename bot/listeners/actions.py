@@ -70,17 +70,26 @@ def register(app: App, services: Services) -> None:
             return
         container = body.get("container") or {}
         message = pulse_message(
-            delivery_id=delivery_id,
+            delivery_id=result.delivery.delivery_id,
             metric=metric,
             question=result.delivery.question,
             chosen=result.score,
         )
-        client.chat_update(
-            channel=str(container.get("channel_id") or result.delivery.channel_id),
-            ts=str(container.get("message_ts") or result.delivery.message_ts),
-            text=message.text,
-            blocks=[block.to_dict() for block in message.blocks],
-        )
+        if result.delivery.post_delivery_id is not None:
+            # A channel post is shared: the answer is shown to the person who gave it only.
+            respond(
+                text=message.text,
+                blocks=[block.to_dict() for block in message.blocks],
+                response_type="ephemeral",
+                replace_original=bool(container.get("is_ephemeral")),
+            )
+        else:
+                client.chat_update(
+                channel=str(container.get("channel_id") or result.delivery.channel_id),
+                ts=str(container.get("message_ts") or result.delivery.message_ts),
+                text=message.text,
+                blocks=[block.to_dict() for block in message.blocks],
+            )
         logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
                     result.outcome.value)
 

@@ -10,7 +10,13 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.errors import UserFacingError
-from bot.pulses.audience import Audience, InvalidAudience, check_channel
+from bot.pulses.audience import (
+    Audience,
+    InvalidAudience,
+    audience_of,
+    check_channel,
+    check_usergroup,
+)
 from bot.pulses.schedule import (
     InvalidSchedule,
     check_local_time,
@@ -140,18 +146,52 @@ def _wording(metric: Metric, question: str | None, follow_up: str | None) -> tup
     return question, follow_up
 
 
-def _check_audience(client: WebClient, audience: Audience) -> dict[str, str | None]:
-    """Every named user and the channel checked with Slack; their time zones."""
+def _check_audience(
+    client: WebClient, audience: Audience, policy: PulsePolicy
+) -> dict[str, str | None]:
+    """Every named user, channel and user group checked with Slack; the users' time zones."""
     if audience.empty:
         raise InvalidField(
-            "audience", "Choose who receives it: named users, a channel, or imported customers"
+            "audience",
+            "Choose who receives it: named users, a channel, a user group, imported customers, "
+            "or a post in a channel",
         )
+    if audience.post_channel is not None:
+        _check_post(audience, policy)
+        try:
+            check_channel(client, audience.post_channel)
+        except InvalidAudience as exc:
+            raise InvalidField("post_channel", str(exc)) from None
+        return {}
     if audience.channel is not None:
         try:
             check_channel(client, audience.channel)
         except InvalidAudience as exc:
             raise InvalidField("channel", str(exc)) from None
+    if audience.usergroup is not None:
+        try:
+            check_usergroup(client, audience.usergroup)
+        except InvalidAudience as exc:
+            raise InvalidField("usergroup", str(exc)) from None
     return {user_id: _check_user(client, user_id) for user_id in audience.users}
+
+
+def _check_post(audience: Audience, policy: PulsePolicy) -> None:
+    """A channel post is one message for everyone there: the per-person settings cannot apply."""
+    if audience.users or audience.channel or audience.segment is not None or audience.usergroup:
+        raise InvalidField(
+            "post_channel",
+            "A post in a channel is the whole audience: it cannot be combined with DMs",
+        )
+    if policy.local_time:
+        raise InvalidField(
+            "local_time", "A channel post goes out once, at the wave's time, not in each time zone"
+        )
+    if policy.remind_after_hours:
+        raise InvalidField(
+            "remind_after_hours",
+            "A channel post cannot remind the people who did not answer: set reminders to 0",
+        )
 
 
 def _check_user(client: WebClient, user_id: str) -> str | None:
@@ -191,7 +231,7 @@ def define_pulse(
     question, follow_up = _wording(metric, question, follow_up)
     audience = audience or Audience(users=list(user_ids or []))
     workspace = identify_workspace(client)
-    time_zones = _check_audience(client, audience)
+    time_zones = _check_audience(client, audience, policy)
     user_ids = audience.users
     now = services.clock()
     with session_scope(services.engine) as session:
@@ -207,6 +247,8 @@ def define_pulse(
                 audience=user_ids,
                 audience_channel=audience.channel,
                 audience_segment=audience.segment,
+                audience_usergroup=audience.usergroup,
+                post_channel=audience.post_channel,
                 anonymous=anonymous,
                 now=now,
                 policy=policy,
@@ -270,7 +312,10 @@ def edit_pulse(
         question, follow_up = _wording(
             metric, changes.question or pulse.question, changes.follow_up or pulse.follow_up
         )
-    time_zones = _check_audience(client, changes.audience) if changes.audience else {}
+        audience = changes.audience
+        if audience is None and pulse.post_channel:
+            audience = audience_of(pulse)  # new reminder or local-time settings must suit a post
+    time_zones = _check_audience(client, audience, policy) if audience else {}
     now = services.clock()
     with session_scope(services.engine) as session:
         pulse = _existing(session, team_id, name)
@@ -281,6 +326,8 @@ def edit_pulse(
             pulse.audience = list(changes.audience.users)
             pulse.audience_channel = changes.audience.channel
             pulse.audience_segment = changes.audience.segment
+            pulse.audience_usergroup = changes.audience.usergroup
+            pulse.post_channel = changes.audience.post_channel
             respondents = ensure_respondents(
                 session=session, team_id=team_id, user_ids=changes.audience.users, now=now
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -10,7 +11,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session, col, select
 
 from bot.errors import UserFacingError
-from bot.pulses.audience import resolve_members
+from bot.pulses.audience import Members, resolve_members
 from bot.pulses.schedule import InvalidSchedule, due_fire_time, local_send_time
 from bot.services import Services
 from storage.engine import session_scope
@@ -65,7 +66,7 @@ def open_pulse_wave(
 
 
 def _open(
-    session: Session, pulse: Pulse, members: list[str], scheduled_for: datetime, now: datetime
+    session: Session, pulse: Pulse, found: Members, scheduled_for: datetime, now: datetime
 ) -> WaveOpened:
     assert pulse.id is not None
     wave = open_wave(
@@ -76,15 +77,18 @@ def _open(
         closes_at=scheduled_for + timedelta(days=pulse.close_after_days),
     )
     assert wave.id is not None
+    members = found.user_ids
     ensure_respondents(session=session, team_id=pulse.team_id, user_ids=members, now=now)
     respondents = session.exec(
         select(Respondent).where(
             Respondent.team_id == pulse.team_id, col(Respondent.user_id).in_(members)
         )
     ).all()
+    _learn_time_zones(session, respondents, found.time_zones)
     consenting = {
         r.id for r in respondents if r.id is not None and not (r.opted_out or r.deactivated)
     }
+    # A channel post surveys nobody in particular: fatigue is about people, so it never applies.
     fatigued = (
         recently_surveyed(
             session=session,
@@ -94,7 +98,7 @@ def _open(
             respondent_ids=consenting,
             except_wave=wave.id,
         )
-        if pulse.min_interval_days
+        if pulse.min_interval_days and not pulse.post_channel
         else set()
     )
     send_at = (
@@ -121,6 +125,17 @@ def _open(
         opted_out=len(respondents) - len(consenting),
         fatigued=len(fatigued),
     )
+
+
+def _learn_time_zones(
+    session: Session, respondents: Sequence[Respondent], time_zones: dict[str, str | None]
+) -> None:
+    """Keep each person's Slack time zone current: "--local-time 09:00" reads it (people move)."""
+    for respondent in respondents:
+        tz = time_zones.get(respondent.user_id)
+        if tz and tz != respondent.tz:
+            respondent.tz = tz
+            session.add(respondent)
 
 
 def open_due_waves(

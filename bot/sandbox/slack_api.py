@@ -179,6 +179,7 @@ class SlackSandbox:
         self._calls: list[RecordedCall] = []
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
+        self._usergroups: dict[str, dict[str, Any]] = {}
         self._messages: dict[str, list[dict[str, Any]]] = {}
         self._views: dict[str, dict[str, Any]] = {}
         self._homes: dict[str, str] = {}  # user id -> view id of their published Home
@@ -203,6 +204,7 @@ class SlackSandbox:
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.users.list": self._usergroups_users_list,
             "views.open": self._views_open,
             "views.push": self._views_open,
             "views.update": self._views_update,
@@ -275,6 +277,10 @@ class SlackSandbox:
         with self._changed:
             self._channels[channel_id] = {"id": channel_id, "name": name,
                                           "is_private": is_private, "members": list(members)}
+
+    def add_usergroup(self, group_id: str, *, handle: str, users: list[str]) -> None:
+        with self._changed:
+            self._usergroups[group_id] = {"id": group_id, "handle": handle, "users": list(users)}
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         with self._changed:
@@ -686,6 +692,12 @@ class SlackSandbox:
         members, cursor = _page(list(self._users.values()), args, 0)  # Slack: 0 means all
         return {"members": members, "cache_ts": int(time.time()),
                 "response_metadata": {"next_cursor": cursor}}
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        group = self._usergroups.get(str(args.get("usergroup") or ""))
+        if group is None:
+            raise SlackError("no_such_subteam")
+        return {"users": list(group["users"])}
 
     def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
         email = str(args.get("email") or "").lower()

@@ -111,3 +111,30 @@ def test_staff_named_alongside_a_channel_are_surveyed_once(
 
     assert sorted(reached) == sorted({CUSTOMERS[0], STAFF})
     assert len(sandbox.calls("chat.postMessage")) == 2
+
+
+def test_a_user_group_audience_reaches_its_people_with_their_time_zones(
+    services: Services, sandbox: SlackSandbox, engine: Engine
+) -> None:
+    sandbox.add_user("U0TOKYO", name="tokyo", tz="Asia/Tokyo")
+    sandbox.add_user("U0GROUPBOT", name="group-bot", is_bot=True)
+    sandbox.add_usergroup("S0CSM", handle="csm", users=[CUSTOMERS[2], "U0TOKYO", "U0GROUPBOT"])
+
+    reached = _send(services, sandbox, Audience(usergroup="S0CSM"))
+
+    assert reached == {CUSTOMERS[2], "U0TOKYO"}
+    with Session(engine) as session:
+        tokyo = session.exec(select(Respondent).where(Respondent.user_id == "U0TOKYO")).one()
+    assert tokyo.tz == "Asia/Tokyo"  # learnt while listing: --local-time needs it
+
+
+@pytest.mark.parametrize("group", ["S0NOPE", "not-a-group"])
+def test_an_unknown_user_group_is_refused_and_nothing_is_saved(
+    services: Services, engine: Engine, group: str
+) -> None:
+    with pytest.raises(InvalidField, match=r"no_such_subteam|not a user group") as raised:
+        define_pulse(services, create_web_client(services.settings), name="p",
+                     metric=Metric.NPS, audience=Audience(usergroup=group))
+    assert raised.value.field == "usergroup"
+    with Session(engine) as session:
+        assert session.exec(select(Pulse)).all() == []

@@ -26,7 +26,10 @@ SCOPES_BY_METHOD: dict[str, tuple[str, ...]] = {
     "conversations_members": ("channels:read", "groups:read"),
     # Reconciling a delivery whose sender died: find its message in the DM.
     "conversations_open": ("im:write",),
-    "conversations_history": ("im:history",),
+    # ... or, for a pulse posted in a channel, in that channel.
+    "conversations_history": ("im:history", "channels:history", "groups:history"),
+    # User-group audiences.
+    "usergroups_users_list": ("usergroups:read",),
 }
 
 
