@@ -44,6 +44,7 @@ class AnswerResult:
     delivery: PulseDelivery
     outcome: ScoreOutcome
     score: int  # the score now stored (a stale click leaves the newer one)
+    scores: dict[Metric, int]  # every answer of this delivery, for a pulse asking both
 
 
 class InvalidComment(ValueError):
@@ -95,7 +96,7 @@ def record_answer(
     delivery = authorised_delivery(
         services, delivery_id=delivery_id, team_id=team_id, user_id=user_id, answering=True
     )
-    if metric != delivery.metric or score not in _SCALE[metric]:
+    if metric not in delivery.metric.metrics or score not in _SCALE[metric]:
         raise UnknownSurvey
     if delivery.wave_closed:
         raise SurveyClosed
@@ -114,8 +115,8 @@ def record_answer(
             action_ts=action_ts,
             now=services.clock(),
         )
-        stored = answered_scores(session=session, key=key)[metric]
-    return AnswerResult(delivery=delivery, outcome=outcome, score=stored)
+        scores = answered_scores(session=session, key=key)
+    return AnswerResult(delivery=delivery, outcome=outcome, score=scores[metric], scores=scores)
 
 
 _SCALE = {Metric.NPS: range(0, 11), Metric.CSAT: range(1, 6)}

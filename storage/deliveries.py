@@ -12,8 +12,8 @@ from sqlmodel.sql.expression import Select
 from storage.models import (
     Delivery,
     DeliveryStatus,
-    Metric,
     Pulse,
+    PulseMetric,
     ReminderState,
     Respondent,
     Wave,
@@ -29,8 +29,9 @@ class PulseDelivery:
     team_id: str
     user_id: str
     pulse_name: str
-    metric: Metric
+    metric: PulseMetric
     question: str
+    csat_question: str | None
     follow_up: str
     wave_id: int
     wave_closed: bool
@@ -60,8 +61,9 @@ def _to_pulse_delivery(
         team_id=respondent.team_id,
         user_id=respondent.user_id,
         pulse_name=pulse.name,
-        metric=Metric(pulse.metric),
+        metric=PulseMetric(pulse.metric),
         question=pulse.question,
+        csat_question=pulse.csat_question,
         follow_up=pulse.follow_up,
         wave_id=wave.id or 0,
         wave_closed=wave.closed_at is not None,

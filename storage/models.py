@@ -13,8 +13,22 @@ from storage.types import UTCDateTime
 
 
 class Metric(StrEnum):
+    """What one answer measures."""
+
     NPS = "nps"
     CSAT = "csat"
+
+
+class PulseMetric(StrEnum):
+    """What a pulse asks: one metric, or both in one message (NPS first, then CSAT)."""
+
+    NPS = "nps"
+    CSAT = "csat"
+    BOTH = "both"
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        return (Metric.NPS, Metric.CSAT) if self is PulseMetric.BOTH else (Metric(self.value),)
 
 
 class PulseStatus(StrEnum):
@@ -72,8 +86,10 @@ class Pulse(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
     name: str = Field(max_length=80)
-    metric: Metric = Field(sa_type=String(8))
+    metric: PulseMetric = Field(sa_type=String(8))
     question: str = Field(max_length=300)
+    # A pulse asking both metrics: the CSAT question under the NPS one.
+    csat_question: str | None = Field(default=None, max_length=300)
     follow_up: str = Field(max_length=150)
     # Who receives it: these users, plus the human members of a channel, plus imported
     # customers whose attributes match the segment ({} = all of them; None = none).

@@ -14,6 +14,7 @@ from storage.models import (
     DeliveryStatus,
     Metric,
     Pulse,
+    PulseMetric,
     PulseStatus,
     Respondent,
     Wave,
@@ -72,7 +73,7 @@ def create_pulse(
     session: Session,
     team_id: str,
     name: str,
-    metric: Metric,
+    metric: PulseMetric,
     question: str,
     follow_up: str,
     audience: list[str],
@@ -83,6 +84,7 @@ def create_pulse(
     audience_usergroup: str | None = None,
     post_channel: str | None = None,
     anonymous: bool = False,
+    csat_question: str | None = None,
 ) -> Pulse:
     if get_pulse(session=session, team_id=team_id, name=name) is not None:
         raise PulseExists(name)
@@ -91,6 +93,7 @@ def create_pulse(
         name=name,
         metric=metric,
         question=question,
+        csat_question=csat_question,
         follow_up=follow_up,
         audience=audience,
         audience_channel=audience_channel,
@@ -201,7 +204,8 @@ def recently_surveyed(
         .join(Pulse, col(Pulse.id) == Wave.pulse_id)
         .where(
             Pulse.team_id == team_id,
-            Pulse.metric == metric,
+            # A pulse asking both metrics surveys each of them.
+            col(Pulse.metric).in_([metric.value, PulseMetric.BOTH.value]),
             Delivery.status == DeliveryStatus.SENT,
             col(Delivery.sent_at) >= since,
             Delivery.wave_id != except_wave,

@@ -11,7 +11,15 @@ from sqlalchemy import Engine, insert
 from sqlmodel import col, select
 
 from storage.engine import session_scope
-from storage.models import Delivery, Metric, Pulse, Respondent, Response, Wave, Workspace
+from storage.models import (
+    Delivery,
+    Pulse,
+    PulseMetric,
+    Respondent,
+    Response,
+    Wave,
+    Workspace,
+)
 
 PLANS = ("starter", "team", "business", "enterprise")
 REGIONS = ("EMEA", "AMER", "APAC")
@@ -63,10 +71,10 @@ def seed_history(
             )
         session.add(Workspace(team_id=team_id, name="Seeded workspace", created_at=now))
         session.flush()
-        nps = Pulse(team_id=team_id, name="seed-nps", metric=Metric.NPS, question="Recommend us?",
-                    follow_up="Why?", audience=[], created_at=now)
-        csat = Pulse(team_id=team_id, name="seed-csat", metric=Metric.CSAT, question="Satisfied?",
-                     follow_up="Why?", audience=[], created_at=now)
+        nps = Pulse(team_id=team_id, name="seed-nps", metric=PulseMetric.NPS,
+                    question="Recommend us?", follow_up="Why?", audience=[], created_at=now)
+        csat = Pulse(team_id=team_id, name="seed-csat", metric=PulseMetric.CSAT,
+                     question="Satisfied?", follow_up="Why?", audience=[], created_at=now)
         session.add_all([nps, csat])
         session.flush()
         assert nps.id is not None

@@ -146,11 +146,11 @@ def send_pulse(services: Services, sandbox: SlackSandbox) -> SendPulse:
     from bot.pulses.definition import define_pulse, identify_workspace, validate_policy
     from bot.pulses.dispatch import deliver_due
     from bot.pulses.waves import manual_wave_time, open_pulse_wave
-    from storage.models import Metric
+    from storage.models import Metric, PulseMetric
 
     def send(
         name: str = "nps-pulse",
-        metric: Metric = Metric.NPS,
+        metric: Metric | PulseMetric = Metric.NPS,
         users: tuple[str, ...] = CUSTOMERS,
         **policy: Any,
     ) -> int:

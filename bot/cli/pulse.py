@@ -34,7 +34,7 @@ from bot.pulses.status import WaveStatus, wave_status
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.services import Services
 from storage.engine import session_scope
-from storage.models import Metric, PulseStatus
+from storage.models import PulseMetric, PulseStatus
 from storage.pulses import list_pulses
 
 app = typer.Typer(help="Define and send pulses.", no_args_is_help=True)
@@ -100,7 +100,10 @@ def _audience(
 @app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="A short unique name, e.g. q4-nps")],
-    metric: Annotated[Metric, typer.Option(help="nps (0–10) or csat (1–5)")],
+    metric: Annotated[
+        PulseMetric,
+        typer.Option(help="nps (0–10), csat (1–5), or both in one message (NPS first)"),
+    ],
     users: Users = None,
     channel: Channel = None,
     customers: Customers = False,
@@ -108,6 +111,9 @@ def create(
     usergroup: Usergroup = None,
     post_in: PostIn = None,
     question: Annotated[str | None, typer.Option(help="Your own wording")] = None,
+    csat_question: Annotated[
+        str | None, typer.Option(help="With --metric both: your own CSAT question")
+    ] = None,
     follow_up: Annotated[str | None, typer.Option(help="The comment modal's question")] = None,
     schedule: Schedule = None,
     timezone: TimeZone = None,
@@ -146,6 +152,7 @@ def create(
             follow_up=follow_up,
             policy=policy,
             anonymous=anonymous,
+            csat_question=csat_question,
         )
     when = (
         f"; next wave {_next(policy.schedule, policy.timezone, services)}"

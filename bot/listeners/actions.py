@@ -71,9 +71,10 @@ def register(app: App, services: Services) -> None:
         container = body.get("container") or {}
         message = pulse_message(
             delivery_id=result.delivery.delivery_id,
-            metric=metric,
+            metric=result.delivery.metric,
             question=result.delivery.question,
-            chosen=result.score,
+            csat_question=result.delivery.csat_question,
+            chosen=result.scores,
         )
         if result.delivery.post_delivery_id is not None:
             # A channel post is shared: the answer is shown to the person who gave it only.

@@ -72,12 +72,13 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={ids.COMMENT_BLOCK: str(problem)[:150]})
             return
         ack()
-        if delivery.channel_id and delivery.message_ts and delivery.metric in scores:
+        if delivery.channel_id and delivery.message_ts and scores:
             message = pulse_message(
                 delivery_id=delivery.delivery_id,
                 metric=delivery.metric,
                 question=delivery.question,
-                chosen=scores[delivery.metric],
+                csat_question=delivery.csat_question,
+                chosen=scores,
                 commented=True,
             )
             client.chat_update(

@@ -25,7 +25,7 @@ from bot.pulses.schedule import (
 )
 from bot.services import Services
 from storage.engine import session_scope
-from storage.models import Metric, Pulse, PulseStatus
+from storage.models import Metric, Pulse, PulseMetric, PulseStatus
 from storage.pulses import (
     PulseExists,
     PulsePolicy,
@@ -59,7 +59,7 @@ class InvalidField(UserFacingError):
 
 def validate_policy(
     *,
-    metric: Metric,
+    metric: Metric | PulseMetric,
     schedule: str | None = None,
     timezone: str = "UTC",
     min_interval_days: int | None = None,
@@ -84,7 +84,8 @@ def validate_policy(
             local = check_local_time(local_time)
         except InvalidSchedule as exc:
             raise InvalidField("local_time", str(exc)) from None
-    interval = DEFAULT_MIN_INTERVAL_DAYS[metric] if min_interval_days is None else min_interval_days
+    default = max(DEFAULT_MIN_INTERVAL_DAYS[m] for m in PulseMetric(metric.value).metrics)
+    interval = default if min_interval_days is None else min_interval_days
     if not 0 <= interval <= 366:
         raise InvalidField("min_interval_days", "The minimum interval must be 0–366 days")
     if not 1 <= close_after_days <= 60:
@@ -136,8 +137,10 @@ def parse_user_ids(raw: str) -> list[str]:
     return list(dict.fromkeys(users))
 
 
-def _wording(metric: Metric, question: str | None, follow_up: str | None) -> tuple[str, str]:
-    question = (question or DEFAULT_QUESTIONS[metric]).strip()
+def _wording(
+    metric: PulseMetric, question: str | None, follow_up: str | None
+) -> tuple[str, str]:
+    question = (question or DEFAULT_QUESTIONS[metric.metrics[0]]).strip()
     if not 1 <= len(question) <= 300:
         raise InvalidField("question", "The question must be 1–300 characters")
     follow_up = (follow_up or DEFAULT_FOLLOW_UP).strip()
@@ -174,6 +177,19 @@ def _check_audience(
         except InvalidAudience as exc:
             raise InvalidField("usergroup", str(exc)) from None
     return {user_id: _check_user(client, user_id) for user_id in audience.users}
+
+
+def _csat_wording(metric: PulseMetric, csat_question: str | None) -> str | None:
+    if metric is not PulseMetric.BOTH:
+        if csat_question:
+            raise InvalidField(
+                "csat_question", "A second question is for pulses that ask both NPS and CSAT"
+            )
+        return None
+    wording = (csat_question or DEFAULT_QUESTIONS[Metric.CSAT]).strip()
+    if not 1 <= len(wording) <= 300:
+        raise InvalidField("csat_question", "The CSAT question must be 1–300 characters")
+    return wording
 
 
 def _check_post(audience: Audience, policy: PulsePolicy) -> None:
@@ -213,13 +229,14 @@ def define_pulse(
     client: WebClient,
     *,
     name: str,
-    metric: Metric,
+    metric: Metric | PulseMetric,
     user_ids: list[str] | None = None,
     audience: Audience | None = None,
     question: str | None = None,
     follow_up: str | None = None,
     policy: PulsePolicy | None = None,
     anonymous: bool = False,
+    csat_question: str | None = None,
 ) -> int:
     """Create the pulse and its respondents; returns the pulse id. Nothing is stored on error."""
     policy = policy or validate_policy(metric=metric)
@@ -228,7 +245,9 @@ def define_pulse(
             "A pulse name is 1–80 letters, digits, spaces, '.', '_' or '-', starting with a "
             "letter or digit",
         )
-    question, follow_up = _wording(metric, question, follow_up)
+    asked = PulseMetric(metric.value)
+    question, follow_up = _wording(asked, question, follow_up)
+    second = _csat_wording(asked, csat_question)
     audience = audience or Audience(users=list(user_ids or []))
     workspace = identify_workspace(client)
     time_zones = _check_audience(client, audience, policy)
@@ -241,8 +260,9 @@ def define_pulse(
                 session=session,
                 team_id=workspace.team_id,
                 name=name,
-                metric=metric,
+                metric=asked,
                 question=question,
+                csat_question=second,
                 follow_up=follow_up,
                 audience=user_ids,
                 audience_channel=audience.channel,
@@ -287,7 +307,7 @@ def edit_pulse(
     """Apply the changes after validating all of them; nothing changes on error."""
     with session_scope(services.engine) as session:
         pulse = _existing(session, team_id, name)
-        metric = Metric(pulse.metric)
+        metric = PulseMetric(pulse.metric)
         policy = validate_policy(
             metric=metric,
             schedule=pulse.schedule if changes.schedule is None else changes.schedule,

@@ -59,7 +59,10 @@ def backoff(attempts: int) -> timedelta:
 
 def _send(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]:
     message = pulse_message(
-        delivery_id=delivery.delivery_id, metric=delivery.metric, question=delivery.question
+        delivery_id=delivery.delivery_id,
+        metric=delivery.metric,
+        question=delivery.question,
+        csat_question=delivery.csat_question,
     )
     # Posting to the user ID lands in the app's DM with them without an extra conversations.open.
     answer = client.chat_postMessage(

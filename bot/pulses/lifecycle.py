@@ -19,7 +19,6 @@ from storage.lifecycle import (
     close_due_waves,
     mark_reminded,
 )
-from storage.models import Metric
 from storage.responses import AnswerKey, answered_scores, forget_anonymous_links
 
 logger = logging.getLogger(__name__)
@@ -73,9 +72,7 @@ def close_waves(services: Services, client: WebClient) -> tuple[int, int]:
         with session_scope(services.engine) as session:
             notices = claim_closed_notices(session=session, now=services.clock())
             chosen = {
-                n.delivery_id: answered_scores(session=session, key=_key(services, n)).get(
-                    Metric(n.metric)
-                )
+                n.delivery_id: answered_scores(session=session, key=_key(services, n))
                 for n in notices
             }
         if not notices:

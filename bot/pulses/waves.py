@@ -15,7 +15,7 @@ from bot.pulses.audience import Members, resolve_members
 from bot.pulses.schedule import InvalidSchedule, due_fire_time, local_send_time
 from bot.services import Services
 from storage.engine import session_scope
-from storage.models import Metric, Pulse, Respondent
+from storage.models import Pulse, PulseMetric, Respondent
 from storage.pulses import (
     enqueue_deliveries,
     ensure_respondents,
@@ -89,18 +89,17 @@ def _open(
         r.id for r in respondents if r.id is not None and not (r.opted_out or r.deactivated)
     }
     # A channel post surveys nobody in particular: fatigue is about people, so it never applies.
-    fatigued = (
-        recently_surveyed(
-            session=session,
-            team_id=pulse.team_id,
-            metric=Metric(pulse.metric),
-            since=scheduled_for - timedelta(days=pulse.min_interval_days),
-            respondent_ids=consenting,
-            except_wave=wave.id,
-        )
-        if pulse.min_interval_days and not pulse.post_channel
-        else set()
-    )
+    fatigued: set[int] = set()
+    if pulse.min_interval_days and not pulse.post_channel:
+        for metric in PulseMetric(pulse.metric).metrics:
+            fatigued |= recently_surveyed(
+                session=session,
+                team_id=pulse.team_id,
+                metric=metric,
+                since=scheduled_for - timedelta(days=pulse.min_interval_days),
+                respondent_ids=consenting,
+                except_wave=wave.id,
+            )
     send_at = (
         {
             r.id: local_send_time(scheduled_for, pulse.local_time, r.tz or pulse.timezone)

@@ -30,8 +30,23 @@ STATE_KEYS = {
     "radio_buttons": "selected_option", "datepicker": "selected_date",
     "timepicker": "selected_time", "users_select": "selected_user",
     "conversations_select": "selected_conversation", "channels_select": "selected_channel",
-    "multi_users_select": "selected_users",
+    "multi_users_select": "selected_users", "checkboxes": "selected_options",
 }
+# What an untouched input reports: Slack sends the initial value back as the answer.
+INITIAL_KEYS = {"value": "initial_value", "selected_option": "initial_option",
+                "selected_options": "initial_options", "selected_time": "initial_time",
+                "selected_date": "initial_date", "selected_user": "initial_user",
+                "selected_users": "initial_users",
+                "selected_conversation": "initial_conversation",
+                "selected_channel": "initial_channel"}
+
+
+def _option(element: dict[str, Any], block_id: str, value: Any) -> dict[str, Any]:
+    """The option object Slack reports for a chosen value of a select or checkboxes."""
+    found = next((o for o in element.get("options", []) if o.get("value") == value), None)
+    if found is None:
+        raise LookupError(f"{block_id}/{element['action_id']} has no option {value!r}")
+    return dict(found)
 
 
 @dataclass(frozen=True)
@@ -211,15 +226,18 @@ class SignedSlackClient:
                 continue
             block_id, action_id, kind = block["block_id"], element["action_id"], element["type"]
             key = STATE_KEYS.get(kind, "value")
-            text = values.get(block_id, {}).get(action_id)
+            given = values.get(block_id, {})
             unused.discard((block_id, action_id))
+            if action_id not in given:
+                state[block_id] = {action_id: {"type": kind,
+                                               key: element.get(INITIAL_KEYS[key])}}
+                continue
+            text = given[action_id]
+            answer: Any = text
             if key == "selected_option" and text is not None:
-                options = element.get("options", [])
-                answer: Any = next((o for o in options if o.get("value") == text), None)
-                if answer is None:
-                    raise LookupError(f"{block_id}/{action_id} has no option {text!r}")
-            else:
-                answer = text
+                answer = _option(element, block_id, text)
+            elif key == "selected_options":
+                answer = [_option(element, block_id, value) for value in text or []]
             state[block_id] = {action_id: {"type": kind, key: answer}}
         if unused:
             inputs = [(block_id, action) for block_id, actions in state.items()

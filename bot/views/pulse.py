@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,12 +18,16 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.views.text import escape_mrkdwn, truncate
-from storage.models import Metric
+from storage.models import Metric, PulseMetric
 
 SCALES: dict[Metric, tuple[range, str, str]] = {
     Metric.NPS: (range(0, 11), "0 = not at all likely", "10 = extremely likely"),
     Metric.CSAT: (range(1, 6), "1 = very dissatisfied", "5 = very satisfied"),
 }
+
+
+# The CSAT question of a pulse that asks both, unless it has its own wording.
+DEFAULT_CSAT_QUESTION = "How satisfied are you with our service?"
 
 
 @dataclass(frozen=True)
@@ -69,37 +74,62 @@ def _footer(delivery_id: int, *, comment_label: str | None) -> ActionsBlock:
     return ActionsBlock(block_id="pulse_footer", elements=buttons)
 
 
+Chosen = int | Mapping[Metric, int] | None
+
+
+def _chosen(metrics: tuple[Metric, ...], chosen: Chosen) -> dict[Metric, int]:
+    """Scores already given, by metric; a bare int is the answer to a one-metric pulse."""
+    if chosen is None:
+        return {}
+    if isinstance(chosen, int):
+        return {metrics[0]: chosen}
+    return {m: chosen[m] for m in metrics if m in chosen}
+
+
 def pulse_message(
     *,
     delivery_id: int,
-    metric: Metric,
+    metric: Metric | PulseMetric,
     question: str,
-    chosen: int | None = None,
+    chosen: Chosen = None,
     commented: bool = False,
+    csat_question: str | None = None,
 ) -> PulseMessage:
-    scale, low_label, high_label = SCALES[metric]
-    buttons = [
-        ButtonElement(
-            text=str(score),
-            action_id=ids.score_action_id(metric.value, score),
-            value=score_value(delivery_id, metric, score),
-            style="primary" if score == chosen else None,
-        )
-        for score in scale
-    ]
-    blocks: list[Block] = [
-        _question(question),
-        ActionsBlock(block_id=ids.scores_block_id(metric.value), elements=buttons),
-        ContextBlock(elements=[MarkdownTextObject(text=f"{low_label} · {high_label}")]),
-    ]
-    if chosen is None:
-        text = f"{truncate(question, 200)} Answer with a score from {scale[0]} to {scale[-1]}."
+    """The pulse: one question and its score buttons per metric (NPS first), then the footer."""
+    metrics = PulseMetric(metric.value).metrics
+    given = _chosen(metrics, chosen)
+    questions = {metrics[0]: question}
+    if len(metrics) > 1:
+        questions[Metric.CSAT] = csat_question or DEFAULT_CSAT_QUESTION
+    blocks: list[Block] = []
+    for one in metrics:
+        scale, low_label, high_label = SCALES[one]
+        buttons = [
+            ButtonElement(
+                text=str(score),
+                action_id=ids.score_action_id(one.value, score),
+                value=score_value(delivery_id, one, score),
+                style="primary" if score == given.get(one) else None,
+            )
+            for score in scale
+        ]
+        blocks += [
+            _question(questions[one]),
+            ActionsBlock(block_id=ids.scores_block_id(one.value), elements=buttons),
+            ContextBlock(elements=[MarkdownTextObject(text=f"{low_label} · {high_label}")]),
+        ]
+    if not given:
+        ranges = " and ".join(f"{SCALES[m][0][0]} to {SCALES[m][0][-1]}" for m in metrics)
+        text = f"{truncate(question, 200)} Answer with a score from {ranges}."
         return PulseMessage(text=text, blocks=[*blocks, _footer(delivery_id, comment_label=None)])
+    picked = " and ".join(f"*{given[m]}*" for m in metrics if m in given)
+    missing = [m for m in metrics if m not in given]
+    more = " One more question above, when you have a moment." if missing else ""
     thanks = (
         "Thanks for your comment."
         if commented
-        else f"Thank you! You chose *{chosen}*. You can change your answer while this survey "
-        "is open."
+        else f"Thank you! You chose {picked}.{more} You can change your answer while this "
+        "survey is open."
     )
     blocks += [
         ContextBlock(elements=[MarkdownTextObject(text=thanks)]),
@@ -107,15 +137,21 @@ def pulse_message(
             delivery_id, comment_label="Edit your comment" if commented else "Add a comment"
         ),
     ]
-    text = "Thanks for your comment." if commented else f"Thank you! You chose {chosen}."
-    return PulseMessage(text=text, blocks=blocks)
+    text = "Thanks for your comment." if commented else f"Thank you! You chose {picked}."
+    return PulseMessage(text=text.replace("*", ""), blocks=blocks)
 
 
-def closed_message(*, question: str, chosen: int | None) -> PulseMessage:
-    """A closed wave's message: no buttons left, and the answer that was counted, if any."""
+def closed_message(*, question: str, chosen: int | Mapping[Metric, int] | None) -> PulseMessage:
+    """A closed wave's message: no buttons left, and the answers that were counted, if any."""
+    scores = (
+        [chosen] if isinstance(chosen, int)
+        else [chosen[m] for m in Metric if m in chosen] if chosen else []
+    )
+    answers = " and ".join(f"*{score}*" for score in scores)
     outcome = (
-        f"This survey has closed. Your answer, *{chosen}*, was counted. Thank you!"
-        if chosen is not None
+        f"This survey has closed. Your answer{'s' if len(scores) > 1 else ''}, {answers}, "
+        f"{'were' if len(scores) > 1 else 'was'} counted. Thank you!"
+        if scores
         else "This survey has closed. Thank you for your time."
     )
     return PulseMessage(

@@ -6,17 +6,20 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
+    TimePickerElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
@@ -98,6 +101,7 @@ def new_pulse_modal(*, timezone: str) -> View:
                     options=[
                         Option(value="nps", label=NPS_LABEL),
                         Option(value="csat", label="CSAT: how satisfied (1–5)"),
+                        Option(value="both", label="Both: NPS, then CSAT, in one message"),
                     ],
                     initial_option=Option(value="nps", label=NPS_LABEL),
                 ),
@@ -108,21 +112,27 @@ def new_pulse_modal(*, timezone: str) -> View:
                 optional=True,
                 element=PlainTextInputElement(action_id=_field("question"), max_length=300),
             ),
+            _optional_text("csat_question", "Your own CSAT question (when asking both)", 300),
+            SectionBlock(text=MarkdownTextObject(text="*Who receives it* (any mix of these)")),
             InputBlock(
                 block_id=_field("users"),
                 label=text(text="People"),
                 optional=True,
                 element=UserMultiSelectElement(action_id=_field("users")),
             ),
-            InputBlock(
-                block_id=_field("channel"),
-                label=text(text="…and/or everyone in a channel"),
-                optional=True,
-                element=ConversationSelectElement(
-                    action_id=_field("channel"),
-                    filter=ConversationFilter(include=["public", "private"]),
-                ),
+            _channel_select("channel", "Everyone in a channel"),
+            _optional_text(
+                "usergroup", "The members of a user group", 32, hint="Its ID, e.g. S0614TZR7"
             ),
+            _checkbox("customers", "Imported customers", "All imported customers"),
+            _optional_text(
+                "segment", "…only those where", 200, hint="e.g. plan=enterprise, region=EMEA"
+            ),
+            _channel_select(
+                "post_channel",
+                "Or instead: post once in a shared channel (each person who answers counts once)",
+            ),
+            SectionBlock(text=MarkdownTextObject(text="*When and how*")),
             InputBlock(
                 block_id=_field("schedule"),
                 label=text(text="Schedule (optional)"),
@@ -137,5 +147,71 @@ def new_pulse_modal(*, timezone: str) -> View:
                     action_id=_field("timezone"), initial_value=timezone, max_length=64
                 ),
             ),
+            InputBlock(
+                block_id=_field("local_time"),
+                label=text(text="Or at this time in each person's own time zone"),
+                optional=True,
+                element=TimePickerElement(action_id=_field("local_time")),
+            ),
+            _number("remind_after_hours", "Remind those who haven't answered after (hours)",
+                    initial=48, minimum=0, hint="0: no reminder"),
+            _number("close_after_days", "Close the survey after (days)", initial=7, minimum=1),
+            _number("min_interval_days",
+                    "Ask nobody this again within (days)", initial=None, minimum=0,
+                    hint="Empty: 90 days for NPS, 30 for CSAT"),
+            _checkbox("anonymous", "Anonymity",
+                      "Anonymous: store answers with no link to who gave them"),
         ],
+    )
+
+
+def _optional_text(
+    field: str, label: str, max_length: int, *, hint: str | None = None
+) -> InputBlock:
+    return InputBlock(
+        block_id=_field(field),
+        label=PlainTextObject(text=label),
+        hint=PlainTextObject(text=hint) if hint else None,
+        optional=True,
+        element=PlainTextInputElement(action_id=_field(field), max_length=max_length),
+    )
+
+
+def _channel_select(field: str, label: str) -> InputBlock:
+    return InputBlock(
+        block_id=_field(field),
+        label=PlainTextObject(text=label),
+        optional=True,
+        element=ConversationSelectElement(
+            action_id=_field(field), filter=ConversationFilter(include=["public", "private"])
+        ),
+    )
+
+
+def _checkbox(field: str, label: str, choice: str) -> InputBlock:
+    return InputBlock(
+        block_id=_field(field),
+        label=PlainTextObject(text=label),
+        optional=True,
+        element=CheckboxesElement(
+            action_id=_field(field), options=[Option(value="yes", label=choice)]
+        ),
+    )
+
+
+def _number(
+    field: str, label: str, *, initial: int | None, minimum: int, hint: str | None = None
+) -> InputBlock:
+    return InputBlock(
+        block_id=_field(field),
+        label=PlainTextObject(text=label),
+        hint=PlainTextObject(text=hint) if hint else None,
+        optional=initial is None,
+        element=NumberInputElement(
+            action_id=_field(field),
+            is_decimal_allowed=False,
+            min_value=minimum,
+            max_value=366 if field != "remind_after_hours" else 24 * 60,
+            initial_value=str(initial) if initial is not None else None,
+        ),
     )

@@ -136,3 +136,73 @@ def test_the_home_tab_offers_new_pulse_to_admins_only(
     assert ids.NEW_PULSE_ACTION not in str(staff_home)
     slack.click_home(ADMIN, admin_home, ids.NEW_PULSE_ACTION)
     assert sandbox.wait_for("views.open")[-1].args["view"]["callback_id"] == ids.NEW_PULSE_MODAL
+
+
+def test_the_modal_sets_everything_the_cli_can(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+) -> None:
+    sandbox.add_usergroup("S0CSM", handle="csm", users=[CUSTOMERS[2]])
+    view = _open_modal(sandbox, slack)
+
+    reply = slack.submit_view(ADMIN, view, _form(
+        metric="both", csat_question="How was your onboarding?", usergroup="S0CSM",
+        customers=["yes"], segment="plan=enterprise", local_time="09:30",
+        remind_after_hours="24", close_after_days="5", min_interval_days="60",
+        anonymous=["yes"],
+    ))
+
+    assert (reply.status, reply.text) == (200, "")
+    [pulse] = _pulses(engine)
+    assert (pulse.metric, pulse.csat_question) == ("both", "How was your onboarding?")
+    assert (pulse.audience, pulse.audience_usergroup) == (list(CUSTOMERS[:2]), "S0CSM")
+    assert pulse.audience_segment == {"plan": "enterprise"}
+    assert (pulse.local_time, pulse.remind_after_hours, pulse.close_after_days) == ("09:30", 24, 5)
+    assert (pulse.min_interval_days, pulse.anonymous) == (60, True)
+
+
+def test_untouched_settings_keep_their_defaults(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+) -> None:
+    slack.submit_view(ADMIN, _open_modal(sandbox, slack), _form(metric="nps"))
+
+    [pulse] = _pulses(engine)
+    assert (pulse.remind_after_hours, pulse.close_after_days, pulse.min_interval_days) == (
+        48, 7, 90
+    )
+    assert (pulse.anonymous, pulse.audience_segment, pulse.post_channel) == (False, None, None)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"segment": "plan=enterprise"}, "segment", "tick them"),
+        ({"customers": ["yes"], "segment": "plan"}, "segment", "attribute=value"),
+        ({"usergroup": "S0NOPE"}, "usergroup", "no_such_subteam"),
+        ({"csat_question": "Happy?"}, "csat_question", "both NPS and CSAT"),
+        ({"post_channel": "C0SHARED"}, "post_channel", "cannot be combined"),
+        ({"users": [], "post_channel": "C0SHARED"}, "remind_after_hours", "reminders to 0"),
+        ({"remind_after_hours": "200", "close_after_days": "3"}, "remind_after_hours",
+         "before the wave closes"),
+    ],
+)
+def test_a_wrong_new_field_is_reported_beside_it(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    changes: dict[str, Any], field: str, message: str,
+) -> None:
+    sandbox.add_channel("C0SHARED", name="acme-shared", members=[CUSTOMERS[0]])
+    reply = slack.submit_view(ADMIN, _open_modal(sandbox, slack), _form(**changes))
+
+    assert message in reply.json()["errors"][FIELD[field]]
+    assert _pulses(engine) == []
+
+
+def test_a_channel_post_can_be_set_up_from_the_modal(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+) -> None:
+    sandbox.add_channel("C0SHARED", name="acme-shared", members=[CUSTOMERS[0]])
+    reply = slack.submit_view(ADMIN, _open_modal(sandbox, slack), _form(
+        users=[], post_channel="C0SHARED", remind_after_hours="0"))
+
+    assert (reply.status, reply.text) == (200, "")
+    [pulse] = _pulses(engine)
+    assert (pulse.post_channel, pulse.remind_after_hours) == ("C0SHARED", None)
