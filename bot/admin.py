@@ -12,8 +12,8 @@ from bot.services import Services
 class NotAnAdmin(UserFacingError):
     def __init__(self) -> None:
         super().__init__(
-            "Only admins can manage pulses: a workspace admin or owner, or someone listed in "
-            "ADMIN_USER_IDS."
+            "Only admins can manage pulses and digests: a workspace admin or owner, or someone "
+            "listed in ADMIN_USER_IDS."
         )
 
 

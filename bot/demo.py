@@ -7,6 +7,7 @@ ask /engagement: everything travels over real HTTP, exactly as it would with Sla
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.app import create_app
 from bot.config import load_settings
+from bot.digests.poster import post_due_digests
+from bot.digests.subscriptions import DigestRequest, subscribe
 from bot.periods import PeriodSpec
 from bot.pulses.definition import define_pulse, identify_workspace
 from bot.pulses.dispatch import DispatchSummary, deliver_due
@@ -33,6 +36,7 @@ from storage.models import Metric
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-not-a-real-one"  # noqa: S105 (sandbox only)
 STAFF = ("U0DEMOSTAFF", "Dana (Customer Success)")
+DIGEST_CHANNEL = "C0DEMOCX"
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,10 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
                 body = reply.json()
                 print_blocks(console, body.get("blocks", []),
                              title=f"/engagement {text}".strip() + " (only visible to you)")
+        console.rule("[bold]5. Monday morning: the weekly digest in #cx-team")
+        chart = _digest(console, services, client, sandbox, team.team_id, workdir)
+        console.print(f"The digest's NPS chart, as uploaded into its thread: {chart}",
+                      markup=False)
         with session_scope(services.engine) as session:
             period = PeriodSpec().resolve(services.clock())
             report = overview_json(build_overview(session=session, team_id=team.team_id,
@@ -128,6 +136,25 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
     if problems:
         console.print(f"[red]Block Kit problems seen by the sandbox: {problems}")
     return report
+
+
+def _digest(
+    console: Console, services: Services, client: WebClient, sandbox: SlackSandbox,
+    team_id: str, workdir: Path,
+) -> Path:
+    """Subscribe a channel, then let the poster run as it would next Monday at 09:05."""
+    sandbox.add_channel(DIGEST_CHANNEL, name="cx-team", members=[STAFF[0]])
+    subscribe(services, client, team_id=team_id, request=DigestRequest(DIGEST_CHANNEL),
+              created_by=STAFF[0])
+    today = services.clock()
+    monday = today + timedelta(days=7 - today.weekday())
+    at = datetime.combine(monday.date(), time(9, 5), tzinfo=UTC)
+    post_due_digests(Services(services.settings, services.engine, lambda: at), client)
+    [digest] = [m for m in sandbox.messages(DIGEST_CHANNEL) if not m.get("thread_ts")]
+    print_blocks(console, digest["blocks"], title="#cx-team · Engagement bot")
+    chart = workdir / "digest-nps-trend.png"
+    chart.write_bytes(next(iter(sandbox.uploads.values())))
+    return chart
 
 
 def _answer(console: Console, sandbox: SlackSandbox, slack: SignedSlackClient,

@@ -4,6 +4,7 @@
                  [positive|negative|neutral]|help] [7d|30d|90d|quarter|year|since YYYY-MM-DD]
                 [share]
     /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
+    /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] | list | stop N
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.periods import DEFAULT_DAYS, MAX_DAYS, Calendar, PeriodSpec
 
 _PERIOD = re.compile(r"^(\d{1,4})d$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
 
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS"]
 
@@ -74,6 +76,23 @@ class PulseCommand:
     name: str | None = None
 
 
+class DigestAction(StrEnum):
+    SUBSCRIBE = "subscribe"
+    LIST = "list"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class DigestCommand:
+    """An admin subcommand: `/engagement digest subscribe|list|stop` for the current channel."""
+
+    action: DigestAction
+    cadence: str = "weekly"
+    send_time: str = "09:00"
+    timezone: str = "UTC"
+    number: int | None = None  # stop
+
+
 class UsageError(Exception):
     """The command could not be understood; `mistake` is the word that was not."""
 
@@ -82,10 +101,12 @@ class UsageError(Exception):
         self.mistake = mistake
 
 
-def parse_engagement(text: str) -> EngagementQuery | PulseCommand:
+def parse_engagement(text: str) -> EngagementQuery | PulseCommand | DigestCommand:
     words = text.strip().split()
     if words and words[0].lower() == "pulse":
         return _parse_pulse(words[1:])
+    if words and words[0].lower() == "digest":
+        return _parse_digest(words[1:])
     return _parse_query([word.lower() for word in words])
 
 
@@ -178,3 +199,36 @@ def _parse_pulse(words: list[str]) -> PulseCommand:
     if action not in NAMED_ACTIONS and name is not None:
         raise UsageError(f"“pulse {action.value}” takes no name", name)
     return PulseCommand(action=action, name=name)
+
+
+def _parse_digest(words: list[str]) -> DigestCommand:
+    if not words:
+        raise UsageError("say what to do with the digest: subscribe, list or stop", "digest")
+    try:
+        action = DigestAction(words[0].lower())
+    except ValueError:
+        raise UsageError(f"the digest can't “{words[0]}”", words[0]) from None
+    rest = words[1:]
+    if action is DigestAction.LIST:
+        if rest:
+            raise UsageError("“digest list” takes nothing more", rest[0])
+        return DigestCommand(action)
+    if action is DigestAction.STOP:
+        if len(rest) != 1 or not rest[0].lstrip("#").isdigit():
+            raise UsageError("say which digest to stop, by the number `digest list` shows",
+                             " ".join(rest) or "stop")
+        return DigestCommand(action, number=int(rest[0].lstrip("#")))
+    settings: dict[str, str] = {}
+    for word in rest:
+        key = ("cadence" if word.lower() in ("weekly", "monthly")
+               else "send_time" if _TIME.match(word)
+               else "timezone" if "/" in word or word.upper() == "UTC" else None)
+        if key is None or key in settings:
+            raise UsageError(f"I don't know “{word}” here", word)
+        settings[key] = word.lower() if key == "cadence" else word
+    return DigestCommand(
+        action,
+        cadence=settings.get("cadence", "weekly"),
+        send_time=settings.get("send_time", "09:00"),
+        timezone=settings.get("timezone", "UTC"),
+    )

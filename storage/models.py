@@ -202,3 +202,54 @@ class ProcessedEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=64)
     team_id: str | None = Field(default=None, max_length=32)
     received_at: datetime = _utc()
+
+
+class DigestCadence(StrEnum):
+    WEEKLY = "weekly"  # Mondays, covering the 7 days before
+    MONTHLY = "monthly"  # the 1st, covering the calendar month before
+
+
+class DigestSubscription(SQLModel, table=True):
+    """A channel that gets the digest: when, in which time zone, and about what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
+    channel_id: str = Field(max_length=32)
+    cadence: DigestCadence = Field(default=DigestCadence.WEEKLY, sa_type=String(16))
+    send_time: str = Field(default="09:00", max_length=5)  # HH:MM in `timezone`
+    timezone: str = Field(default="UTC", max_length=64)
+    # Scope: everything (both None), one pulse, or imported customers matching a segment.
+    pulse_id: int | None = Field(default=None, foreign_key="pulse.id")
+    segment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
+    created_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _utc()
+    active: bool = True
+
+
+class DigestStatus(StrEnum):
+    POSTING = "posting"  # claimed by a poster; if that poster died, reconciled from Slack
+    POSTED = "posted"
+    FAILED = "failed"  # Slack refused it for good (channel archived, bot removed)
+
+
+class DigestPost(SQLModel, table=True):
+    """One digest per subscription and scheduled time: a restart or a second replica finds the
+    row and never posts it twice."""
+
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "scheduled_for", name="uq_digest_post_time"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="digestsubscription.id", index=True)
+    scheduled_for: datetime = _utc()
+    status: DigestStatus = Field(default=DigestStatus.POSTING, sa_type=String(16))
+    claimed_at: datetime | None = _utc(default=None)
+    attempts: int = 0
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    posted_at: datetime | None = _utc(default=None)
+    # The chart goes into the post's thread once the post is recorded; kept apart so a failed
+    # upload is retried without posting the digest again.
+    chart_file_id: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=255)

@@ -9,8 +9,15 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.admin import require_admin
+from bot.digests.commands import run_digest_command
 from bot.engagement_answers import STAFF_ONLY, answer_engagement, is_staff
-from bot.engagement_grammar import PulseAction, PulseCommand, UsageError, parse_engagement
+from bot.engagement_grammar import (
+    DigestCommand,
+    PulseAction,
+    PulseCommand,
+    UsageError,
+    parse_engagement,
+)
 from bot.errors import UserFacingError
 from bot.pulses.commands import run_pulse_command
 from bot.services import Services
@@ -38,6 +45,15 @@ def register(app: App, services: Services) -> None:
                     )
                     return
                 message = run_pulse_command(services, client, team_id=team_id, command=query)
+            except UserFacingError as refusal:
+                message = ReportMessage(text=str(refusal), blocks=[])
+        elif isinstance(query, DigestCommand):
+            try:
+                require_admin(services, client, user_id=user_id)
+                message = run_digest_command(
+                    services, client, team_id=team_id, user_id=user_id,
+                    channel_id=str(command.get("channel_id", "")), command=query,
+                )
             except UserFacingError as refusal:
                 message = ReportMessage(text=str(refusal), blocks=[])
         elif not is_staff(services, team_id=team_id, user_id=user_id):

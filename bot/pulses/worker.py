@@ -7,6 +7,7 @@ import threading
 
 from slack_sdk import WebClient
 
+from bot.digests.poster import post_due_digests
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
@@ -63,6 +64,7 @@ class PulseWorker:
         # two leaders. Waves are unique per scheduled time, so both finding it is harmless.
         open_due_waves(self._services, self._client)
         run_lifecycle(self._services, self._client)
+        post_due_digests(self._services, self._client)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="pulse-worker", daemon=True)

@@ -26,3 +26,16 @@ def test_demo_ends_with_the_nps_of_the_simulated_answers(tmp_path: Path) -> None
     assert "<!channel> please look!" in shown  # shown as text, escaped for Slack
     assert "Block Kit problems" not in shown
     assert f"NPS +{expected.score:.0f}" in shown
+
+
+def test_demo_posts_a_digest_with_a_chart_a_person_can_open(tmp_path: Path) -> None:
+    out = io.StringIO()
+
+    run_demo(Console(file=out, width=100), tmp_path)
+
+    shown = out.getvalue()
+    assert "Engagement digest · week of" in shown
+    assert "Against the best" in shown
+    assert "Engagement map" in shown
+    chart = tmp_path / "digest-nps-trend.png"
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -1,0 +1,108 @@
+"""What a digest says, assembled from the same figures /engagement shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
+from bot.charts import NpsPoint, ReferenceLine
+from bot.engagement_map import EngagementMap, build_engagement_map
+from bot.insights.benchmarks import (
+    NPS,
+    Benchmark,
+    benchmarks_for,
+    load_default_benchmarks,
+    reference_label,
+)
+from bot.periods import Period
+from bot.reports import Overview, build_overview, build_trend, recent_comments
+from storage.reporting import CommentRow
+
+COMMENTS_SHOWN = 3
+COMMENT_POOL = 200  # recent comments to choose the representative ones from
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Digest:
+    period: Period
+    overview: Overview
+    benchmarks: BenchmarkComparison
+    engagement: EngagementMap
+    comments: list[CommentRow]
+    trend: list[NpsPoint]
+    trend_window: tuple[date, date]
+    chart_benchmark: ReferenceLine | None
+    chart_target: ReferenceLine | None = None
+    comments_hidden: bool = False  # too few answers to quote anyone without pointing at them
+    extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
+
+    @property
+    def empty(self) -> bool:
+        return self.overview.responses == 0
+
+
+def representative(rows: list[CommentRow], k: int = COMMENTS_SHOWN) -> list[CommentRow]:
+    """The most negative, the most positive, then the newest other: what a reader should see
+    first is what hurts, then what works, rather than whatever came in last."""
+    scored = [r for r in rows if r.sentiment_polarity is not None]
+    chosen: list[CommentRow] = []
+    if scored:
+        worst = min(scored, key=lambda r: (r.sentiment_polarity or 0.0, r.score))
+        chosen.append(worst)
+        best = max(scored, key=lambda r: (r.sentiment_polarity or 0.0, r.score))
+        if best is not worst and (best.sentiment_polarity or 0.0) > 0:
+            chosen.append(best)
+    for row in rows:  # newest first
+        if len(chosen) >= k:
+            break
+        if all(row is not c for c in chosen):
+            chosen.append(row)
+    return chosen[:k]
+
+
+def headline_benchmark(
+    industry: str | None, extra: list[Benchmark] | None = None
+) -> ReferenceLine | None:
+    """The first single-valued NPS figure for the industry, for the chart's reference line."""
+    known = [*load_default_benchmarks(), *(extra or [])]
+    for b in benchmarks_for(known, metric=NPS, industry=industry).figures:
+        if b.value is not None:
+            year = f", {b.year}" if b.year else ""
+            return ReferenceLine(b.value, f"{reference_label(b)}{year}")
+    return None
+
+
+def build_digest(
+    *,
+    session: Session,
+    team_id: str,
+    period: Period,
+    anonymity_minimum: int,
+    industry: str | None = None,
+) -> Digest:
+    overview = build_overview(session=session, team_id=team_id, period=period)
+    trend_period = Period(period.end - timedelta(weeks=TREND_WEEKS), period.end,
+                          f"last {TREND_WEEKS} weeks")
+    trend = build_trend(session=session, team_id=team_id, period=trend_period,
+                        granularity="weekly")
+    # Quoting comments from a handful of answers could point at who wrote them.
+    quotable = overview.responses >= anonymity_minimum
+    pool = (
+        recent_comments(session=session, team_id=team_id, period=period, limit=COMMENT_POOL)
+        if quotable else []
+    )
+    return Digest(
+        period=period,
+        overview=overview,
+        benchmarks=compare_with_benchmarks(overview, industry=industry),
+        engagement=build_engagement_map(session=session, team_id=team_id, period=period),
+        comments=representative(pool),
+        trend=[NpsPoint(p.start, p.nps) for p in trend],
+        trend_window=(trend_period.start.date(), trend_period.end.date()),
+        chart_benchmark=headline_benchmark(industry),
+        comments_hidden=not quotable and overview.responses > 0,
+    )

@@ -1,0 +1,106 @@
+"""The digest post: headline figures, the best to compare with, the map, and voices."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.benchmarking import BenchmarkSection
+from bot.digests.content import Digest
+from bot.insights.engagement import Segment
+from bot.views.report import ReportMessage, csat_field, nps_field
+from bot.views.report_detail import SEGMENT_NAMES
+from bot.views.text import escape_mrkdwn, fmt_percent, fmt_score, plural, quote, truncate
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 2900))])
+
+
+def _changes(digest: Digest) -> str | None:
+    overview = digest.overview
+    changes = [
+        f"{name} {change.describe()}"
+        for name, change in (("NPS", overview.nps_change), ("CSAT", overview.csat_change))
+        if change is not None and change.difference is not None
+    ]
+    if not changes:
+        return None
+    return f"Against {overview.period.previous().label}: " + "; ".join(changes)
+
+
+def _headline_benchmark(section: BenchmarkSection) -> str | None:
+    """The first comparable figure of a section, with its source: the one line a digest has
+    room for (`/engagement benchmark` shows them all)."""
+    for line in section.lines:
+        if line.comparison:
+            gap = escape_mrkdwn(line.comparison)
+            more = f"; {escape_mrkdwn(line.to_close)}" if line.to_close else ""
+            return f"• {section.metric}: {gap}{more} _({escape_mrkdwn(line.source)})_"
+    return None
+
+
+def _map(digest: Digest) -> str:
+    mix, change = digest.engagement.mix, digest.engagement.change
+    if not mix.placed:
+        return "*Engagement map*: nobody placed yet (it takes an NPS and a CSAT answer)"
+    parts = []
+    for segment, (name, _meaning) in SEGMENT_NAMES.items():
+        moved = f" ({fmt_score(change[segment])})" if change is not None else ""
+        parts.append(f"{name} {fmt_percent(mix.percent(segment))}{moved}")
+    advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
+    return (
+        f"*Engagement map* ({plural(mix.placed, 'customer')} placed, "
+        f"{advocates} engaged advocates): " + " · ".join(parts)
+    )
+
+
+def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessage:
+    overview = digest.overview
+    title = f"Engagement digest · {digest.period.label}"
+    blocks: list[Block] = [HeaderBlock(text=truncate(title, 150))]
+    if digest.empty:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=(
+            f"No answers in the {digest.period.label} ({escape_mrkdwn(scope)}), so there is "
+            f"nothing to compare this time. {plural(overview.delivered, 'survey')} went out."
+        ))))
+        return ReportMessage(text=f"{title}: no answers this time", blocks=blocks)
+    blocks.append(SectionBlock(fields=[
+        MarkdownTextObject(text=nps_field(overview)),
+        MarkdownTextObject(text=csat_field(overview)),
+    ]))
+    changes = _changes(digest)
+    rate = (
+        f"Response rate {fmt_percent(overview.response_rate)} "
+        f"({overview.answered} of {overview.delivered})"
+        if overview.response_rate is not None else "No response rate (no DMs sent)"
+    )
+    blocks.append(_context(" · ".join(filter(None, [changes, rate, escape_mrkdwn(scope)]))))
+    against = [line for s in digest.benchmarks.sections if (line := _headline_benchmark(s))]
+    if digest.chart_target is not None:
+        against.append(f"• Target: {fmt_score(digest.chart_target.value)}")
+    if against:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=truncate("*Against the best*\n" + "\n".join(against), 2900))))
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(_map(digest), 2900))))
+    blocks += [SectionBlock(text=MarkdownTextObject(text=truncate(extra, 2900)))
+               for extra in digest.extras]
+    if digest.comments:
+        blocks.append(DividerBlock())
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="*In their words*")))
+        for row in digest.comments:
+            label = row.sentiment_label or "unscored"
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=quote(row.comment, 1500))))
+            blocks.append(_context(f"{row.metric.value.upper()} {row.score} · {label}"))
+    elif digest.comments_hidden:
+        blocks.append(_context("Comments are not quoted: too few answers to keep them anonymous"))
+    blocks.append(_context("The NPS trend chart is in the thread · `/engagement` for more"))
+    nps = overview.nps.score
+    score = "no NPS answers" if nps is None else f"NPS {fmt_score(nps)}"
+    return ReportMessage(text=f"{title}: {score}", blocks=blocks)

@@ -1,0 +1,237 @@
+"""The digest: subscribed from Slack, posted once on time with its chart in the thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot.digests.poster import digest_metadata, post_due_digests
+from bot.digests.subscriptions import DigestRequest, subscribe
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
+from bot.services import Services, create_web_client
+from storage.digests import claim_post
+from storage.engine import session_scope
+from storage.models import DigestPost, DigestStatus, DigestSubscription, Metric
+from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse
+from tests.integration.helpers import click_score, comment
+
+TEAM_CHANNEL = "C0TEAM"
+ADMIN = "U0ADMIN"
+MONDAY = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)  # the fixture clock starts Friday 20th
+
+
+@pytest.fixture(autouse=True)
+def _workspace(sandbox: SlackSandbox) -> None:
+    sandbox.add_user(ADMIN, name="admin", is_admin=True)
+    sandbox.add_channel(TEAM_CHANNEL, name="cx-team", members=[STAFF, ADMIN])
+
+
+def _subscribe(services: Services, sandbox: SlackSandbox) -> int:
+    return subscribe(services, create_web_client(services.settings), team_id=sandbox.team_id,
+                     request=DigestRequest(channel_id=TEAM_CHANNEL), created_by=ADMIN)
+
+
+def _answers(send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient) -> None:
+    send_pulse()
+    for user_id, score in zip(CUSTOMERS, (10, 9, 9, 6, 2), strict=True):
+        click_score(sandbox, slack, user_id, score)
+    comment(sandbox, slack, CUSTOMERS[4], "The export broke again <!channel> fix it")
+    comment(sandbox, slack, CUSTOMERS[0], "Wonderful support, quick and kind")
+
+
+def _digests(sandbox: SlackSandbox) -> list[dict[str, object]]:
+    return [m for m in sandbox.messages(TEAM_CHANNEL) if not m.get("thread_ts")]
+
+
+def test_the_digest_posts_on_monday_with_figures_benchmark_map_and_escaped_comments(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    _answers(send_pulse, sandbox, slack)
+    client = create_web_client(services.settings)
+    assert post_due_digests(services, client) == 0  # Friday: nothing due yet
+
+    clock.now = MONDAY
+    assert post_due_digests(services, client) == 1
+
+    [digest] = _digests(sandbox)
+    shown = str(digest["blocks"])
+    assert "Engagement digest · week of 16 November 2026" in shown
+    assert "*+20*" in shown  # NPS: 3 promoters, 1 passive... of 5 answers
+    assert "Against the best" in shown
+    assert "grade" in shown  # every benchmark line names its source and grade
+    assert "Engagement map" in shown
+    assert "&lt;!channel&gt;" in shown
+    assert "<!channel>" not in shown
+    assert digest["metadata"] == digest_metadata(1)
+    # The chart went into the digest's thread as a PNG.
+    [reply] = [m for m in sandbox.messages(TEAM_CHANNEL) if m.get("thread_ts")]
+    assert reply["thread_ts"] == digest["ts"]
+    [png] = sandbox.uploads.values()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_a_restart_never_posts_a_digest_twice(
+    services: Services, sandbox: SlackSandbox, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    clock.now = MONDAY
+    client = create_web_client(services.settings)
+
+    post_due_digests(services, client)
+    clock.now += timedelta(hours=1)
+    post_due_digests(services, client)
+    post_due_digests(services, create_web_client(services.settings))  # another replica
+
+    assert len(_digests(sandbox)) == 1
+
+
+def test_a_week_with_no_answers_says_so(
+    services: Services, sandbox: SlackSandbox, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    [digest] = _digests(sandbox)
+    assert "No answers in the week of 16 November 2026" in str(digest["blocks"])
+    assert "NPS" not in str(digest["text"]).replace("no NPS", "")
+
+
+def test_a_poster_killed_after_slack_accepted_is_settled_from_slack(
+    services: Services, sandbox: SlackSandbox, clock: FakeClock, engine: Engine,
+) -> None:
+    subscription = _subscribe(services, sandbox)
+    fire = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    clock.now = MONDAY
+    # A poster claimed the digest, Slack took the message, then the process died.
+    with session_scope(services.engine) as session:
+        claim = claim_post(session=session, subscription_id=subscription, scheduled_for=fire,
+                           now=clock.now, lease=timedelta(minutes=5))
+    assert claim is not None
+    create_web_client(services.settings).chat_postMessage(
+        channel=TEAM_CHANNEL, text="digest", metadata=digest_metadata(claim.post_id))
+
+    clock.now += timedelta(minutes=1)  # within the lease: nobody touches it
+    post_due_digests(services, create_web_client(services.settings))
+    clock.now += timedelta(minutes=10)  # past the lease: found in Slack, not posted again
+    post_due_digests(services, create_web_client(services.settings))
+
+    assert len(_digests(sandbox)) == 1
+    with Session(engine) as session:
+        post = session.exec(select(DigestPost)).one()
+    assert post.status == DigestStatus.POSTED
+    assert post.message_ts == _digests(sandbox)[0]["ts"]
+
+
+def test_a_poster_killed_before_slack_answered_posts_once_after_the_lease(
+    services: Services, sandbox: SlackSandbox, clock: FakeClock,
+) -> None:
+    subscription = _subscribe(services, sandbox)
+    clock.now = MONDAY
+    with session_scope(services.engine) as session:
+        claim_post(session=session, subscription_id=subscription,
+                   scheduled_for=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), now=clock.now,
+                   lease=timedelta(minutes=5))
+
+    clock.now += timedelta(minutes=10)
+    post_due_digests(services, create_web_client(services.settings))
+
+    assert len(_digests(sandbox)) == 1
+
+
+def test_a_failed_chart_upload_is_retried_without_posting_again(
+    services: Services, sandbox: SlackSandbox, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    clock.now = MONDAY
+    sandbox.respond_error("files.getUploadURLExternal", "internal_error")
+    client = create_web_client(services.settings)
+    post_due_digests(services, client)
+    assert sandbox.uploads == {}
+
+    clock.now += timedelta(minutes=1)
+    post_due_digests(services, create_web_client(services.settings))
+
+    assert len(_digests(sandbox)) == 1
+    assert len(sandbox.uploads) == 1
+
+
+def test_an_archived_channel_is_recorded_and_not_retried(
+    services: Services, sandbox: SlackSandbox, clock: FakeClock, engine: Engine,
+) -> None:
+    _subscribe(services, sandbox)
+    clock.now = MONDAY
+    sandbox.respond_error("chat.postMessage", "is_archived", times=5)
+
+    post_due_digests(services, create_web_client(services.settings))
+    clock.now += timedelta(hours=1)
+    post_due_digests(services, create_web_client(services.settings))
+
+    with Session(engine) as session:
+        post = session.exec(select(DigestPost)).one()
+    assert (post.status, post.error) == (DigestStatus.FAILED, "is_archived")
+    assert len(sandbox.calls("chat.postMessage")) == 1
+
+
+def test_few_answers_are_summarised_but_never_quoted(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    send_pulse(users=CUSTOMERS[:2])
+    click_score(sandbox, slack, CUSTOMERS[0], 3)
+    comment(sandbox, slack, CUSTOMERS[0], "Only I said this")
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    shown = str(_digests(sandbox)[0]["blocks"])
+    assert "Only I said this" not in shown
+    assert "too few answers" in shown
+
+
+def test_admins_subscribe_list_and_stop_from_slack_and_others_cannot(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+) -> None:
+    refused = slack.slash_command(STAFF, "digest subscribe", channel_id=TEAM_CHANNEL)
+    assert "Only admins" in refused.json()["text"]
+
+    made = slack.slash_command(ADMIN, "digest subscribe monthly 08:30 Europe/Paris",
+                               channel_id=TEAM_CHANNEL)
+    assert "monthly digest at 08:30 Europe/Paris" in made.json()["text"]
+    listed = slack.slash_command(ADMIN, "digest list", channel_id=TEAM_CHANNEL)
+    assert "#1: <#C0TEAM>, monthly" in listed.json()["text"]
+    wrong = slack.slash_command(ADMIN, "digest subscribe 25:00", channel_id=TEAM_CHANNEL)
+    assert "not a time of day" in wrong.json()["text"]
+    nowhere = slack.slash_command(ADMIN, "digest subscribe", channel_id="C0GONE")
+    assert "channel_not_found" in nowhere.json()["text"]
+    stopped = slack.slash_command(ADMIN, "digest stop 1", channel_id=TEAM_CHANNEL)
+    assert "Digest #1 stopped" in stopped.json()["text"]
+
+    with Session(engine) as session:
+        [subscription] = session.exec(select(DigestSubscription)).all()
+    assert (subscription.cadence, subscription.send_time, subscription.active) == (
+        "monthly", "08:30", False)
+    assert subscription.created_by == ADMIN
+
+
+def test_the_digest_reports_both_metrics(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    send_pulse(name="csat", metric=Metric.CSAT)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 5, metric="csat")
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    assert "100%" in str(_digests(sandbox)[0]["blocks"])
