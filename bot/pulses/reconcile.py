@@ -75,9 +75,11 @@ def _settle(
 
 
 def _find_in_slack(client: WebClient, delivery: PulseDelivery) -> tuple[str, str] | None:
-    channel = delivery.channel_id or str(
-        client.conversations_open(users=delivery.user_id)["channel"]["id"]
-    )
+    if delivery.channel_id or delivery.is_post:
+        # A channel post is addressed to the channel itself, not a DM to open.
+        channel = delivery.channel_id or delivery.user_id
+    else:
+        channel = str(client.conversations_open(users=delivery.user_id)["channel"]["id"])
     history = client.conversations_history(
         channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
     )

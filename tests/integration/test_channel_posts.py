@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from bot import ids
 from bot.periods import PeriodSpec
@@ -21,7 +22,7 @@ from bot.sandbox.slack_api import SlackSandbox
 from bot.services import Services, create_web_client
 from bot.views.pulse import pulse_message
 from storage.engine import session_scope
-from storage.models import Metric
+from storage.models import Delivery, DeliveryStatus, Metric
 from tests.conftest import CUSTOMERS, FakeClock
 from tests.integration.helpers import deliveries, responses
 
@@ -160,3 +161,25 @@ def test_a_post_that_cannot_work_is_refused_on_its_field(
                      metric=Metric.CSAT, audience=audience,
                      policy=validate_policy(metric=Metric.CSAT, remind_after_hours=reminders))
     assert raised.value.field == field
+
+
+def test_a_post_whose_sender_died_is_found_in_the_channel_not_posted_again(
+    post: dict[str, Any], sandbox: SlackSandbox, services: Services, engine: Engine,
+    clock: FakeClock,
+) -> None:
+    # As if the sender was killed after Slack accepted the post but before our commit.
+    with Session(engine) as session:
+        [delivery] = session.exec(select(Delivery)).all()
+        delivery.status, delivery.channel_id, delivery.message_ts = (
+            DeliveryStatus.SENDING, None, None)
+        delivery.claimed_at = clock.now
+        session.add(delivery)
+        session.commit()
+    clock.now += timedelta(seconds=services.settings.delivery_lease_seconds + 1)
+
+    deliver_due(services, create_web_client(services.settings))
+
+    [settled] = deliveries(engine)
+    assert (settled.status, settled.channel_id, settled.message_ts) == (
+        DeliveryStatus.SENT, CHANNEL, post["ts"])
+    assert len(sandbox.messages(CHANNEL)) == 1
