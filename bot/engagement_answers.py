@@ -8,7 +8,7 @@ from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
 from bot.engagement_map import build_engagement_map
-from bot.periods import PeriodSpec
+from bot.home import customer_surveys, staff_dashboard
 from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
 from bot.views.home import customer_home_view, staff_home_view
@@ -76,11 +76,11 @@ def answer_engagement(
 
 def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = False) -> View:
     if not is_staff(services, team_id=team_id, user_id=user_id):
+        with session_scope(services.engine) as session:
+            surveys = customer_surveys(session, team_id=team_id, user_id=user_id)
         return customer_home_view(
-            opted_out=is_opted_out(services, team_id=team_id, user_id=user_id)
+            opted_out=is_opted_out(services, team_id=team_id, user_id=user_id), surveys=surveys
         )
     with session_scope(services.engine) as session:
-        overview = build_overview(
-            session=session, team_id=team_id, period=PeriodSpec().resolve(services.clock())
-        )
-    return staff_home_view(overview, admin=admin)
+        dashboard = staff_dashboard(session, team_id=team_id, now=services.clock())
+    return staff_home_view(dashboard, admin=admin)

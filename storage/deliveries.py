@@ -285,3 +285,33 @@ def wave_counts(
         failures=failures,
         answered=int(answered),
     )
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    """One survey a person was sent, as they may see it in their App Home."""
+
+    pulse_name: str
+    metric: PulseMetric
+    sent_at: datetime
+    answered: bool
+    closed: bool
+
+
+def surveys_of(*, session: Session, team_id: str, user_id: str, limit: int = 10
+               ) -> list[SurveyRow]:
+    """The person's own surveys, newest first (whether answered: no score, so an anonymous
+    pulse's answer stays unlinked even here)."""
+    rows = session.exec(
+        _delivery_query()
+        .where(Respondent.team_id == team_id, Respondent.user_id == user_id,
+               Delivery.status == DeliveryStatus.SENT, col(Delivery.sent_at).is_not(None))
+        .order_by(col(Delivery.sent_at).desc())
+        .limit(limit)
+    ).all()
+    return [
+        SurveyRow(pulse.name, PulseMetric(pulse.metric), delivery.sent_at,
+                  delivery.answered_at is not None, wave.closed_at is not None)
+        for delivery, _respondent, pulse, wave in rows
+        if delivery.sent_at is not None
+    ]

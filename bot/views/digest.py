@@ -11,11 +11,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.benchmarking import BenchmarkSection
 from bot.digests.content import Digest
-from bot.insights.engagement import Segment
 from bot.views.report import ReportMessage, csat_field, nps_field
-from bot.views.report_detail import SEGMENT_NAMES
+from bot.views.summary import benchmark_line, engagement_line
 from bot.views.text import escape_mrkdwn, fmt_percent, fmt_score, plural, quote, truncate
 
 
@@ -33,32 +31,6 @@ def _changes(digest: Digest) -> str | None:
     if not changes:
         return None
     return f"Against {overview.period.previous().label}: " + "; ".join(changes)
-
-
-def _headline_benchmark(section: BenchmarkSection) -> str | None:
-    """The first comparable figure of a section, with its source: the one line a digest has
-    room for (`/engagement benchmark` shows them all)."""
-    for line in section.lines:
-        if line.comparison:
-            gap = escape_mrkdwn(line.comparison)
-            more = f"; {escape_mrkdwn(line.to_close)}" if line.to_close else ""
-            return f"• {section.metric}: {gap}{more} _({escape_mrkdwn(line.source)})_"
-    return None
-
-
-def _map(digest: Digest) -> str:
-    mix, change = digest.engagement.mix, digest.engagement.change
-    if not mix.placed:
-        return "*Engagement map*: nobody placed yet (it takes an NPS and a CSAT answer)"
-    parts = []
-    for segment, (name, _meaning) in SEGMENT_NAMES.items():
-        moved = f" ({fmt_score(change[segment])})" if change is not None else ""
-        parts.append(f"{name} {fmt_percent(mix.percent(segment))}{moved}")
-    advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
-    return (
-        f"*Engagement map* ({plural(mix.placed, 'customer')} placed, "
-        f"{advocates} engaged advocates): " + " · ".join(parts)
-    )
 
 
 def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessage:
@@ -82,13 +54,14 @@ def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessag
         if overview.response_rate is not None else "No response rate (no DMs sent)"
     )
     blocks.append(_context(" · ".join(filter(None, [changes, rate, escape_mrkdwn(scope)]))))
-    against = [line for s in digest.benchmarks.sections if (line := _headline_benchmark(s))]
+    against = [line for s in digest.benchmarks.sections if (line := benchmark_line(s))]
     if digest.chart_target is not None:
         against.append(f"• Target: {fmt_score(digest.chart_target.value)}")
     if against:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text=truncate("*Against the best*\n" + "\n".join(against), 2900))))
-    blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(_map(digest), 2900))))
+    blocks.append(SectionBlock(text=MarkdownTextObject(
+        text=truncate(engagement_line(digest.engagement), 2900))))
     blocks += [SectionBlock(text=MarkdownTextObject(text=truncate(extra, 2900)))
                for extra in digest.extras]
     if digest.comments:

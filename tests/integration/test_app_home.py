@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from bot.pulses.definition import define_pulse
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
+from bot.services import Services, create_web_client
+from storage.models import Metric
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
+from tests.integration.helpers import click_score
 
 HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D0HOME"}
 
@@ -44,3 +48,44 @@ def test_a_retried_event_is_handled_once(
 
     assert [r.status for r in (first, *retries, other)] == [200, 200, 200, 200]
     assert len(sandbox.calls("views.publish")) == 2
+
+
+def test_the_staff_dashboard_shows_trend_benchmark_map_and_pulses_within_100_blocks(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, services: Services,
+) -> None:
+    send_pulse(name="weekly-nps", schedule="weekly")
+    for user_id, score in zip(CUSTOMERS, (10, 9, 8, 4, 10), strict=True):
+        click_score(sandbox, slack, user_id, score)
+    client = create_web_client(services.settings)
+    for n in range(40):  # more pulses than the Home shows
+        define_pulse(services, client, name=f"z-extra-{n:02}", metric=Metric.CSAT,
+                     user_ids=[CUSTOMERS[0]])
+
+    slack.event({**HOME_OPENED, "user": STAFF})
+
+    [published] = sandbox.wait_for("views.publish")
+    blocks = published.args["view"]["blocks"]
+    shown = str(blocks)
+    assert len(blocks) <= 100
+    assert "*NPS trend* `" in shown
+    assert "Against the best" in shown
+    assert "Engagement map" in shown
+    assert "*weekly-nps* · NPS · active · next wave" in shown
+    assert "last wave 5 of 5 answers" in shown
+    assert "26 more: `/engagement pulse list`" in shown
+    assert sandbox.problems == []
+
+
+def test_a_customers_home_lists_the_surveys_they_had(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse(name="q4-nps")
+    click_score(sandbox, slack, CUSTOMERS[0], 9)
+
+    slack.event({**HOME_OPENED, "user": CUSTOMERS[0]})
+
+    [published] = sandbox.wait_for("views.publish")
+    shown = str(published.args["view"]["blocks"])
+    assert "*Your surveys*" in shown
+    assert "q4-nps · answered" in shown
+    assert "Stop these surveys" in shown

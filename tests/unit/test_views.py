@@ -13,11 +13,12 @@ from bot.insights.metrics import csat_from_scores, nps_from_scores
 from bot.periods import Period
 from bot.reports import Overview, SegmentBreakdown, SegmentRow, TrendPoint
 from bot.views.comment_modal import comment_modal
-from bot.views.home import customer_home_view, staff_home_view
+from bot.views.home import customer_home_view
 from bot.views.pulse import parse_score_value, pulse_message, score_value
 from bot.views.report import comments_message, help_message, overview_message
 from bot.views.report_detail import csat_message, nps_message, segment_message, trend_message
-from storage.models import Metric
+from storage.deliveries import SurveyRow
+from storage.models import Metric, PulseMetric
 from storage.reporting import CommentRow
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -102,13 +103,16 @@ def test_help_escapes_the_mistake() -> None:
     assert "<!channel>" not in str(blocks)
 
 
-def test_home_views_fit_and_differ_for_staff_and_customers() -> None:
-    staff = staff_home_view(_overview({}, {})).to_dict()
-    customer = customer_home_view(opted_out=False).to_dict()
-    assert staff["type"] == customer["type"] == "home"
-    assert len(staff["blocks"]) <= 100
-    assert "NPS" in str(staff["blocks"])
-    assert "NPS" not in str(customer["blocks"])
+def test_a_customers_home_lists_their_surveys_escaped_and_no_figures() -> None:
+    sent = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    surveys = [SurveyRow("<!channel> q4", PulseMetric.NPS, sent, answered=True, closed=False),
+               SurveyRow("csat", PulseMetric.CSAT, sent, answered=False, closed=True)]
+    customer = customer_home_view(opted_out=False, surveys=surveys).to_dict()
+    shown = str(customer["blocks"])
+    assert customer["type"] == "home"
+    assert "20 Nov 2026 · &lt;!channel&gt; q4 · answered" in shown
+    assert "csat · closed" in shown
+    assert "NPS" not in shown
 
 
 def test_detail_views_fit_slacks_limits() -> None:
