@@ -47,9 +47,12 @@ def answer_engagement(
     with session_scope(services.engine) as session:
         if query.kind is QueryKind.COMMENTS:
             rows = recent_comments(
-                session=session, team_id=team_id, period=period, sentiment=query.sentiment
+                session=session, team_id=team_id, period=period, sentiment=query.sentiment,
+                theme=query.theme,
             )
-            return comments_message(rows, period=period.label, sentiment=query.sentiment)
+            return comments_message(
+                rows, period=period.label, sentiment=query.sentiment, theme=query.theme
+            )
         if query.kind is QueryKind.TREND:
             points = build_trend(session=session, team_id=team_id, period=period,
                                  granularity=query.granularity.value)

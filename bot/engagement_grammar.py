@@ -1,8 +1,8 @@
 """Parses the text after /engagement into a typed query, or a usage error naming the mistake.
 
-    /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|comments
-                 [positive|negative|neutral]|help] [7d|30d|90d|quarter|year|since YYYY-MM-DD]
-                [share]
+    /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
+                 comments [positive|negative|neutral] [THEME]|help]
+                [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
     /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
     /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] | list | stop N
 """
@@ -19,6 +19,10 @@ from bot.periods import DEFAULT_DAYS, MAX_DAYS, Calendar, PeriodSpec
 _PERIOD = re.compile(r"^(\d{1,4})d$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
+# Letters and digits with the joiners product words use ("e-mail", "c++", "csv/xlsx", "100%",
+# "api_key"); no <, >, & or @, so a theme can never carry Slack markup into a heading.
+_THEME_WORD = re.compile(r"^[^\W_][\w'+#./%-]*$")
+MAX_THEME_LENGTH = 60
 
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS"]
 
@@ -65,6 +69,7 @@ class EngagementQuery:
     attribute: str | None = None  # segment
     industry: str | None = None  # benchmark
     sentiment: str | None = None  # comments filter
+    theme: str | None = None  # comments that mention this text, any case
     share: bool = False  # post in the channel instead of privately
 
 
@@ -115,10 +120,14 @@ def _parse_query(words: list[str]) -> EngagementQuery:
     period: PeriodSpec | None = None
     granularity, attribute, sentiment, share = Granularity.MONTHLY, None, None, False
     industry: str | None = None
+    theme: list[str] = []
+    theme_closed = False
     position = 0
     while position < len(words):
         word = words[position]
         position += 1
+        if theme and not (kind is QueryKind.COMMENTS and _is_theme_word(word)):
+            theme_closed = True  # a theme is one run of words: "comments dark mode 30d"
         if kind is None and word in QueryKind.__members__.values():
             kind = QueryKind(word)
             if kind is QueryKind.SEGMENT:
@@ -139,6 +148,9 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         if kind is QueryKind.COMMENTS and word in SENTIMENTS and sentiment is None:
             sentiment = word
             continue
+        if kind is QueryKind.COMMENTS and not theme_closed and _is_theme_word(word):
+            theme.append(word)
+            continue
         if word == "share" and not share:
             share = True
             continue
@@ -147,6 +159,9 @@ def _parse_query(words: list[str]) -> EngagementQuery:
             if period is not None:
                 continue
         raise UsageError(f"I don't know “{word}”", word)
+    theme_text = " ".join(theme) or None
+    if theme_text is not None and len(theme_text) > MAX_THEME_LENGTH:
+        raise UsageError(f"a theme is at most {MAX_THEME_LENGTH} characters", theme_text)
     return EngagementQuery(
         kind=kind or QueryKind.OVERVIEW,
         period=period or PeriodSpec(),
@@ -154,7 +169,19 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         attribute=attribute,
         industry=industry,
         sentiment=sentiment,
+        theme=theme_text,
         share=share,
+    )
+
+
+def _is_theme_word(word: str) -> bool:
+    """Free text after `comments`, but never a word the grammar already gives a meaning."""
+    return (
+        bool(_THEME_WORD.match(word))
+        and not _is_period_word(word)
+        and word != "share"
+        and word not in SENTIMENTS
+        and word not in QueryKind.__members__.values()
     )
 
 

@@ -130,11 +130,11 @@ def build_segments(
 
 def recent_comments(
     *, session: Session, team_id: str, period: Period, sentiment: str | None = None,
-    limit: int = 10,
+    theme: str | None = None, limit: int = 10,
 ) -> list[CommentRow]:
     return latest_comments(
         session=session, team_id=team_id, since=period.start, until=period.end,
-        sentiment=sentiment, limit=limit,
+        sentiment=sentiment, theme=theme, limit=limit,
     )
 
 

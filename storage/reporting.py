@@ -153,9 +153,14 @@ def latest_comments(
     since: datetime,
     until: datetime | None = None,
     sentiment: str | None = None,
+    theme: str | None = None,
     limit: int = 10,
 ) -> list[CommentRow]:
-    """Newest comments first; no respondent is joined, so nothing here can name who wrote them."""
+    """Newest comments first; no respondent is joined, so nothing here can name who wrote them.
+
+    `theme` keeps comments containing it in any case. autoescape makes a % or _ in it match
+    itself rather than act as a LIKE wildcard, on SQLite (lower() LIKE) and PostgreSQL (ILIKE).
+    """
     rows = session.exec(
         select(Response)
         .where(
@@ -164,6 +169,7 @@ def latest_comments(
             col(Response.commented_at) >= since,
             *([col(Response.commented_at) <= until] if until is not None else []),
             *([Response.sentiment_label == sentiment] if sentiment is not None else []),
+            *([col(Response.comment).icontains(theme, autoescape=True)] if theme else []),
         )
         .order_by(col(Response.commented_at).desc(), col(Response.id).desc())
         .limit(limit)

@@ -115,14 +115,22 @@ def overview_message(overview: Overview) -> ReportMessage:
 
 
 def comments_message(
-    rows: list[CommentRow], *, period: str, sentiment: str | None = None
+    rows: list[CommentRow], *, period: str, sentiment: str | None = None,
+    theme: str | None = None,
 ) -> ReportMessage:
     shown = rows[:MAX_COMMENTS_SHOWN]
     which = f"{sentiment} comments" if sentiment else "What customers said"
-    blocks: list[Block] = [HeaderBlock(text=truncate(f"{which.capitalize()} · {period}", 150))]
+    # The grammar already keeps <, > and & out of a theme; escaping anyway means this view stays
+    # safe if a theme ever arrives by another way (App Home, a digest).
+    about = f" about “{escape_mrkdwn(theme)}”" if theme else ""
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"{which.capitalize()}{about} · {period}", 150))
+    ]
     if not shown:
         none = f"No {sentiment} comments" if sentiment else "No comments"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{none} in this period.")))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"{none}{about} in this period."))
+        )
     for row in shown:
         label = row.sentiment_label or "unscored"
         polarity = "" if row.sentiment_polarity is None else f" ({row.sentiment_polarity:+.2f})"
@@ -139,7 +147,7 @@ def comments_message(
             ),
         ]
     return ReportMessage(
-        text=f"{plural(len(shown), 'comment')} from customers, {period}", blocks=blocks
+        text=f"{plural(len(shown), 'comment')} from customers{about}, {period}", blocks=blocks
     )
 
 
@@ -150,7 +158,8 @@ HELP_LINES = (
     "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
     "`/engagement benchmark [industry]` — against published figures, with source and year",
     "`/engagement engagement` — the map of customers by loyalty × satisfaction",
-    "`/engagement comments [positive|negative|neutral]` — the latest comments",
+    "`/engagement comments [positive|negative|neutral] [theme]` — the latest comments, or only "
+    "those that mention a theme, e.g. `/engagement comments negative csv export`",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",
@@ -172,7 +181,10 @@ def help_message(*, mistake: str | None = None, problem: str | None = None) -> R
             text=MarkdownTextObject(text="*What you can ask*\n" + "\n".join(HELP_LINES))
         )
     )
-    text = "Usage: /engagement [nps|csat|trend|segment ATTR|comments|help] [period] [share]"
+    text = (
+        "Usage: /engagement [nps|csat|trend|segment ATTR|comments [sentiment] [theme]|help] "
+        "[period] [share]"
+    )
     if mistake is not None:
         text = f"I didn't understand “{mistake[:100]}”. {text}"
     return ReportMessage(text=text, blocks=blocks)

@@ -64,10 +64,66 @@ def test_comments_are_escaped_so_nobody_is_pinged(
     assert body["response_type"] == "ephemeral"
 
 
+def test_comments_about_a_theme_match_any_case_and_name_it(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    said = {
+        CUSTOMERS[0]: (2, "The CSV EXPORT is terrible"),
+        CUSTOMERS[1]: (10, "Love the new csv export!"),
+        CUSTOMERS[2]: (3, "Support is slow"),
+        CUSTOMERS[3]: (4, "Exports are awful on big reports"),
+    }
+    for user_id, (score, text) in said.items():
+        click_score(sandbox, slack, user_id, score)
+        comment(sandbox, slack, user_id, text)
+
+    every = str(slack.slash_command(STAFF, "comments csv export").json()["blocks"])
+    negative = slack.slash_command(STAFF, "comments negative Export 30d").json()
+
+    assert "What customers said about “csv export” · last 90 days" in every
+    assert "The CSV EXPORT is terrible" in every
+    assert "Love the new csv export!" in every
+    assert "Support is slow" not in every
+    assert "Exports are awful" not in every
+    shown = str(negative["blocks"])
+    assert "Negative comments about “export” · last 30 days" in shown
+    assert "The CSV EXPORT is terrible" in shown
+    assert "Exports are awful on big reports" in shown  # any case: "Exports" has "export"
+    assert "Love the new csv export!" not in shown
+    assert "Support is slow" not in shown
+
+
+def test_a_theme_with_like_wildcards_matches_them_literally(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    said = {
+        CUSTOMERS[0]: "Uptime was 100% this month",
+        CUSTOMERS[1]: "Uptime was 1000 hours",  # would match "100%" if % were a wildcard
+        CUSTOMERS[2]: "Set the api_key in settings",
+        CUSTOMERS[3]: "The apikey page is slow",  # would match "api_key" if _ were a wildcard
+    }
+    for user_id, text in said.items():
+        click_score(sandbox, slack, user_id, 8)
+        comment(sandbox, slack, user_id, text)
+
+    percent = str(slack.slash_command(STAFF, "comments 100%").json()["blocks"])
+    underscore = str(slack.slash_command(STAFF, "comments API_KEY").json()["blocks"])
+    nothing = slack.slash_command(STAFF, "comments dark mode").json()
+
+    assert "Uptime was 100% this month" in percent
+    assert "1000 hours" not in percent
+    assert "Set the api_key in settings" in underscore
+    assert "apikey page" not in underscore
+    assert "No comments about “dark mode” in this period." in str(nothing["blocks"])
+
+
 def test_help_lists_what_can_be_asked(slack: SignedSlackClient) -> None:
     body = slack.slash_command(STAFF, "help").json()
 
     assert "/engagement comments" in str(body["blocks"])
+    assert "[theme]" in str(body["blocks"])
 
 
 @pytest.mark.parametrize("text", ["npx", "<!channel>", "comments 0d", "x" * 500])

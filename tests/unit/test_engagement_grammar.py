@@ -44,6 +44,19 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
         ("benchmark grocery", EngagementQuery(QueryKind.BENCHMARK, industry="grocery")),
         ("benchmark 30d", EngagementQuery(QueryKind.BENCHMARK, PeriodSpec(days=30))),
         ("benchmark share", EngagementQuery(QueryKind.BENCHMARK, share=True)),
+        ("comments export", EngagementQuery(QueryKind.COMMENTS, theme="export")),
+        ("comments negative CSV Export 30d share",
+         EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=30), sentiment="negative",
+                         theme="csv export", share=True)),
+        ("comments dark mode since 2026-01-01",
+         EngagementQuery(QueryKind.COMMENTS, PeriodSpec(None, since=date(2026, 1, 1)),
+                         theme="dark mode")),
+        ("comments 7d weekly digest",
+         EngagementQuery(QueryKind.COMMENTS, PeriodSpec(days=7), theme="weekly digest")),
+        ("comments positive e-mail c++ 100% api_key",
+         EngagementQuery(QueryKind.COMMENTS, sentiment="positive",
+                         theme="e-mail c++ 100% api_key")),
+        ("comments " + "x" * 60, EngagementQuery(QueryKind.COMMENTS, theme="x" * 60)),
     ],
 )
 def test_parses_what_the_help_promises(text: str, expected: EngagementQuery) -> None:
@@ -66,6 +79,13 @@ def test_parses_what_the_help_promises(text: str, expected: EngagementQuery) -> 
         ("weekly", "weekly"),  # only after trend
         ("share share", "share"),
         ("overview negative", "negative"),  # only after comments
+        ("overview export", "export"),  # a theme only after comments
+        ("comments export 30d mode", "mode"),  # a theme is one run of words
+        ("comments positive negative", "negative"),
+        ("comments export <!here>", "<!here>"),
+        ("comments export share share", "share"),
+        ("comments " + "x" * 61, "x" * 61),
+        ("comments dark " + "y" * 56, "dark " + "y" * 56),  # 61 characters with the space
     ],
 )
 def test_a_mistake_names_the_word(text: str, mistake: str) -> None:

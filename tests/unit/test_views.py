@@ -97,6 +97,20 @@ def test_comments_message_escapes_and_caps_the_count() -> None:
     assert "&lt;@U1&gt;" in str(blocks)
 
 
+def test_comments_message_names_the_theme_escaped() -> None:
+    row = CommentRow(comment="The export fails", metric=Metric.NPS, score=3,
+                     sentiment_label="negative", sentiment_polarity=-0.4, commented_at=NOW)
+    message = comments_message([row], period="last 30 days", sentiment="negative",
+                               theme="csv export")
+    assert _dicts(message.blocks)[0]["text"]["text"] == (
+        "Negative comments about “csv export” · last 30 days"
+    )
+    assert message.text == "1 comment from customers about “csv export”, last 30 days"
+    hostile = _dicts(comments_message([], period="Q4", theme="<!channel> & co").blocks)
+    assert "<!channel>" not in str(hostile)
+    assert "No comments about “&lt;!channel&gt; &amp; co” in this period." in str(hostile)
+
+
 def test_help_escapes_the_mistake() -> None:
     blocks = _dicts(help_message(mistake="<!channel>", problem="I don't know").blocks)
     assert "&lt;!channel&gt;" in str(blocks)
