@@ -36,6 +36,7 @@ SCORERS: dict[str, Callable[[str], Sentiment]] = {
     "textblob": sentiment.score_textblob,
     "vader": sentiment.score_vader,
     "combined": sentiment.score_combined,
+    "score (shipped: TextBlob, negatives from VADER)": sentiment.score,
 }
 NPS_CLASS = {"positive": "promoter", "neutral": "passive", "negative": "detractor"}
 

@@ -1,11 +1,15 @@
 """Sentiment of a customer's comment: polarity, subjectivity and a label (offline).
 
-`score` is TextBlob's polarity. VADER alone and VADER-then-TextBlob (`score_combined`) were
-measured against hand-labelled customer feedback (tests/data/sentiment_eval.csv, and a held-out
-set written after the combination was fixed, tests/data/sentiment_holdout.csv); neither agreed
-with people more often than TextBlob, and the differences were within chance (McNemar's exact
-test), so the stored labels stay TextBlob's. benchmarks/bench_sentiment.py prints the figures;
-a scorer that beats TextBlob there, on data it was not tuned on, can replace it here.
+`score` is TextBlob's polarity, except that a comment VADER (as its package ships it) finds
+negative is negative, with VADER's compound as its polarity. TextBlob misses complaints that
+carry no adjective ("the export keeps failing"), and a missed complaint costs more than a
+misread request: it is a detractor nobody follows up. Measured against hand-labelled customer
+feedback (tests/data/sentiment_eval.csv, and tests/data/sentiment_holdout.csv written before
+this rule was chosen; the rule uses VADER's documented threshold, nothing fitted): accuracy
+0.620 → 0.663 and 0.578 → 0.589, negative recall 0.39 → 0.57 and 0.27 → 0.30; over both sets
+0.605 → 0.637, macro-F1 0.594 → 0.635, McNemar 11 against 3 (p = 0.057). VADER alone and
+VADER-then-TextBlob (`score_combined`) were measured too and did no better than TextBlob on the
+held-out set. benchmarks/bench_sentiment.py prints the figures.
 
 Both lexicons ship inside their packages. TextBlob's sentence and noun-phrase features need NLTK
 corpora, which a server without internet cannot fetch, so only its `.sentiment` is used.
@@ -111,7 +115,25 @@ def score_combined(text: str) -> Sentiment:
     return Sentiment(polarity, subjectivity, label_for(polarity))
 
 
+@cache
+def shipped_vader() -> SentimentIntensityAnalyzer:
+    """VADER exactly as its package ships it: the rule in `score` was chosen before looking at
+    VADER's mistakes, so it uses none of the changes made after looking."""
+    return SentimentIntensityAnalyzer()
+
+
+def score_negatives_from_vader(text: str) -> Sentiment:
+    """TextBlob, unless VADER finds the comment negative (see the module docstring)."""
+    if not text.strip():
+        return NO_OPINION
+    polarity, subjectivity = _textblob(text)
+    compound = _clamp(float(shipped_vader().polarity_scores(text)["compound"]), -1.0, 1.0)
+    if compound <= NEGATIVE_FROM:
+        polarity = min(polarity, compound)
+    return Sentiment(polarity, subjectivity, label_for(polarity))
+
+
 def score(text: str) -> Sentiment:
     """Score a comment with the scorer that agreed best with people; blank text is neutral with
     no opinion in it."""
-    return score_textblob(text)
+    return score_negatives_from_vader(text)
