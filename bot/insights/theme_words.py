@@ -1,8 +1,8 @@
 """Words that never make a theme on their own, and how words are folded before they are counted.
 
-YAKE ranks what stands out in the text, which in feedback includes praise and request words
-("great", "please add") and the product itself ("app", "tool"); none of those says what
-customers talk about. Part-of-speech tagging would find the nouns, but it needs NLTK corpora a
+Counting what customers repeat finds praise and request words ("great", "please add") and the
+product itself ("app", "tool") as often as topics; none of those says what customers talk
+about. Part-of-speech tagging would find the nouns, but it needs NLTK corpora a
 server without internet cannot fetch, so the words are listed here instead.
 """
 
@@ -31,15 +31,29 @@ working worked need needs needed want wants wanted would could should can will m
 add added adding able see seen look looks find found try tried give take takes let lets
 feature features option options something anything everything nothing experience issue issues
 problem problems help helps also even every each other another new old first last next same
-different able sure yet well back since via etc
+different able sure yet well back since via etc nobody somebody someone anyone everyone
+everybody anybody
 """
 
-# YAKE's English stopword list is used too; these are the ones it lacks that feedback is full of.
+# English function words: they join phrases but are never one.
+_ENGLISH = """
+a about above after again against all am an and any are as at be because been before being
+below between both but by did do does doing down during few for from further had has have
+having he her here hers herself him himself his how if in into is it itself just me more most
+my myself no nor not of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will
+with you your yours yourself yourselves don doesn didn isn aren wasn weren won wouldn couldn
+shouldn hasn haven hadn ll re ve
+"""
+
+# Contractions and pronouns feedback is full of.
 _FUNCTION = """
 i me my mine it its it's i'm i've i'd don't doesn't didn't can't won't isn't aren't wasn't
 there's that's what's let's we're we've we'd you're they're
 """
 
+STOPWORDS = frozenset(_ENGLISH.split())
 NOT_THEMES = frozenset((_OPINION + _GENERIC + _FUNCTION).split())
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

@@ -1,29 +1,38 @@
 """What customers talk about in their comments: themes, how many mention each, and how they feel.
 
-YAKE proposes key phrases (one or two words) from a sample of the comments joined together: run
-once per comment it costs about 0.5 ms each, 5 s for 10,000 comments, while one run over a
-sample of 2,000 takes about 0.4 s and finds the phrases that matter, since a phrase too rare to
-appear in the sample would not make the top themes anyway. Every comment is then matched against
-the phrases, so a theme's count is exact over all comments, not an estimate from the sample.
+Candidate phrases are the content words and adjacent pairs of content words of a sample of the
+comments (stopwords, opinion words and generic words split them, as in RAKE), ranked by how many
+sampled comments use them: a phrase too rare to appear in a sample of 2,000 would not make the
+top themes anyway. Every comment is then matched against the candidates, so a theme's count is
+exact over all comments, not an estimate from the sample.
 
-YAKE runs without lemmatisation, the only feature of it that would download anything.
+YAKE did the candidate step at first, but its licence file is AGPL-3.0 (its metadata says LGPL),
+which an MIT-licensed bot run as a service cannot take on; counting does as well here because
+feedback themes are exactly the phrases many customers repeat.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-import yake
-
-from bot.insights.theme_words import NOT_THEMES, fold, folded_words, without_markup
+from bot.insights.theme_words import (
+    NOT_THEMES,
+    STOPWORDS,
+    fold,
+    folded_words,
+    without_markup,
+)
 from bot.sentiment import Label, label_for
 
+_SENTENCE_END = re.compile(r"[.!?;:\n]+")
 SAMPLE_SIZE = 2_000
 MAX_WORDS = 2  # "csv export", "dark mode"; longer phrases are rarely repeated word for word
-CANDIDATES_PER_THEME = 6  # YAKE ranks some generic words high; ask for enough to survive the filter
+CANDIDATES_PER_THEME = 6  # some candidates merge or fall under MIN_MENTIONS; keep enough spare
 MIN_MENTIONS = 2  # one comment is an anecdote, not a theme
 PHRASE_DOMINATES = 0.8  # a phrase replaces its words when it accounts for this share of them
 EXAMPLES = 2
@@ -49,14 +58,8 @@ class Theme:
 
 
 @cache
-def _extractor(top: int) -> yake.KeywordExtractor:
-    return yake.KeywordExtractor(lan="en", n=MAX_WORDS, top=top, dedup_lim=0.9)
-
-
-@cache
 def _stopwords() -> frozenset[str]:
-    words = {word.lower() for word in _extractor(1).stopword_set} | NOT_THEMES
-    return frozenset(words | {fold(word) for word in words})
+    return frozenset(STOPWORDS | NOT_THEMES | {fold(word) for word in STOPWORDS | NOT_THEMES})
 
 
 def _sample(texts: Sequence[str]) -> list[str]:
@@ -66,20 +69,30 @@ def _sample(texts: Sequence[str]) -> list[str]:
 
 
 def _candidates(texts: Sequence[str], wanted: int) -> list[tuple[str, ...]]:
-    """YAKE's phrases, best first, folded, with generic words and duplicates removed."""
-    # A full stop between comments stops YAKE from pairing the end of one with the next.
-    joined = "\n".join(without_markup(text).strip().rstrip(".!?") + "." for text in texts)
+    """Content words and adjacent pairs of them, by how many of the comments use each, folded."""
     stopwords = _stopwords()
-    found: list[tuple[str, ...]] = []
-    for phrase, _score in _extractor(wanted).extract_keywords(joined):
-        words = tuple(folded_words(phrase))
-        if not 1 <= len(words) <= MAX_WORDS or any(
-            word in stopwords or len(word) < 3 for word in words
-        ):
-            continue
-        if words not in found:
-            found.append(words)
-    return found
+    used_by: Counter[tuple[str, ...]] = Counter()
+    first_seen: dict[tuple[str, ...], int] = {}
+    for text in texts:
+        # Sentence punctuation ends a phrase: "slow. Export" is no "slow export".
+        found: set[tuple[str, ...]] = set()
+        for sentence in _SENTENCE_END.split(without_markup(text)):
+            words = folded_words(sentence)
+            content = [w not in stopwords and len(w) >= 3 for w in words]
+            found.update((w,) for w, keep in zip(words, content, strict=True) if keep)
+            found.update(
+                (a, b) for (a, b), (keep_a, keep_b) in zip(pairwise(words), pairwise(content),
+                                                            strict=True)
+                if keep_a and keep_b and a != b
+            )
+        for phrase in found:
+            first_seen.setdefault(phrase, len(first_seen))
+        used_by.update(found)
+    # Among equally common phrases the longer is the more telling ("weekly digest" over "load").
+    ranked = sorted(
+        used_by, key=lambda phrase: (-used_by[phrase], -len(phrase), first_seen[phrase])
+    )
+    return ranked[:wanted]
 
 
 def _mentions(

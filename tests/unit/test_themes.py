@@ -123,7 +123,7 @@ def test_markup_is_not_words() -> None:
     assert folded_words("<@U123> Exports <!channel> fail") == ["export", "fail"]
 
 
-def test_yake_runs_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_themes_run_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("themes tried to reach the network")
 
