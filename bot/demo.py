@@ -54,16 +54,20 @@ class Customer:
 CUSTOMERS = (
     Customer("U0DEMO01", "Amara Okafor", "Africa/Lagos", 10, 5,
              "Support fixed our SSO problem in an hour. Brilliant team!"),
-    Customer("U0DEMO02", "Bruno Costa", "America/Sao_Paulo", 9, 4, first_try=7),
+    Customer("U0DEMO02", "Bruno Costa", "America/Sao_Paulo", 9, 4,
+             "Support is quick, but the CSV export could be faster.", first_try=7),
     Customer("U0DEMO03", "Chen Wei", "Asia/Shanghai", 8, 3,
              "Good product, but the reporting export is slow for big accounts."),
     Customer("U0DEMO04", "Dmitri Ivanov", "Europe/Berlin", 3, 1,
              "Billing was wrong twice and nobody answered my ticket. <!channel> please look!",
              double_click=True),
-    Customer("U0DEMO05", "Emma Jones", "Europe/London", 9, 5),
+    Customer("U0DEMO05", "Emma Jones", "Europe/London", 9, 5,
+             "Great support team, always helpful."),
     Customer("U0DEMO06", "Farid Haddad", "Asia/Dubai", 6, 4,
              "Onboarding was confusing; a checklist would help."),
-    Customer("U0DEMO07", "Grace Kim", "Asia/Seoul", 10, 2, double_click=True),
+    Customer("U0DEMO07", "Grace Kim", "Asia/Seoul", 10, 2,
+             "Love the product, but the billing emails confuse our finance team.",
+             double_click=True),
 )
 
 
@@ -110,7 +114,7 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
             console.print("Seven CSAT answers stored: "
                           + ", ".join(str(c.csat) for c in CUSTOMERS))
             console.rule("[bold]4. The team asks /engagement")
-            for text in ("", "comments", "benchmark", "engagement"):
+            for text in ("", "comments", "themes", "benchmark", "engagement"):
                 reply = slack.slash_command(STAFF[0], text)
                 body = reply.json()
                 print_blocks(console, body.get("blocks", []),

@@ -11,6 +11,7 @@ from bot.engagement_map import build_engagement_map
 from bot.home import customer_surveys, staff_dashboard
 from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
+from bot.themes_report import build_themes
 from bot.views.home import customer_home_view, staff_home_view
 from bot.views.report import ReportMessage, comments_message, help_message, overview_message
 from bot.views.report_detail import (
@@ -21,6 +22,7 @@ from bot.views.report_detail import (
     segment_message,
     trend_message,
 )
+from bot.views.themes import themes_message
 from storage.engine import session_scope
 from storage.pulses import is_respondent
 
@@ -53,6 +55,8 @@ def answer_engagement(
             return comments_message(
                 rows, period=period.label, sentiment=query.sentiment, theme=query.theme
             )
+        if query.kind is QueryKind.THEMES:
+            return themes_message(build_themes(session=session, team_id=team_id, period=period))
         if query.kind is QueryKind.TREND:
             points = build_trend(session=session, team_id=team_id, period=period,
                                  granularity=query.granularity.value)

@@ -12,6 +12,7 @@ from bot.engagement_map import EngagementMap, build_engagement_map
 from bot.periods import Period, PeriodSpec
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reports import Overview, TrendPoint, build_overview, build_trend
+from bot.themes_report import ThemesReport, build_themes
 from storage.deliveries import SurveyRow, surveys_of, wave_counts
 from storage.digests import subscriptions
 from storage.models import DeliveryStatus, PulseStatus
@@ -40,6 +41,7 @@ class Dashboard:
     pulses: list[PulseStatusRow]
     more_pulses: int
     digests: int
+    themes: ThemesReport | None = None
     extras: list[str] = field(default_factory=list)  # further sections (open follow-ups)
 
 
@@ -85,6 +87,7 @@ def staff_dashboard(session: Session, *, team_id: str, now: datetime) -> Dashboa
         pulses=pulses,
         more_pulses=more,
         digests=len(subscriptions(session=session, team_id=team_id)),
+        themes=build_themes(session=session, team_id=team_id, period=period),
     )
 
 

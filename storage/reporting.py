@@ -211,3 +211,34 @@ def answers_by_respondent(
         .order_by(col(Response.answered_at))
     ).all()
     return [AnswerRow(int(r), Metric(m), int(s), a) for r, m, s, a in rows]
+
+
+@dataclass(frozen=True)
+class CommentForReading:
+    """A comment with what themes need of its answer: the score, and how it felt."""
+
+    comment: str
+    metric: Metric
+    score: int
+    polarity: float | None
+
+
+def comments_in_period(
+    *, session: Session, team_id: str, since: datetime, until: datetime, limit: int
+) -> list[CommentForReading]:
+    """The newest `limit` comments of the period; no respondent is joined (no names)."""
+    rows = session.exec(
+        select(Response.comment, Response.metric, Response.score, Response.sentiment_polarity)
+        .where(
+            Response.team_id == team_id,
+            col(Response.comment).is_not(None),
+            col(Response.commented_at) >= since,
+            col(Response.commented_at) <= until,
+        )
+        .order_by(col(Response.commented_at).desc())
+        .limit(limit)
+    ).all()
+    return [
+        CommentForReading(str(comment), Metric(metric), int(score), polarity)
+        for comment, metric, score, polarity in rows
+    ]

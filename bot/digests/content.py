@@ -19,6 +19,7 @@ from bot.insights.benchmarks import (
 )
 from bot.periods import Period
 from bot.reports import Overview, build_overview, build_trend, recent_comments
+from bot.themes_report import ThemesReport, build_themes
 from storage.reporting import CommentRow
 
 COMMENTS_SHOWN = 3
@@ -38,6 +39,7 @@ class Digest:
     chart_benchmark: ReferenceLine | None
     chart_target: ReferenceLine | None = None
     comments_hidden: bool = False  # too few answers to quote anyone without pointing at them
+    themes: ThemesReport | None = None
     extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
 
     @property
@@ -105,4 +107,6 @@ def build_digest(
         trend_window=(trend_period.start.date(), trend_period.end.date()),
         chart_benchmark=headline_benchmark(industry),
         comments_hidden=not quotable and overview.responses > 0,
+        # Themes count comments, never quote them, so they are shown whatever the numbers.
+        themes=build_themes(session=session, team_id=team_id, period=period),
     )

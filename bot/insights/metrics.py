@@ -74,6 +74,13 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, *, z: float 
     return NpsResult(score, n, promoters, passives, detractors, interval, 100 * centre)
 
 
+def nps_class(score: int) -> str:
+    """"promoter" (9–10), "passive" (7–8) or "detractor" (0–6)."""
+    if not 0 <= score <= 10:
+        raise ValueError(f"an NPS answer is 0–10, not {score}")
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
 def nps_from_scores(counts: Mapping[int, int], *, z: float = Z95) -> NpsResult:
     """Counts per score 0–10 → NPS (9–10 promoters, 7–8 passives, 0–6 detractors)."""
     _check_counts(counts, NPS_SCALE)

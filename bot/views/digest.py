@@ -15,6 +15,7 @@ from bot.digests.content import Digest
 from bot.views.report import ReportMessage, csat_field, nps_field
 from bot.views.summary import benchmark_line, engagement_line
 from bot.views.text import escape_mrkdwn, fmt_percent, fmt_score, plural, quote, truncate
+from bot.views.themes import themes_summary
 
 
 def _context(text: str) -> ContextBlock:
@@ -62,8 +63,9 @@ def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessag
             text=truncate("*Against the best*\n" + "\n".join(against), 2900))))
     blocks.append(SectionBlock(text=MarkdownTextObject(
         text=truncate(engagement_line(digest.engagement), 2900))))
+    themes = themes_summary(digest.themes) if digest.themes is not None else None
     blocks += [SectionBlock(text=MarkdownTextObject(text=truncate(extra, 2900)))
-               for extra in digest.extras]
+               for extra in [*filter(None, [themes]), *digest.extras]]
     if digest.comments:
         blocks.append(DividerBlock())
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*In their words*")))

@@ -19,6 +19,7 @@ from bot.home import Dashboard, PulseStatusRow
 from bot.views.report import overview_message
 from bot.views.summary import benchmark_line, engagement_line, trend_line
 from bot.views.text import escape_mrkdwn, plural, truncate
+from bot.views.themes import themes_summary
 from storage.deliveries import SurveyRow
 
 
@@ -47,7 +48,8 @@ def staff_home_view(dashboard: Dashboard, *, admin: bool = False) -> View:
     if against:
         blocks.append(_section("*Against the best*\n" + "\n".join(against)))
     blocks.append(_section(engagement_line(dashboard.engagement)))
-    blocks += [_section(extra) for extra in dashboard.extras]
+    themes = themes_summary(dashboard.themes) if dashboard.themes is not None else None
+    blocks += [_section(extra) for extra in [*filter(None, [themes]), *dashboard.extras]]
     blocks += [DividerBlock(), HeaderBlock(text="Pulses")]
     if dashboard.pulses:
         lines = [_pulse_line(row) for row in dashboard.pulses]

@@ -160,9 +160,12 @@ HELP_LINES = (
     "`/engagement engagement` — the map of customers by loyalty × satisfaction",
     "`/engagement comments [positive|negative|neutral] [theme]` — the latest comments, or only "
     "those that mention a theme, e.g. `/engagement comments negative csv export`",
+    "`/engagement themes` — what customers talk about, overall and promoters against detractors",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",
+    "`/engagement digest subscribe [weekly|monthly] [HH:MM] [Time/Zone]|list|stop N` — the "
+    "digest in this channel (admins)",
     "`/engagement help` — this list",
 )
 
@@ -182,7 +185,8 @@ def help_message(*, mistake: str | None = None, problem: str | None = None) -> R
         )
     )
     text = (
-        "Usage: /engagement [nps|csat|trend|segment ATTR|comments [sentiment] [theme]|help] "
+        "Usage: /engagement [nps|csat|trend|segment ATTR|comments [sentiment] [theme]|themes|"
+        "help] "
         "[period] [share]"
     )
     if mistake is not None:

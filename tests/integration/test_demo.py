@@ -37,5 +37,7 @@ def test_demo_posts_a_digest_with_a_chart_a_person_can_open(tmp_path: Path) -> N
     assert "Engagement digest · week of" in shown
     assert "Against the best" in shown
     assert "Engagement map" in shown
+    assert "Top themes: support 3 (positive)" in shown
+    assert "/engagement themes" in shown
     chart = tmp_path / "digest-nps-trend.png"
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

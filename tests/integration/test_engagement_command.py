@@ -282,3 +282,30 @@ def test_the_engagement_map_places_each_customer(
         assert f"*{segment}* — 25% · 1 customer" in shown
     assert "1 customer not placed yet" in shown
     assert reply["text"] == "Engagement map, last 90 days: 25% engaged advocates"
+
+
+def test_themes_count_what_customers_repeat_overall_and_for_detractors(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    said = [
+        (10, "Support answered in minutes, lovely support team"),
+        (9, "Great support and a clear dashboard"),
+        (3, "The CSV export fails every Monday <!channel>"),
+        (2, "Export broke again and the invoice was wrong"),
+        (5, "Invoice totals are wrong, export is slow"),
+    ]
+    for user_id, (score, text) in zip(CUSTOMERS, said, strict=True):
+        click_score(sandbox, slack, user_id, score)
+        comment(sandbox, slack, user_id, text)
+
+    body = slack.slash_command(STAFF, "themes").json()
+
+    shown = str(body["blocks"])
+    assert body["response_type"] == "ephemeral"
+    assert "`export` 3 comments (60%) · negative" in shown
+    assert "`support` 2 comments (40%) · positive" in shown
+    detractors = shown[shown.index("*Detractors*"):]
+    assert "`export` 3 comments" in detractors
+    assert "`invoice` 2 comments" in detractors
+    assert "<!channel>" not in shown

@@ -9,14 +9,17 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot import ids
-from bot.insights.metrics import csat_from_scores, nps_from_scores
+from bot.insights.metrics import csat_from_scores, nps_class, nps_from_scores
+from bot.insights.themes import Theme
 from bot.periods import Period
 from bot.reports import Overview, SegmentBreakdown, SegmentRow, TrendPoint
+from bot.themes_report import ThemesReport
 from bot.views.comment_modal import comment_modal
 from bot.views.home import customer_home_view
 from bot.views.pulse import parse_score_value, pulse_message, score_value
 from bot.views.report import comments_message, help_message, overview_message
 from bot.views.report_detail import csat_message, nps_message, segment_message, trend_message
+from bot.views.themes import themes_message
 from storage.deliveries import SurveyRow
 from storage.models import Metric, PulseMetric
 from storage.reporting import CommentRow
@@ -150,3 +153,20 @@ def test_segment_view_says_how_many_groups_were_hidden() -> None:
     blocks = str(_dicts(segment_message(breakdown, period="last 90 days").blocks))
     assert "*&lt;enterprise&gt;*: NPS *+100* (7 respondents)" in blocks
     assert "2 groups with fewer than 5 respondents hidden" in blocks
+
+
+def test_themes_view_with_no_repeated_theme_says_so_and_escapes_phrases() -> None:
+    period = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC), "Nov")
+    empty = themes_message(ThemesReport(period, 3, [], {}))
+    assert "No themes yet" in empty.text
+    odd = Theme("<!here> export", 2, 0.5, -0.4, "negative")
+    shown = str(_dicts(themes_message(ThemesReport(period, 4, [odd], {"detractor": [odd]})).blocks))
+    assert "&lt;!here&gt; export" in shown
+    assert "<!here>" not in shown
+
+
+@pytest.mark.parametrize(("score", "expected"), [(10, "promoter"), (9, "promoter"),
+                                                 (8, "passive"), (7, "passive"), (6, "detractor"),
+                                                 (0, "detractor")])
+def test_nps_class_boundaries(score: int, expected: str) -> None:
+    assert nps_class(score) == expected
