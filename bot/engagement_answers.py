@@ -44,6 +44,11 @@ def answer_engagement(
     if query.kind is QueryKind.HELP:
         return help_message()
     period = query.period.resolve(services.clock())
+    if query.kind is QueryKind.FOLLOWUPS:
+        # Imported here: bot.followups.handling uses is_staff from this module.
+        from bot.followups.handling import list_follow_ups
+
+        return list_follow_ups(services, team_id=team_id, period=period)
     with session_scope(services.engine) as session:
         if query.kind is QueryKind.COMMENTS:
             rows = recent_comments(

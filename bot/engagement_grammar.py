@@ -1,8 +1,8 @@
 """Parses the text after /engagement into a typed query, or a usage error naming the mistake.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|comments
-                 [positive|negative|neutral]|help] [7d|30d|90d|quarter|year|since YYYY-MM-DD]
-                [share]
+                 [positive|negative|neutral]|followups|help]
+                [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
     /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
 """
 
@@ -30,6 +30,7 @@ class QueryKind(StrEnum):
     BENCHMARK = "benchmark"
     ENGAGEMENT = "engagement"
     COMMENTS = "comments"
+    FOLLOWUPS = "followups"  # open follow-ups and response times (closing the loop)
     HELP = "help"
 
 
