@@ -151,6 +151,7 @@ HELP_LINES = (
     "`/engagement benchmark [industry]` — against published figures, with source and year",
     "`/engagement engagement` — the map of customers by loyalty × satisfaction",
     "`/engagement comments [positive|negative|neutral]` — the latest comments",
+    "`/engagement followups` — open follow-ups on unhappy answers, and how fast we respond",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",
