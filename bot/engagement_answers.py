@@ -8,6 +8,7 @@ from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
 from bot.engagement_map import build_engagement_map
+from bot.followups.listing import list_follow_ups
 from bot.periods import PeriodSpec
 from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
@@ -45,9 +46,6 @@ def answer_engagement(
         return help_message()
     period = query.period.resolve(services.clock())
     if query.kind is QueryKind.FOLLOWUPS:
-        # Imported here: bot.followups.handling uses is_staff from this module.
-        from bot.followups.handling import list_follow_ups
-
         return list_follow_ups(services, team_id=team_id, period=period)
     with session_scope(services.engine) as session:
         if query.kind is QueryKind.COMMENTS:

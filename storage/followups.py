@@ -229,24 +229,30 @@ def claim_reminder(
     return bool(claimed.rowcount == 1)
 
 
-def open_follow_ups(*, session: Session, team_id: str) -> list[FollowUpDetails]:
+def open_follow_ups(
+    *, session: Session, team_id: str, limit: int
+) -> tuple[int, list[FollowUpDetails]]:
+    """How many are open, and the oldest `limit` of them in detail (a backlog stays fast)."""
+    still_open = (FollowUp.team_id == team_id, col(FollowUp.resolved_at).is_(None))
+    total = session.exec(select(func.count()).select_from(FollowUp).where(*still_open)).one()
     ids = session.exec(
-        select(FollowUp.id)
-        .where(FollowUp.team_id == team_id, col(FollowUp.resolved_at).is_(None))
-        .order_by(col(FollowUp.raised_at))
+        select(FollowUp.id).where(*still_open)
+        .order_by(col(FollowUp.raised_at), col(FollowUp.id)).limit(limit)
     ).all()
     found = (follow_up_details(session=session, follow_up_id=i) for i in ids if i is not None)
-    return [details for details in found if details is not None]
+    return int(total), [details for details in found if details is not None]
 
 
 def raised_between(
     *, session: Session, team_id: str, start: datetime, end: datetime
-) -> list[FollowUp]:
-    return list(session.exec(
-        select(FollowUp)
+) -> list[tuple[datetime, datetime | None, datetime | None]]:
+    """(raised, first response, resolved) of each follow-up raised in the period."""
+    rows = session.exec(
+        select(FollowUp.raised_at, FollowUp.first_response_at, FollowUp.resolved_at)
         .where(
             FollowUp.team_id == team_id,
             col(FollowUp.raised_at) >= start,
             col(FollowUp.raised_at) <= end,  # a period includes its end
         )
-    ).all())
+    ).all()
+    return [(raised, responded, resolved) for raised, responded, resolved in rows]

@@ -1,4 +1,4 @@
-"""What staff do with a follow-up: take ownership, reply to the customer, resolve; and the list."""
+"""What staff do with a follow-up: take ownership, reply to the customer, resolve."""
 
 from __future__ import annotations
 
@@ -8,19 +8,13 @@ from sqlmodel import Session
 
 from bot.engagement_answers import is_staff
 from bot.errors import UserFacingError
-from bot.insights.followups import FollowUpFacts, follow_up_summary
-from bot.periods import Period
 from bot.services import Services
 from bot.views.alert import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, customer_reply_text
-from bot.views.followups import followups_message
-from bot.views.report import ReportMessage
 from storage.engine import session_scope
 from storage.followups import (
     change_follow_up,
     follow_up_details,
     get_follow_up,
-    open_follow_ups,
-    raised_between,
 )
 from storage.models import FollowUp, Workspace
 
@@ -136,17 +130,3 @@ def resolve_follow_up(
         if row.owner_user_id is None:
             changes.update(owner_user_id=user_id, owned_at=now)
         change_follow_up(session=session, follow_up_id=follow_up_id, **changes)
-
-
-def list_follow_ups(services: Services, *, team_id: str, period: Period) -> ReportMessage:
-    now = services.clock()
-    with session_scope(services.engine) as session:
-        raised = raised_between(session=session, team_id=team_id, start=period.start,
-                                end=period.end)
-        summary = follow_up_summary(
-            FollowUpFacts(raised_at=f.raised_at, first_response_at=f.first_response_at,
-                          resolved_at=f.resolved_at)
-            for f in raised
-        )
-        still_open = open_follow_ups(session=session, team_id=team_id)
-    return followups_message(summary, still_open, period=period.label, now=now)

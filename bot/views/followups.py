@@ -30,8 +30,10 @@ def fmt_duration(span: timedelta | None) -> str:
 
 
 def followups_message(
-    summary: FollowUpSummary, open_items: list[FollowUpDetails], *, period: str, now: datetime
+    summary: FollowUpSummary, open_count: int, oldest: list[FollowUpDetails], *, period: str,
+    now: datetime,
 ) -> ReportMessage:
+    """The period's figures, then the oldest open follow-ups (at most MAX_SHOWN of them)."""
     headline = (
         f"*Follow-ups, {period}:* {plural(summary.raised, 'raised', 'raised')} · "
         f"{summary.responded} replied to · {summary.resolved} resolved\n"
@@ -39,15 +41,16 @@ def followups_message(
         f"median time to close *{fmt_duration(summary.median_close)}*"
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=headline))]
-    if not open_items:
+    if not open_count:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="No open follow-ups. :tada:")))
-    for details in open_items[:MAX_SHOWN]:
+    for details in oldest[:MAX_SHOWN]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_line(details, now))))
-    if len(open_items) > MAX_SHOWN:
-        more = len(open_items) - MAX_SHOWN
+    shown = min(len(oldest), MAX_SHOWN)
+    if open_count > shown:
+        more = open_count - shown
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"…and {plural(more, 'more open follow-up')}, oldest shown first.")]))
-    text = f"{plural(len(open_items), 'open follow-up')}; {summary.raised} raised {period}"
+            text=f"…and {plural(more, 'more open follow-up')}; the oldest are shown.")]))
+    text = f"{plural(open_count, 'open follow-up')}; {summary.raised} raised {period}"
     return ReportMessage(text=text, blocks=blocks)
 
 
