@@ -217,6 +217,7 @@ def test_staff_own_reply_and_resolve_and_customers_cannot(
     wait_alert_edits(sandbox, engine, 3)
 
     clock.now += timedelta(hours=5)
+    stale_copy = alert(sandbox)  # the alert as someone's client still shows it
     resolved = submit_modal(sandbox, slack, STAFF, ids.FOLLOW_UP_RESOLVE_ACTION,
                             "Refunded <b>")
     assert resolved.status == 200
@@ -225,7 +226,13 @@ def test_staff_own_reply_and_resolve_and_customers_cannot(
     assert "Refunded &lt;b&gt;" in str(final["blocks"])
     assert all(block["type"] != "actions" for block in final["blocks"])
 
+    refusals = len(sandbox.calls("response_url"))
+    slack.click(STAFF2, stale_copy, ids.FOLLOW_UP_OWN_ACTION)  # too late: already resolved
+    late = sandbox.wait_for("response_url", count=refusals + 1)[-1]
+    assert "already resolved" in str(late.args.get("text"))
+
     [row] = follow_ups(engine)
+    assert row.owner_user_id == STAFF2
     assert row.first_response_at == raised_at + timedelta(hours=3)
     assert row.resolved_at == raised_at + timedelta(hours=8)
     assert row.resolution_note == "Refunded <b>"
@@ -304,3 +311,19 @@ def test_the_followups_command_lists_open_ones_for_staff_only(
 
     refused = slack.slash_command(CUSTOMERS[0], "followups").json()
     assert "for the team" in refused["text"]
+
+
+def test_a_reply_slack_refused_is_not_counted_as_a_response(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    send_pulse: SendPulse,
+) -> None:
+    send_pulse(users=(CUSTOMER,))
+    click_score(sandbox, slack, CUSTOMER, 4)
+    wait_alert_posts(sandbox, engine)
+    sandbox.respond_error("chat.postMessage", "user_not_found")
+    refused = submit_modal(sandbox, slack, STAFF, ids.FOLLOW_UP_REPLY_ACTION, "Hello")
+    assert refused.json()["response_action"] == "errors"
+    assert "did not deliver" in str(refused.json()["errors"])
+    [row] = follow_ups(engine)
+    assert row.first_response_at is None
+    assert row.owner_user_id is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.engagement_grammar import EngagementQuery, QueryKind, parse_engagement
 from bot.insights.followups import (
     FollowUpFacts,
     follow_up_summary,
@@ -85,3 +86,10 @@ def test_the_customer_reply_cannot_ping() -> None:
     text = customer_reply_text(replier_id="U9", team_name="A&B", reply="<!everyone> sorry")
     assert text.startswith("<@U9> from A&amp;B replied to your feedback:")
     assert "&lt;!everyone&gt; sorry" in text
+
+
+def test_the_grammar_knows_followups_with_a_period() -> None:
+    query = parse_engagement("followups 30d")
+    assert isinstance(query, EngagementQuery)
+    assert query.kind is QueryKind.FOLLOWUPS
+    assert query.period.days == 30
