@@ -93,3 +93,14 @@ def test_the_grammar_knows_followups_with_a_period() -> None:
     assert isinstance(query, EngagementQuery)
     assert query.kind is QueryKind.FOLLOWUPS
     assert query.period.days == 30
+
+
+def test_a_malformed_alert_channel_stops_start_up_naming_it() -> None:
+    import pytest
+
+    from bot.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="ALERT_CHANNEL_ID"):
+        load_settings(env_file=None, alert_channel_id="#cx-alerts")
+    assert load_settings(env_file=None, alert_channel_id="").alert_channel_id is None
+    assert load_settings(env_file=None).follow_up_reminder_days == 2
