@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from bot import sentiment
 from bot.errors import AnswerFirst, NotYourSurvey, SurveyClosed, UnknownSurvey
+from bot.insights.followups import is_detractor, is_strongly_negative
 from bot.services import Services
 from bot.views.comment_modal import COMMENT_MAX_LENGTH
 from storage.deliveries import PulseDelivery, get_pulse_delivery, post_answerer_delivery
 from storage.engine import session_scope
+from storage.followups import raise_or_update
 from storage.models import Metric
 from storage.responses import (
     AnswerKey,
@@ -45,6 +47,7 @@ class AnswerResult:
     outcome: ScoreOutcome
     score: int  # the score now stored (a stale click leaves the newer one)
     scores: dict[Metric, int]  # every answer of this delivery, for a pulse asking both
+    follow_up_id: int | None = None  # a follow-up raised or changed: its alert needs publishing
 
 
 class InvalidComment(ValueError):
@@ -116,7 +119,22 @@ def record_answer(
             now=services.clock(),
         )
         scores = answered_scores(session=session, key=key)
-    return AnswerResult(delivery=delivery, outcome=outcome, score=scores[metric], scores=scores)
+        follow_up_id = None
+        if _closes_the_loop(services, delivery):
+            # In the answer's own transaction: an acknowledged detractor always has its
+            # follow-up row, and the alert is posted (or retried by the sweep) from that row.
+            follow_up_id = raise_or_update(
+                session=session, delivery_id=delivery.delivery_id, team_id=delivery.team_id,
+                metric=metric, score=scores[metric], comment=None,
+                should_raise=is_detractor(metric.value, scores[metric]), now=services.clock(),
+            )
+    return AnswerResult(delivery=delivery, outcome=outcome, score=scores[metric], scores=scores,
+                        follow_up_id=follow_up_id)
+
+
+def _closes_the_loop(services: Services, delivery: PulseDelivery) -> bool:
+    """Alerts need a channel to go to, and never name the person behind an anonymous answer."""
+    return services.settings.alert_channel_id is not None and not delivery.anonymous
 
 
 _SCALE = {Metric.NPS: range(0, 11), Metric.CSAT: range(1, 6)}
@@ -138,10 +156,17 @@ def comment_target(
         return delivery, current_comment(session=session, key=key)
 
 
+@dataclass(frozen=True)
+class CommentResult:
+    delivery: PulseDelivery
+    scores: dict[Metric, int]
+    follow_up_id: int | None = None  # a follow-up raised or changed: its alert needs publishing
+
+
 def add_comment(
     services: Services, *, team_id: str, user_id: str, delivery_id: int, text: str
-) -> tuple[PulseDelivery, dict[Metric, int]]:
-    """Store the comment with its sentiment; returns the delivery and its answered scores."""
+) -> CommentResult:
+    """Store the comment with its sentiment, and raise a follow-up if it is strongly negative."""
     comment = text.strip()
     if not comment:
         raise InvalidComment("Please write a comment, or press Cancel.")
@@ -172,4 +197,14 @@ def add_comment(
         if not stored:
             raise AnswerFirst
         scores = answered_scores(session=session, key=key)
-    return delivery, scores
+        follow_up_id = None
+        if _closes_the_loop(services, delivery):
+            # The comment belongs to the first answer; a pulse asking both asks NPS first.
+            metric = next(m for m in delivery.metric.metrics if m in scores)
+            follow_up_id = raise_or_update(
+                session=session, delivery_id=delivery.delivery_id, team_id=delivery.team_id,
+                metric=metric, score=scores[metric], comment=comment,
+                should_raise=is_strongly_negative(scored.label, scored.polarity),
+                now=services.clock(),
+            )
+    return CommentResult(delivery=delivery, scores=scores, follow_up_id=follow_up_id)

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 DEFAULT_DATABASE_URL = "sqlite:///engagement.db"
 SLACK_API_URL = "https://slack.com/api/"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 class ConfigError(Exception):
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     # Staff who may run admin subcommands; Slack workspace admins and owners always may.
     # Comma-separated in the environment, not JSON: NoDecode leaves the splitting to us.
     admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Where detractors and strongly negative comments are raised for follow-up; unset = no alerts.
+    alert_channel_id: str | None = None
+    # An open follow-up nobody has acted on for this long reminds its owner (or the channel).
+    follow_up_reminder_days: int = Field(default=2, ge=1, le=365)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -77,6 +82,15 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite:", "postgresql+psycopg:")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
+
+    @field_validator("alert_channel_id")
+    @classmethod
+    def _alert_channel_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not _CHANNEL_ID.match(value.strip()):
+            raise ValueError("must be a Slack channel ID such as C0123ABCD")
+        return None if value is None else value.strip()
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

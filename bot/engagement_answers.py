@@ -8,6 +8,7 @@ from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
 from bot.engagement_map import build_engagement_map
+from bot.followups.listing import list_follow_ups
 from bot.home import customer_surveys, staff_dashboard
 from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
@@ -46,6 +47,8 @@ def answer_engagement(
     if query.kind is QueryKind.HELP:
         return help_message()
     period = query.period.resolve(services.clock())
+    if query.kind is QueryKind.FOLLOWUPS:
+        return list_follow_ups(services, team_id=team_id, period=period)
     with session_scope(services.engine) as session:
         if query.kind is QueryKind.COMMENTS:
             rows = recent_comments(

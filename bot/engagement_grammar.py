@@ -1,7 +1,7 @@
 """Parses the text after /engagement into a typed query, or a usage error naming the mistake.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
-                 comments [positive|negative|neutral] [THEME]|themes|help]
+                 comments [positive|negative|neutral] [THEME]|themes|followups|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
     /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
     /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] | list | stop N
@@ -37,6 +37,7 @@ class QueryKind(StrEnum):
     ENGAGEMENT = "engagement"
     COMMENTS = "comments"
     THEMES = "themes"
+    FOLLOWUPS = "followups"  # open follow-ups and response times (closing the loop)
     HELP = "help"
 
 

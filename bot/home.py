@@ -9,6 +9,8 @@ from sqlmodel import Session
 
 from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
 from bot.engagement_map import EngagementMap, build_engagement_map
+from bot.followups.listing import period_follow_ups
+from bot.insights.followups import FollowUpSummary
 from bot.periods import Period, PeriodSpec
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reports import Overview, TrendPoint, build_overview, build_trend
@@ -42,6 +44,7 @@ class Dashboard:
     more_pulses: int
     digests: int
     themes: ThemesReport | None = None
+    follow_ups: FollowUpSummary | None = None
     extras: list[str] = field(default_factory=list)  # further sections (open follow-ups)
 
 
@@ -88,6 +91,7 @@ def staff_dashboard(session: Session, *, team_id: str, now: datetime) -> Dashboa
         more_pulses=more,
         digests=len(subscriptions(session=session, team_id=team_id)),
         themes=build_themes(session=session, team_id=team_id, period=period),
+        follow_ups=period_follow_ups(session, team_id=team_id, period=period),
     )
 
 

@@ -47,3 +47,12 @@ PULSE_FIELD_BLOCKS = {
     "min_interval_days": "pulse_min_interval_days",
     "anonymous": "pulse_anonymous",
 }
+
+# Follow-up alerts: each button's value is the follow-up id.
+FOLLOW_UP_OWN_ACTION = "follow_up_own"
+FOLLOW_UP_REPLY_ACTION = "follow_up_reply"
+FOLLOW_UP_RESOLVE_ACTION = "follow_up_resolve"
+FOLLOW_UP_REPLY_MODAL = "follow_up_reply_modal"
+FOLLOW_UP_RESOLVE_MODAL = "follow_up_resolve_modal"
+FOLLOW_UP_TEXT_BLOCK = "follow_up_text"
+FOLLOW_UP_TEXT_INPUT = "follow_up_text_input"

@@ -253,3 +253,45 @@ class DigestPost(SQLModel, table=True):
     # upload is retried without posting the digest again.
     chart_file_id: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, max_length=255)
+
+
+class FollowUp(SQLModel, table=True):
+    """Closing the loop on one delivery's unhappy answer: the alert, its owner and its outcome.
+
+    One row per delivery (the unique key), so a double click, a redelivery or a changed answer
+    can never raise a second alert. Anonymous pulses raise none, so delivery_id is always set in
+    practice; it stays nullable so the row survives a delivery being purged.
+    """
+
+    __tablename__ = "follow_up"
+    __table_args__ = (
+        UniqueConstraint("delivery_id", name="uq_follow_up_delivery"),
+        Index("ix_follow_up_open", "team_id", "resolved_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+    respondent_id: int | None = Field(default=None, foreign_key="respondent.id")
+    metric: Metric = Field(sa_type=String(8))
+    raised_score: int  # what the alert was raised for; `score` follows later changes
+    score: int
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    raised_at: datetime = _utc()
+    # The alert message shows `revision`; it is posted or edited until alert_revision catches up.
+    revision: int = 1
+    alert_revision: int = 0
+    alert_channel_id: str | None = Field(default=None, max_length=32)
+    alert_ts: str | None = Field(default=None, max_length=32)
+    # Who is posting the alert now: a second poster waits out this lease rather than post twice.
+    alert_claimed_at: datetime | None = _utc(default=None)
+    owner_user_id: str | None = Field(default=None, max_length=32)
+    previous_owner_user_id: str | None = Field(default=None, max_length=32)
+    owned_at: datetime | None = _utc(default=None)
+    first_response_at: datetime | None = _utc(default=None)
+    resolved_at: datetime | None = _utc(default=None)
+    resolved_by: str | None = Field(default=None, max_length=32)
+    resolution_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Last time staff acted on it (raised, owned, replied): reminders count from here.
+    touched_at: datetime = _utc()
+    last_reminded_at: datetime | None = _utc(default=None)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
 from bot.charts import NpsPoint, ReferenceLine
 from bot.engagement_map import EngagementMap, build_engagement_map
+from bot.followups.listing import period_follow_ups
 from bot.insights.benchmarks import (
     NPS,
     Benchmark,
@@ -17,6 +18,7 @@ from bot.insights.benchmarks import (
     load_default_benchmarks,
     reference_label,
 )
+from bot.insights.followups import FollowUpSummary
 from bot.periods import Period
 from bot.reports import Overview, build_overview, build_trend, recent_comments
 from bot.themes_report import ThemesReport, build_themes
@@ -40,6 +42,7 @@ class Digest:
     chart_target: ReferenceLine | None = None
     comments_hidden: bool = False  # too few answers to quote anyone without pointing at them
     themes: ThemesReport | None = None
+    follow_ups: FollowUpSummary | None = None
     extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
 
     @property
@@ -109,4 +112,5 @@ def build_digest(
         comments_hidden=not quotable and overview.responses > 0,
         # Themes count comments, never quote them, so they are shown whatever the numbers.
         themes=build_themes(session=session, team_id=team_id, period=period),
+        follow_ups=period_follow_ups(session, team_id=team_id, period=period),
     )

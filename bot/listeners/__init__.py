@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, consent, events, views
+from bot.listeners import actions, commands, consent, events, followups, views
 from bot.services import Services
 
 
@@ -12,3 +12,4 @@ def register_listeners(app: App, services: Services) -> None:
     consent.register(app, services)
     views.register(app, services)
     events.register(app, services)
+    followups.register(app, services)

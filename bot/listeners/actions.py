@@ -12,6 +12,7 @@ from bot import ids
 from bot.admin import is_admin
 from bot.answers import comment_target, record_answer
 from bot.errors import UnknownSurvey, UserFacingError
+from bot.followups.alerts import publish_alert
 from bot.services import Services
 from bot.views.comment_modal import comment_modal
 from bot.views.pulse import parse_score_value, pulse_message
@@ -85,7 +86,7 @@ def register(app: App, services: Services) -> None:
                 replace_original=bool(container.get("is_ephemeral")),
             )
         else:
-                client.chat_update(
+            client.chat_update(
                 channel=str(container.get("channel_id") or result.delivery.channel_id),
                 ts=str(container.get("message_ts") or result.delivery.message_ts),
                 text=message.text,
@@ -93,6 +94,9 @@ def register(app: App, services: Services) -> None:
             )
         logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
                     result.outcome.value)
+        if result.follow_up_id is not None:
+            # After the ack: the row already exists, so a failed post is left to the sweep.
+            publish_alert(services, client, follow_up_id=result.follow_up_id)
 
     @app.action(ids.COMMENT_ACTION)
     def open_comment_modal(

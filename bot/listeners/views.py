@@ -11,6 +11,7 @@ from bot import ids
 from bot.admin import require_admin
 from bot.answers import InvalidComment, add_comment
 from bot.errors import UserFacingError
+from bot.followups.alerts import publish_alert
 from bot.pulses.definition import InvalidField
 from bot.pulses.form import create_from_form, field_errors, read_form
 from bot.services import Services
@@ -61,7 +62,7 @@ def register(app: App, services: Services) -> None:
         team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         try:
             delivery_id, text = _submitted_comment(view)
-            delivery, scores = add_comment(
+            result = add_comment(
                 services,
                 team_id=team_id,
                 user_id=str(user.get("id") or ""),
@@ -72,6 +73,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={ids.COMMENT_BLOCK: str(problem)[:150]})
             return
         ack()
+        delivery, scores = result.delivery, result.scores
         if delivery.channel_id and delivery.message_ts and scores:
             message = pulse_message(
                 delivery_id=delivery.delivery_id,
@@ -87,3 +89,5 @@ def register(app: App, services: Services) -> None:
                 text=message.text,
                 blocks=[block.to_dict() for block in message.blocks],
             )
+        if result.follow_up_id is not None:
+            publish_alert(services, client, follow_up_id=result.follow_up_id)

@@ -8,6 +8,7 @@ import threading
 from slack_sdk import WebClient
 
 from bot.digests.poster import post_due_digests
+from bot.followups.alerts import sweep_follow_ups
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
@@ -65,6 +66,8 @@ class PulseWorker:
         open_due_waves(self._services, self._client)
         run_lifecycle(self._services, self._client)
         post_due_digests(self._services, self._client)
+        # Alerts whose post failed or fell behind their row, and follow-up reminders.
+        sweep_follow_ups(self._services, self._client)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="pulse-worker", daemon=True)

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.digests.content import Digest
+from bot.views.followups import follow_ups_line
 from bot.views.report import ReportMessage, csat_field, nps_field
 from bot.views.summary import benchmark_line, engagement_line
 from bot.views.text import escape_mrkdwn, fmt_percent, fmt_score, plural, quote, truncate
@@ -64,8 +65,9 @@ def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessag
     blocks.append(SectionBlock(text=MarkdownTextObject(
         text=truncate(engagement_line(digest.engagement), 2900))))
     themes = themes_summary(digest.themes) if digest.themes is not None else None
+    follow_ups = follow_ups_line(digest.follow_ups) if digest.follow_ups is not None else None
     blocks += [SectionBlock(text=MarkdownTextObject(text=truncate(extra, 2900)))
-               for extra in [*filter(None, [themes]), *digest.extras]]
+               for extra in [*filter(None, [themes, follow_ups]), *digest.extras]]
     if digest.comments:
         blocks.append(DividerBlock())
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*In their words*")))

@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.home import Dashboard, PulseStatusRow
+from bot.views.followups import follow_ups_line
 from bot.views.report import overview_message
 from bot.views.summary import benchmark_line, engagement_line, trend_line
 from bot.views.text import escape_mrkdwn, plural, truncate
@@ -49,7 +50,11 @@ def staff_home_view(dashboard: Dashboard, *, admin: bool = False) -> View:
         blocks.append(_section("*Against the best*\n" + "\n".join(against)))
     blocks.append(_section(engagement_line(dashboard.engagement)))
     themes = themes_summary(dashboard.themes) if dashboard.themes is not None else None
-    blocks += [_section(extra) for extra in [*filter(None, [themes]), *dashboard.extras]]
+    follow_ups = (
+        follow_ups_line(dashboard.follow_ups) if dashboard.follow_ups is not None else None
+    )
+    blocks += [_section(extra) for extra in [*filter(None, [themes, follow_ups]),
+                                             *dashboard.extras]]
     blocks += [DividerBlock(), HeaderBlock(text="Pulses")]
     if dashboard.pulses:
         lines = [_pulse_line(row) for row in dashboard.pulses]

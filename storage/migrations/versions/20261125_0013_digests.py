@@ -1,7 +1,7 @@
 """digests
 
 Revision ID: 0013_digests
-Revises: 0011_channel_posts
+Revises: 0012_follow_ups
 Create Date: 2026-11-25 06:14:03.964316
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = '0013_digests'
-down_revision: str | None = '0011_channel_posts'
+down_revision: str | None = '0012_follow_ups'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Closing the loop: follow-ups on unhappy answers, from alert to resolution."""

@@ -1,0 +1,118 @@
+"""Posting follow-up alerts, editing them as things change, and reminding about stale ones.
+
+The row is written with the answer; everything here works from rows, so a post that failed
+(Slack down, a crash after the ack) is simply found again by the next sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.services import Services
+from bot.views.alert import alert_message
+from bot.views.followups import reminder_text
+from storage.engine import session_scope
+from storage.followups import (
+    claim_alert,
+    claim_reminder,
+    due_reminders,
+    follow_up_details,
+    mark_alert_published,
+    release_alert_claim,
+    unpublished_alerts,
+)
+
+logger = logging.getLogger(__name__)
+
+# Longer than one chat.postMessage with its retries: a live poster is never second-guessed.
+ALERT_LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    published: int
+    reminded: int
+
+
+def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -> bool:
+    """Post the alert, or edit it to match its row; True when Slack now shows the latest."""
+    channel = services.settings.alert_channel_id
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        if not claim_alert(session=session, follow_up_id=follow_up_id, now=now,
+                           lease_before=now - ALERT_LEASE):
+            return False
+        details = follow_up_details(session=session, follow_up_id=follow_up_id)
+    if details is None:
+        return False
+    row = details.row
+    message = alert_message(details)
+    blocks = [block.to_dict() for block in message.blocks]
+    try:
+        if row.alert_ts and row.alert_channel_id:
+            client.chat_update(channel=row.alert_channel_id, ts=row.alert_ts,
+                               text=message.text, blocks=blocks)
+            channel, ts = row.alert_channel_id, row.alert_ts
+        elif channel is None:
+            return False  # alerts were turned off after this one was raised
+        else:
+            answer = client.chat_postMessage(channel=channel, text=message.text, blocks=blocks)
+            ts = str(answer["ts"])
+            channel = str(answer["channel"])
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        logger.warning("follow-up %s alert not published (retried by the sweep): %s",
+                       follow_up_id, exc)
+        with session_scope(services.engine) as session:
+            release_alert_claim(session=session, follow_up_id=follow_up_id)
+        return False
+    with session_scope(services.engine) as session:
+        mark_alert_published(session=session, follow_up_id=follow_up_id,
+                             revision=row.revision, channel_id=channel, ts=ts)
+    return True
+
+
+def remind_stale_follow_ups(services: Services, client: WebClient) -> int:
+    """Once per FOLLOW_UP_REMINDER_DAYS: DM the owner, or nudge the alert's thread if unowned."""
+    days = services.settings.follow_up_reminder_days
+    now = services.clock()
+    cutoff = now - timedelta(days=days)
+    with session_scope(services.engine) as session:
+        due = [row.id for row in due_reminders(session=session, touched_before=cutoff)]
+    reminded = 0
+    for follow_up_id in due:
+        assert follow_up_id is not None
+        with session_scope(services.engine) as session:
+            if not claim_reminder(session=session, follow_up_id=follow_up_id,
+                                  touched_before=cutoff, now=now):
+                continue
+            details = follow_up_details(session=session, follow_up_id=follow_up_id)
+        if details is None:
+            continue
+        row = details.row
+        channel = row.owner_user_id or row.alert_channel_id
+        if channel is None:
+            continue
+        text = reminder_text(details, days=days, owned=row.owner_user_id is not None)
+        try:
+            # The owner by DM; unowned, in the alert's thread where the team will see it.
+            client.chat_postMessage(channel=channel, text=text,
+                                    thread_ts=None if row.owner_user_id else row.alert_ts)
+            reminded += 1
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            # A reminder is a nudge: a failed one waits for the next period rather than retry.
+            logger.warning("follow-up %s reminder failed: %s", follow_up_id, exc)
+    return reminded
+
+
+def sweep_follow_ups(services: Services, client: WebClient) -> SweepReport:
+    """The worker's periodic pass: publish what is missing or behind, then remind."""
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        pending = unpublished_alerts(session=session, lease_before=now - ALERT_LEASE)
+    published = sum(publish_alert(services, client, follow_up_id=i) for i in pending)
+    return SweepReport(published=published, reminded=remind_stale_follow_ups(services, client))

@@ -1,0 +1,132 @@
+"""What staff do with a follow-up: take ownership, reply to the customer, resolve."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlmodel import Session
+
+from bot.engagement_answers import is_staff
+from bot.errors import UserFacingError
+from bot.services import Services
+from bot.views.alert import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, customer_reply_text
+from storage.engine import session_scope
+from storage.followups import (
+    change_follow_up,
+    follow_up_details,
+    get_follow_up,
+)
+from storage.models import FollowUp, Workspace
+
+
+class FollowUpRefused(UserFacingError):
+    """A follow-up action that cannot be done; nothing was changed."""
+
+
+NOT_STAFF = FollowUpRefused(
+    "Only the team that runs these surveys can act on follow-ups, so nothing was changed."
+)
+UNKNOWN = FollowUpRefused("I couldn't find that follow-up any more, so nothing was changed.")
+RESOLVED = FollowUpRefused("This follow-up is already resolved, so nothing was changed.")
+NOBODY_TO_REPLY = FollowUpRefused("There is no known customer to reply to for this follow-up.")
+
+
+def _open_follow_up(
+    services: Services, session: Session, *, follow_up_id: int, team_id: str, user_id: str
+) -> FollowUp:
+    """The follow-up, if this person may act on it and it is still open."""
+    if not is_staff(services, team_id=team_id, user_id=user_id):
+        raise NOT_STAFF
+    row = get_follow_up(session=session, follow_up_id=follow_up_id)
+    if row is None or row.team_id != team_id:
+        raise UNKNOWN
+    if row.resolved_at is not None:
+        raise RESOLVED
+    return row
+
+
+def take_ownership(services: Services, *, follow_up_id: int, team_id: str, user_id: str) -> None:
+    """Anyone on the team may take over; the alert then names who had it before."""
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        row = _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
+                              user_id=user_id)
+        if row.owner_user_id == user_id:
+            return
+        change_follow_up(session=session, follow_up_id=follow_up_id, owner_user_id=user_id,
+                         previous_owner_user_id=row.owner_user_id, owned_at=now, touched_at=now)
+
+
+def reply_target(
+    services: Services, *, follow_up_id: int, team_id: str, user_id: str
+) -> tuple[str, str]:
+    """Check a reply can be written, before its modal opens: (team name, customer's user id)."""
+    with session_scope(services.engine) as session:
+        _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
+                        user_id=user_id)
+        details = follow_up_details(session=session, follow_up_id=follow_up_id)
+        if details is None or details.user_id is None:
+            raise NOBODY_TO_REPLY
+        workspace = session.get(Workspace, team_id)
+        return (workspace.name if workspace is not None else ""), details.user_id
+
+
+def check_resolvable(services: Services, *, follow_up_id: int, team_id: str, user_id: str) -> None:
+    with session_scope(services.engine) as session:
+        _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
+                        user_id=user_id)
+
+
+def _written(text: str, *, limit: int, what: str) -> str:
+    written = text.strip()
+    if not written:
+        raise FollowUpRefused(f"Please write {what}, or press Cancel.")
+    if len(written) > limit:
+        raise FollowUpRefused(f"Please keep {what} under {limit} characters "
+                              f"(it has {len(written)}).")
+    return written
+
+
+def reply_to_customer(
+    services: Services, client: WebClient, *, follow_up_id: int, team_id: str, user_id: str,
+    text: str,
+) -> None:
+    """DM the customer on the replier's behalf; the first reply sets the time to first response.
+
+    The DM goes first: a reply Slack refused is not counted as a response.
+    """
+    reply = _written(text, limit=REPLY_MAX_LENGTH, what="a reply")
+    team_name, customer = reply_target(services, follow_up_id=follow_up_id, team_id=team_id,
+                                       user_id=user_id)
+    message = customer_reply_text(replier_id=user_id, team_name=team_name, reply=reply)
+    try:
+        client.chat_postMessage(channel=customer, text=message)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        raise FollowUpRefused(
+            "Slack did not deliver the reply, so nothing was recorded. Please try again."
+        ) from exc
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        row = get_follow_up(session=session, follow_up_id=follow_up_id)
+        assert row is not None
+        changes: dict[str, object] = {"touched_at": now}
+        if row.first_response_at is None:
+            changes["first_response_at"] = now
+        if row.owner_user_id is None:  # whoever answers the customer owns the follow-up
+            changes.update(owner_user_id=user_id, owned_at=now)
+        change_follow_up(session=session, follow_up_id=follow_up_id, **changes)
+
+
+def resolve_follow_up(
+    services: Services, *, follow_up_id: int, team_id: str, user_id: str, note: str
+) -> None:
+    written = _written(note, limit=NOTE_MAX_LENGTH, what="a resolution note")
+    now = services.clock()
+    with session_scope(services.engine) as session:
+        row = _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
+                              user_id=user_id)
+        changes: dict[str, object] = {"resolved_at": now, "resolved_by": user_id,
+                                      "resolution_note": written, "touched_at": now}
+        if row.owner_user_id is None:
+            changes.update(owner_user_id=user_id, owned_at=now)
+        change_follow_up(session=session, follow_up_id=follow_up_id, **changes)
