@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot import ids
 from bot.sandbox.client import SignedSlackClient, SlackReply
-from bot.sandbox.slack_api import SlackSandbox
+from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from storage.models import Delivery, Response
 
 
@@ -34,11 +34,18 @@ def click_score(
     clicker: str | None = None, metric: str = "nps", wait: bool = True,
 ) -> int:
     """Click a score on user_id's pulse (as `clicker`, default the recipient); HTTP status."""
-    updates = len(sandbox.calls("chat.update"))
+    dm = sandbox.dm_channel(user_id)
+
+    def in_dm(call: RecordedCall) -> bool:
+        # Only this DM's edits: another listener's edit (a comment stored a moment ago) finishing
+        # now must not pass for this click's.
+        return bool(call.args.get("channel") == dm)
+
+    updates = len([c for c in sandbox.calls("chat.update") if in_dm(c)])
     reply = slack.click(clicker or user_id, pulse_message(sandbox, user_id),
                         ids.score_action_id(metric, score))
     if wait:
-        sandbox.wait_for("chat.update", count=updates + 1)
+        sandbox.wait_for("chat.update", count=updates + 1, where=in_dm)
     return reply.status
 
 
