@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
 from bot.services import Services
+from bot.subjects import without_suppressed
 from bot.views.text import plural
 from storage.engine import session_scope
 from storage.models import Pulse
@@ -112,4 +113,7 @@ def resolve_members(services: Services, client: WebClient | None, pulse: Pulse) 
             users += imported_customers(
                 session=session, team_id=pulse.team_id, segment=pulse.audience_segment
             )
-    return list(dict.fromkeys(users))
+    # Someone forgotten after opting out may still be in the channel or a customer file.
+    return without_suppressed(
+        services, team_id=pulse.team_id, user_ids=list(dict.fromkeys(users))
+    )
