@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -40,6 +41,7 @@ class Answer:
 def _answer_wave(
     session: Session, *, team_id: str, pulse_name: str, metric: Metric, when: datetime,
     answers: list[Answer], anonymous: bool = False,
+    anonymous_key: Callable[[int], str | None] | None = None,
 ) -> None:
     pulse = create_pulse(
         session=session, team_id=team_id, name=pulse_name, metric=metric, question="How?",
@@ -65,7 +67,7 @@ def _answer_wave(
         ).one()
         assert delivery.id is not None
         key = (
-            AnswerKey(anonymous_key=f"anon-{wave.id}-{n}")
+            AnswerKey(anonymous_key=(anonymous_key or (lambda d: f"anon-{d}"))(delivery.id))
             if anonymous
             else AnswerKey(delivery_id=delivery.id)
         )
@@ -81,7 +83,9 @@ def _answer_wave(
             )
 
 
-def seed_answer_history(engine: Engine) -> None:
+def seed_answer_history(
+    engine: Engine, anonymous_key: Callable[[int], str | None] | None = None
+) -> None:
     """Ann, Bob and Cat answer a named NPS pulse, a named CSAT pulse and an anonymous NPS
     pulse; Bob also lives in a second workspace. Ann and Bob are imported customers."""
     with session_scope(engine) as session:
@@ -103,6 +107,7 @@ def seed_answer_history(engine: Engine) -> None:
                      answers=[Answer(ANN, 5), Answer(BOB, 2, "@here nobody answered")])
         _answer_wave(session, team_id=TEAM, pulse_name="secret-nps", metric=Metric.NPS,
                      when=START + timedelta(days=60), anonymous=True,
+                     anonymous_key=anonymous_key,
                      answers=[Answer(ANN, 9, "anonymous praise"), Answer(BOB, 4)])
         _answer_wave(session, team_id=OTHER_TEAM, pulse_name="other-nps", metric=Metric.NPS,
                      when=START, answers=[Answer(BOB, 7, "elsewhere")])

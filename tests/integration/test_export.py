@@ -61,10 +61,13 @@ def test_anonymous_pulses_export_no_person(engine: Engine) -> None:
     assert len(secret) == 2
     for row in secret:
         assert row["anonymous"] is True
-        assert row["respondent"] is None and row["account"] is None and row["segments"] is None
+        assert row["respondent"] is None
+        assert row["account"] is None
+        assert row["segments"] is None
         assert row["answered_at"] == "2026-10-31"  # the day only: no time to match against
     assert {r["comment"] for r in secret} == {"anonymous praise", None}
-    assert ANN not in json.dumps(secret) and BOB not in json.dumps(secret)
+    assert ANN not in json.dumps(secret)
+    assert BOB not in json.dumps(secret)
 
 
 def test_jsonl_is_one_object_per_line_with_unescaped_values(engine: Engine) -> None:
@@ -77,7 +80,8 @@ def test_jsonl_is_one_object_per_line_with_unescaped_values(engine: Engine) -> N
     assert all(list(row) == list(COLUMNS) for row in rows)
     assert rows[0]["account"] == '=HYPERLINK("http://x")'  # no spreadsheet reads JSON Lines
     assert rows[0]["segments"] == {"plan": "enterprise"}
-    assert rows[0]["score"] == 10 and rows[0]["sentiment_polarity"] == 0.65
+    assert rows[0]["score"] == 10
+    assert rows[0]["sentiment_polarity"] == 0.65
 
 
 def test_since_keeps_answers_from_that_day_on(engine: Engine) -> None:
