@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -12,9 +13,13 @@ from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
 from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
+from bot.retention import purge_old_comments
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+# Retention is counted in days: an hourly sweep is exact enough and costs one UPDATE an hour.
+RETENTION_EVERY = timedelta(hours=1)
 
 
 class PulseWorker:
@@ -34,6 +39,7 @@ class PulseWorker:
         self._scheduler: PulseScheduler | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._next_retention: datetime | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -63,6 +69,15 @@ class PulseWorker:
         # two leaders. Waves are unique per scheduled time, so both finding it is harmless.
         open_due_waves(self._services, self._client)
         run_lifecycle(self._services, self._client)
+        self._maintain()
+
+    def _maintain(self) -> None:
+        """Housekeeping that only the leader does, at most once per RETENTION_EVERY."""
+        now = self._services.clock()
+        if self._next_retention is not None and now < self._next_retention:
+            return
+        purge_old_comments(self._services)
+        self._next_retention = now + RETENTION_EVERY
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="pulse-worker", daemon=True)
