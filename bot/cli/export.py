@@ -13,7 +13,7 @@ import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, team_or_fail, user_errors
 from bot.export import parse_format, parse_since, write_export
-from storage.engine import session_scope
+from storage.engine import read_only_session
 from storage.export import stream_answers
 
 
@@ -31,7 +31,7 @@ def export(
     with user_errors():
         export_format, start = parse_format(fmt), parse_since(since)
     services = services_or_fail(settings_or_fail())
-    with session_scope(services.engine) as session:
+    with read_only_session(services.engine) as session:
         team_id = team_or_fail(session, team)
         answers = stream_answers(session=session, team_id=team_id, since=start)
         if output is None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.export import COLUMNS, ExportFormat, write_export
+from storage.engine import read_only_session, session_scope
 from storage.export import stream_answers
+from storage.pulses import ensure_workspace
 from tests.integration.answer_history import ANN, BOB, OTHER_TEAM, TEAM, seed_answer_history
 
 
@@ -99,3 +102,19 @@ def test_other_workspaces_are_separate(engine: Engine) -> None:
         write_export(stream_answers(session=session, team_id=OTHER_TEAM), out, ExportFormat.JSONL)
 
     assert [json.loads(line)["pulse"] for line in out.getvalue().splitlines()] == ["other-nps"]
+
+
+def test_a_long_export_does_not_hold_up_the_bot(engine: Engine) -> None:
+    seed_answer_history(engine)
+
+    with read_only_session(engine) as session:
+        rows = stream_answers(session=session, team_id=TEAM)
+        first = next(rows)
+        # Mid-export, someone answers: on SQLite this would wait for the export's write lock.
+        started = time.monotonic()
+        with session_scope(engine) as writer:
+            ensure_workspace(session=writer, team_id="T0NEW", name="new", now=first.answered_at)
+        waited = time.monotonic() - started
+        assert len(list(rows)) == 6
+
+    assert waited < 5
