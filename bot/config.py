@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     delivery_lease_seconds: int = Field(default=300, ge=0, le=86400)
     # Breakdowns with fewer respondents than this are hidden, so no answer points at a person.
     anonymity_minimum: int = Field(default=5, ge=3, le=1000)
+    # Comment text older than this many days is blanked (scores and sentiment stay); None keeps
+    # comments forever. Enforced by the scheduler leader's periodic maintenance.
+    comment_retention_days: int | None = Field(default=None, ge=1, le=36500)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Staff who may run admin subcommands; Slack workspace admins and owners always may.
     # Comma-separated in the environment, not JSON: NoDecode leaves the splitting to us.
@@ -91,6 +94,12 @@ class Settings(BaseSettings):
         if value is not None and not _CHANNEL_ID.match(value.strip()):
             raise ValueError("must be a Slack channel ID such as C0123ABCD")
         return None if value is None else value.strip()
+
+    @field_validator("comment_retention_days", mode="before")
+    @classmethod
+    def _blank_retention_is_forever(cls, value: object) -> object:
+        # `COMMENT_RETENTION_DAYS=` in a .env file means "not set", not a malformed number.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -10,6 +10,9 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
+# Connection option marking a read-only unit of work (see _sqlite_begin_immediate).
+READ_ONLY = "engagement_read_only"
+
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the backend the URL names."""
@@ -44,9 +47,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 
 def _sqlite_begin_immediate(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # A long read (an export) holding the write lock would stall every writer for its
+        # whole length; in WAL mode a plain read transaction blocks nobody.
+        connection.exec_driver_sql("BEGIN")
+        return
     # A deferred transaction that reads and then writes fails at once with "database is locked"
     # when another writer got in between; taking the write lock up front makes it wait instead.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def read_only_session(engine: Engine) -> Iterator[Session]:
+    """A session for long reads that must not block writers; anything it writes is discarded."""
+    with engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY: True})
+        with Session(bind=connection) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
 
 @contextmanager

@@ -295,3 +295,33 @@ class FollowUp(SQLModel, table=True):
     # Last time staff acted on it (raised, owned, replied): reminders count from here.
     touched_at: datetime = _utc()
     last_reminded_at: datetime | None = _utc(default=None)
+
+
+class DataRequest(SQLModel, table=True):
+    """Audit trail of privacy requests (a person forgotten): who asked, when, what went.
+
+    The subject is kept only as a keyed hash, so the record proves the request was carried out
+    without itself keeping the identifier it was asked to erase.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    kind: str = Field(max_length=16)
+    subject_hash: str = Field(max_length=64, index=True)
+    requested_by: str = Field(max_length=255)
+    requested_at: datetime = _utc()
+    # Rows removed (or changed) per table, e.g. {"response": 3, "delivery": 4}.
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SurveySuppression(SQLModel, table=True):
+    """People forgotten after opting out: never surveyed again, known only by a keyed hash."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "subject_hash", name="uq_suppression_team_subject"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    subject_hash: str = Field(max_length=64)
+    created_at: datetime = _utc()

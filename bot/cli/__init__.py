@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import customers, db, demo, digest, pulse, report, run, seed
+from bot.cli import customers, db, demo, digest, export, forget, pulse, report, run, seed
 from bot.cli.common import CliFailure
 
 app = typer.Typer(
@@ -19,6 +19,8 @@ app.command("run")(run.run)
 app.command("report")(report.report)
 app.command("demo")(demo.demo)
 app.command("seed")(seed.seed)
+app.command("export")(export.export)
+app.command("forget")(forget.forget)
 app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.errors import UserFacingError
 from bot.logs import configure_logging
 from bot.services import Services, create_services, create_web_client
 from storage.migrate import SchemaOutOfDate, ensure_current
+from storage.pulses import list_workspaces
 
 
 class CliFailure(Exception):
@@ -51,3 +53,18 @@ def user_errors() -> Iterator[None]:
         yield
     except UserFacingError as exc:
         raise CliFailure(str(exc)) from None
+
+
+def team_or_fail(session: Session, team: str | None) -> str:
+    """The workspace a command acts on: --team, or the only one there is."""
+    team_ids = [w.team_id for w in list_workspaces(session=session)]
+    if team is not None:
+        if team not in team_ids:
+            known = ", ".join(team_ids) or "none"
+            raise CliFailure(f"No workspace {team[:32]!r} here (known: {known})")
+        return team
+    if len(team_ids) > 1:
+        raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
+    if not team_ids:
+        raise CliFailure("No workspace yet: nothing has been stored")
+    return team_ids[0]

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
 from bot.services import Services
+from bot.subjects import without_suppressed
 from bot.views.text import plural
 from storage.engine import session_scope
 from storage.models import Pulse
@@ -168,5 +169,8 @@ def resolve_members(services: Services, client: WebClient | None, pulse: Pulse) 
     if pulse.local_time and client is not None and not people:
         # One users.list call learns everyone's time zone; imported customers have none stored.
         people = workspace_people(client)
-    time_zones = {user: people[user] for user in users if user in people}
-    return Members(list(dict.fromkeys(users)), time_zones)
+    # Someone forgotten after opting out may still be in the channel or a customer file.
+    kept = without_suppressed(
+        services, team_id=pulse.team_id, user_ids=list(dict.fromkeys(users))
+    )
+    return Members(kept, {user: people[user] for user in kept if user in people})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -14,9 +15,13 @@ from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
 from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
+from bot.retention import purge_old_comments
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+# Retention is counted in days: an hourly sweep is exact enough and costs one UPDATE an hour.
+RETENTION_EVERY = timedelta(hours=1)
 
 
 class PulseWorker:
@@ -36,6 +41,7 @@ class PulseWorker:
         self._scheduler: PulseScheduler | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._next_retention: datetime | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -68,6 +74,15 @@ class PulseWorker:
         post_due_digests(self._services, self._client)
         # Alerts whose post failed or fell behind their row, and follow-up reminders.
         sweep_follow_ups(self._services, self._client)
+        self._maintain()
+
+    def _maintain(self) -> None:
+        """Housekeeping that only the leader does, at most once per RETENTION_EVERY."""
+        now = self._services.clock()
+        if self._next_retention is not None and now < self._next_retention:
+            return
+        purge_old_comments(self._services)
+        self._next_retention = now + RETENTION_EVERY
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="pulse-worker", daemon=True)

@@ -20,7 +20,8 @@ from storage.migrate import (
 )
 
 TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent",
-          "follow_up", "digestsubscription", "digestpost"}
+          "follow_up", "digestsubscription", "digestpost", "datarequest",
+          "surveysuppression"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

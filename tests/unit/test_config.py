@@ -86,3 +86,20 @@ def test_secrets_never_reach_the_log(caplog: pytest.LogCaptureFixture) -> None:
     assert secret not in text
     assert "xapp-1-A0" not in text
     assert text.count("[redacted]") >= 4
+
+
+@pytest.mark.parametrize(("value", "days"), [("", None), ("90", 90)])
+def test_comment_retention_is_optional(
+    monkeypatch: pytest.MonkeyPatch, value: str, days: int | None
+) -> None:
+    monkeypatch.setenv("COMMENT_RETENTION_DAYS", value)
+    assert load_settings(env_file=None).comment_retention_days == days
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "forever"])
+def test_a_bad_retention_period_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("COMMENT_RETENTION_DAYS", value)
+    with pytest.raises(ConfigError, match=r"^COMMENT_RETENTION_DAYS: "):
+        load_settings(env_file=None)

@@ -1,0 +1,64 @@
+"""`forget USER`: erase a person's data (see bot.forget for what goes and what stays)."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import (
+    CliFailure,
+    services_or_fail,
+    settings_or_fail,
+    slack_client_or_fail,
+    team_or_fail,
+    user_errors,
+)
+from bot.config import ConfigError
+from bot.forget import forget_person, is_email, resolve_subject
+from storage.engine import session_scope
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name in some containers
+        return "cli"
+
+
+def forget(
+    user: Annotated[str, typer.Argument(help="Slack user ID, or the e-mail of a customer")],
+    team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
+    requested_by: Annotated[
+        str | None, typer.Option(help="Who asked (kept in the audit record); default: you")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be deleted; delete nothing")] = (
+        False
+    ),
+) -> None:
+    """Delete a person's answers, comments, deliveries and customer record; keep an audit."""
+    settings = settings_or_fail()
+    try:
+        settings.require_slack()  # the audit hash is keyed with the signing secret
+    except ConfigError as exc:
+        raise CliFailure(str(exc)) from None
+    with user_errors():
+        client = slack_client_or_fail(settings) if is_email(user.strip()) else None
+        user_id = resolve_subject(user, client)
+        services = services_or_fail(settings)
+        with session_scope(services.engine) as session:
+            team_id = team_or_fail(session, team)
+        report = forget_person(
+            services,
+            team_id=team_id,
+            user_id=user_id,
+            requested_by=requested_by if requested_by is not None else _operator(),
+            dry_run=dry_run,
+        )
+    verb = "Would delete" if report.dry_run else "Deleted"
+    typer.echo(f"{verb} (subject {report.subject_hash[:12]}…, workspace {team_id}):")
+    for table, count in report.counts.items():
+        typer.echo(f"  {table}: {count}")
+    if report.dry_run:
+        typer.echo("Dry run: nothing was changed.")

@@ -1,0 +1,172 @@
+"""Forgetting a person: everything stored under their Slack user ID in one workspace.
+
+Their answers, comments, deliveries, customer record and segments are deleted, and they are
+taken off the named audiences of pulses. Answers of anonymous pulses carry no link to anyone;
+the caller may still name the keys of those it can find (waves still open), and they go too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    DataRequest,
+    Delivery,
+    FollowUp,
+    Pulse,
+    Respondent,
+    Response,
+    SurveySuppression,
+    Wave,
+)
+from storage.upsert import insert_for
+
+FORGET = "forget"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Where one person's data is: found before anything is deleted, so a dry run can show it."""
+
+    respondent_id: int | None
+    opted_out: bool
+    delivery_ids: list[int] = field(default_factory=list)
+    # Deliveries of anonymous pulses: their answers are found only by a key derived from these.
+    anonymous_delivery_ids: list[int] = field(default_factory=list)
+    audience_pulse_ids: list[int] = field(default_factory=list)
+
+
+def find_personal_data(*, session: Session, team_id: str, user_id: str) -> PersonalData:
+    respondent = session.exec(
+        select(Respondent).where(Respondent.team_id == team_id, Respondent.user_id == user_id)
+    ).first()
+    pulses = session.exec(select(Pulse).where(Pulse.team_id == team_id)).all()
+    in_audience = [p.id for p in pulses if p.id is not None and user_id in p.audience]
+    if respondent is None or respondent.id is None:
+        return PersonalData(None, False, audience_pulse_ids=in_audience)
+    rows = session.exec(
+        select(col(Delivery.id), col(Pulse.anonymous))
+        .join(Wave, col(Wave.id) == col(Delivery.wave_id))
+        .join(Pulse, col(Pulse.id) == col(Wave.pulse_id))
+        .where(col(Delivery.respondent_id) == respondent.id)
+    ).all()
+    return PersonalData(
+        respondent_id=respondent.id,
+        opted_out=respondent.opted_out,
+        delivery_ids=[d for d, _ in rows if d is not None],
+        anonymous_delivery_ids=[d for d, anonymous in rows if d is not None and anonymous],
+        audience_pulse_ids=in_audience,
+    )
+
+
+def _their_responses(data: PersonalData, anonymous_keys: Sequence[str]) -> Any:
+    return or_(
+        col(Response.delivery_id).in_(data.delivery_ids),
+        col(Response.anonymous_key).in_(list(anonymous_keys)),
+    )
+
+
+def _their_follow_ups(data: PersonalData) -> Any:
+    return or_(
+        col(FollowUp.delivery_id).in_(data.delivery_ids),
+        col(FollowUp.respondent_id) == data.respondent_id,
+    )
+
+
+def count_personal_data(
+    *, session: Session, data: PersonalData, anonymous_keys: Sequence[str]
+) -> dict[str, int]:
+    """Rows that forgetting would delete or change, per table."""
+    responses = session.exec(
+        select(func.count()).select_from(Response).where(_their_responses(data, anonymous_keys))
+    ).one()
+    follow_ups = session.exec(
+        select(func.count()).select_from(FollowUp).where(_their_follow_ups(data))
+    ).one()
+    return {
+        "response": int(responses),
+        "follow_up": int(follow_ups),
+        "delivery": len(data.delivery_ids),
+        "respondent": int(data.respondent_id is not None),
+        "pulse_audience": len(data.audience_pulse_ids),
+    }
+
+
+def delete_personal_data(
+    *,
+    session: Session,
+    user_id: str,
+    data: PersonalData,
+    anonymous_keys: Sequence[str],
+) -> dict[str, int]:
+    """Delete (answers before their deliveries, those before the person); counts per table."""
+    responses = session.exec(delete(Response).where(_their_responses(data, anonymous_keys)))
+    # Follow-ups quote their comment and point at their delivery: they go with them.
+    follow_ups = session.exec(delete(FollowUp).where(_their_follow_ups(data)))
+    deliveries = session.exec(delete(Delivery).where(col(Delivery.id).in_(data.delivery_ids)))
+    respondents = session.exec(
+        delete(Respondent).where(col(Respondent.id) == data.respondent_id)
+    )
+    for pulse in session.exec(select(Pulse).where(col(Pulse.id).in_(data.audience_pulse_ids))):
+        # A new list, not an in-place edit: SQLAlchemy does not see mutations inside JSON.
+        pulse.audience = [member for member in pulse.audience if member != user_id]
+        session.add(pulse)
+    return {
+        "response": int(responses.rowcount),
+        "follow_up": int(follow_ups.rowcount),
+        "delivery": int(deliveries.rowcount),
+        "respondent": int(respondents.rowcount),
+        "pulse_audience": len(data.audience_pulse_ids),
+    }
+
+
+def suppress_subject(*, session: Session, team_id: str, subject_hash: str, now: datetime) -> int:
+    """Never survey this (hashed) person again; 1 if newly added, 0 if already there."""
+    inserted = session.exec(
+        insert_for(session, SurveySuppression)
+        .values(team_id=team_id, subject_hash=subject_hash, created_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "subject_hash"])
+        .returning(SurveySuppression.id)
+    )
+    return len(inserted.all())
+
+
+def suppressed_subjects(*, session: Session, team_id: str) -> set[str]:
+    rows = session.exec(
+        select(col(SurveySuppression.subject_hash)).where(SurveySuppression.team_id == team_id)
+    ).all()
+    return set(rows)
+
+
+def record_data_request(
+    *,
+    session: Session,
+    team_id: str,
+    kind: str,
+    subject_hash: str,
+    requested_by: str,
+    counts: dict[str, int],
+    now: datetime,
+) -> DataRequest:
+    request = DataRequest(
+        team_id=team_id,
+        kind=kind,
+        subject_hash=subject_hash,
+        requested_by=requested_by,
+        requested_at=now,
+        counts=counts,
+    )
+    session.add(request)
+    return request
+
+
+def data_requests(*, session: Session, team_id: str) -> Sequence[DataRequest]:
+    return session.exec(
+        select(DataRequest).where(DataRequest.team_id == team_id).order_by(col(DataRequest.id))
+    ).all()

@@ -1,0 +1,28 @@
+"""Comment retention: old comment text is blanked; the answer itself stays.
+
+The score, the sentiment polarity and label, and `commented_at` stay, so the figures and the
+sentiment mix of past periods do not change when the words go; only the text, the part that
+can identify or quote a person, is erased.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from storage.models import Response
+
+
+def purge_expired_comments(*, session: Session, now: datetime, days: int) -> int:
+    """Blank the comments of answers older than `days`; how many were blanked."""
+    if days < 1:
+        raise ValueError("a retention period is at least one day")
+    cutoff = now - timedelta(days=days)
+    result = session.exec(
+        update(Response)
+        .where(col(Response.answered_at) < cutoff, col(Response.comment).is_not(None))
+        .values(comment=None)
+    )
+    return int(result.rowcount)
