@@ -49,6 +49,19 @@ class AnswerKey:
         return ["delivery_id" if self.delivery_id is not None else "anonymous_key", "metric"]
 
 
+# Slack's action_ts of an anonymous answer, once its wave has closed and no click can change it.
+NO_ACTION_TS = "0000000000.000000"
+
+
+def stamp(key: AnswerKey, now: datetime) -> datetime:
+    """When an answer happened, as stored. For an anonymous answer only the day: the exact time
+    would match the delivery's (or its send time plus a typical delay) and name the person;
+    every anonymous answer of a day looks the same. Reports count by day at the finest."""
+    if key.anonymous_key is None:
+        return now
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def record_score(
     *,
     session: Session,
@@ -62,10 +75,11 @@ def record_score(
     now: datetime,
 ) -> ScoreOutcome:
     # Who answered (not what) is kept for response rates and reminders, even when anonymous.
+    when = stamp(key, now)
     session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id, col(Delivery.answered_at).is_(None))
-        .values(answered_at=now)
+        .values(answered_at=when)
     )
     inserted = session.exec(
         insert_for(session, Response)
@@ -77,7 +91,7 @@ def record_score(
             metric=metric,
             score=score,
             action_ts=action_ts,
-            answered_at=now,
+            answered_at=when,
         )
         .on_conflict_do_nothing(index_elements=key.unique_columns)
         .returning(Response.id)
@@ -93,7 +107,7 @@ def record_score(
             col(Response.action_ts) < action_ts,
             col(Response.score) != score,
         )
-        .values(score=score, action_ts=action_ts, changed_at=now)
+        .values(score=score, action_ts=action_ts, changed_at=when)
     )
     if changed.rowcount == 1:
         return ScoreOutcome.CHANGED
@@ -125,7 +139,7 @@ def record_comment(
     if first is None:
         return False
     first.comment = comment
-    first.commented_at = now
+    first.commented_at = stamp(key, now)
     first.sentiment_polarity = sentiment.polarity
     first.sentiment_subjectivity = sentiment.subjectivity
     first.sentiment_label = sentiment.label
@@ -139,11 +153,13 @@ def current_comment(*, session: Session, key: AnswerKey) -> str | None:
 
 
 def forget_anonymous_links(*, session: Session) -> int:
-    """Erase the keyed hashes of closed waves: after this, nothing can link those answers."""
+    """Erase the keyed hashes of closed waves, and the exact click times (Slack's action_ts,
+    needed only to order clicks while answers may change): after this, nothing can link those
+    answers to a person."""
     closed = select(Wave.id).where(col(Wave.closed_at).is_not(None))
     result = session.exec(
         update(Response)
         .where(col(Response.anonymous_key).is_not(None), col(Response.wave_id).in_(closed))
-        .values(anonymous_key=None)
+        .values(anonymous_key=None, action_ts=NO_ACTION_TS)
     )
     return int(result.rowcount)

@@ -10,8 +10,15 @@ from bot.pulses.lifecycle import run_lifecycle
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.services import Services, create_web_client
+from storage.responses import NO_ACTION_TS
 from tests.conftest import CUSTOMERS, STAFF, FakeClock
-from tests.integration.helpers import click_score, comment, pulse_message, responses
+from tests.integration.helpers import (
+    click_score,
+    comment,
+    deliveries,
+    pulse_message,
+    responses,
+)
 
 
 def _send_anonymous(services: Services, sandbox: SlackSandbox) -> None:
@@ -62,3 +69,11 @@ def test_answers_and_comments_carry_no_link_to_the_person(
             "SELECT count(*) FROM response JOIN delivery ON delivery.id = response.delivery_id"
         )).scalar_one()
     assert linked == 0
+    # Nor do times: every anonymous answer, comment and "answered" mark carries only its day,
+    # and the exact click times are gone once no click can change anything.
+    stamps = {r.answered_at for r in stored} | {r.commented_at for r in stored if r.comment}
+    stamps |= {r.changed_at for r in stored if r.changed_at}
+    assert {(s.hour, s.minute, s.second, s.microsecond) for s in stamps} == {(0, 0, 0, 0)}
+    answered = [d.answered_at for d in deliveries(engine) if d.answered_at]
+    assert {(a.hour, a.minute, a.second, a.microsecond) for a in answered} == {(0, 0, 0, 0)}
+    assert {r.action_ts for r in responses(engine)} == {NO_ACTION_TS}
