@@ -2,13 +2,13 @@
 
     python benchmarks/bench_dispatch.py [--recipients 10000] [--rate 100]
         [--database sqlite|postgresql|both] [--variant paced|unpaced|ceiling|both|all]
-        [--pacer-share 1.0] [--pacer-burst 1] [--no-tracemalloc] [--profile]
+        [--pacer-share 1.0] [--pacer-burst 3] [--no-tracemalloc] [--profile]
 
 A sandbox with N users limits chat.postMessage as Slack does: a workspace-wide budget of --rate
 messages a second (burst 5) and about one a second per channel. A fresh database gets one wave
 of N deliveries, written straight through the storage functions (no users.info per user), and
 deliver_due sends it with the bot's own WebClient (which sleeps Retry-After on a 429):
-  paced    Pacer at the permitted rate (burst 1, as deliver_due's default), as the bot runs;
+  paced    Pacer at the permitted rate (burst 3, as deliver_due's default), as the bot runs;
   unpaced  Pacer at 1,000,000/s: the dispatcher bounces off the limit and lives on Retry-After;
   ceiling  no limit and no pacing: how fast the bot itself can go (not in `both`).
 Deliveries that run out of 429 retries are backed off by the dispatcher; the benchmark moves the
@@ -49,6 +49,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.config import Settings, load_settings
 from bot.pulses.dispatch import MAX_ATTEMPTS, MAX_BACKOFF, deliver_due
+from bot.pulses.dispatch import PACER_BURST as DISPATCH_PACER_BURST
 from bot.pulses.pacing import Pacer
 from bot.sandbox.slack_api import SlackSandbox
 from bot.services import Services, create_web_client
@@ -67,7 +68,7 @@ from storage.pulses import (
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 POST = "chat.postMessage"
 BURST = 5  # Slack tolerates short bursts
-PACER_BURST = 1  # deliver_due's default: see the comment there
+PACER_BURST = DISPATCH_PACER_BURST  # deliver_due's default: see the comment there
 UNLIMITED = 1_000_000.0
 CHUNK = 1000  # rows per multi-row INSERT: SQLite allows 32,766 bound values per statement
 
