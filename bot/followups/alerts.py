@@ -1,14 +1,18 @@
 """Posting follow-up alerts, editing them as things change, and reminding about stale ones.
 
 The row is written with the answer; everything here works from rows, so a post that failed
-(Slack down, a crash after the ack) is simply found again by the next sweep.
+(Slack down, a crash after the ack) is simply found again by the next sweep. Every alert carries
+its follow-up id in Slack message metadata: an alert still unpublished long after it was raised
+may have been posted by a poster that died before recording it, so the channel is searched for
+that id before posting again.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -31,6 +35,26 @@ logger = logging.getLogger(__name__)
 
 # Longer than one chat.postMessage with its retries: a live poster is never second-guessed.
 ALERT_LEASE = timedelta(seconds=60)
+METADATA_EVENT = "engagement_follow_up"
+HISTORY_DEPTH = 200  # alerts are rare; the newest 200 messages reach back past any lease
+
+
+def alert_metadata(follow_up_id: int) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"follow_up_id": follow_up_id}}
+
+
+def _already_posted(client: WebClient, channel: str, follow_up_id: int, since: datetime
+                    ) -> str | None:
+    """The ts of this follow-up's alert if a poster posted it and died before recording it."""
+    history = client.conversations_history(channel=channel, oldest=f"{since.timestamp():.6f}",
+                                           limit=HISTORY_DEPTH, include_all_metadata=True)
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if (metadata.get("event_type") == METADATA_EVENT
+                and payload.get("follow_up_id") == follow_up_id):
+            return str(message["ts"])
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,8 +84,15 @@ def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -
             channel, ts = row.alert_channel_id, row.alert_ts
         elif channel is None:
             return False  # alerts were turned off after this one was raised
+        elif now - row.raised_at > ALERT_LEASE and (
+            found := _already_posted(client, channel, follow_up_id, row.raised_at)
+        ):
+            # Posted by a poster that died before recording it: bring it up to date instead.
+            client.chat_update(channel=channel, ts=found, text=message.text, blocks=blocks)
+            ts = found
         else:
-            answer = client.chat_postMessage(channel=channel, text=message.text, blocks=blocks)
+            answer = client.chat_postMessage(channel=channel, text=message.text, blocks=blocks,
+                                             metadata=alert_metadata(follow_up_id))
             ts = str(answer["ts"])
             channel = str(answer["channel"])
     except (SlackApiError, SlackClientError, OSError) as exc:

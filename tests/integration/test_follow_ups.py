@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from bot import ids
 from bot.config import Settings, load_settings
-from bot.followups.alerts import sweep_follow_ups
+from bot.followups.alerts import alert_metadata, sweep_follow_ups
 from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from bot.services import Services, create_web_client
@@ -177,6 +177,30 @@ def test_a_failed_alert_post_is_retried_by_the_sweep(
     assert sweep(services) == (1, 0)
     assert sweep(services) == (0, 0)
     assert len(sandbox.messages(ALERTS)) == 1
+
+
+def test_an_alert_posted_by_a_poster_that_died_is_found_not_posted_again(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    clock: FakeClock, send_pulse: SendPulse,
+) -> None:
+    send_pulse(users=(CUSTOMER,))
+    sandbox.respond_error("chat.postMessage", "service_unavailable")
+    click_score(sandbox, slack, CUSTOMER, 1)
+    sandbox.wait_for("chat.postMessage", count=1, where=_in_alerts)
+    [row] = follow_ups(engine)
+    assert row.id is not None
+    # As if another poster's chat.postMessage went through and it was killed before recording.
+    create_web_client(services.settings).chat_postMessage(
+        channel=ALERTS, text="alert", metadata=alert_metadata(row.id))
+    clock.now += timedelta(minutes=2)
+
+    assert sweep(services) == (1, 0)
+
+    [posted] = sandbox.messages(ALERTS)
+    [row] = follow_ups(engine)
+    assert (row.alert_ts, row.alert_revision) == (posted["ts"], row.revision)
+    assert posted["text"] != "alert"  # edited into the real alert, buttons and all
+    assert any(block["type"] == "actions" for block in posted["blocks"])
 
 
 def test_staff_own_reply_and_resolve_and_customers_cannot(
