@@ -19,7 +19,8 @@ from storage.migrate import (
     upgrade,
 )
 
-TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent"}
+TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent",
+          "workspacesetting", "custombenchmark", "target"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:
