@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from bot.grammar_errors import UsageError
 from bot.periods import DEFAULT_DAYS, MAX_DAYS, Calendar, PeriodSpec
+from bot.settings_grammar import SettingsCommand, is_settings_command, parse_settings
 
 _PERIOD = re.compile(r"^(\d{1,4})d$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
-__all__ = ["DEFAULT_DAYS", "MAX_DAYS"]
+__all__ = ["DEFAULT_DAYS", "MAX_DAYS", "UsageError"]
 
 
 class QueryKind(StrEnum):
@@ -74,18 +76,12 @@ class PulseCommand:
     name: str | None = None
 
 
-class UsageError(Exception):
-    """The command could not be understood; `mistake` is the word that was not."""
-
-    def __init__(self, message: str, mistake: str) -> None:
-        super().__init__(message)
-        self.mistake = mistake
-
-
-def parse_engagement(text: str) -> EngagementQuery | PulseCommand:
+def parse_engagement(text: str) -> EngagementQuery | PulseCommand | SettingsCommand:
     words = text.strip().split()
     if words and words[0].lower() == "pulse":
         return _parse_pulse(words[1:])
+    if is_settings_command(words):
+        return parse_settings(words)
     return _parse_query([word.lower() for word in words])
 
 
