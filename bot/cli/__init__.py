@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import customers, db, demo, pulse, report, run, seed
+from bot.cli import benchmarks, customers, db, demo, pulse, report, run, seed
 from bot.cli.common import CliFailure
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("seed")(seed.seed)
 app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")
+app.add_typer(benchmarks.app, name="benchmarks")
 
 
 def main() -> None:

@@ -53,7 +53,7 @@ def test_create_send_twice_and_report(env: dict[str, str], tmp_path: Path,
     assert "sent 3 now" in first.stdout, first.stdout
     assert "sent 0 now" in second.stdout, second.stdout
     assert len(sandbox.calls("chat.postMessage")) == 3
-    data = json.loads(report.stdout)
+    data = json.loads(report.stdout)["overview"]
     assert data["nps"] == {"score": None, "n": 0, "promoters": 0, "passives": 0,
                            "detractors": 0, "ci95": None}
     assert data["csat"]["n"] == 0
