@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
 from bot.benchmark_settings import load_workspace_benchmarks
+from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
 from bot.full_report import build_full_report
 from bot.periods import DEFAULT_DAYS, MAX_DAYS, PeriodSpec
 from bot.reports import build_overview
