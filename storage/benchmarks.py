@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.models import CustomBenchmark, Metric, Target, Workspace, WorkspaceSetting
+from storage.models import CustomBenchmark, Metric, Target, WorkspaceSetting
+from storage.pulses import ensure_workspace
 from storage.upsert import insert_for
 
 
 def _ensure_workspace(session: Session, team_id: str, now: datetime) -> None:
-    # Settings may come before the first pulse; the name is filled in when a pulse is defined.
-    stmt = insert_for(session, Workspace).values(team_id=team_id, name="", created_at=now)
-    session.exec(stmt.on_conflict_do_nothing(index_elements=["team_id"]))
+    # Settings may come before the first pulse, and every row here references the workspace.
+    ensure_workspace(session=session, team_id=team_id, name="", now=now)
 
 
 def get_industry(*, session: Session, team_id: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -18,7 +19,7 @@ from storage.seed import seed_history
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
-def _report(engine: Engine, team_id: str, *, minimum: int = 30) -> dict:  # type: ignore[type-arg]
+def _report(engine: Engine, team_id: str, *, minimum: int = 30) -> dict[str, Any]:
     with session_scope(engine) as session:
         return build_full_report(session=session, team_id=team_id,
                                  period=PeriodSpec(days=365).resolve(NOW),
