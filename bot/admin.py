@@ -10,10 +10,10 @@ from bot.services import Services
 
 
 class NotAnAdmin(UserFacingError):
-    def __init__(self) -> None:
+    def __init__(self, what: str = "manage pulses") -> None:
         super().__init__(
-            "Only admins can manage pulses and digests: a workspace admin or owner, or someone "
-            "listed in ADMIN_USER_IDS."
+            f"Only admins can {what}: a workspace admin or owner, or someone listed in "
+            "ADMIN_USER_IDS."
         )
 
 
@@ -27,6 +27,8 @@ def is_admin(services: Services, client: WebClient, *, user_id: str) -> bool:
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
-def require_admin(services: Services, client: WebClient, *, user_id: str) -> None:
+def require_admin(
+    services: Services, client: WebClient, *, user_id: str, what: str = "manage pulses"
+) -> None:
     if not is_admin(services, client, user_id=user_id):
-        raise NotAnAdmin
+        raise NotAnAdmin(what)

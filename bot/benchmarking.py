@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.insights.benchmarks import (
@@ -15,11 +16,13 @@ from bot.insights.benchmarks import (
     reference_label,
     why_not_comparable,
 )
-from bot.insights.comparison import gap_to, what_it_takes
+from bot.insights.comparison import Gap, gap_to, what_it_takes
 from bot.insights.metrics import CsatResult, NpsResult
 from bot.reports import Overview
 
-FIGURES_PER_METRIC = 4
+FIGURES_PER_METRIC = 4  # published figures; every custom one (up to a Slack-sized few) leads
+CUSTOM_PER_METRIC = 6
+_ADDED_BY = re.compile(r"^added by <@([UW][A-Z0-9]{1,30})>$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class BenchmarkLine:
     source: str  # "SurveyMonkey, year not stated, mixed B2B and consumer, grade A"
     comparison: str | None  # "7 points above ..., within the margin of error"; None for ranges
     to_close: str | None = None  # what it would take to reach it, when we are below
+    benchmark: Benchmark | None = None  # the figure itself, for the JSON report
+    gap: Gap | None = None  # None for ranges
+    added_by: str | None = None  # Slack user who added a custom figure: shown as a mention
 
 
 @dataclass(frozen=True)
@@ -52,20 +58,34 @@ def _figure(b: Benchmark, percent: bool) -> str:
     return f"{b.low:g}{unit} to {b.high:g}{unit}"
 
 
+def _mentioned(b: Benchmark) -> str | None:
+    # custom_benchmark() writes "added by <@U…>"; only such an exact prefix becomes a mention.
+    match = _ADDED_BY.match(b.source) if b.is_custom else None
+    return match.group(1) if match else None
+
+
 def _lines(
     figures: tuple[Benchmark, ...], ours: NpsResult | CsatResult, metric: str
 ) -> list[BenchmarkLine]:
     lines = []
-    for b in figures[:FIGURES_PER_METRIC]:
+    custom = [b for b in figures if b.is_custom][:CUSTOM_PER_METRIC]
+    published = [b for b in figures if not b.is_custom][:FIGURES_PER_METRIC]
+    for b in custom + published:
         gap = gap_to(ours, b.value, label=reference_label(b)) if b.value is not None else None
         below = gap is not None and gap.gap is not None and gap.gap < 0
+        source = describe_source(b)
+        if b.is_custom and b.notes:
+            source += f"; {b.notes}"  # the admin's own note on where the figure came from
         lines.append(
             BenchmarkLine(
                 _figure(b, metric == CSAT_PCT),
                 reference_label(b),
-                describe_source(b),
+                source,
                 gap.describe() if gap is not None else None,
                 what_it_takes(ours, b.value) if below and b.value is not None else None,
+                benchmark=b,
+                gap=gap,
+                added_by=_mentioned(b),
             )
         )
     return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.views import View
 
+from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
@@ -12,6 +13,7 @@ from bot.followups.listing import list_follow_ups
 from bot.home import customer_surveys, staff_dashboard
 from bot.reports import build_overview, build_segments, build_trend, recent_comments
 from bot.services import Services
+from bot.targets import target_gaps
 from bot.themes_report import build_themes
 from bot.views.home import customer_home_view, staff_home_view
 from bot.views.report import ReportMessage, comments_message, help_message, overview_message
@@ -74,14 +76,18 @@ def answer_engagement(
             )
             return segment_message(breakdown, period=period.label)
         overview = build_overview(session=session, team_id=team_id, period=period)
+        mine = load_workspace_benchmarks(session=session, team_id=team_id)
+    targets = target_gaps(overview, mine.targets)
     if query.kind is QueryKind.BENCHMARK:
-        comparison = compare_with_benchmarks(overview, industry=query.industry)
-        return benchmark_message(comparison, period=period.label)
+        comparison = compare_with_benchmarks(
+            overview, industry=query.industry or mine.industry, extra=mine.extra
+        )
+        return benchmark_message(comparison, period=period.label, targets=targets)
     if query.kind is QueryKind.NPS:
-        return nps_message(overview)
+        return nps_message(overview, targets)
     if query.kind is QueryKind.CSAT:
-        return csat_message(overview)
-    return overview_message(overview)
+        return csat_message(overview, targets)
+    return overview_message(overview, targets)
 
 
 def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = False) -> View:

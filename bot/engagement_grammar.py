@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from bot.grammar_errors import UsageError
 from bot.periods import DEFAULT_DAYS, MAX_DAYS, Calendar, PeriodSpec
+from bot.settings_grammar import SettingsCommand, is_settings_command, parse_settings
 
 _PERIOD = re.compile(r"^(\d{1,4})d$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -24,7 +26,7 @@ _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _THEME_WORD = re.compile(r"^[^\W_][\w'+#./%-]*$")
 MAX_THEME_LENGTH = 60
 
-__all__ = ["DEFAULT_DAYS", "MAX_DAYS"]
+__all__ = ["DEFAULT_DAYS", "MAX_DAYS", "UsageError"]
 
 
 class QueryKind(StrEnum):
@@ -100,20 +102,16 @@ class DigestCommand:
     number: int | None = None  # stop
 
 
-class UsageError(Exception):
-    """The command could not be understood; `mistake` is the word that was not."""
-
-    def __init__(self, message: str, mistake: str) -> None:
-        super().__init__(message)
-        self.mistake = mistake
-
-
-def parse_engagement(text: str) -> EngagementQuery | PulseCommand | DigestCommand:
+def parse_engagement(
+    text: str,
+) -> EngagementQuery | PulseCommand | DigestCommand | SettingsCommand:
     words = text.strip().split()
     if words and words[0].lower() == "pulse":
         return _parse_pulse(words[1:])
     if words and words[0].lower() == "digest":
         return _parse_digest(words[1:])
+    if is_settings_command(words):
+        return parse_settings(words)
     return _parse_query([word.lower() for word in words])
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
 from bot.engagement_map import EngagementMap, build_engagement_map
 from bot.followups.listing import period_follow_ups
@@ -14,6 +15,7 @@ from bot.insights.followups import FollowUpSummary
 from bot.periods import Period, PeriodSpec
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reports import Overview, TrendPoint, build_overview, build_trend
+from bot.targets import TargetGap, target_gaps
 from bot.themes_report import ThemesReport, build_themes
 from storage.deliveries import SurveyRow, surveys_of, wave_counts
 from storage.digests import subscriptions
@@ -45,6 +47,7 @@ class Dashboard:
     digests: int
     themes: ThemesReport | None = None
     follow_ups: FollowUpSummary | None = None
+    targets: list[TargetGap] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)  # further sections (open follow-ups)
 
 
@@ -79,19 +82,21 @@ def _months_back(now: datetime, months: int) -> datetime:
 def staff_dashboard(session: Session, *, team_id: str, now: datetime) -> Dashboard:
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
+    mine = load_workspace_benchmarks(session=session, team_id=team_id)
     trend_period = Period(_months_back(now, TREND_MONTHS), now, f"last {TREND_MONTHS} months")
     pulses, more = _pulse_rows(session, team_id, now)
     return Dashboard(
         overview=overview,
         trend=build_trend(session=session, team_id=team_id, period=trend_period,
                           granularity="monthly"),
-        benchmarks=compare_with_benchmarks(overview, industry=None),
+        benchmarks=compare_with_benchmarks(overview, industry=mine.industry, extra=mine.extra),
         engagement=build_engagement_map(session=session, team_id=team_id, period=period),
         pulses=pulses,
         more_pulses=more,
         digests=len(subscriptions(session=session, team_id=team_id)),
         themes=build_themes(session=session, team_id=team_id, period=period),
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
+        targets=target_gaps(overview, mine.targets),
     )
 
 

@@ -325,3 +325,52 @@ class SurveySuppression(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     subject_hash: str = Field(max_length=64)
     created_at: datetime = _utc()
+
+
+class WorkspaceSetting(SQLModel, table=True):
+    """One row per workspace: choices an admin makes once (today, the industry to compare with)."""
+
+    team_id: str = Field(primary_key=True, foreign_key="workspace.team_id", max_length=32)
+    # A shipped industry key (bot.insights.benchmarks.industries); None means cross-industry.
+    industry: str | None = Field(default=None, max_length=64)
+    updated_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
+    updated_at: datetime = _utc()
+
+
+class CustomBenchmark(SQLModel, table=True):
+    """A figure an admin entered (a competitor's NPS); shown as custom, never as published.
+
+    One figure per workspace, metric and name: adding "Acme" again (or Slack retrying the
+    command) replaces its value instead of listing Acme twice.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "metric", "name", name="uq_custombenchmark_team_metric_name"),
+        CheckConstraint("value BETWEEN -100 AND 100", name="ck_custombenchmark_value_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
+    metric: Metric = Field(sa_type=String(8))
+    value: float
+    name: str = Field(max_length=80)
+    year: int | None = None
+    source: str | None = Field(default=None, max_length=200)
+    added_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
+    added_at: datetime = _utc()
+
+
+class Target(SQLModel, table=True):
+    """The figure a workspace aims for, per metric (NPS, or CSAT percent)."""
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "metric", name="uq_target_team_metric"),
+        CheckConstraint("value BETWEEN -100 AND 100", name="ck_target_value_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    metric: Metric = Field(sa_type=String(8))
+    value: float
+    set_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
+    set_at: datetime = _utc()

@@ -6,7 +6,19 @@ import sys
 
 import typer
 
-from bot.cli import customers, db, demo, digest, export, forget, pulse, report, run, seed
+from bot.cli import (
+    benchmarks,
+    customers,
+    db,
+    demo,
+    digest,
+    export,
+    forget,
+    pulse,
+    report,
+    run,
+    seed,
+)
 from bot.cli.common import CliFailure
 
 app = typer.Typer(
@@ -25,6 +37,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")
 app.add_typer(digest.app, name="digest")
+app.add_typer(benchmarks.app, name="benchmarks")
 
 
 def main() -> None:

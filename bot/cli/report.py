@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
+from bot.benchmark_settings import load_workspace_benchmarks
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
+from bot.full_report import build_full_report
 from bot.periods import DEFAULT_DAYS, MAX_DAYS, PeriodSpec
-from bot.reports import build_overview, overview_json
+from bot.reports import build_overview
+from bot.targets import target_gaps
 from storage.engine import session_scope
 from storage.pulses import list_workspaces
 
@@ -19,24 +22,30 @@ def report(
     days: Annotated[int, typer.Option(min=1, max=MAX_DAYS, help="Period in days")] = DEFAULT_DAYS,
     team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
 ) -> None:
-    """NPS, CSAT and response rate for the last N days."""
+    """NPS, CSAT and response rate for the last N days; --json adds trend, segments,
+    benchmarks, targets and the engagement map."""
     services = services_or_fail(settings_or_fail())
     with session_scope(services.engine) as session:
         team_ids = [w.team_id for w in list_workspaces(session=session)]
         if team is None and len(team_ids) > 1:
             raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
         team_id = team or (team_ids[0] if team_ids else "")
-        overview = build_overview(
-            session=session, team_id=team_id, period=PeriodSpec(days=days).resolve(services.clock())
+        period = PeriodSpec(days=days).resolve(services.clock())
+        if as_json:
+            data = build_full_report(
+                session=session, team_id=team_id, period=period,
+                anonymity_minimum=services.settings.anonymity_minimum,
+            )
+            typer.echo(json.dumps(data, indent=2))
+            return
+        overview = build_overview(session=session, team_id=team_id, period=period)
+        targets = target_gaps(
+            overview, load_workspace_benchmarks(session=session, team_id=team_id).targets
         )
-    data = overview_json(overview)
-    if as_json:
-        typer.echo(json.dumps(data, indent=2))
-        return
     from rich.console import Console
 
     from bot.sandbox.render import print_blocks
     from bot.views.report import overview_message
 
-    blocks = [block.to_dict() for block in overview_message(overview).blocks]
+    blocks = [block.to_dict() for block in overview_message(overview, targets).blocks]
     print_blocks(Console(), blocks, title=f"/engagement (team {team_id or '-'})")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
 from bot.charts import NpsPoint, ReferenceLine
 from bot.engagement_map import EngagementMap, build_engagement_map
@@ -21,6 +22,7 @@ from bot.insights.benchmarks import (
 from bot.insights.followups import FollowUpSummary
 from bot.periods import Period
 from bot.reports import Overview, build_overview, build_trend, recent_comments
+from bot.targets import TargetGap, target_gaps
 from bot.themes_report import ThemesReport, build_themes
 from storage.reporting import CommentRow
 
@@ -43,6 +45,7 @@ class Digest:
     comments_hidden: bool = False  # too few answers to quote anyone without pointing at them
     themes: ThemesReport | None = None
     follow_ups: FollowUpSummary | None = None
+    targets: list[TargetGap] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
 
     @property
@@ -90,6 +93,9 @@ def build_digest(
     industry: str | None = None,
 ) -> Digest:
     overview = build_overview(session=session, team_id=team_id, period=period)
+    mine = load_workspace_benchmarks(session=session, team_id=team_id)
+    industry = industry or mine.industry
+    nps_target = mine.targets.get("nps")
     trend_period = Period(period.end - timedelta(weeks=TREND_WEEKS), period.end,
                           f"last {TREND_WEEKS} weeks")
     trend = build_trend(session=session, team_id=team_id, period=trend_period,
@@ -103,12 +109,14 @@ def build_digest(
     return Digest(
         period=period,
         overview=overview,
-        benchmarks=compare_with_benchmarks(overview, industry=industry),
+        benchmarks=compare_with_benchmarks(overview, industry=industry, extra=mine.extra),
         engagement=build_engagement_map(session=session, team_id=team_id, period=period),
         comments=representative(pool),
         trend=[NpsPoint(p.start, p.nps) for p in trend],
         trend_window=(trend_period.start.date(), trend_period.end.date()),
-        chart_benchmark=headline_benchmark(industry),
+        chart_benchmark=headline_benchmark(industry, mine.extra),
+        chart_target=ReferenceLine(nps_target, "Target") if nps_target is not None else None,
+        targets=target_gaps(overview, mine.targets),
         comments_hidden=not quotable and overview.responses > 0,
         # Themes count comments, never quote them, so they are shown whatever the numbers.
         themes=build_themes(session=session, team_id=team_id, period=period),

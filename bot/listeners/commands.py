@@ -21,8 +21,11 @@ from bot.engagement_grammar import (
 from bot.errors import UserFacingError
 from bot.pulses.commands import run_pulse_command
 from bot.services import Services
+from bot.settings_commands import run_settings_command
+from bot.settings_grammar import SETTINGS_COMMANDS
 from bot.views.pulse_admin import new_pulse_modal
 from bot.views.report import ReportMessage, help_message
+from bot.views.text import escape_mrkdwn
 
 
 def register(app: App, services: Services) -> None:
@@ -49,13 +52,22 @@ def register(app: App, services: Services) -> None:
                 message = ReportMessage(text=str(refusal), blocks=[])
         elif isinstance(query, DigestCommand):
             try:
-                require_admin(services, client, user_id=user_id)
+                require_admin(services, client, user_id=user_id, what="manage digests")
                 message = run_digest_command(
                     services, client, team_id=team_id, user_id=user_id,
                     channel_id=str(command.get("channel_id", "")), command=query,
                 )
             except UserFacingError as refusal:
                 message = ReportMessage(text=str(refusal), blocks=[])
+        elif isinstance(query, SETTINGS_COMMANDS):
+            try:
+                require_admin(services, client, user_id=user_id,
+                              what="change benchmarks, targets and the industry")
+                message = run_settings_command(
+                    services, team_id=team_id, user_id=user_id, command=query
+                )
+            except UserFacingError as refusal:
+                message = ReportMessage(text=escape_mrkdwn(str(refusal)), blocks=[])
         elif not is_staff(services, team_id=team_id, user_id=user_id):
             ack(response_type="ephemeral", text=STAFF_ONLY)
             return

@@ -15,6 +15,7 @@ from bot.digests.content import Digest
 from bot.views.followups import follow_ups_line
 from bot.views.report import ReportMessage, csat_field, nps_field
 from bot.views.summary import benchmark_line, engagement_line
+from bot.views.targets import target_line
 from bot.views.text import escape_mrkdwn, fmt_percent, fmt_score, plural, quote, truncate
 from bot.views.themes import themes_summary
 
@@ -57,8 +58,7 @@ def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessag
     )
     blocks.append(_context(" · ".join(filter(None, [changes, rate, escape_mrkdwn(scope)]))))
     against = [line for s in digest.benchmarks.sections if (line := benchmark_line(s))]
-    if digest.chart_target is not None:
-        against.append(f"• Target: {fmt_score(digest.chart_target.value)}")
+    against += [f"• {target_line(gap)}" for gap in digest.targets]
     if against:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text=truncate("*Against the best*\n" + "\n".join(against), 2900))))

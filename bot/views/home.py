@@ -19,6 +19,7 @@ from bot.home import Dashboard, PulseStatusRow
 from bot.views.followups import follow_ups_line
 from bot.views.report import overview_message
 from bot.views.summary import benchmark_line, engagement_line, trend_line
+from bot.views.targets import target_line
 from bot.views.text import escape_mrkdwn, plural, truncate
 from bot.views.themes import themes_summary
 from storage.deliveries import SurveyRow
@@ -46,6 +47,7 @@ def staff_home_view(dashboard: Dashboard, *, admin: bool = False) -> View:
     blocks: list[Block] = [*overview_message(dashboard.overview).blocks[:-1]]
     blocks.append(_section(trend_line(dashboard.trend)))
     against = [line for s in dashboard.benchmarks.sections if (line := benchmark_line(s))]
+    against += [f"• {target_line(gap)}" for gap in dashboard.targets]
     if against:
         blocks.append(_section("*Against the best*\n" + "\n".join(against)))
     blocks.append(_section(engagement_line(dashboard.engagement)))

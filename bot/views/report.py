@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
@@ -14,6 +15,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.reports import Overview
+from bot.targets import TargetGap
+from bot.views.targets import target_blocks
 from bot.views.text import (
     escape_mrkdwn,
     fmt_interval,
@@ -53,7 +56,7 @@ def csat_field(overview: Overview) -> str:
     )
 
 
-def overview_message(overview: Overview) -> ReportMessage:
+def overview_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> ReportMessage:
     nps = overview.nps
     rate = overview.response_rate
     rate_text = (
@@ -97,6 +100,7 @@ def overview_message(overview: Overview) -> ReportMessage:
                 ]
             )
         )
+    blocks += target_blocks(targets)
     blocks += [
         ContextBlock(elements=[MarkdownTextObject(text=rate_text)]),
         ContextBlock(
@@ -157,6 +161,10 @@ HELP_LINES = (
     "`/engagement trend [weekly|monthly]` — how the figures moved",
     "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
     "`/engagement benchmark [industry]` — against published figures, with source and year",
+    "`/engagement set industry KEY|clear` — the industry to compare with (admins)",
+    "`/engagement benchmark add nps 62 Acme [year:2026] [source:their report]` · "
+    "`benchmark list` · `benchmark remove ID` — your own benchmarks (admins)",
+    "`/engagement target nps 50` · `target csat 85` · `target clear nps` — targets (admins)",
     "`/engagement engagement` — the map of customers by loyalty × satisfaction",
     "`/engagement comments [positive|negative|neutral] [theme]` — the latest comments, or only "
     "those that mention a theme, e.g. `/engagement comments negative csv export`",

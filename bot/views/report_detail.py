@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -10,11 +12,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.benchmarking import BenchmarkComparison
+from bot.benchmarking import BenchmarkComparison, BenchmarkLine
 from bot.engagement_map import EngagementMap
 from bot.insights.engagement import Segment
 from bot.reports import Overview, SegmentBreakdown, TrendPoint
+from bot.targets import TargetGap
 from bot.views.report import ReportMessage, csat_field, nps_field
+from bot.views.targets import target_blocks
 from bot.views.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
 
 
@@ -26,7 +30,7 @@ def _distribution(counts: dict[int, int], scale: range) -> str:
     )
 
 
-def nps_message(overview: Overview) -> ReportMessage:
+def nps_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> ReportMessage:
     nps = overview.nps
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"NPS · {overview.period.label}", 150)),
@@ -41,11 +45,12 @@ def nps_message(overview: Overview) -> ReportMessage:
                 f"Detractors (0–6) {nps.detractors}"
             )]),
         ]
+    blocks += target_blocks(targets, metric="nps")
     text = f"NPS {fmt_score(nps.score)}, {overview.period.label}"
     return ReportMessage(text=text, blocks=blocks)
 
 
-def csat_message(overview: Overview) -> ReportMessage:
+def csat_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> ReportMessage:
     csat = overview.csat
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"CSAT · {overview.period.label}", 150)),
@@ -55,6 +60,7 @@ def csat_message(overview: Overview) -> ReportMessage:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text=_distribution(csat.distribution, range(5, 0, -1))
         )))
+    blocks += target_blocks(targets, metric="csat")
     return ReportMessage(
         text=f"CSAT {fmt_percent(csat.score)}, {overview.period.label}", blocks=blocks
     )
@@ -105,7 +111,19 @@ def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessag
     return ReportMessage(text=f"NPS by {breakdown.attribute}, {period}", blocks=blocks)
 
 
-def benchmark_message(comparison: BenchmarkComparison, *, period: str) -> ReportMessage:
+def _source(line: BenchmarkLine) -> str:
+    shown = escape_mrkdwn(line.source)
+    if line.added_by:
+        # The mention is ours (a validated user ID), not typed text: it alone is left live.
+        escaped = f"added by &lt;@{line.added_by}&gt;"
+        if shown.startswith(escaped):
+            shown = f"added by <@{line.added_by}>" + shown[len(escaped):]
+    return shown
+
+
+def benchmark_message(
+    comparison: BenchmarkComparison, *, period: str, targets: Sequence[TargetGap] = ()
+) -> ReportMessage:
     where = comparison.industry or "cross-industry"
     blocks: list[Block] = [HeaderBlock(text=truncate(f"Against the best · {where} · {period}",
                                                      150))]
@@ -117,7 +135,7 @@ def benchmark_message(comparison: BenchmarkComparison, *, period: str) -> Report
                 compared += f"; {escape_mrkdwn(line.to_close)}"
             lines.append(
                 f"• *{escape_mrkdwn(line.figure)}* {escape_mrkdwn(line.label)}{compared}\n"
-                f"   _{escape_mrkdwn(line.source)}_"
+                f"   _{_source(line)}_"
             )
         if not section.lines:
             lines.append("No published figures to compare with.")
@@ -126,6 +144,12 @@ def benchmark_message(comparison: BenchmarkComparison, *, period: str) -> Report
             blocks.append(
                 ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(section.note)[:2900])])
             )
+        blocks += target_blocks(targets, metric="nps" if section.metric == "NPS" else "csat")
+    if comparison.industry is None:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text="No industry set, so these are cross-industry figures; an admin can choose one "
+            "with `/engagement set industry KEY`."
+        )]))
     return ReportMessage(text=f"Our figures against published benchmarks ({where})",
                          blocks=blocks)
 

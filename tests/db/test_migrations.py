@@ -21,7 +21,7 @@ from storage.migrate import (
 
 TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent",
           "follow_up", "digestsubscription", "digestpost", "datarequest",
-          "surveysuppression"}
+          "surveysuppression", "workspacesetting", "custombenchmark", "target"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

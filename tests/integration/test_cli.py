@@ -53,7 +53,7 @@ def test_create_send_twice_and_report(env: dict[str, str], tmp_path: Path,
     assert "sent 3 now" in first.stdout, first.stdout
     assert "sent 0 now" in second.stdout, second.stdout
     assert len(sandbox.calls("chat.postMessage")) == 3
-    data = json.loads(report.stdout)
+    data = json.loads(report.stdout)["overview"]
     assert data["nps"] == {"score": None, "n": 0, "promoters": 0, "passives": 0,
                            "detractors": 0, "ci95": None}
     assert data["csat"]["n"] == 0
@@ -213,3 +213,70 @@ def test_a_bad_pulse_setting_is_named_and_nothing_is_saved(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert "No pulses yet" in bot(env, tmp_path, "pulse", "list").stderr
+
+
+def test_benchmarks_industry_figures_and_targets_from_the_cli(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    bot(env, tmp_path, "db", "upgrade")
+
+    keys = bot(env, tmp_path, "benchmarks", "industry")
+    industry = bot(env, tmp_path, "benchmarks", "industry", "insurance")
+    added = bot(env, tmp_path, "benchmarks", "add", "--metric", "nps", "--value", "62",
+                "--name", "Acme (competitor)", "--year", "2026", "--source", "their 2026 report")
+    target = bot(env, tmp_path, "benchmarks", "target", "nps", "50")
+    csat = bot(env, tmp_path, "benchmarks", "target", "csat", "85%")
+    listed = bot(env, tmp_path, "benchmarks", "list")
+    report = json.loads(bot(env, tmp_path, "report", "--json").stdout)
+
+    assert "b2b_saas_software\tSoftware & SaaS" in keys.stdout
+    assert "Industry set to Insurance (insurance)." in industry.stdout, industry.stderr
+    saved = "NPS\t+62\tAcme (competitor)\t2026, added from the CLI, their 2026 report"
+    assert saved in added.stdout
+    assert "Target NPS set to +50." in target.stdout
+    assert "Target CSAT set to 85%." in csat.stdout
+    assert "Industry: insurance" in listed.stdout
+    assert "Target NPS: 50" in listed.stdout
+    assert report["benchmarks"]["industry"] == "insurance"
+    custom = report["benchmarks"]["comparisons"][0]["figures"][0]
+    assert (custom["custom"], custom["source"], custom["value"]) == (True, "added from the CLI", 62)
+    assert {t["metric"]: t["target"] for t in report["targets"]} == {"nps": 50, "csat": 85}
+    assert report["themes"]["comments"] == 0
+
+    figure_id = added.stdout.split("#")[1].split("\t")[0]
+    removed = bot(env, tmp_path, "benchmarks", "remove", figure_id)
+    bot(env, tmp_path, "benchmarks", "target", "clear", "nps")
+    bot(env, tmp_path, "benchmarks", "industry", "--clear")
+    listed = bot(env, tmp_path, "benchmarks", "list")
+    assert f"Removed custom benchmark #{figure_id}." in removed.stdout
+    assert "Industry: not set (cross-industry figures)" in listed.stdout
+    assert "Target NPS" not in listed.stdout
+    assert "No custom benchmarks yet." in listed.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("industry", "fintech"), "Choose one of: automotive"),
+        (("add", "--metric", "nps", "--value", "101", "--name", "Acme"), "NPS runs from"),
+        (("add", "--metric", "csat", "--value", "90", "--name", "x" * 81), "at most 80"),
+        (("add", "--metric", "nps", "--value", "9", "--name", "A", "--year", "1900"), "a year"),
+        (("target", "csat", "120"), "CSAT % runs from 0 to 100"),
+        (("target", "ces", "5"), "choose nps or csat"),
+        (("remove", "42"), "There is no custom benchmark #42"),
+    ],
+)
+def test_a_bad_benchmark_setting_is_named_and_nothing_is_saved(
+    env: dict[str, str], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    bot(env, tmp_path, "db", "upgrade")
+
+    result = bot(env, tmp_path, "benchmarks", *args)
+    listed = bot(env, tmp_path, "benchmarks", "list")
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not set (cross-industry figures)" in listed.stdout
+    assert "Target" not in listed.stdout
+    assert "No custom benchmarks yet." in listed.stderr

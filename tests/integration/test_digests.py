@@ -13,6 +13,7 @@ from bot.digests.subscriptions import DigestRequest, subscribe
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.services import Services, create_web_client
+from storage import benchmarks as benchmark_store
 from storage.digests import claim_post
 from storage.engine import session_scope
 from storage.models import DigestPost, DigestStatus, DigestSubscription, Metric
@@ -235,3 +236,25 @@ def test_the_digest_reports_both_metrics(
     post_due_digests(services, create_web_client(services.settings))
 
     assert "100%" in str(_digests(sandbox)[0]["blocks"])
+
+
+def test_the_digest_measures_against_the_teams_target_and_own_benchmarks(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock,
+) -> None:
+    _subscribe(services, sandbox)
+    _answers(send_pulse, sandbox, slack)
+    with session_scope(services.engine) as session:
+        benchmark_store.set_target(session=session, team_id=sandbox.team_id, metric=Metric.NPS,
+                                   value=50, user_id=None, now=clock.now)
+        benchmark_store.add_custom_benchmark(
+            session=session, team_id=sandbox.team_id, metric=Metric.NPS, value=62,
+            name="Acme <!channel>", year=2026, source=None, user_id=ADMIN, now=clock.now)
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    shown = str(_digests(sandbox)[0]["blocks"])
+    assert "*Target NPS +50*: 30 points below" in shown
+    assert "Acme &lt;!channel&gt;" in shown
+    assert "custom figure (not published)" in shown

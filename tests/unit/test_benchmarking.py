@@ -61,3 +61,77 @@ def test_the_message_fits_slack() -> None:
     blocks = [block.to_dict() for block in message.blocks]
     assert len(blocks) <= 50
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+
+
+def _stored(added_by: str | None, name: str = "Acme (competitor)", source: str | None = None):
+    from bot.benchmark_settings import CustomFigure
+    from storage.models import Metric
+
+    return CustomFigure(7, Metric.NPS, 62, name, 2026, source, added_by)
+
+
+def test_a_stored_figure_says_who_added_it_and_that_it_is_not_published() -> None:
+    from bot.benchmark_settings import as_benchmark
+
+    by_admin = as_benchmark(_stored("U0ADMIN", source="their 2026 report"))
+    by_cli = as_benchmark(_stored(None))
+
+    assert by_admin.is_custom
+    assert by_cli.is_custom
+    assert by_admin.source == "added by <@U0ADMIN>"
+    assert by_cli.source == "added from the CLI"
+    nps = compare_with_benchmarks(_overview(), industry=None, extra=[by_admin]).sections[0]
+    line = nps.lines[0]
+    assert line.label == "Acme (competitor) (custom, not published)"
+    assert line.source == (
+        "added by <@U0ADMIN>, 2026, custom figure (not published); their 2026 report"
+    )
+    assert line.added_by == "U0ADMIN"
+    assert "grade" not in line.source
+    assert len(nps.lines) == 5  # the custom figure leads; the published ones still follow
+
+
+def test_the_benchmark_view_pings_the_admin_only_and_escapes_the_name() -> None:
+    from bot.benchmark_settings import as_benchmark
+
+    hostile = as_benchmark(_stored("U0ADMIN", name="<!channel> Acme", source="<@U0BOSS> said"))
+    message = benchmark_message(
+        compare_with_benchmarks(_overview(), industry=None, extra=[hostile]), period="x"
+    )
+
+    shown = str([block.to_dict() for block in message.blocks])
+    assert "added by <@U0ADMIN>" in shown
+    assert "&lt;!channel&gt; Acme" in shown
+    assert "<!channel>" not in shown
+    assert "&lt;@U0BOSS&gt; said" in shown
+    assert "<@U0BOSS>" not in shown
+    assert "No industry set" in shown
+
+
+def test_a_target_gap_has_a_direction_a_margin_and_what_it_would_take() -> None:
+    from bot.targets import target_gaps
+    from bot.views.targets import target_line
+
+    nps, csat = target_gaps(_overview(), {"nps": 41, "csat": 70})
+
+    assert (nps.gap.position, nps.gap.beyond_margin) == ("below", True)
+    assert nps.describe() == "16 points below our target (41), beyond the margin of error (95%)"
+    assert (nps.to_close or "").startswith("reaching 41 takes 28 more promoters")
+    assert csat.gap.position == "above"
+    assert csat.to_close is None
+    assert target_line(nps).startswith("*Target NPS +41*: 16 points below our target (41)")
+    assert target_gaps(_overview(), {}) == []
+
+
+def test_the_overview_nps_and_benchmark_views_show_the_target() -> None:
+    from bot.targets import target_gaps
+    from bot.views.report import overview_message
+    from bot.views.report_detail import csat_message, nps_message
+
+    gaps = target_gaps(_overview(), {"nps": 41})
+    views = (overview_message(_overview(), gaps), nps_message(_overview(), gaps),
+             benchmark_message(compare_with_benchmarks(_overview(), industry=None), period="x",
+                               targets=gaps))
+    for message in views:
+        assert "Target NPS +41" in str([block.to_dict() for block in message.blocks])
+    assert "Target" not in str([b.to_dict() for b in csat_message(_overview(), gaps).blocks])
