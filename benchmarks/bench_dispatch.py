@@ -2,13 +2,13 @@
 
     python benchmarks/bench_dispatch.py [--recipients 10000] [--rate 100]
         [--database sqlite|postgresql|both] [--variant paced|unpaced|ceiling|both|all]
-        [--pacer-share 1.0] [--pacer-burst 3] [--no-tracemalloc] [--profile]
+        [--pacer-share 1.0] [--pacer-burst 1] [--senders 4] [--no-tracemalloc] [--profile]
 
 A sandbox with N users limits chat.postMessage as Slack does: a workspace-wide budget of --rate
 messages a second (burst 5) and about one a second per channel. A fresh database gets one wave
 of N deliveries, written straight through the storage functions (no users.info per user), and
 deliver_due sends it with the bot's own WebClient (which sleeps Retry-After on a 429):
-  paced    Pacer at the permitted rate (burst 3, as deliver_due's default), as the bot runs;
+  paced    Pacer at the permitted rate, burst 1, four senders: as the bot runs;
   unpaced  Pacer at 1,000,000/s: the dispatcher bounces off the limit and lives on Retry-After;
   ceiling  no limit and no pacing: how fast the bot itself can go (not in `both`).
 Deliveries that run out of 429 retries are backed off by the dispatcher; the benchmark moves the
@@ -48,7 +48,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.config import Settings, load_settings
-from bot.pulses.dispatch import MAX_ATTEMPTS, MAX_BACKOFF, deliver_due
+from bot.pulses.dispatch import MAX_ATTEMPTS, MAX_BACKOFF, SENDERS, deliver_due
 from bot.pulses.dispatch import PACER_BURST as DISPATCH_PACER_BURST
 from bot.pulses.pacing import Pacer
 from bot.sandbox.slack_api import SlackSandbox
@@ -83,6 +83,7 @@ class Case:
     pacer_burst: int
     trace: bool
     profile: bool
+    senders: int = SENDERS
 
     @property
     def limited(self) -> bool:
@@ -278,7 +279,8 @@ def dispatch_wave(run: BotRun) -> BotReport:
     if profiler:
         profiler.enable()
     while True:
-        summary = deliver_due(services, client, wave_id=run.wave_id, pacer=pacer)
+        summary = deliver_due(services, client, wave_id=run.wave_id, pacer=pacer,
+                              senders=run.case.senders)
         passes += 1
         if not summary.retrying or passes > MAX_ATTEMPTS:
             break
@@ -343,7 +345,7 @@ def print_table(outcomes: list[Outcome]) -> None:
         b = o.bot
         peak = o.memory.traced_peak_mb if o.memory is not None else None
         traced = f"{peak:9.1f}" if peak is not None else f"{'-':>9}"
-        pacer = f"{o.case.pacer_rate:g}/{o.case.pacer_burst}"
+        pacer = f"{o.case.pacer_rate:g}/{o.case.pacer_burst}x{o.case.senders}"
         print(f"{o.case.database:<10} {o.case.variant:<8} {pacer:>9} {o.delivered:>9,} "
               f"{o.duplicates:>4} {o.lost:>4} {o.db_sent:>8,} {o.db_failed:>6} {o.limited:>6,} "
               f"{b.passes:>6} {b.elapsed:>9.1f} {o.achieved:>7.1f} {o.share:>7.1%} "
@@ -377,6 +379,8 @@ def main() -> int:
                         help=f"paced: the Pacer's burst (default {PACER_BURST}, deliver_due's)")
     parser.add_argument("--no-tracemalloc", dest="trace", action="store_false",
                         help="no tracemalloc pass (the traced MB column stays empty)")
+    parser.add_argument("--senders", type=int, default=SENDERS,
+                        help=f"sends in flight at once (default {SENDERS}, deliver_due's)")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the bot process (slows it: rates are then off)")
     args = parser.parse_args()
@@ -391,7 +395,7 @@ def main() -> int:
             case = Case(kind, variant, args.recipients, args.rate,
                         args.rate * args.pacer_share if variant == "paced" else UNLIMITED,
                         args.pacer_burst if variant == "paced" else PACER_BURST,
-                        trace=False, profile=args.profile)
+                        trace=False, profile=args.profile, senders=args.senders)
             print(f"{kind}, {variant}: {args.recipients:,} recipients, "
                   f"{args.rate:g}/s permitted ...", flush=True)
             outcome = measure(case)
