@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session
 
 from bot.insights.engagement import (
-    CustomerHistory,
     Mix,
     Retention,
     Segment,
-    engagement_mix,
+    Standing,
+    counted_mix,
+    is_promoter,
     mix_change,
-    promoters_retained,
-    retention,
+    promoters_retained_share,
 )
 from bot.periods import Period
-from storage.models import Metric
-from storage.reporting import AnswerRow, answers_by_respondent
+from storage.engagement_counts import StandingCount, standing_counts
 
 
 @dataclass(frozen=True)
@@ -33,57 +30,51 @@ class EngagementMap:
     promoters_retained: float | None
 
 
-def _histories(rows: list[AnswerRow], *, current: Period) -> dict[int, CustomerHistory]:
-    """Histories of the customers who answered in `current`, from `rows` (this period and the
-    one before, oldest first)."""
-    nps: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    csat: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    before: set[int] = set()
-    now: set[int] = set()
-    for row in rows:
-        target = nps if row.metric is Metric.NPS else csat
-        target[row.respondent_id].append((row.answered_at.date(), row.score))
-        (now if row.answered_at >= current.start else before).add(row.respondent_id)
-    return {
-        who: CustomerHistory(nps[who], csat[who], who in before, who in now)
-        for who in now
-    }
+def _mix(counts: list[StandingCount]) -> Mix:
+    """The mix of the customers who answered after the split (in the period itself)."""
+    return counted_mix(
+        (
+            Standing(c.latest_nps, c.nps_before, c.latest_csat,
+                     answered_previous_period=c.answered_before_split,
+                     answered_this_period=True),
+            c.customers,
+        )
+        for c in counts
+        if c.answered_after_split
+    )
 
 
-def _latest_promoters(rows: list[AnswerRow]) -> set[int]:
-    latest: dict[int, int] = {}
-    for row in rows:  # oldest first, so the last NPS answer wins
-        if row.metric is Metric.NPS:
-            latest[row.respondent_id] = row.score
-    return {who for who, score in latest.items() if score >= 9}
+def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
+    def total(*, before: bool = False, after: bool = False) -> int:
+        return sum(c.customers for c in counts
+                   if (c.answered_before_split or not before)
+                   and (c.answered_after_split or not after))
+
+    def promoters(*, kept: bool) -> int:
+        return sum(c.customers for c in counts
+                   if is_promoter(c.latest_nps_before_split)
+                   and (is_promoter(c.latest_nps_after_split) or not kept))
+
+    kept = Retention(total(before=True), total(after=True), total(before=True, after=True))
+    return kept, promoters_retained_share(promoters(kept=False), promoters(kept=True))
 
 
 def build_engagement_map(*, session: Session, team_id: str, period: Period) -> EngagementMap:
     previous = period.previous()
     earlier = previous.previous()
-    rows = answers_by_respondent(
-        session=session, team_id=team_id, since=earlier.start, until=period.end
-    )
-    in_current = [r for r in rows if r.answered_at >= period.start]
-    in_previous = [r for r in rows if previous.start <= r.answered_at < period.start]
-    current_histories = _histories(
-        [r for r in rows if r.answered_at >= previous.start], current=period
-    )
-    previous_histories = _histories(
-        [r for r in rows if r.answered_at < period.start], current=previous
-    )
-    mix = engagement_mix(current_histories.values())
-    before = engagement_mix(previous_histories.values())
+    # This period placed against its history since the previous one began; the previous
+    # period the same way, one period further back. The first also gives retention.
+    now = standing_counts(session=session, team_id=team_id, since=previous.start,
+                          split=period.start, until=period.end, include_until=True)
+    before = standing_counts(session=session, team_id=team_id, since=earlier.start,
+                             split=previous.start, until=period.start, include_until=False)
+    mix, previous_mix = _mix(now), _mix(before)
+    kept, promoters_kept = _retention(now)
     return EngagementMap(
         period=period,
         mix=mix,
-        previous=before,
-        change=mix_change(mix, before),
-        retention=retention(
-            {str(r.respondent_id) for r in in_previous}, {str(r.respondent_id) for r in in_current}
-        ),
-        promoters_retained=promoters_retained(
-            {str(w) for w in _latest_promoters(in_previous)},
-            {str(w) for w in _latest_promoters(in_current)},
-        ),
+        previous=previous_mix,
+        change=mix_change(mix, previous_mix),
+        retention=kept,
+        promoters_retained=promoters_kept,
     )

@@ -177,29 +177,3 @@ def latest_comments(
         )
         for row in rows
     ]
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    respondent_id: int
-    metric: Metric
-    score: int
-    answered_at: datetime
-
-
-def answers_by_respondent(
-    *, session: Session, team_id: str, since: datetime, until: datetime
-) -> list[AnswerRow]:
-    """Every linked answer in [since, until], oldest first. Anonymous answers have no
-    respondent and are left out: the engagement map is per customer."""
-    rows = session.exec(
-        select(Delivery.respondent_id, Response.metric, Response.score, Response.answered_at)
-        .join(Delivery, col(Delivery.id) == Response.delivery_id)
-        .where(
-            Response.team_id == team_id,
-            col(Response.answered_at) >= since,
-            col(Response.answered_at) <= until,
-        )
-        .order_by(col(Response.answered_at))
-    ).all()
-    return [AnswerRow(int(r), Metric(m), int(s), a) for r, m, s, a in rows]
