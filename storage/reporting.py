@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Response, Wave
+from storage.rollups import daily_score_counts
 
 
 def _in_period(team_id: str, metric: Metric, since: datetime, until: datetime | None) -> list[Any]:
@@ -32,22 +33,19 @@ def score_counts(
     until: datetime | None = None,
 ) -> dict[int, int]:
     """How many answers of each score were given in [since, until] (by first answer time)."""
-    rows = session.exec(
-        select(Response.score, func.count())
-        .where(*_in_period(team_id, metric, since, until))
-        .group_by(col(Response.score))
-    ).all()
-    return {int(score): int(count) for score, count in rows}
+    totals: dict[int, int] = {}
+    for scores in daily_score_counts(session=session, team_id=team_id, metric=metric,
+                                     since=since, until=until).values():
+        for score, count in scores.items():
+            totals[score] = totals.get(score, 0) + count
+    return totals
 
 
-def _bucket(session: Session, granularity: str) -> Any:
-    """The start of each answer's week (Monday) or month, as text, in the database's dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        unit = "week" if granularity == "weekly" else "month"
-        return func.to_char(func.date_trunc(unit, Response.answered_at), "YYYY-MM-DD")
+def _bucket(day: date, granularity: str) -> date:
+    """The Monday of the day's week, or the first of its month."""
     if granularity == "weekly":
-        return func.date(Response.answered_at, "weekday 0", "-6 days")
-    return func.strftime("%Y-%m-01", Response.answered_at)
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
 
 
 def trend_counts(
@@ -60,16 +58,13 @@ def trend_counts(
     granularity: str,
 ) -> dict[date, dict[int, int]]:
     """Score counts per week or month, oldest first."""
-    bucket = _bucket(session, granularity).label("bucket")
-    rows = session.exec(
-        select(bucket, Response.score, func.count())
-        .where(*_in_period(team_id, metric, since, until))
-        .group_by(bucket, col(Response.score))
-        .order_by(bucket)
-    ).all()
     trend: dict[date, dict[int, int]] = {}
-    for start, score, count in rows:
-        trend.setdefault(date.fromisoformat(str(start)[:10]), {})[int(score)] = int(count)
+    days = daily_score_counts(session=session, team_id=team_id, metric=metric, since=since,
+                              until=until)
+    for day in sorted(days):
+        bucket = trend.setdefault(_bucket(day, granularity), {})
+        for score, count in days[day].items():
+            bucket[score] = bucket.get(score, 0) + count
     return trend
 
 

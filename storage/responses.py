@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, Metric, Response, Wave
+from storage.rollups import count_answer, move_answer
 from storage.upsert import insert_for
 
 
@@ -83,24 +84,30 @@ def record_score(
         .returning(Response.id)
     )
     if inserted.first() is not None:
+        count_answer(session=session, team_id=team_id, metric=metric, answered_at=now,
+                     score=score)
         return ScoreOutcome.RECORDED
-    # Only a newer click may change the answer; the WHERE makes this safe against races.
-    changed = session.exec(
+    # Locked, so a concurrent click waits and then sees this one's outcome, and the rollup
+    # moves exactly the score this click replaces. Only a newer click may change the answer.
+    answer_id, current, current_ts, answered_at = session.exec(
+        select(Response.id, Response.score, Response.action_ts, Response.answered_at)
+        .where(key.matches(), col(Response.metric) == metric)
+        .with_for_update()
+    ).one()
+    if current == score:
+        return ScoreOutcome.UNCHANGED
+    if current_ts > action_ts:
+        return ScoreOutcome.STALE
+    if current_ts == action_ts:
+        return ScoreOutcome.UNCHANGED  # the same click can only ever carry one score
+    session.exec(
         update(Response)
-        .where(
-            key.matches(),
-            col(Response.metric) == metric,
-            col(Response.action_ts) < action_ts,
-            col(Response.score) != score,
-        )
+        .where(col(Response.id) == answer_id)
         .values(score=score, action_ts=action_ts, changed_at=now)
     )
-    if changed.rowcount == 1:
-        return ScoreOutcome.CHANGED
-    current = session.exec(select(Response).where(key.matches(), Response.metric == metric)).one()
-    if current.action_ts > action_ts and current.score != score:
-        return ScoreOutcome.STALE
-    return ScoreOutcome.UNCHANGED
+    move_answer(session=session, team_id=team_id, metric=metric, answered_at=answered_at,
+                old=current, new=score)
+    return ScoreOutcome.CHANGED
 
 
 def answered_scores(*, session: Session, key: AnswerKey) -> dict[Metric, int]:

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, Pulse, Respondent, Response, Wave, Workspace
+from storage.rollups import rebuild_daily_counts
 
 PLANS = ("starter", "team", "business", "enterprise")
 REGIONS = ("EMEA", "AMER", "APAC")
@@ -94,6 +95,8 @@ def seed_history(
             count = min(per_wave, responses - written)
             _wave_rows(session, wave.id or 0, people, count, when, metric_index, team_id, rng)
             written += count
+    with session_scope(engine) as session:
+        rebuild_daily_counts(session=session, team_id=team_id)
     return SeedReport(team_id, customers, waves, written)
 
 

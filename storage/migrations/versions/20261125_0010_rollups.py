@@ -1,0 +1,50 @@
+"""rollups: answers per team, metric, day and score
+
+Revision ID: 0010_rollups
+Revises: 0007_report_indexes
+Create Date: 2026-11-25 06:40:00
+
+The reports read whole days from this table and only the partial first and last day from
+`response`, so their cost no longer grows with the history. Existing answers are counted in
+once here; from then on every answer updates its day in the same transaction.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = '0010_rollups'
+down_revision: str | None = '0007_report_indexes'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'dailyscorecount',
+        sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('metric', sa.String(length=8), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('score', sa.Integer(), nullable=False),
+        sa.Column('answers', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('team_id', 'metric', 'day', 'score'),
+    )
+    # answered_at holds naive UTC on both backends, so its date is the UTC day.
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(
+            'INSERT INTO dailyscorecount (team_id, metric, day, score, answers) '
+            'SELECT team_id, metric, CAST(answered_at AS DATE), score, COUNT(*) FROM response '
+            'GROUP BY team_id, metric, CAST(answered_at AS DATE), score'
+        )
+    else:
+        op.execute(
+            'INSERT INTO dailyscorecount (team_id, metric, day, score, answers) '
+            'SELECT team_id, metric, date(answered_at), score, COUNT(*) FROM response '
+            'GROUP BY team_id, metric, date(answered_at), score'
+        )
+
+
+def downgrade() -> None:
+    op.drop_table('dailyscorecount')
