@@ -30,46 +30,48 @@ class EngagementMap:
     promoters_retained: float | None
 
 
-def _mix(counts: list[StandingCount]) -> Mix:
-    """The mix of the customers who answered after the split (in the period itself)."""
-    return counted_mix(
-        (
-            Standing(c.latest_nps, c.nps_before, c.latest_csat,
-                     answered_previous_period=c.answered_before_split,
-                     answered_this_period=True),
-            c.customers,
-        )
+def _mixes(counts: list[StandingCount]) -> tuple[Mix, Mix]:
+    """This period's mix (its customers, on their history since the previous period began)
+    and the previous period's (the same, one period further back)."""
+    now = counted_mix(
+        (Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
+                  answered_previous_period=c.in_previous, answered_this_period=True),
+         c.customers)
         for c in counts
-        if c.answered_after_split
+        if c.in_current
     )
+    before = counted_mix(
+        (Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
+                  answered_previous_period=c.in_earlier, answered_this_period=True),
+         c.customers)
+        for c in counts
+        if c.in_previous
+    )
+    return now, before
 
 
 def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
-    def total(*, before: bool = False, after: bool = False) -> int:
+    def customers(*, previous: bool = False, current: bool = False) -> int:
         return sum(c.customers for c in counts
-                   if (c.answered_before_split or not before)
-                   and (c.answered_after_split or not after))
+                   if (c.in_previous or not previous) and (c.in_current or not current))
 
     def promoters(*, kept: bool) -> int:
         return sum(c.customers for c in counts
-                   if is_promoter(c.latest_nps_before_split)
-                   and (is_promoter(c.latest_nps_after_split) or not kept))
+                   if is_promoter(c.previous_latest_nps)
+                   and (is_promoter(c.current_latest_nps) or not kept))
 
-    kept = Retention(total(before=True), total(after=True), total(before=True, after=True))
+    kept = Retention(customers(previous=True), customers(current=True),
+                     customers(previous=True, current=True))
     return kept, promoters_retained_share(promoters(kept=False), promoters(kept=True))
 
 
 def build_engagement_map(*, session: Session, team_id: str, period: Period) -> EngagementMap:
     previous = period.previous()
-    earlier = previous.previous()
-    # This period placed against its history since the previous one began; the previous
-    # period the same way, one period further back. The first also gives retention.
-    now = standing_counts(session=session, team_id=team_id, since=previous.start,
-                          split=period.start, until=period.end, include_until=True)
-    before = standing_counts(session=session, team_id=team_id, since=earlier.start,
-                             split=previous.start, until=period.start, include_until=False)
-    mix, previous_mix = _mix(now), _mix(before)
-    kept, promoters_kept = _retention(now)
+    counts = standing_counts(session=session, team_id=team_id,
+                             earlier=previous.previous().start, previous=previous.start,
+                             current=period.start, until=period.end)
+    mix, previous_mix = _mixes(counts)
+    kept, promoters_kept = _retention(counts)
     return EngagementMap(
         period=period,
         mix=mix,

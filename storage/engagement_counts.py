@@ -1,10 +1,14 @@
 """Per-customer standings for the engagement map, counted in the database.
 
 Reading every answer of three periods into Python took ~4 s at a million answers. Here the
-database keeps, per customer, only what the map's rules look at (latest NPS, the NPS before it,
-latest CSAT, and on which side of a split they answered), then counts customers per distinct
-standing: a few hundred rows at most, whatever the history's size. The rules themselves stay in
-bot.insights.engagement. Window functions (ROW_NUMBER) work on SQLite 3.25+ and PostgreSQL.
+database reduces each customer to what the map's rules look at (latest NPS, the NPS before it,
+latest CSAT, in which period they answered), for this period and the one before, and counts
+customers per distinct standing. The rules themselves stay in bot.insights.engagement.
+
+One pass: the answers of three consecutive periods (earlier, previous, current) are numbered
+newest first per customer and metric, once (ROW_NUMBER; SQLite 3.25+ and PostgreSQL). A running
+count of current-period answers in the same window turns that number into the position among
+the answers before the current period, so the previous period's standing needs no second sort.
 """
 
 from __future__ import annotations
@@ -18,18 +22,25 @@ from sqlmodel import Session, col
 
 from storage.models import Delivery, Metric, Response
 
+EARLIER, PREVIOUS, CURRENT = 0, 1, 2
+
 
 @dataclass(frozen=True)
 class StandingCount:
-    """How many customers share one standing within [since, until]."""
+    """How many customers share one standing. `now_*` read the previous and current periods
+    together (the current map's history); `before_*` the earlier and previous periods."""
 
-    latest_nps: int | None  # over the whole window
-    nps_before: int | None  # the NPS answer before the latest, over the whole window
-    latest_csat: int | None
-    answered_before_split: bool
-    answered_after_split: bool
-    latest_nps_before_split: int | None  # for "promoters who stayed promoters"
-    latest_nps_after_split: int | None
+    now_latest_nps: int | None
+    now_nps_before: int | None  # the NPS answer before the latest one
+    now_latest_csat: int | None
+    before_latest_nps: int | None
+    before_nps_before: int | None
+    before_latest_csat: int | None
+    in_earlier: bool
+    in_previous: bool
+    in_current: bool
+    previous_latest_nps: int | None  # within the previous period alone
+    current_latest_nps: int | None  # within the current period alone
     customers: int
 
 
@@ -37,74 +48,84 @@ def standing_counts(
     *,
     session: Session,
     team_id: str,
-    since: datetime,
-    split: datetime,
+    earlier: datetime,
+    previous: datetime,
+    current: datetime,
     until: datetime,
-    include_until: bool,
 ) -> list[StandingCount]:
-    """Customers per standing from the linked answers in [since, until] (or [since, until)).
+    """Customers per standing from linked answers in [earlier, until]; the periods are
+    [earlier, previous), [previous, current) and [current, until].
 
-    `split` divides the window into the period before and the period itself. The latest answer
-    is the one answered last; answers given at the same instant fall back to insertion order.
-    Anonymous answers have no respondent and are left out: the map is per customer.
+    The latest answer is the one answered last; answers given at the same instant fall back to
+    insertion order. Anonymous answers have no respondent and are left out: the map is per
+    customer.
     """
     answered_at = col(Response.answered_at)
-    after = answered_at >= split
-    newest_first = (answered_at.desc(), col(Response.id).desc())
+    band = case((answered_at >= current, CURRENT), (answered_at >= previous, PREVIOUS),
+                else_=EARLIER)
     per_metric = (col(Delivery.respondent_id), col(Response.metric))
+    newest_first = (answered_at.desc(), col(Response.id).desc())
     answers = (
         select(
             col(Delivery.respondent_id).label("who"),
             col(Response.metric).label("metric"),
             col(Response.score).label("score"),
-            case((after, 1), else_=0).label("after"),
-            func.row_number()
-            .over(partition_by=per_metric, order_by=newest_first)
-            .label("recency"),
-            func.row_number()
-            .over(partition_by=(*per_metric, after), order_by=newest_first)
-            .label("side_recency"),
+            band.label("band"),
+            func.row_number().over(partition_by=per_metric, order_by=newest_first).label("recency"),
+            # The same window, so no second sort: current answers come first, so for an older
+            # answer this is how many current answers precede it.
+            func.sum(case((answered_at >= current, 1), else_=0))
+            .over(partition_by=per_metric, order_by=newest_first).label("newer_current"),
         )
         .join(Delivery, col(Delivery.id) == Response.delivery_id)
         .where(
             col(Response.team_id) == team_id,
-            answered_at >= since,
-            answered_at <= until if include_until else answered_at < until,
+            # Naming both metrics lets the report index seek on the time range as well.
+            col(Response.metric).in_([m.value for m in Metric]),
+            answered_at >= earlier,
+            answered_at <= until,
         )
         .subquery()
     )
     a = answers.c
-    nps = a.metric == Metric.NPS.value
+    nps, csat = a.metric == Metric.NPS.value, a.metric == Metric.CSAT.value
+    before_current = a.recency - a.newer_current  # position among answers before `current`
 
     def pick(*conditions: Any) -> Any:
         return func.max(case((and_(*conditions), a.score)))
 
+    def answered(in_band: int) -> Any:
+        return func.max(case((a.band == in_band, 1), else_=0))
+
     people = (
         select(
-            pick(nps, a.recency == 1).label("latest_nps"),
-            pick(nps, a.recency == 2).label("nps_before"),
-            pick(a.metric == Metric.CSAT.value, a.recency == 1).label("latest_csat"),
-            func.min(a.after).label("any_before"),  # 0 when some answer is before the split
-            func.max(a.after).label("any_after"),
-            pick(nps, a.after == 0, a.side_recency == 1).label("nps_before_split"),
-            pick(nps, a.after == 1, a.side_recency == 1).label("nps_after_split"),
+            pick(nps, a.band >= PREVIOUS, a.recency == 1).label("now_latest_nps"),
+            pick(nps, a.band >= PREVIOUS, a.recency == 2).label("now_nps_before"),
+            pick(csat, a.band >= PREVIOUS, a.recency == 1).label("now_latest_csat"),
+            pick(nps, a.band <= PREVIOUS, before_current == 1).label("before_latest_nps"),
+            pick(nps, a.band <= PREVIOUS, before_current == 2).label("before_nps_before"),
+            pick(csat, a.band <= PREVIOUS, before_current == 1).label("before_latest_csat"),
+            answered(EARLIER).label("in_earlier"),
+            answered(PREVIOUS).label("in_previous"),
+            answered(CURRENT).label("in_current"),
+            pick(nps, a.band == PREVIOUS, before_current == 1).label("previous_latest_nps"),
+            pick(nps, a.band == CURRENT, a.recency == 1).label("current_latest_nps"),
         )
         .group_by(a.who)
         .subquery()
     )
-    p = people.c
-    keys = (p.latest_nps, p.nps_before, p.latest_csat, p.any_before, p.any_after,
-            p.nps_before_split, p.nps_after_split)
+    keys = tuple(people.c)
     rows = session.execute(select(*keys, func.count()).group_by(*keys)).all()
     return [
         StandingCount(
-            latest_nps=_score(latest), nps_before=_score(before), latest_csat=_score(csat),
-            answered_before_split=int(any_before) == 0, answered_after_split=int(any_after) == 1,
-            latest_nps_before_split=_score(nps_before_split),
-            latest_nps_after_split=_score(nps_after_split), customers=int(count),
+            now_latest_nps=_score(row[0]), now_nps_before=_score(row[1]),
+            now_latest_csat=_score(row[2]), before_latest_nps=_score(row[3]),
+            before_nps_before=_score(row[4]), before_latest_csat=_score(row[5]),
+            in_earlier=bool(row[6]), in_previous=bool(row[7]), in_current=bool(row[8]),
+            previous_latest_nps=_score(row[9]), current_latest_nps=_score(row[10]),
+            customers=int(row[11]),
         )
-        for latest, before, csat, any_before, any_after, nps_before_split, nps_after_split, count
-        in rows
+        for row in rows
     ]
 
 

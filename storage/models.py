@@ -146,8 +146,12 @@ class Response(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("delivery_id", "metric", name="uq_response_delivery_metric"),
         UniqueConstraint("anonymous_key", "metric", name="uq_response_anonymous_metric"),
-        # Covers the reports' counts: the score is read from the index, not the table.
-        Index("ix_response_report", "team_id", "metric", "answered_at", "score"),
+        # Covers the reports' counts and the engagement map's per-customer reading: score,
+        # delivery (hence customer) and the tie-break id come from the index, not the table.
+        Index("ix_response_report", "team_id", "metric", "answered_at", "score", "delivery_id",
+              "id"),
+        # The newest comments first, without scanning every answer.
+        Index("ix_response_comments", "team_id", "commented_at"),
         CheckConstraint("score BETWEEN 0 AND 10", name="ck_response_score_range"),
     )
 

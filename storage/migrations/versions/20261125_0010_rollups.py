@@ -7,6 +7,9 @@ Create Date: 2026-11-25 06:40:00
 The reports read whole days from this table and only the partial first and last day from
 `response`, so their cost no longer grows with the history. Existing answers are counted in
 once here; from then on every answer updates its day in the same transaction.
+
+The report index also carries the delivery and id, so the engagement map reads each answer's
+customer and order from the index alone; comments get an index for "newest first".
 """
 
 from collections.abc import Sequence
@@ -22,6 +25,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.drop_index('ix_response_report')
+        batch_op.create_index('ix_response_report', ['team_id', 'metric', 'answered_at', 'score',
+                                                      'delivery_id', 'id'], unique=False)
+        batch_op.create_index('ix_response_comments', ['team_id', 'commented_at'], unique=False)
     op.create_table(
         'dailyscorecount',
         sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -48,3 +56,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('dailyscorecount')
+    with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.drop_index('ix_response_comments')
+        batch_op.drop_index('ix_response_report')
+        batch_op.create_index('ix_response_report', ['team_id', 'metric', 'answered_at', 'score'],
+                              unique=False)
