@@ -115,6 +115,8 @@ class Delivery(SQLModel, table=True):
         UniqueConstraint("wave_id", "respondent_id", name="uq_delivery_wave_respondent"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
         Index("ix_delivery_sent_at", "sent_at"),  # response rates by period
+        # Response rates read from the index alone, per wave of the team, over the period.
+        Index("ix_delivery_report", "wave_id", "status", "sent_at", "answered_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

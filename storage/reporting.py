@@ -112,20 +112,20 @@ def delivery_counts(
     *, session: Session, team_id: str, since: datetime, until: datetime | None = None
 ) -> tuple[int, int]:
     """(delivered, answered) for deliveries sent since `since`: the response rate's two terms."""
-    base = (
-        select(func.count())
-        .select_from(Delivery)
-        .join(Wave, col(Wave.id) == Delivery.wave_id)
-        .join(Pulse, col(Pulse.id) == Wave.pulse_id)
-        .where(
-            Pulse.team_id == team_id,
+    # The team's waves first (a few dozen a year), then each wave's deliveries sent in the
+    # period from ix_delivery_report alone: joining pulse per delivery made SQLite's planner
+    # walk every sent delivery instead (450 ms at 1M answers).
+    waves = select(Wave.id).join(Pulse, col(Pulse.id) == Wave.pulse_id).where(
+        Pulse.team_id == team_id
+    )
+    delivered, answered = session.exec(
+        select(func.count(), func.count(col(Delivery.answered_at))).where(
+            col(Delivery.wave_id).in_(waves),
             Delivery.status == DeliveryStatus.SENT,
             col(Delivery.sent_at) >= since,
             *([col(Delivery.sent_at) <= until] if until is not None else []),
         )
-    )
-    delivered = session.exec(base).one()
-    answered = session.exec(base.where(col(Delivery.answered_at).is_not(None))).one()
+    ).one()
     return int(delivered), int(answered)
 
 

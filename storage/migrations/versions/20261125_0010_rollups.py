@@ -9,7 +9,8 @@ The reports read whole days from this table and only the partial first and last 
 once here; from then on every answer updates its day in the same transaction.
 
 The report index also carries the delivery and id, so the engagement map reads each answer's
-customer and order from the index alone; comments get an index for "newest first".
+customer and order from the index alone; comments get an index for "newest first", and
+response rates one that counts a period's deliveries per wave from the index alone.
 """
 
 from collections.abc import Sequence
@@ -30,6 +31,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_response_report', ['team_id', 'metric', 'answered_at', 'score',
                                                       'delivery_id', 'id'], unique=False)
         batch_op.create_index('ix_response_comments', ['team_id', 'commented_at'], unique=False)
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_delivery_report', ['wave_id', 'status', 'sent_at', 'answered_at'],
+                              unique=False)
     op.create_table(
         'dailyscorecount',
         sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -56,6 +60,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('dailyscorecount')
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.drop_index('ix_delivery_report')
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_index('ix_response_comments')
         batch_op.drop_index('ix_response_report')
