@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Response, Wave
@@ -86,14 +87,20 @@ def segment_counts(
 ) -> list[SegmentCounts]:
     """Score counts per value of a respondent attribute. Anonymous answers carry no link to
     a respondent, so they never appear in a breakdown."""
+    # Per customer and score first, then one attribute lookup per customer rather than per
+    # answer: reading the JSON attribute was most of the cost at 1M answers.
+    per_customer = (
+        select(Delivery.respondent_id, Response.score, func.count().label("answers"))
+        .join(Delivery, col(Delivery.id) == Response.delivery_id)
+        .where(*_in_period(team_id, metric, since, until))
+        .group_by(col(Delivery.respondent_id), col(Response.score))
+        .subquery()
+    )
     attributes: Any = Respondent.__table__.c.attributes  # type: ignore[attr-defined]
     value = attributes[attribute].as_string().label("value")
-    rows = session.exec(
-        select(value, Response.score, func.count(), Delivery.respondent_id)
-        .join(Delivery, col(Delivery.id) == Response.delivery_id)
-        .join(Respondent, col(Respondent.id) == Delivery.respondent_id)
-        .where(*_in_period(team_id, metric, since, until))
-        .group_by(value, col(Response.score), col(Delivery.respondent_id))
+    rows = session.execute(
+        sa_select(value, per_customer.c.score, per_customer.c.answers, per_customer.c.respondent_id)
+        .join(Respondent, col(Respondent.id) == per_customer.c.respondent_id)
     ).all()
     scores: dict[str, dict[int, int]] = {}
     people: dict[str, set[int]] = {}
