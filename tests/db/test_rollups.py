@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from storage.engine import session_scope
+from storage.migrate import downgrade, upgrade
 from storage.models import DailyScoreCount, Metric, Response
 from storage.pulses import (
     create_pulse,
@@ -42,18 +43,18 @@ def _wave_with(engine: Engine, people: int) -> int:
         return wave.id
 
 
-def _raw(session: Session) -> dict[tuple[date, int], int]:
-    rows = session.exec(select(Response.answered_at, Response.score)).all()
-    counts: dict[tuple[date, int], int] = {}
-    for answered_at, score in rows:
-        key = (answered_at.date(), score)
+def _raw(session: Session) -> dict[tuple[str, date, int], int]:
+    rows = session.exec(select(Response.metric, Response.answered_at, Response.score)).all()
+    counts: dict[tuple[str, date, int], int] = {}
+    for metric, answered_at, score in rows:
+        key = (str(metric), answered_at.date(), score)
         counts[key] = counts.get(key, 0) + 1
     return counts
 
 
-def _rolled_up(session: Session) -> dict[tuple[date, int], int]:
+def _rolled_up(session: Session) -> dict[tuple[str, date, int], int]:
     rows = session.exec(select(DailyScoreCount).where(col(DailyScoreCount.answers) != 0)).all()
-    return {(row.day, row.score): row.answers for row in rows}
+    return {(str(row.metric), row.day, row.score): row.answers for row in rows}
 
 
 def test_clicks_changes_and_stale_clicks_keep_the_rollup_exact(engine: Engine) -> None:
@@ -89,6 +90,15 @@ def test_concurrent_changes_to_one_answer_move_the_rollup_once_each(engine: Engi
         list(pool.map(click, range(24)))
     with Session(engine) as session:
         assert _rolled_up(session) == _raw(session)
+
+
+def test_the_migration_counts_in_the_answers_already_stored(engine: Engine) -> None:
+    seed_history(engine, responses=500, customers=20, now=NOW, days=60, rng=random.Random(6))
+    downgrade(engine, "0007_report_indexes")
+    upgrade(engine)
+    with Session(engine) as session:
+        assert _rolled_up(session) == _raw(session)
+        assert sum(_raw(session).values()) == 500
 
 
 @pytest.mark.parametrize("granularity", ["weekly", "monthly"])
