@@ -110,6 +110,8 @@ def daily_score_counts(
 
     Whole days come from the rollup; the partial first and last day are counted raw.
     """
+    if until is not None and until < since:
+        return {}
     first_day = _day(since)
     partial_start = since != _midnight(first_day)
     if until is not None and _day(until) == first_day:
