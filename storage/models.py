@@ -192,6 +192,17 @@ class DailyScoreCount(SQLModel, table=True):
     answers: int
 
 
+class DailyDeliveryCount(SQLModel, table=True):
+    """Deliveries sent each day (UTC, by sent_at) and how many of them have been answered: the
+    response rate's two terms, kept exact by every write that changes either
+    (storage.delivery_rollup)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    day: date = Field(primary_key=True)
+    delivered: int
+    answered: int
+
+
 class ProcessedEvent(SQLModel, table=True):
     """Events API deliveries already handled: Slack retries an event until it gets a fast 200."""
 

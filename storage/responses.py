@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.delivery_rollup import counted_for, recount
 from storage.models import Delivery, Metric, Response, Wave
 from storage.rollups import count_answer, move_answer
 from storage.upsert import insert_for
@@ -63,11 +64,13 @@ def record_score(
     now: datetime,
 ) -> ScoreOutcome:
     # Who answered (not what) is kept for response rates and reminders, even when anonymous.
+    before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id, col(Delivery.answered_at).is_(None))
         .values(answered_at=now)
     )
+    recount(session, delivery_id, before)
     inserted = session.exec(
         insert_for(session, Response)
         .values(

@@ -16,6 +16,7 @@ a bounded amount of work however long the history is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -102,6 +103,31 @@ def _rolled_up(
     return counts
 
 
+@dataclass(frozen=True)
+class DaySplit:
+    """[since, until] as a partial first day, whole days, and a partial last day."""
+
+    head: tuple[datetime, datetime] | None  # [since, midnight), counted raw
+    whole: tuple[date, date | None] | None  # first and last whole day (None: no end)
+    tail: tuple[datetime, datetime] | None  # [midnight, until], counted raw
+
+
+def split_days(since: datetime, until: datetime | None) -> DaySplit | None:
+    """None when the period is empty."""
+    if until is not None and until < since:
+        return None
+    first_day = _day(since)
+    if until is not None and _day(until) == first_day:
+        return DaySplit(None, None, (since, until))
+    partial_start = since != _midnight(first_day)
+    whole_from = first_day + timedelta(days=1) if partial_start else first_day
+    head = (since, _midnight(whole_from)) if partial_start else None
+    whole_to = None if until is None else _day(until) - timedelta(days=1)
+    whole = (whole_from, whole_to) if whole_to is None or whole_from <= whole_to else None
+    tail = None if until is None else (_midnight(_day(until)), until)
+    return DaySplit(head, whole, tail)
+
+
 def daily_score_counts(
     *, session: Session, team_id: str, metric: Metric, since: datetime,
     until: datetime | None = None,
@@ -110,43 +136,34 @@ def daily_score_counts(
 
     Whole days come from the rollup; the partial first and last day are counted raw.
     """
-    if until is not None and until < since:
+    split = split_days(since, until)
+    if split is None:
         return {}
-    first_day = _day(since)
-    partial_start = since != _midnight(first_day)
-    if until is not None and _day(until) == first_day:
-        scores = _raw_counts(session, team_id, metric, since, until, include_until=True)
-        return {first_day: scores} if scores else {}
     counts: DayCounts = {}
-    whole_from = first_day + timedelta(days=1) if partial_start else first_day
-    if partial_start:
-        head = _raw_counts(session, team_id, metric, since, _midnight(whole_from),
-                           include_until=False)
+    if split.head is not None:
+        head = _raw_counts(session, team_id, metric, *split.head, include_until=False)
         if head:
-            counts[first_day] = head
-    whole_to = None if until is None else _day(until) - timedelta(days=1)
-    if whole_to is None or whole_from <= whole_to:
-        counts.update(_rolled_up(session, team_id, metric, whole_from, whole_to))
-    if until is not None:
-        last_day = _day(until)
-        tail = _raw_counts(session, team_id, metric, _midnight(last_day), until,
-                           include_until=True)
+            counts[_day(since)] = head
+    if split.whole is not None:
+        counts.update(_rolled_up(session, team_id, metric, *split.whole))
+    if split.tail is not None:
+        tail = _raw_counts(session, team_id, metric, *split.tail, include_until=True)
         if tail:
-            counts[last_day] = tail
+            counts[_day(split.tail[1])] = tail
     return counts
 
 
-def _answer_day(session: Session) -> Any:
-    """The UTC day of an answer in SQL: answered_at is stored as naive UTC on both backends."""
+def utc_day(session: Session, moment: Any) -> Any:
+    """The UTC day of a stored time in SQL: times are stored as naive UTC on both backends."""
     if session.get_bind().dialect.name == "postgresql":
-        return cast(Response.answered_at, Date)
-    return func.date(Response.answered_at)
+        return cast(moment, Date)
+    return func.date(moment)
 
 
 def rebuild_daily_counts(*, session: Session, team_id: str) -> None:
     """Count a workspace's answers afresh: for bulk loads that bypass storage.responses."""
     session.exec(delete(DailyScoreCount).where(col(DailyScoreCount.team_id) == team_id))
-    day = _answer_day(session)
+    day = utc_day(session, Response.answered_at)
     session.execute(
         insert(DailyScoreCount).from_select(
             ["team_id", "metric", "day", "score", "answers"],

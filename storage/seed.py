@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, insert
 from sqlmodel import col, select
 
+from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, Pulse, Respondent, Response, Wave, Workspace
 from storage.rollups import rebuild_daily_counts
@@ -97,6 +98,7 @@ def seed_history(
             written += count
     with session_scope(engine) as session:
         rebuild_daily_counts(session=session, team_id=team_id)
+        rebuild_delivery_counts(session=session, team_id=team_id)
     return SeedReport(team_id, customers, waves, written)
 
 

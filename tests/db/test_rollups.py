@@ -7,12 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
+from storage.deliveries import claim_due, mark_failed, mark_sent, retry_later
+from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.migrate import downgrade, upgrade
-from storage.models import DailyScoreCount, Metric, Response
+from storage.models import DailyDeliveryCount, DailyScoreCount, Delivery, Metric, Response
 from storage.pulses import (
     create_pulse,
     enqueue_deliveries,
@@ -20,7 +22,7 @@ from storage.pulses import (
     ensure_workspace,
     open_wave,
 )
-from storage.reporting import score_counts, trend_counts
+from storage.reporting import delivery_counts, score_counts, trend_counts
 from storage.responses import AnswerKey, record_score
 from storage.seed import seed_history
 
@@ -148,3 +150,81 @@ def test_reports_from_the_rollup_equal_counting_every_answer(
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _deliveries_raw(session: Session) -> dict[date, tuple[int, int]]:
+    rows = session.exec(
+        select(Delivery.sent_at, Delivery.answered_at).where(Delivery.status == "sent")
+    ).all()
+    counts: dict[date, tuple[int, int]] = {}
+    for sent_at, answered_at in rows:
+        assert sent_at is not None
+        d, a = counts.get(sent_at.date(), (0, 0))
+        counts[sent_at.date()] = (d + 1, a + (answered_at is not None))
+    return counts
+
+
+def _deliveries_rolled_up(session: Session) -> dict[date, tuple[int, int]]:
+    rows = session.exec(select(DailyDeliveryCount)).all()
+    return {r.day: (r.delivered, r.answered) for r in rows if (r.delivered, r.answered) != (0, 0)}
+
+
+def test_sends_failures_retries_and_answers_keep_the_delivery_rollup_exact(
+    engine: Engine,
+) -> None:
+    wave_id = _wave_with(engine, 8)
+    with session_scope(engine) as session:
+        claimed = claim_due(session=session, now=NOW, limit=8)
+    assert len(claimed) == 8
+    for n, delivery in enumerate(claimed):
+        at = NOW + timedelta(minutes=20 * n)  # sends either side of midnight
+        with session_scope(engine) as session:
+            if n == 0:
+                # Answered before the dispatcher recorded the send, then sent.
+                record_score(session=session, key=AnswerKey(delivery_id=delivery.delivery_id),
+                             delivery_id=delivery.delivery_id, wave_id=wave_id, team_id=TEAM,
+                             metric=Metric.NPS, score=9, action_ts="1700000000.000100", now=at)
+            if n == 1:
+                mark_failed(session=session, delivery_id=delivery.delivery_id, error="nope")
+                continue
+            if n == 2:
+                retry_later(session=session, delivery_id=delivery.delivery_id, error="later",
+                            at=at)
+                continue
+            mark_sent(session=session, delivery_id=delivery.delivery_id, channel_id="D1",
+                      message_ts=f"{n}.000100", now=at)
+            if n == 3:  # a reconciled send recorded twice, a day later
+                mark_sent(session=session, delivery_id=delivery.delivery_id, channel_id="D1",
+                          message_ts=f"{n}.000100", now=at + timedelta(days=1))
+            if n == 4:  # sent, then failed after all
+                mark_failed(session=session, delivery_id=delivery.delivery_id, error="gone")
+            if n % 2 == 1:
+                record_score(session=session, key=AnswerKey(delivery_id=delivery.delivery_id),
+                             delivery_id=delivery.delivery_id, wave_id=wave_id, team_id=TEAM,
+                             metric=Metric.NPS, score=n, action_ts="1700000000.000200",
+                             now=at + timedelta(hours=2))
+    with Session(engine) as session:
+        assert _deliveries_rolled_up(session) == _deliveries_raw(session)
+        assert sum(d for d, _ in _deliveries_raw(session).values()) == 5
+
+
+def test_response_rates_from_the_rollup_equal_counting_every_delivery(engine: Engine) -> None:
+    report = seed_history(engine, responses=2_000, customers=50, now=NOW, days=200,
+                          rng=random.Random(8))
+    with session_scope(engine) as session:  # some sent but not answered, on top of the seed
+        session.exec(update(Delivery).where(col(Delivery.id) % 7 == 0).values(answered_at=None))
+        rebuild_delivery_counts(session=session, team_id=report.team_id)
+    rng = random.Random(9)
+    with Session(engine) as session:
+        for _ in range(15):
+            since = NOW - timedelta(minutes=rng.randint(0, 200 * 24 * 60))
+            until = since + timedelta(minutes=rng.randint(0, 90 * 24 * 60))
+            if rng.random() < 0.3:
+                since, until = since.replace(hour=0, minute=0), until.replace(hour=0, minute=0)
+            rows = session.exec(
+                select(Delivery.answered_at).where(col(Delivery.sent_at) >= since,
+                                                   col(Delivery.sent_at) <= until)
+            ).all()
+            expected = (len(rows), sum(1 for a in rows if a is not None))
+            assert delivery_counts(session=session, team_id=report.team_id, since=since,
+                                   until=until) == expected

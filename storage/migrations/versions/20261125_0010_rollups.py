@@ -58,7 +58,28 @@ def upgrade() -> None:
         )
 
 
+    op.create_table(
+        'dailydeliverycount',
+        sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('delivered', sa.Integer(), nullable=False),
+        sa.Column('answered', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('team_id', 'day'),
+    )
+    sent_day = ('CAST(delivery.sent_at AS DATE)' if op.get_bind().dialect.name == 'postgresql'
+                else 'date(delivery.sent_at)')
+    op.execute(
+        'INSERT INTO dailydeliverycount (team_id, day, delivered, answered) '  # noqa: S608 (no input)
+        f'SELECT pulse.team_id, {sent_day}, COUNT(*), COUNT(delivery.answered_at) '
+        'FROM delivery JOIN wave ON wave.id = delivery.wave_id '
+        'JOIN pulse ON pulse.id = wave.pulse_id '
+        "WHERE delivery.status = 'sent' AND delivery.sent_at IS NOT NULL "
+        f'GROUP BY pulse.team_id, {sent_day}'
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('dailydeliverycount')
     op.drop_table('dailyscorecount')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_report')
