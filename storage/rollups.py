@@ -8,6 +8,9 @@ old score. Adding one to a counter in the answer's own transaction cannot drift:
 row is locked until that transaction commits or rolls back, increments commute, and a change
 moves one answer from its old score to its new one under a lock on the answer itself
 (storage.responses). It costs one upsert per click, and a report never does catch-up work.
+The price: two clicks of the same score on the same day wait for each other's commit on that
+counter row (milliseconds), and a bulk load that bypasses storage.responses must call
+rebuild_daily_counts (storage.seed does).
 
 A period rarely starts or ends at midnight, so a report reads the whole days in between here
 and counts only its partial first and last day from `response` (through the report index):
