@@ -5,7 +5,8 @@
 
 Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
 monthly NPS and CSAT waves), then every view is computed --runs times through the same function
-the slash command calls. Slack waits 3 s for an answer; the issue asks for well under that at
+the slash command calls (on PostgreSQL after VACUUM ANALYZE, as autovacuum would soon do).
+Slack waits 3 s for an answer; the issue asks for well under that at
 1M answers and no worse than 2x the figure at 1k. This prints figures; it asserts nothing.
 """
 
@@ -42,6 +43,13 @@ def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float]]:
     seed_history(engine, responses=size, customers=max(50, size // 50), now=datetime.now(UTC),
                  team_id=TEAM)
     seeded = time.perf_counter() - started
+    if engine.dialect.name == "postgresql":
+        # What autovacuum does within a minute or so of a bulk load: statistics for the
+        # planner, and a visibility map so index-only scans stay index-only. Measure the
+        # steady state, not how soon autovacuum happens to wake up.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE response, delivery, wave, pulse, respondent, "
+                                    "dailyscorecount, dailydeliverycount"))
     settings = load_settings(env_file=None, database_url=url,
                              slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
     services = Services(settings=settings, engine=engine, clock=lambda: datetime.now(UTC))
