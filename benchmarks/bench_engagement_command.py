@@ -5,7 +5,8 @@
 
 Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
 monthly NPS and CSAT waves), then every view is computed --runs times through the same function
-the slash command calls. Slack waits 3 s for an answer; the issue asks for well under that at
+the slash command calls (on PostgreSQL after VACUUM ANALYZE, as autovacuum would soon do).
+Slack waits 3 s for an answer; the issue asks for well under that at
 1M answers and no worse than 2x the figure at 1k. This prints figures; it asserts nothing.
 """
 
@@ -42,6 +43,13 @@ def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float]]:
     seed_history(engine, responses=size, customers=max(50, size // 50), now=datetime.now(UTC),
                  team_id=TEAM)
     seeded = time.perf_counter() - started
+    if engine.dialect.name == "postgresql":
+        # What autovacuum does within a minute or so of a bulk load: statistics for the
+        # planner, and a visibility map so index-only scans stay index-only. Measure the
+        # steady state, not how soon autovacuum happens to wake up.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE response, delivery, wave, pulse, respondent, "
+                                    "dailyscorecount, dailydeliverycount"))
     settings = load_settings(env_file=None, database_url=url,
                              slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
     services = Services(settings=settings, engine=engine, clock=lambda: datetime.now(UTC))
@@ -100,14 +108,24 @@ def main() -> None:
                     table[size] = measure(url, size, args.runs)
                 finally:
                     drop_schema(schema)
-        header = " | ".join(f"{s:>10,} p50/p95 ms" for s in sizes)
-        print(f"\n{database}: view | {header} | ratio largest/smallest (p50)")
-        for view in table[sizes[0]]:
-            cells = " | ".join(f"{table[s][view][0]:>9.1f}/{table[s][view][1]:<8.1f}"
-                               for s in sizes)
-            ratio = table[sizes[-1]][view][0] / max(table[sizes[0]][view][0], 1e-6)
-            print(f"{view:<20} | {cells} | {ratio:.1f}x")
-        print()
+        print_table(database, sizes, table)
+
+
+def print_table(database: str, sizes: list[int], table: dict[int, dict[str, tuple[float, float]]]
+                ) -> None:
+    """p50/p95 per view and size, the largest size's p50 over the smallest's, and whether the
+    largest meets the issue's bar: under 1 s (well inside Slack's 3 s) and at most 2x."""
+    largest, smallest = f"{sizes[-1]:,}", f"{sizes[0]:,}"
+    header = " | ".join(f"{s:>10,} p50/p95 ms" for s in sizes)
+    print(f"\n{database}: view | {header} | {largest}/{smallest} p50 | bar")
+    for view in table[sizes[0]]:
+        cells = " | ".join(f"{table[s][view][0]:>9.1f}/{table[s][view][1]:<8.1f}"
+                           for s in sizes)
+        top = table[sizes[-1]][view][0]
+        ratio = top / max(table[sizes[0]][view][0], 1e-6)
+        bar = "met" if top < 1000 and ratio <= 2 else ("< 1 s" if top < 1000 else "missed")
+        print(f"{view:<20} | {cells} | {ratio:>6.1f}x | {bar}")
+    print()
 
 
 if __name__ == "__main__":

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session
 
 from bot.insights.engagement import (
-    CustomerHistory,
     Mix,
     Retention,
     Segment,
-    engagement_mix,
+    Standing,
+    counted_mix,
+    is_promoter,
     mix_change,
-    promoters_retained,
-    retention,
+    promoters_retained_share,
 )
 from bot.periods import Period
-from storage.models import Metric
-from storage.reporting import AnswerRow, answers_by_respondent
+from storage.engagement_counts import StandingCount, standing_counts
 
 
 @dataclass(frozen=True)
@@ -33,57 +30,53 @@ class EngagementMap:
     promoters_retained: float | None
 
 
-def _histories(rows: list[AnswerRow], *, current: Period) -> dict[int, CustomerHistory]:
-    """Histories of the customers who answered in `current`, from `rows` (this period and the
-    one before, oldest first)."""
-    nps: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    csat: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    before: set[int] = set()
-    now: set[int] = set()
-    for row in rows:
-        target = nps if row.metric is Metric.NPS else csat
-        target[row.respondent_id].append((row.answered_at.date(), row.score))
-        (now if row.answered_at >= current.start else before).add(row.respondent_id)
-    return {
-        who: CustomerHistory(nps[who], csat[who], who in before, who in now)
-        for who in now
-    }
+def _mixes(counts: list[StandingCount]) -> tuple[Mix, Mix]:
+    """This period's mix (its customers, on their history since the previous period began)
+    and the previous period's (the same, one period further back)."""
+    now = counted_mix(
+        (Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
+                  answered_previous_period=c.in_previous, answered_this_period=True),
+         c.customers)
+        for c in counts
+        if c.in_current
+    )
+    before = counted_mix(
+        (Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
+                  answered_previous_period=c.in_earlier, answered_this_period=True),
+         c.customers)
+        for c in counts
+        if c.in_previous
+    )
+    return now, before
 
 
-def _latest_promoters(rows: list[AnswerRow]) -> set[int]:
-    latest: dict[int, int] = {}
-    for row in rows:  # oldest first, so the last NPS answer wins
-        if row.metric is Metric.NPS:
-            latest[row.respondent_id] = row.score
-    return {who for who, score in latest.items() if score >= 9}
+def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
+    def customers(*, previous: bool = False, current: bool = False) -> int:
+        return sum(c.customers for c in counts
+                   if (c.in_previous or not previous) and (c.in_current or not current))
+
+    def promoters(*, kept: bool) -> int:
+        return sum(c.customers for c in counts
+                   if is_promoter(c.previous_latest_nps)
+                   and (is_promoter(c.current_latest_nps) or not kept))
+
+    kept = Retention(customers(previous=True), customers(current=True),
+                     customers(previous=True, current=True))
+    return kept, promoters_retained_share(promoters(kept=False), promoters(kept=True))
 
 
 def build_engagement_map(*, session: Session, team_id: str, period: Period) -> EngagementMap:
     previous = period.previous()
-    earlier = previous.previous()
-    rows = answers_by_respondent(
-        session=session, team_id=team_id, since=earlier.start, until=period.end
-    )
-    in_current = [r for r in rows if r.answered_at >= period.start]
-    in_previous = [r for r in rows if previous.start <= r.answered_at < period.start]
-    current_histories = _histories(
-        [r for r in rows if r.answered_at >= previous.start], current=period
-    )
-    previous_histories = _histories(
-        [r for r in rows if r.answered_at < period.start], current=previous
-    )
-    mix = engagement_mix(current_histories.values())
-    before = engagement_mix(previous_histories.values())
+    counts = standing_counts(session=session, team_id=team_id,
+                             earlier=previous.previous().start, previous=previous.start,
+                             current=period.start, until=period.end)
+    mix, previous_mix = _mixes(counts)
+    kept, promoters_kept = _retention(counts)
     return EngagementMap(
         period=period,
         mix=mix,
-        previous=before,
-        change=mix_change(mix, before),
-        retention=retention(
-            {str(r.respondent_id) for r in in_previous}, {str(r.respondent_id) for r in in_current}
-        ),
-        promoters_retained=promoters_retained(
-            {str(w) for w in _latest_promoters(in_previous)},
-            {str(w) for w in _latest_promoters(in_current)},
-        ),
+        previous=previous_mix,
+        change=mix_change(mix, previous_mix),
+        retention=kept,
+        promoters_retained=promoters_kept,
     )

@@ -15,16 +15,19 @@ from typing import Any
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
+from storage.delivery_rollup import counted_for, recount
 from storage.models import (
     DataRequest,
     Delivery,
     FollowUp,
+    Metric,
     Pulse,
     Respondent,
     Response,
     SurveySuppression,
     Wave,
 )
+from storage.rollups import count_answer
 from storage.upsert import insert_for
 
 FORGET = "forget"
@@ -106,10 +109,21 @@ def delete_personal_data(
     anonymous_keys: Sequence[str],
 ) -> dict[str, int]:
     """Delete (answers before their deliveries, those before the person); counts per table."""
+    # The daily rollups count these rows: take them out in the same transaction, as every
+    # other write that moves them does (storage.rollups, storage.delivery_rollup).
+    for team_id, metric, answered_at, score in session.exec(
+        select(Response.team_id, Response.metric, Response.answered_at, Response.score)
+        .where(_their_responses(data, anonymous_keys))
+    ).all():
+        count_answer(session=session, team_id=team_id, metric=Metric(metric),
+                     answered_at=answered_at, score=score, delta=-1)
+    counted = {d: counted_for(session, d, lock=True) for d in data.delivery_ids}
     responses = session.exec(delete(Response).where(_their_responses(data, anonymous_keys)))
     # Follow-ups quote their comment and point at their delivery: they go with them.
     follow_ups = session.exec(delete(FollowUp).where(_their_follow_ups(data)))
     deliveries = session.exec(delete(Delivery).where(col(Delivery.id).in_(data.delivery_ids)))
+    for delivery_id, before in counted.items():
+        recount(session, delivery_id, before)  # gone now: what it counted for is taken out
     respondents = session.exec(
         delete(Respondent).where(col(Respondent.id) == data.respondent_id)
     )

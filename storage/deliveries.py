@@ -9,6 +9,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+from storage.delivery_rollup import counted_for, recount
 from storage.models import (
     Delivery,
     DeliveryStatus,
@@ -154,6 +155,7 @@ def claim_abandoned(
 def mark_sent(
     *, session: Session, delivery_id: int, channel_id: str, message_ts: str, now: datetime
 ) -> None:
+    before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id)
@@ -165,24 +167,29 @@ def mark_sent(
             error=None,
         )
     )
+    recount(session, delivery_id, before)
 
 
 def mark_failed(*, session: Session, delivery_id: int, error: str) -> None:
     """A permanent failure: kept with Slack's reason, never retried."""
+    before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id)
         .values(status=DeliveryStatus.FAILED, error=error[:255])
     )
+    recount(session, delivery_id, before)
 
 
 def retry_later(*, session: Session, delivery_id: int, error: str, at: datetime) -> None:
     """A transient failure: back in the queue at `at`."""
+    before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id)
         .values(status=DeliveryStatus.PENDING, error=error[:255], next_attempt_at=at)
     )
+    recount(session, delivery_id, before)
 
 
 def get_pulse_delivery(*, session: Session, delivery_id: int) -> PulseDelivery | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -136,6 +136,8 @@ class Delivery(SQLModel, table=True):
         UniqueConstraint("wave_id", "respondent_id", name="uq_delivery_wave_respondent"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
         Index("ix_delivery_sent_at", "sent_at"),  # response rates by period
+        # Response rates read from the index alone, per wave of the team, over the period.
+        Index("ix_delivery_report", "wave_id", "status", "sent_at", "answered_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -170,8 +172,12 @@ class Response(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("delivery_id", "metric", name="uq_response_delivery_metric"),
         UniqueConstraint("anonymous_key", "metric", name="uq_response_anonymous_metric"),
-        # Covers the reports' counts: the score is read from the index, not the table.
-        Index("ix_response_report", "team_id", "metric", "answered_at", "score"),
+        # Covers the reports' counts and the engagement map's per-customer reading: score,
+        # delivery (hence customer) and the tie-break id come from the index, not the table.
+        Index("ix_response_report", "team_id", "metric", "answered_at", "score", "delivery_id",
+              "id"),
+        # The newest comments first, without scanning every answer.
+        Index("ix_response_comments", "team_id", "commented_at"),
         CheckConstraint("score BETWEEN 0 AND 10", name="ck_response_score_range"),
     )
 
@@ -194,6 +200,31 @@ class Response(SQLModel, table=True):
     sentiment_polarity: float | None = None
     sentiment_subjectivity: float | None = None
     sentiment_label: str | None = Field(default=None, max_length=16)
+
+
+class DailyScoreCount(SQLModel, table=True):
+    """How many answers of each score each day (UTC, by first answer time) brought: the reports
+    read closed stretches of time here instead of counting a million responses.
+
+    Kept exact in the transaction that writes the answer (storage.rollups explains why).
+    """
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    metric: Metric = Field(primary_key=True, sa_type=String(8))
+    day: date = Field(primary_key=True)
+    score: int = Field(primary_key=True)
+    answers: int
+
+
+class DailyDeliveryCount(SQLModel, table=True):
+    """Deliveries sent each day (UTC, by sent_at) and how many of them have been answered: the
+    response rate's two terms, kept exact by every write that changes either
+    (storage.delivery_rollup)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    day: date = Field(primary_key=True)
+    delivered: int
+    answered: int
 
 
 class ProcessedEvent(SQLModel, table=True):

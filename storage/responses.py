@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.delivery_rollup import counted_for, recount
 from storage.models import Delivery, Metric, Response, Wave
+from storage.rollups import count_answer, move_answer
 from storage.upsert import insert_for
 
 
@@ -76,11 +78,13 @@ def record_score(
 ) -> ScoreOutcome:
     # Who answered (not what) is kept for response rates and reminders, even when anonymous.
     when = stamp(key, now)
+    before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id, col(Delivery.answered_at).is_(None))
         .values(answered_at=when)
     )
+    recount(session, delivery_id, before)
     inserted = session.exec(
         insert_for(session, Response)
         .values(
@@ -97,24 +101,30 @@ def record_score(
         .returning(Response.id)
     )
     if inserted.first() is not None:
+        count_answer(session=session, team_id=team_id, metric=metric, answered_at=when,
+                     score=score)
         return ScoreOutcome.RECORDED
-    # Only a newer click may change the answer; the WHERE makes this safe against races.
-    changed = session.exec(
+    # Locked, so a concurrent click waits and then sees this one's outcome, and the rollup
+    # moves exactly the score this click replaces. Only a newer click may change the answer.
+    answer_id, current, current_ts, answered_at = session.exec(
+        select(Response.id, Response.score, Response.action_ts, Response.answered_at)
+        .where(key.matches(), col(Response.metric) == metric)
+        .with_for_update()
+    ).one()
+    if current == score:
+        return ScoreOutcome.UNCHANGED
+    if current_ts > action_ts:
+        return ScoreOutcome.STALE
+    if current_ts == action_ts:
+        return ScoreOutcome.UNCHANGED  # the same click can only ever carry one score
+    session.exec(
         update(Response)
-        .where(
-            key.matches(),
-            col(Response.metric) == metric,
-            col(Response.action_ts) < action_ts,
-            col(Response.score) != score,
-        )
+        .where(col(Response.id) == answer_id)
         .values(score=score, action_ts=action_ts, changed_at=when)
     )
-    if changed.rowcount == 1:
-        return ScoreOutcome.CHANGED
-    current = session.exec(select(Response).where(key.matches(), Response.metric == metric)).one()
-    if current.action_ts > action_ts and current.score != score:
-        return ScoreOutcome.STALE
-    return ScoreOutcome.UNCHANGED
+    move_answer(session=session, team_id=team_id, metric=metric, answered_at=answered_at,
+                old=current, new=score)
+    return ScoreOutcome.CHANGED
 
 
 def answered_scores(*, session: Session, key: AnswerKey) -> dict[Metric, int]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, insert
 from sqlmodel import col, select
 
+from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.models import (
     Delivery,
@@ -20,6 +21,7 @@ from storage.models import (
     Wave,
     Workspace,
 )
+from storage.rollups import rebuild_daily_counts
 
 PLANS = ("starter", "team", "business", "enterprise")
 REGIONS = ("EMEA", "AMER", "APAC")
@@ -102,6 +104,9 @@ def seed_history(
             count = min(per_wave, responses - written)
             _wave_rows(session, wave.id or 0, people, count, when, metric_index, team_id, rng)
             written += count
+    with session_scope(engine) as session:
+        rebuild_daily_counts(session=session, team_id=team_id)
+        rebuild_delivery_counts(session=session, team_id=team_id)
     return SeedReport(team_id, customers, waves, written)
 
 

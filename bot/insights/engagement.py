@@ -84,34 +84,62 @@ class CustomerHistory:
                 raise ValueError(f"CSAT answer {score} is outside 1..5")
 
 
+@dataclass(frozen=True)
+class Standing:
+    """All that placing a customer needs from their history: their last two NPS answers, their
+    last CSAT answer and whether they answered last period and this one. Reports ask the
+    database for how many customers share each standing instead of reading every answer."""
+
+    latest_nps: int | None
+    nps_before: int | None  # the NPS answer before the latest one
+    latest_csat: int | None
+    answered_previous_period: bool
+    answered_this_period: bool
+
+
 def _by_date(answers: Sequence[tuple[date, int]]) -> list[int]:
     # Stable: two answers on one day keep the order they were given in, the later one last.
     return [score for _, score in sorted(answers, key=lambda answer: answer[0])]
 
 
-def loyalty_of(h: CustomerHistory) -> Loyalty:
-    scores = _by_date(h.nps_scores)
-    if not scores:
+def standing_of(h: CustomerHistory) -> Standing:
+    nps, csat = _by_date(h.nps_scores), _by_date(h.csat_scores)
+    return Standing(
+        latest_nps=nps[-1] if nps else None,
+        nps_before=nps[-2] if len(nps) >= 2 else None,
+        latest_csat=csat[-1] if csat else None,
+        answered_previous_period=h.answered_previous_period,
+        answered_this_period=h.answered_this_period,
+    )
+
+
+def _standing(h: CustomerHistory | Standing) -> Standing:
+    return h if isinstance(h, Standing) else standing_of(h)
+
+
+def loyalty_of(h: CustomerHistory | Standing) -> Loyalty:
+    s = _standing(h)
+    if s.latest_nps is None:
         return Loyalty.UNKNOWN
-    latest = scores[-1]
-    if latest >= 9:
+    if s.latest_nps >= 9:
         return Loyalty.HIGH
-    if latest <= 6:
+    if s.latest_nps <= 6:
         return Loyalty.LOW
-    retained = h.answered_previous_period and h.answered_this_period
-    stayed = len(scores) >= 2 and scores[-2] >= 7
+    retained = s.answered_previous_period and s.answered_this_period
+    stayed = s.nps_before is not None and s.nps_before >= 7
     return Loyalty.HIGH if retained and stayed else Loyalty.LOW
 
 
-def satisfaction_of(h: CustomerHistory) -> Satisfaction:
-    scores = _by_date(h.csat_scores)
-    if not scores:
+def satisfaction_of(h: CustomerHistory | Standing) -> Satisfaction:
+    s = _standing(h)
+    if s.latest_csat is None:
         return Satisfaction.UNKNOWN
-    return Satisfaction.HIGH if scores[-1] >= 4 else Satisfaction.LOW
+    return Satisfaction.HIGH if s.latest_csat >= 4 else Satisfaction.LOW
 
 
-def place(h: CustomerHistory) -> Segment:
-    loyalty, satisfaction = loyalty_of(h), satisfaction_of(h)
+def place(h: CustomerHistory | Standing) -> Segment:
+    s = _standing(h)
+    loyalty, satisfaction = loyalty_of(s), satisfaction_of(s)
     if loyalty is Loyalty.UNKNOWN or satisfaction is Satisfaction.UNKNOWN:
         return Segment.UNPLACED
     if loyalty is Loyalty.HIGH:
@@ -140,9 +168,14 @@ class Mix:
 
 
 def engagement_mix(histories: Iterable[CustomerHistory]) -> Mix:
+    return counted_mix((history, 1) for history in histories)
+
+
+def counted_mix(standings: Iterable[tuple[CustomerHistory | Standing, int]]) -> Mix:
+    """The mix from (standing, how many customers share it) pairs."""
     counts = dict.fromkeys(Segment, 0)
-    for history in histories:
-        counts[place(history)] += 1
+    for standing, customers in standings:
+        counts[place(standing)] += customers
     total = sum(counts.values())
     return Mix(counts, total, total - counts[Segment.UNPLACED])
 
@@ -184,6 +217,15 @@ def promoters_retained(
     prev_promoters: AbstractSet[str], current_promoters: AbstractSet[str]
 ) -> float | None:
     """% of last period's promoters who are promoters again; None without earlier promoters."""
-    if not prev_promoters:
-        return None
-    return 100 * len(prev_promoters & current_promoters) / len(prev_promoters)
+    return promoters_retained_share(
+        len(prev_promoters), len(prev_promoters & current_promoters)
+    )
+
+
+def promoters_retained_share(prev_promoters: int, still_promoters: int) -> float | None:
+    """The same share from counts: of `prev_promoters`, `still_promoters` are promoters again."""
+    return None if prev_promoters == 0 else 100 * still_promoters / prev_promoters
+
+
+def is_promoter(score: int | None) -> bool:
+    return score is not None and score >= 9

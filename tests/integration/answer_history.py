@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, Respondent
 from storage.pulses import (
@@ -22,6 +23,7 @@ from storage.pulses import (
     upsert_customers,
 )
 from storage.responses import AnswerKey, CommentSentiment, record_comment, record_score
+from storage.rollups import rebuild_daily_counts
 
 TEAM = "T0ACME"
 OTHER_TEAM = "T0OTHER"
@@ -117,6 +119,10 @@ def seed_answer_history(
         ).one()
         bob.opted_out = True
         session.add(bob)
+        # Rows written straight to the tables, as a bulk load would: count them in.
+        for team in (TEAM, OTHER_TEAM):
+            rebuild_daily_counts(session=session, team_id=team)
+            rebuild_delivery_counts(session=session, team_id=team)
 
 
 def respondent_id(engine: Engine, team_id: str, user_id: str) -> int | None:

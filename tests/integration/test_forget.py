@@ -14,7 +14,10 @@ from bot.forget import InvalidSubject, forget_person, resolve_subject
 from bot.services import Services
 from bot.subjects import subject_hash, without_suppressed
 from storage.data_requests import data_requests
-from storage.models import Delivery, FollowUp, Metric
+from storage.delivery_rollup import rebuild_delivery_counts
+from storage.engine import session_scope
+from storage.models import DailyDeliveryCount, DailyScoreCount, Delivery, FollowUp, Metric
+from storage.rollups import rebuild_daily_counts
 from tests.integration.answer_history import (
     ANN,
     BOB,
@@ -173,3 +176,24 @@ def test_a_follow_up_on_their_answer_goes_with_it(services: Services) -> None:
     assert report.counts["follow_up"] == 1
     with Session(engine) as session:
         assert session.scalars(select(FollowUp)).all() == []
+
+
+def test_the_daily_rollups_stay_exact_after_a_person_is_forgotten(services: Services) -> None:
+    _seed(services)
+    forget_person(services, team_id=TEAM, user_id=BOB, requested_by="dpo")
+
+    def rollups() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+        with Session(services.engine) as session:
+            scores = {tuple(r) for r in session.execute(
+                select(DailyScoreCount.metric, DailyScoreCount.day, DailyScoreCount.score,
+                       DailyScoreCount.answers).where(DailyScoreCount.answers != 0))}
+            sends = {tuple(r) for r in session.execute(
+                select(DailyDeliveryCount.day, DailyDeliveryCount.delivered,
+                       DailyDeliveryCount.answered).where(DailyDeliveryCount.delivered != 0))}
+        return scores, sends
+
+    kept = rollups()
+    with session_scope(services.engine) as session:
+        rebuild_daily_counts(session=session, team_id=TEAM)
+        rebuild_delivery_counts(session=session, team_id=TEAM)
+    assert rollups() == kept
