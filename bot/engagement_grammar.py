@@ -4,7 +4,8 @@
                  comments [positive|negative|neutral] [THEME]|themes|followups|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
     /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
-    /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] | list | stop N
+    /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] [pulse:NAME |
+                                 segment:KEY=VALUE ...] | list | stop N
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ class DigestCommand:
     send_time: str = "09:00"
     timezone: str = "UTC"
     number: int | None = None  # stop
+    pulse: str | None = None  # scope: `pulse:NAME` ...
+    segment: tuple[str, ...] = ()  # ... or `segment:plan=enterprise` (repeatable)
 
 
 def parse_engagement(
@@ -246,7 +249,14 @@ def _parse_digest(words: list[str]) -> DigestCommand:
                              " ".join(rest) or "stop")
         return DigestCommand(action, number=int(rest[0].lstrip("#")))
     settings: dict[str, str] = {}
+    segment: list[str] = []
     for word in rest:
+        if word.lower().startswith("segment:") and len(word) > 8:
+            segment.append(word[8:])
+            continue
+        if word.lower().startswith("pulse:") and len(word) > 6 and "pulse" not in settings:
+            settings["pulse"] = word[6:]
+            continue
         key = ("cadence" if word.lower() in ("weekly", "monthly")
                else "send_time" if _TIME.match(word)
                else "timezone" if "/" in word or word.upper() == "UTC" else None)
@@ -258,4 +268,6 @@ def _parse_digest(words: list[str]) -> DigestCommand:
         cadence=settings.get("cadence", "weekly"),
         send_time=settings.get("send_time", "09:00"),
         timezone=settings.get("timezone", "UTC"),
+        pulse=settings.get("pulse"),
+        segment=tuple(segment),
     )

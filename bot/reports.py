@@ -26,6 +26,12 @@ from storage.reporting import (
     segment_counts,
     trend_counts,
 )
+from storage.scoped_reporting import (
+    ReportScope,
+    scoped_comment_filter,
+    scoped_delivery_counts,
+    scoped_score_counts,
+)
 
 
 @dataclass(frozen=True)
@@ -46,17 +52,26 @@ class Overview:
 
 
 def build_overview(
-    *, session: Session, team_id: str, period: Period, compare: bool = True
+    *, session: Session, team_id: str, period: Period, compare: bool = True,
+    scope: ReportScope | None = None,
 ) -> Overview:
+    """The headline figures; for one pulse or segment when `scope` is given."""
     window: dict[str, Any] = {
         "session": session, "team_id": team_id, "since": period.start, "until": period.end
     }
-    nps_scores = score_counts(metric=Metric.NPS, **window)
-    csat = csat_from_scores(score_counts(metric=Metric.CSAT, **window))
-    delivered, answered = delivery_counts(**window)
+    if scope is None:
+        nps_scores = score_counts(metric=Metric.NPS, **window)
+        csat_scores = score_counts(metric=Metric.CSAT, **window)
+        delivered, answered = delivery_counts(**window)
+    else:
+        nps_scores = scoped_score_counts(metric=Metric.NPS, scope=scope, **window)
+        csat_scores = scoped_score_counts(metric=Metric.CSAT, scope=scope, **window)
+        delivered, answered = scoped_delivery_counts(scope=scope, **window)
+    csat = csat_from_scores(csat_scores)
     nps = nps_from_scores(nps_scores)
     before = (
-        build_overview(session=session, team_id=team_id, period=period.previous(), compare=False)
+        build_overview(session=session, team_id=team_id, period=period.previous(), compare=False,
+                       scope=scope)
         if compare
         else None
     )
@@ -130,11 +145,12 @@ def build_segments(
 
 def recent_comments(
     *, session: Session, team_id: str, period: Period, sentiment: str | None = None,
-    theme: str | None = None, limit: int = 10,
+    theme: str | None = None, limit: int = 10, scope: ReportScope | None = None,
 ) -> list[CommentRow]:
     return latest_comments(
         session=session, team_id=team_id, since=period.start, until=period.end,
         sentiment=sentiment, theme=theme, limit=limit,
+        where=scoped_comment_filter(session, team_id, scope) if scope else (),
     )
 
 

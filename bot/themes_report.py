@@ -11,6 +11,7 @@ from bot.insights.themes import CommentForThemes, Theme, extract_themes, themes_
 from bot.periods import Period
 from storage.models import Metric
 from storage.reporting import comments_in_period
+from storage.scoped_reporting import ReportScope, scoped_comment_filter
 
 # Themes are counted over the newest comments of the period: at 50,000 the counting takes about
 # half a second, and a theme that matters this period shows in its newest comments anyway.
@@ -26,10 +27,13 @@ class ThemesReport:
 
 
 def build_themes(
-    *, session: Session, team_id: str, period: Period, top: int = 8
+    *, session: Session, team_id: str, period: Period, top: int = 8,
+    scope: ReportScope | None = None,
 ) -> ThemesReport:
-    rows = comments_in_period(session=session, team_id=team_id, since=period.start,
-                              until=period.end, limit=MAX_COMMENTS)
+    rows = comments_in_period(
+        session=session, team_id=team_id, since=period.start, until=period.end,
+        limit=MAX_COMMENTS, where=scoped_comment_filter(session, team_id, scope) if scope else (),
+    )
     comments = [
         CommentForThemes(
             row.comment,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -142,6 +143,7 @@ def latest_comments(
     sentiment: str | None = None,
     theme: str | None = None,
     limit: int = 10,
+    where: Sequence[Any] = (),
 ) -> list[CommentRow]:
     """Newest comments first; no respondent is joined, so nothing here can name who wrote them.
 
@@ -157,6 +159,7 @@ def latest_comments(
             *([col(Response.commented_at) <= until] if until is not None else []),
             *([Response.sentiment_label == sentiment] if sentiment is not None else []),
             *([col(Response.comment).icontains(theme, autoescape=True)] if theme else []),
+            *where,
         )
         .order_by(col(Response.commented_at).desc(), col(Response.id).desc())
         .limit(limit)
@@ -172,6 +175,8 @@ def latest_comments(
         )
         for row in rows
     ]
+
+
 @dataclass(frozen=True)
 class CommentForReading:
     """A comment with what themes need of its answer: the score, and how it felt."""
@@ -183,7 +188,8 @@ class CommentForReading:
 
 
 def comments_in_period(
-    *, session: Session, team_id: str, since: datetime, until: datetime, limit: int
+    *, session: Session, team_id: str, since: datetime, until: datetime, limit: int,
+    where: Sequence[Any] = (),
 ) -> list[CommentForReading]:
     """The newest `limit` comments of the period; no respondent is joined (no names)."""
     rows = session.exec(
@@ -193,6 +199,7 @@ def comments_in_period(
             col(Response.comment).is_not(None),
             col(Response.commented_at) >= since,
             col(Response.commented_at) <= until,
+            *where,
         )
         .order_by(col(Response.commented_at).desc())
         .limit(limit)

@@ -41,15 +41,21 @@ def subscribe_command(
     cadence: Annotated[str, typer.Option(help="weekly (Mondays) or monthly (the 1st)")] = "weekly",
     at: Annotated[str, typer.Option(help="Time of day, HH:MM")] = "09:00",
     timezone: Annotated[str, typer.Option(help="IANA time zone of --at")] = "UTC",
+    pulse: Annotated[str | None, typer.Option(help="Only this pulse's answers")] = None,
+    segment: Annotated[
+        list[str] | None,
+        typer.Option(help="Only imported customers where attribute=value, e.g. plan=enterprise"),
+    ] = None,
 ) -> None:
-    """Post the digest to a channel on a cadence."""
+    """Post the digest to a channel on a cadence, about everything, one pulse or a segment."""
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
     with user_errors():
         team = identify_workspace(client)
         request = DigestRequest(channel_id=channel, cadence=parse_cadence(cadence),
-                                send_time=at, timezone=timezone)
+                                send_time=at, timezone=timezone, pulse=pulse,
+                                segment=segment or None)
         number = subscribe(services, client, team_id=team.team_id, request=request,
                            created_by=None)
     typer.echo(f"Digest #{number} subscribed: {channel}, {cadence} at {at} {timezone}.")

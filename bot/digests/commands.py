@@ -36,9 +36,14 @@ def run_digest_command(
         unsubscribe(services, team_id=team_id, subscription_id=number)
         return _said(f"Digest #{number} stopped.")
     request = DigestRequest(channel_id=channel_id, cadence=parse_cadence(command.cadence),
-                            send_time=command.send_time, timezone=command.timezone)
+                            send_time=command.send_time, timezone=command.timezone,
+                            pulse=command.pulse, segment=list(command.segment) or None)
     number = subscribe(services, client, team_id=team_id, request=request, created_by=user_id)
+    about = (f", about pulse {request.pulse}" if request.pulse
+             else f", about customers where {', '.join(request.segment)}" if request.segment
+             else "")
     return _said(
         f"Digest #{number}: this channel gets the {request.cadence} digest at "
-        f"{escape_mrkdwn(request.send_time)} {escape_mrkdwn(request.timezone)}."
+        f"{escape_mrkdwn(request.send_time)} {escape_mrkdwn(request.timezone)}"
+        f"{escape_mrkdwn(about)}."
     )

@@ -25,6 +25,7 @@ from bot.reports import Overview, build_overview, build_trend, recent_comments
 from bot.targets import TargetGap, target_gaps
 from bot.themes_report import ThemesReport, build_themes
 from storage.reporting import CommentRow
+from storage.scoped_reporting import ReportScope
 
 COMMENTS_SHOWN = 3
 COMMENT_POOL = 200  # recent comments to choose the representative ones from
@@ -46,6 +47,10 @@ class Digest:
     themes: ThemesReport | None = None
     follow_ups: FollowUpSummary | None = None
     targets: list[TargetGap] = field(default_factory=list)
+    scope_label: str = "all pulses"
+    # A segment with fewer answers than the anonymity minimum: its figures could point at
+    # someone, so the digest says only that they are held back.
+    held_back: bool = False
     extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
 
     @property
@@ -91,8 +96,10 @@ def build_digest(
     period: Period,
     anonymity_minimum: int,
     industry: str | None = None,
+    scope: ReportScope | None = None,
+    scope_label: str = "all pulses",
 ) -> Digest:
-    overview = build_overview(session=session, team_id=team_id, period=period)
+    overview = build_overview(session=session, team_id=team_id, period=period, scope=scope)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
     industry = industry or mine.industry
     nps_target = mine.targets.get("nps")
@@ -102,8 +109,10 @@ def build_digest(
                         granularity="weekly")
     # Quoting comments from a handful of answers could point at who wrote them.
     quotable = overview.responses >= anonymity_minimum
+    held_back = scope is not None and scope.segment is not None and not quotable
     pool = (
-        recent_comments(session=session, team_id=team_id, period=period, limit=COMMENT_POOL)
+        recent_comments(session=session, team_id=team_id, period=period, limit=COMMENT_POOL,
+                        scope=scope)
         if quotable else []
     )
     return Digest(
@@ -117,8 +126,10 @@ def build_digest(
         chart_benchmark=headline_benchmark(industry, mine.extra),
         chart_target=ReferenceLine(nps_target, "Target") if nps_target is not None else None,
         targets=target_gaps(overview, mine.targets),
+        scope_label=scope_label,
+        held_back=held_back,
         comments_hidden=not quotable and overview.responses > 0,
         # Themes count comments, never quote them, so they are shown whatever the numbers.
-        themes=build_themes(session=session, team_id=team_id, period=period),
+        themes=build_themes(session=session, team_id=team_id, period=period, scope=scope),
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
     )

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.charts import nps_trend_png
 from bot.digests.content import Digest, build_digest
 from bot.digests.schedule import digest_period, due_fire
+from bot.digests.subscriptions import subscription_scope
 from bot.services import Services
 from bot.views.digest import digest_message
 from storage.digests import (
@@ -47,9 +48,11 @@ def digest_metadata(post_id: int) -> dict[str, Any]:
 def compose(services: Services, subscription: DigestSubscription, fire: datetime) -> Digest:
     period = digest_period(DigestCadence(subscription.cadence), fire, subscription.timezone)
     with session_scope(services.engine) as session:
+        scope, label = subscription_scope(session, subscription)
         return build_digest(
             session=session, team_id=subscription.team_id, period=period,
-            anonymity_minimum=services.settings.anonymity_minimum,
+            anonymity_minimum=services.settings.anonymity_minimum, scope=scope,
+            scope_label=label,
         )
 
 

@@ -36,10 +36,17 @@ def _changes(digest: Digest) -> str | None:
     return f"Against {overview.period.previous().label}: " + "; ".join(changes)
 
 
-def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessage:
+def digest_message(digest: Digest) -> ReportMessage:
     overview = digest.overview
+    scope = digest.scope_label
     title = f"Engagement digest · {digest.period.label}"
     blocks: list[Block] = [HeaderBlock(text=truncate(title, 150))]
+    if digest.held_back:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=(
+            f"Fewer answers than the anonymity minimum from {escape_mrkdwn(scope)} in the "
+            f"{digest.period.label}: the figures are held back so nobody's answer stands out."
+        ))))
+        return ReportMessage(text=f"{title}: too few answers to show", blocks=blocks)
     if digest.empty:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=(
             f"No answers in the {digest.period.label} ({escape_mrkdwn(scope)}), so there is "
@@ -62,8 +69,9 @@ def digest_message(digest: Digest, *, scope: str = "all pulses") -> ReportMessag
     if against:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text=truncate("*Against the best*\n" + "\n".join(against), 2900))))
+    workspace_wide = "" if scope == "all pulses" else " _(whole workspace)_"
     blocks.append(SectionBlock(text=MarkdownTextObject(
-        text=truncate(engagement_line(digest.engagement), 2900))))
+        text=truncate(engagement_line(digest.engagement) + workspace_wide, 2900))))
     themes = themes_summary(digest.themes) if digest.themes is not None else None
     follow_ups = follow_ups_line(digest.follow_ups) if digest.follow_ups is not None else None
     blocks += [SectionBlock(text=MarkdownTextObject(text=truncate(extra, 2900)))

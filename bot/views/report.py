@@ -173,8 +173,8 @@ HELP_LINES = (
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",
-    "`/engagement digest subscribe [weekly|monthly] [HH:MM] [Time/Zone]|list|stop N` — the "
-    "digest in this channel (admins)",
+    "`/engagement digest subscribe [weekly|monthly] [HH:MM] [Time/Zone] [pulse:NAME|"
+    "segment:plan=enterprise]|list|stop N` — the digest in this channel (admins)",
     "`/engagement help` — this list",
 )
 

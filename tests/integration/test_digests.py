@@ -17,6 +17,7 @@ from storage import benchmarks as benchmark_store
 from storage.digests import claim_post
 from storage.engine import session_scope
 from storage.models import DigestPost, DigestStatus, DigestSubscription, Metric
+from storage.pulses import CustomerRecord, upsert_customers
 from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, comment
 
@@ -258,3 +259,52 @@ def test_the_digest_measures_against_the_teams_target_and_own_benchmarks(
     assert "*Target NPS +50*: 30 points below" in shown
     assert "Acme &lt;!channel&gt;" in shown
     assert "custom figure (not published)" in shown
+
+
+def test_a_digest_about_one_pulse_counts_only_its_answers(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock,
+) -> None:
+    send_pulse(name="happy-nps")
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 10)
+    send_pulse(name="sad-nps", min_interval_days=0)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 0)
+    subscribe(services, create_web_client(services.settings), team_id=sandbox.team_id,
+              request=DigestRequest(channel_id=TEAM_CHANNEL, pulse="happy-nps"),
+              created_by=ADMIN)
+    _subscribe(services, sandbox)  # and one about everything
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    by_scope = {("pulse happy-nps" in str(m["blocks"])): str(m["blocks"])
+                for m in _digests(sandbox)}
+    assert "*+100*  (5 answers)" in by_scope[True]
+    assert "*+0*  (10 answers)" in by_scope[False] or "*0*  (10 answers)" in by_scope[False]
+    assert "_(whole workspace)_" in by_scope[True]  # the map is not per pulse, and says so
+
+
+def test_a_small_segment_is_held_back_and_never_quoted(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock, engine: Engine,
+) -> None:
+    _answers(send_pulse, sandbox, slack)  # the pulse creates the workspace and respondents
+    with session_scope(services.engine) as session:
+        upsert_customers(session=session, team_id=sandbox.team_id, now=clock.now, records=[
+            CustomerRecord(CUSTOMERS[0], "Acme", {"plan": "enterprise"}),
+            CustomerRecord(CUSTOMERS[1], "Globex", {"plan": "enterprise"}),
+        ])
+    subscribe(services, create_web_client(services.settings), team_id=sandbox.team_id,
+              request=DigestRequest(channel_id=TEAM_CHANNEL, segment=["plan=enterprise"]),
+              created_by=ADMIN)
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    [digest] = _digests(sandbox)
+    shown = str(digest["blocks"])
+    assert "held back" in shown
+    assert "customers where plan=enterprise" in shown
+    assert "NPS" not in str(digest["text"])

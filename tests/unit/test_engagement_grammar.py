@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.engagement_grammar import (
+    DigestCommand,
     EngagementQuery,
     Granularity,
     PulseAction,
@@ -132,3 +133,12 @@ def test_admin_subcommand_mistakes(text: str, mistake: str) -> None:
     with pytest.raises(UsageError) as raised:
         parse_engagement(text)
     assert raised.value.mistake == mistake
+
+
+def test_a_digest_can_be_about_one_pulse_or_a_segment() -> None:
+    about_pulse = parse_engagement("digest subscribe weekly 08:00 Europe/Paris pulse:q4-nps")
+    assert isinstance(about_pulse, DigestCommand)
+    assert (about_pulse.pulse, about_pulse.segment) == ("q4-nps", ())
+    about_segment = parse_engagement("digest subscribe segment:plan=enterprise segment:region=EMEA")
+    assert isinstance(about_segment, DigestCommand)
+    assert about_segment.segment == ("plan=enterprise", "region=EMEA")
