@@ -121,16 +121,20 @@ def deliver_due(
         paced.wait()
         _deliver_one(services, client, delivery, summary)
 
+    def claim() -> list[PulseDelivery]:
+        with session_scope(services.engine) as session:
+            return claim_due(session=session, now=services.clock(), limit=batch, wave_id=wave_id)
+
     with ThreadPoolExecutor(max_workers=max(1, senders), thread_name_prefix="pulse-sender") as pool:
-        while True:
-            with session_scope(services.engine) as session:
-                claimed = claim_due(
-                    session=session, now=services.clock(), limit=batch, wave_id=wave_id
-                )
-            if not claimed:
-                return summary
-            # list() waits for the batch and re-raises an unexpected error instead of losing it.
-            list(pool.map(send, claimed))
+        claimed = claim()
+        while claimed:
+            sending = [pool.submit(send, delivery) for delivery in claimed]
+            # The next batch is claimed while this one is being sent: claiming between batches
+            # left the senders idle for the claim's round trip, 200 times in a 10,000 wave.
+            claimed = claim()
+            for future in sending:
+                future.result()  # re-raises an unexpected error instead of losing it
+    return summary
 
 
 def _deliver_one(
