@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from sqlmodel import Session
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from bot.config import ConfigError, Settings, load_settings
 from bot.errors import UserFacingError
 from bot.logs import configure_logging
+from bot.pulses.definition import identify_workspace
 from bot.services import Services, create_services, create_web_client
 from storage.migrate import SchemaOutOfDate, ensure_current
 from storage.pulses import list_workspaces
@@ -53,6 +55,26 @@ def user_errors() -> Iterator[None]:
         yield
     except UserFacingError as exc:
         raise CliFailure(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class InWorkspace:
+    """What a command acting in the bot token's workspace needs."""
+
+    settings: Settings
+    client: WebClient
+    services: Services
+    team_id: str
+
+
+def in_workspace() -> InWorkspace:
+    """Settings, Slack client, services and the token's workspace, or one line saying why not."""
+    settings = settings_or_fail()
+    client = slack_client_or_fail(settings)
+    services = services_or_fail(settings)
+    with user_errors():
+        team = identify_workspace(client)
+    return InWorkspace(settings, client, services, team.team_id)
 
 
 def team_or_fail(session: Session, team: str | None) -> str:

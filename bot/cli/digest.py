@@ -11,6 +11,7 @@ import typer
 from bot.charts import nps_trend_png
 from bot.cli.common import (
     CliFailure,
+    in_workspace,
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
@@ -26,7 +27,6 @@ from bot.digests.subscriptions import (
     unsubscribe,
 )
 from bot.periods import Period
-from bot.pulses.definition import identify_workspace
 from bot.views.digest import digest_message
 from storage.engine import session_scope
 from storage.pulses import list_workspaces
@@ -48,15 +48,12 @@ def subscribe_command(
     ] = None,
 ) -> None:
     """Post the digest to a channel on a cadence, about everything, one pulse or a segment."""
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
+    here = in_workspace()
     with user_errors():
-        team = identify_workspace(client)
         request = DigestRequest(channel_id=channel, cadence=parse_cadence(cadence),
                                 send_time=at, timezone=timezone, pulse=pulse,
                                 segment=segment or None)
-        number = subscribe(services, client, team_id=team.team_id, request=request,
+        number = subscribe(here.services, here.client, team_id=here.team_id, request=request,
                            created_by=None)
     typer.echo(f"Digest #{number} subscribed: {channel}, {cadence} at {at} {timezone}.")
 
@@ -64,12 +61,8 @@ def subscribe_command(
 @app.command("list")
 def list_command() -> None:
     """The channels that get the digest."""
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
-    with user_errors():
-        team = identify_workspace(client)
-    lines = list_subscriptions(services, team_id=team.team_id)
+    here = in_workspace()
+    lines = list_subscriptions(here.services, team_id=here.team_id)
     typer.echo("\n".join(lines) if lines else "No digests yet: `digest subscribe CHANNEL`")
 
 
@@ -77,12 +70,9 @@ def list_command() -> None:
 def stop_command(number: Annotated[int, typer.Argument(help="The number `digest list` shows")]
                  ) -> None:
     """Stop posting a digest (past posts stay where they are)."""
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
+    here = in_workspace()
     with user_errors():
-        team = identify_workspace(client)
-        unsubscribe(services, team_id=team.team_id, subscription_id=number)
+        unsubscribe(here.services, team_id=here.team_id, subscription_id=number)
     typer.echo(f"Digest #{number} stopped.")
 
 

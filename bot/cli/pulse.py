@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.common import (
     CliFailure,
+    in_workspace,
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
@@ -23,7 +24,6 @@ from bot.pulses.definition import (
     PulseChanges,
     define_pulse,
     edit_pulse,
-    identify_workspace,
     parse_user_ids,
     set_pulse_status,
     validate_policy,
@@ -191,15 +191,12 @@ def edit(
 
     Any of --users, --channel, --usergroup, --customers and --post-in replaces the whole
     audience."""
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
+    here = in_workspace()
     with user_errors():
-        team = identify_workspace(client)
         edit_pulse(
-            services,
-            client,
-            team_id=team.team_id,
+            here.services,
+            here.client,
+            team_id=here.team_id,
             name=name,
             changes=PulseChanges(
                 question=question,
@@ -217,12 +214,9 @@ def edit(
 
 
 def _set_status(name: str, status: PulseStatus, done: str) -> None:
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
+    here = in_workspace()
     with user_errors():
-        team = identify_workspace(client)
-        set_pulse_status(services, team_id=team.team_id, name=name, status=status)
+        set_pulse_status(here.services, team_id=here.team_id, name=name, status=status)
     typer.echo(f"Pulse {name!r} {done}.")
 
 
@@ -258,16 +252,14 @@ def send(
     ] = None,
 ) -> None:
     """Send one wave now. Running it again for the same wave messages nobody twice."""
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
+    here = in_workspace()
+    services, client = here.services, here.client
     with user_errors():
-        workspace = identify_workspace(client)
         scheduled_for = manual_wave_time(services.clock()) if wave is None else _as_utc(wave)
         opened = open_pulse_wave(
             services,
             name=name,
-            team_id=workspace.team_id,
+            team_id=here.team_id,
             scheduled_for=scheduled_for,
             client=client,
         )
