@@ -199,7 +199,8 @@ def help_message(*, mistake: str | None = None, problem: str | None = None) -> R
         "[period] [share]"
     )
     if mistake is not None:
-        text = f"I didn't understand “{mistake[:100]}”. {text}"
+        # The fallback text is mrkdwn too (notifications, screen readers): escaped like the blocks.
+        text = f"I didn't understand “{escape_mrkdwn(mistake[:100])}”. {text}"
     return ReportMessage(text=text, blocks=blocks)
 
 
