@@ -183,7 +183,9 @@ def help_message(*, mistake: str | None = None, problem: str | None = None) -> R
     blocks: list[Block] = []
     if mistake is not None:
         said = escape_mrkdwn(mistake[:100])
-        reason = escape_mrkdwn(problem or "I didn't understand that")
+        # The problem quotes the word it stumbled on, which may be thousands of characters long:
+        # cut before escaping (an entity is never split) to stay far under Slack's 3,000.
+        reason = escape_mrkdwn(truncate(problem or "I didn't understand that", 300))
         blocks.append(
             SectionBlock(text=MarkdownTextObject(text=f":warning: {reason}: `{said}`"))
         )
