@@ -22,6 +22,9 @@ from bot.settings_grammar import SettingsCommand, is_settings_command, parse_set
 _PERIOD = re.compile(r"^(\d{1,4})d$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
+# A digest number as `digest list` shows it: ASCII digits (str.isdigit() also takes "²", which
+# int() refuses) and short enough for a database integer.
+_NUMBER = re.compile(r"^#?([0-9]{1,9})$")
 # Letters and digits with the joiners product words use ("e-mail", "c++", "csv/xlsx", "100%",
 # "api_key"); no <, >, & or @, so a theme can never carry Slack markup into a heading.
 _THEME_WORD = re.compile(r"^[^\W_][\w'+#./%-]*$")
@@ -244,10 +247,11 @@ def _parse_digest(words: list[str]) -> DigestCommand:
             raise UsageError("“digest list” takes nothing more", rest[0])
         return DigestCommand(action)
     if action is DigestAction.STOP:
-        if len(rest) != 1 or not rest[0].lstrip("#").isdigit():
+        number = _NUMBER.match(rest[0]) if len(rest) == 1 else None
+        if number is None:
             raise UsageError("say which digest to stop, by the number `digest list` shows",
                              " ".join(rest) or "stop")
-        return DigestCommand(action, number=int(rest[0].lstrip("#")))
+        return DigestCommand(action, number=int(number.group(1)))
     settings: dict[str, str] = {}
     segment: list[str] = []
     for word in rest:
