@@ -68,18 +68,23 @@ def clean_source(raw: str | None) -> str | None:
     return source or None
 
 
+def _is_number(text: str) -> bool:
+    # ASCII only: str.isdigit() is also true of "²" and other digits int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 def parse_year(raw: str | int | None, *, this_year: int) -> int | None:
     if raw is None:
         return None
     text = str(raw).strip()
-    if not text.isdigit() or not EARLIEST_YEAR <= int(text) <= this_year:
+    if not _is_number(text) or not EARLIEST_YEAR <= int(text) <= this_year:
         raise InvalidSetting(f"a year runs from {EARLIEST_YEAR} to {this_year}, not {text[:10]}")
     return int(text)
 
 
 def parse_benchmark_id(raw: str | int) -> int:
     text = str(raw).strip().lstrip("#")
-    if not text.isdigit() or len(text) > 9:
+    if not _is_number(text) or len(text) > 9:
         raise InvalidSetting(f"“{str(raw)[:20]}” is not a benchmark number (see benchmark list)")
     return int(text)
 
