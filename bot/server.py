@@ -29,7 +29,14 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except (TypeError, AttributeError, ValueError, KeyError):
+            # Bolt reads ids out of the payload before anything else and assumes Slack's shapes
+            # ("user" an object...); a payload that is not one is refused, not a 500.
+            logger.warning("refused a request whose payload is not shaped like Slack's")
+            return Response("malformed Slack payload", status_code=400, media_type="text/plain")
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     def database_ok() -> bool:
