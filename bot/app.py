@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -17,7 +18,11 @@ from storage.events import first_delivery_of_event
 logger = logging.getLogger(__name__)
 
 
-def create_app(services: Services, client: WebClient) -> App:
+def create_app(
+    services: Services, client: WebClient, *, listener_executor: Executor | None = None
+) -> App:
+    """`listener_executor` runs each listener after its ack (Bolt's own pool when None); tests
+    pass one they can wait on, to check what a request changed once it has finished."""
     _, signing_secret = services.settings.require_slack()
     app = App(
         client=client,
@@ -25,6 +30,7 @@ def create_app(services: Services, client: WebClient) -> App:
         logger=logging.getLogger("bot.slack"),
         # A request no listener claims is answered 404 quietly instead of raising.
         raise_error_for_unhandled_request=False,
+        listener_executor=listener_executor,
     )
     app.middleware(_skip_repeated_events(services))
 
