@@ -11,6 +11,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.listeners import register_listeners
+from bot.listeners.payload import who_clicked
 from bot.services import Services
 from storage.engine import session_scope
 from storage.events import first_delivery_of_event
@@ -39,7 +40,7 @@ def create_app(
         logger.exception(
             "listener failed for a %s request from team %s",
             body.get("type") or "slash command",
-            body.get("team_id") or (body.get("team") or {}).get("id"),
+            body.get("team_id") or who_clicked(body)[0],
             exc_info=error,
         )
 

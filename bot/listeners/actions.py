@@ -13,6 +13,7 @@ from bot.admin import is_admin
 from bot.answers import comment_target, record_answer
 from bot.errors import UnknownSurvey, UserFacingError
 from bot.followups.alerts import publish_alert
+from bot.listeners.payload import who_clicked
 from bot.services import Services
 from bot.views.comment_modal import comment_modal
 from bot.views.pulse import parse_score_value, pulse_message
@@ -20,17 +21,11 @@ from bot.views.pulse_admin import new_pulse_modal
 from storage.responses import ScoreOutcome
 
 
-def who_clicked(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    team = body.get("team") or {}
-    return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
-
-
 def register(app: App, services: Services) -> None:
     @app.action(ids.NEW_PULSE_ACTION)
     def open_new_pulse_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        user_id = str((body.get("user") or {}).get("id") or "")
+        _, user_id = who_clicked(body)
         # The button is only shown to admins; a forged click from anyone else opens nothing.
         if is_admin(services, client, user_id=user_id):
             client.views_open(

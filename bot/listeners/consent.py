@@ -11,7 +11,7 @@ from bot import ids
 from bot.consent import opt_out_from_pulse, set_consent
 from bot.engagement_answers import home_for
 from bot.errors import UnknownSurvey, UserFacingError
-from bot.listeners.actions import who_clicked
+from bot.listeners.payload import who_clicked
 from bot.services import Services
 from bot.views.pulse import opted_out_message
 

@@ -19,7 +19,7 @@ from bot.followups.handling import (
     resolve_follow_up,
     take_ownership,
 )
-from bot.listeners.actions import who_clicked
+from bot.listeners.payload import who_clicked
 from bot.services import Services
 from bot.views.alert import reply_modal, resolve_modal
 

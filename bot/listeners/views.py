@@ -12,6 +12,7 @@ from bot.admin import require_admin
 from bot.answers import InvalidComment, add_comment
 from bot.errors import UserFacingError
 from bot.followups.alerts import publish_alert
+from bot.listeners.payload import who_clicked
 from bot.pulses.definition import InvalidField
 from bot.pulses.form import create_from_form, field_errors, read_form
 from bot.services import Services
@@ -34,8 +35,9 @@ def register(app: App, services: Services) -> None:
     def create_pulse_from_modal(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
-        user_id = str((body.get("user") or {}).get("id") or "")
-        values = (view.get("state") or {}).get("values") or {}
+        _, user_id = who_clicked(body)
+        state = view.get("state")
+        values = (state.get("values") if isinstance(state, dict) else None) or {}
         try:
             require_admin(services, client, user_id=user_id)
             form = read_form(values if isinstance(values, dict) else {})
@@ -58,14 +60,13 @@ def register(app: App, services: Services) -> None:
     def store_comment(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
-        user = body.get("user") or {}
-        team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
+        team_id, user_id = who_clicked(body)
         try:
             delivery_id, text = _submitted_comment(view)
             result = add_comment(
                 services,
                 team_id=team_id,
-                user_id=str(user.get("id") or ""),
+                user_id=user_id,
                 delivery_id=delivery_id,
                 text=text,
             )
