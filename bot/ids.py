@@ -56,3 +56,17 @@ FOLLOW_UP_REPLY_MODAL = "follow_up_reply_modal"
 FOLLOW_UP_RESOLVE_MODAL = "follow_up_resolve_modal"
 FOLLOW_UP_TEXT_BLOCK = "follow_up_text"
 FOLLOW_UP_TEXT_INPUT = "follow_up_text_input"
+
+# Row ids as the bot writes them into button values and private_metadata: ASCII digits that fit
+# a database INTEGER (a 20-digit "id" overflowed SQLite and PostgreSQL alike).
+_RECORD_ID = re.compile(r"[0-9]{1,10}")
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(value: object) -> int:
+    """A row id the views wrote into a button value or private_metadata; ValueError for
+    anything else (a garbled or forged payload)."""
+    text = str(value)
+    if not _RECORD_ID.fullmatch(text) or not 0 < int(text) <= MAX_RECORD_ID:
+        raise ValueError(f"not a record id: {text[:20]!r}")
+    return int(text)

@@ -100,7 +100,7 @@ def register(app: App, services: Services) -> None:
         ack()
         team_id, user_id = who_clicked(body)
         try:
-            delivery_id = int(str(action.get("value", "")))
+            delivery_id = ids.record_id(action.get("value"))
             delivery, current = comment_target(
                 services, team_id=team_id, user_id=user_id, delivery_id=delivery_id
             )

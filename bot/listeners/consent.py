@@ -25,7 +25,7 @@ def register(app: App, services: Services) -> None:
         team_id, user_id = who_clicked(body)
         try:
             try:
-                delivery_id = int(str(action.get("value", "")))
+                delivery_id = ids.record_id(action.get("value"))
             except ValueError:
                 raise UnknownSurvey from None
             opt_out_from_pulse(services, team_id=team_id, user_id=user_id, delivery_id=delivery_id)

@@ -26,7 +26,7 @@ from bot.views.alert import reply_modal, resolve_modal
 
 def _follow_up_id(value: object) -> int:
     try:
-        return int(str(value))
+        return ids.record_id(value)
     except ValueError:
         raise UNKNOWN from None
 

@@ -25,8 +25,8 @@ def _submitted_comment(view: dict[str, Any]) -> tuple[int, str]:
     """(delivery id, text) from the submission; ValueError for a garbled or forged payload."""
     try:
         value = view["state"]["values"][ids.COMMENT_BLOCK][ids.COMMENT_INPUT].get("value")
-        return int(str(view["private_metadata"])), str(value or "")
-    except (KeyError, TypeError, AttributeError) as exc:
+        return ids.record_id(view["private_metadata"]), str(value or "")
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(UNREADABLE) from exc
 
 

@@ -43,7 +43,9 @@ def score_value(delivery_id: int, metric: Metric, score: int) -> str:
 def parse_score_value(value: str) -> tuple[int, Metric, int]:
     """Inverse of score_value; ValueError for anything else (a forged or garbled payload)."""
     delivery, metric, score = value.split(":")
-    return int(delivery), Metric(metric), int(score)
+    if not (score.isascii() and score.isdigit() and len(score) <= 2):
+        raise ValueError(f"not a score: {score[:20]!r}")
+    return ids.record_id(delivery), Metric(metric), int(score)
 
 
 def _question(question: str) -> SectionBlock:
