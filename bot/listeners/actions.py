@@ -13,7 +13,7 @@ from bot.admin import is_admin
 from bot.answers import comment_target, record_answer
 from bot.errors import UnknownSurvey, UserFacingError
 from bot.followups.alerts import publish_alert
-from bot.listeners.payload import who_clicked
+from bot.listeners.payload import tell_privately, who_clicked
 from bot.services import Services
 from bot.views.comment_modal import comment_modal
 from bot.views.pulse import parse_score_value, pulse_message
@@ -58,7 +58,7 @@ def register(app: App, services: Services) -> None:
             )
         except UserFacingError as refusal:
             ack()
-            respond(text=str(refusal), response_type="ephemeral", replace_original=False)
+            tell_privately(respond, body, str(refusal))
             return
         # The answer is stored before the ack: a click Slack saw acknowledged is never lost.
         ack()
@@ -105,10 +105,10 @@ def register(app: App, services: Services) -> None:
                 services, team_id=team_id, user_id=user_id, delivery_id=delivery_id
             )
         except ValueError:
-            respond(text=str(UnknownSurvey()), response_type="ephemeral", replace_original=False)
+            tell_privately(respond, body, str(UnknownSurvey()))
             return
         except UserFacingError as refusal:
-            respond(text=str(refusal), response_type="ephemeral", replace_original=False)
+            tell_privately(respond, body, str(refusal))
             return
         client.views_open(
             trigger_id=str(body.get("trigger_id", "")),

@@ -11,7 +11,7 @@ from bot import ids
 from bot.consent import opt_out_from_pulse, set_consent
 from bot.engagement_answers import home_for
 from bot.errors import UnknownSurvey, UserFacingError
-from bot.listeners.payload import who_clicked
+from bot.listeners.payload import tell_privately, who_clicked
 from bot.services import Services
 from bot.views.pulse import opted_out_message
 
@@ -31,7 +31,7 @@ def register(app: App, services: Services) -> None:
             opt_out_from_pulse(services, team_id=team_id, user_id=user_id, delivery_id=delivery_id)
         except UserFacingError as refusal:
             ack()
-            respond(text=str(refusal), response_type="ephemeral", replace_original=False)
+            tell_privately(respond, body, str(refusal))
             return
         ack()
         container = body.get("container") or {}

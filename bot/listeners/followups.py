@@ -19,7 +19,7 @@ from bot.followups.handling import (
     resolve_follow_up,
     take_ownership,
 )
-from bot.listeners.payload import who_clicked
+from bot.listeners.payload import tell_privately, who_clicked
 from bot.services import Services
 from bot.views.alert import reply_modal, resolve_modal
 
@@ -45,8 +45,8 @@ def _team_name(target: object) -> str:
 
 
 def register(app: App, services: Services) -> None:
-    def refuse(respond: Respond, refusal: UserFacingError) -> None:
-        respond(text=str(refusal), response_type="ephemeral", replace_original=False)
+    def refuse(respond: Respond, body: dict[str, Any], refusal: UserFacingError) -> None:
+        tell_privately(respond, body, str(refusal))
 
     @app.action(ids.FOLLOW_UP_OWN_ACTION)
     def own_follow_up(ack: Ack, body: dict[str, Any], action: dict[str, Any],
@@ -58,7 +58,7 @@ def register(app: App, services: Services) -> None:
             take_ownership(services, follow_up_id=follow_up_id, team_id=team_id,
                            user_id=user_id)
         except UserFacingError as refusal:
-            refuse(respond, refusal)
+            refuse(respond, body, refusal)
             return
         publish_alert(services, client, follow_up_id=follow_up_id)
 
@@ -73,7 +73,7 @@ def register(app: App, services: Services) -> None:
                 checked = check(services, follow_up_id=follow_up_id, team_id=team_id,
                                 user_id=user_id)
             except UserFacingError as refusal:
-                refuse(respond, refusal)
+                refuse(respond, body, refusal)
                 return
             client.views_open(trigger_id=str(body.get("trigger_id", "")),
                               view=build(follow_up_id, checked))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from slack_bolt import Respond
+
+logger = logging.getLogger(__name__)
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -13,3 +18,15 @@ def who_clicked(body: dict[str, Any]) -> tuple[str, str]:
     """(team id, user id) of whoever acted; empty strings when the payload names nobody."""
     user, team = _object(body.get("user")), _object(body.get("team"))
     return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
+
+
+def tell_privately(respond: Respond, body: dict[str, Any], text: str) -> None:
+    """An ephemeral answer to whoever clicked.
+
+    Slack gives every click on a message a response_url; a click without one (App Home, or a
+    payload Slack did not send) cannot be answered there, so the refusal is only logged.
+    """
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    else:
+        logger.info("refusal not shown, the click came without a response_url: %s", text)
