@@ -11,6 +11,7 @@ from bot import ids
 from bot.consent import opt_out_from_pulse, set_consent
 from bot.engagement_answers import home_for
 from bot.errors import UnknownSurvey, UserFacingError
+from bot.listeners.events import publish_home
 from bot.listeners.payload import tell_privately, who_clicked
 from bot.services import Services
 from bot.views.pulse import opted_out_message
@@ -47,10 +48,11 @@ def register(app: App, services: Services) -> None:
         def switch_surveys(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
             ack()
             team_id, user_id = who_clicked(body)
+            if not user_id:
+                return  # a payload that names nobody: there is no one to switch
             set_consent(services, team_id=team_id, user_id=user_id, opted_out=opted_out)
-            client.views_publish(
-                user_id=user_id, view=home_for(services, team_id=team_id, user_id=user_id)
-            )
+            publish_home(client, user_id=user_id,
+                         view=home_for(services, team_id=team_id, user_id=user_id))
 
         return switch_surveys
 
