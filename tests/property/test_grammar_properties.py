@@ -77,6 +77,8 @@ def _check_text(text: str) -> None:
 @example("digest subscribe <@U123>")
 @example("benchmark add nps 62 <!channel> source:<!here>")
 @example("x & y")
+@example("digest stop ²")  # a digit to str.isdigit(), not to int()
+@example("digest stop 99999999999999999999999")
 def test_any_command_text_parses_or_says_plainly_what_is_wrong(text: str) -> None:
     _check_text(text)
 

@@ -1,0 +1,52 @@
+"""One bot per test function, shared by its hypothesis examples, with listeners it can wait on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+pytest.register_assert_rewrite("tests.property.harness", "tests.property.markup")
+
+from hypothesis import HealthCheck, settings  # noqa: E402 (after the rewrite registration)
+
+from bot.app import create_app  # noqa: E402
+from bot.sandbox.client import SignedSlackClient  # noqa: E402
+from bot.sandbox.slack_api import SlackSandbox  # noqa: E402
+from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background  # noqa: E402
+from bot.services import Services, create_web_client  # noqa: E402
+from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF  # noqa: E402
+from tests.property.harness import ErrorLog, HostileBot, SettlingExecutor  # noqa: E402
+
+ADMIN = "U0ADMIN"
+
+# Each example of an HTTP property is a signed round trip through the bot: few, and no deadline.
+# The bot and database are shared by a function's examples on purpose (every example must leave
+# them unchanged), hence the function-scoped fixture check is off.
+over_http = settings(max_examples=30, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                            HealthCheck.too_slow])
+
+
+@pytest.fixture
+def hostile(services: Services, sandbox: SlackSandbox) -> Iterator[HostileBot]:
+    sandbox.add_user(ADMIN, name="admin", real_name="Ada Admin", is_admin=True)
+    listeners = SettlingExecutor()
+    errors = ErrorLog()
+    # The bot's own loggers, Bolt's (named bot.slack) and the server's, where a 500 is logged.
+    watched = [logging.getLogger(name) for name in ("bot", "slack_bolt", "uvicorn.error")]
+    for logger in watched:
+        logger.addHandler(errors)
+    app = create_app(services, create_web_client(services.settings), listener_executor=listeners)
+    try:
+        with serve_in_background(create_asgi_app(app, services.engine)) as base_url:
+            slack = SignedSlackClient(bot_url=base_url + EVENTS_PATH,
+                                      signing_secret=SIGNING_SECRET, sandbox=sandbox)
+            yield HostileBot(sandbox=sandbox, slack=slack, engine=services.engine,
+                             listeners=listeners, errors=errors,
+                             known_ids=[STAFF, ADMIN, *CUSTOMERS, sandbox.bot_user_id])
+    finally:
+        listeners.shutdown(wait=True)
+        for logger in watched:
+            logger.removeHandler(errors)

@@ -1,0 +1,73 @@
+"""/engagement over signed HTTP with any text: a clear answer, no failure, no live user markup."""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+
+from bot.engagement_grammar import UsageError, parse_engagement
+from tests.conftest import CUSTOMERS, STAFF, SendPulse
+from tests.property.conftest import ADMIN, over_http
+from tests.property.harness import HostileBot, assert_refused_and_unchanged
+from tests.property.strategies import hostile_text, huge_text
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_engagement(text)
+    except UsageError:
+        return False
+    return True
+
+
+def test_anyone_but_an_admin_changes_nothing_whatever_they_type(
+    hostile: HostileBot, send_pulse: SendPulse
+) -> None:
+    send_pulse()
+
+    @over_http
+    @given(text=hostile_text() | huge_text)
+    @example(text="pulse delete nps-pulse")
+    @example(text="digest subscribe <!channel>")
+    @example(text="benchmark add nps 62 <!here> source:<https://evil|click>")
+    @example(text="target nps 101")
+    def typed_by_staff_and_customers(text: str) -> None:
+        for user_id in (STAFF, CUSTOMERS[0]):
+            outcome = hostile.command(user_id, text)
+            assert_refused_and_unchanged(hostile, outcome, text)
+            assert outcome.refusal().strip()
+
+    typed_by_staff_and_customers()
+
+
+def test_an_admins_mistakes_change_nothing_and_their_text_stays_inert(
+    hostile: HostileBot, send_pulse: SendPulse
+) -> None:
+    send_pulse()
+
+    @over_http
+    @given(text=hostile_text() | huge_text)
+    @example(text="pulse pause <!channel>")
+    @example(text="pulse send <@U123> & co")
+    @example(text="digest subscribe pulse:<!here>")
+    @example(text="digest subscribe segment:<!channel>=x")
+    @example(text="digest stop 99999999999999999999999")
+    @example(text="digest stop ²")
+    @example(text="digest subscribe ٠٩:٠٠")
+    @example(text="digest subscribe 99:99 Mars/Olympus")
+    @example(text="benchmark add nps 62 Acme year:²")
+    @example(text="benchmark add nps ² Acme")
+    @example(text="benchmark remove ²")
+    @example(text="target nps ²")
+    @example(text="set industry <!here>")
+    @example(text="benchmark remove <!channel>")
+    @example(text="target <!here> 50")
+    def typed_by_an_admin(text: str) -> None:
+        outcome = hostile.command(ADMIN, text)
+        assert outcome.reply.status == 200
+        assert outcome.errors == []
+        assert hostile.markup_problems(outcome, text) == []
+        assert outcome.refusal().strip() or outcome.calls
+        if not _parses(text):
+            assert outcome.changed == {}
+
+    typed_by_an_admin()
