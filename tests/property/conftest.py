@@ -9,9 +9,11 @@ import pytest
 
 pytest.register_assert_rewrite("tests.property.harness", "tests.property.markup")
 
-from hypothesis import HealthCheck, settings  # noqa: E402 (after the rewrite registration)
+from hypothesis import HealthCheck  # noqa: E402 (after the rewrite registration)
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from bot.app import create_app  # noqa: E402
+from bot.config import Settings, load_settings  # noqa: E402
 from bot.sandbox.client import SignedSlackClient  # noqa: E402
 from bot.sandbox.slack_api import SlackSandbox  # noqa: E402
 from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background  # noqa: E402
@@ -20,13 +22,25 @@ from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF  # noqa: E402
 from tests.property.harness import ErrorLog, HostileBot, SettlingExecutor  # noqa: E402
 
 ADMIN = "U0ADMIN"
+ALERTS = "C0ALERTS"
 
 # Each example of an HTTP property is a signed round trip through the bot: few, and no deadline.
 # The bot and database are shared by a function's examples on purpose (every example must leave
 # them unchanged), hence the function-scoped fixture check is off.
-over_http = settings(max_examples=30, deadline=None,
+over_http = hypothesis_settings(max_examples=30, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow])
+
+
+@pytest.fixture
+def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
+    """Detractor alerts on, so follow-ups and their buttons exist to be attacked."""
+    sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, sandbox.bot_user_id])
+    return load_settings(
+        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
+        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
+        alert_channel_id=ALERTS,
+    )
 
 
 @pytest.fixture
