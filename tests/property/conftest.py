@@ -46,6 +46,8 @@ def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
 @pytest.fixture
 def hostile(services: Services, sandbox: SlackSandbox) -> Iterator[HostileBot]:
     sandbox.add_user(ADMIN, name="admin", real_name="Ada Admin", is_admin=True)
+    # Where the commands are typed, and where a digest can be subscribed.
+    sandbox.add_channel("C0GENERAL", name="general", members=[STAFF, ADMIN, sandbox.bot_user_id])
     listeners = SettlingExecutor()
     errors = ErrorLog()
     # The bot's own loggers, Bolt's (named bot.slack) and the server's, where a 500 is logged.

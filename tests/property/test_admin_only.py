@@ -60,7 +60,6 @@ def test_every_action_is_classified() -> None:
 def admin_state(hostile: HostileBot, send_pulse: SendPulse) -> HostileBot:
     """A pulse, a digest, a benchmark, a target and an industry that an action could change."""
     send_pulse()
-    hostile.sandbox.add_channel("C0GENERAL", name="general", members=[STAFF, ADMIN, "U0BOT"])
     for text in ("digest subscribe", "benchmark add nps 62 Acme", "target nps 40",
                  "set industry b2b_saas_software"):
         outcome = hostile.command(ADMIN, text)
