@@ -33,6 +33,7 @@ def create_app(
         raise_error_for_unhandled_request=False,
         listener_executor=listener_executor,
     )
+    app.middleware(_drop_nul_characters)
     app.middleware(_skip_repeated_events(services))
 
     @app.error
@@ -46,6 +47,30 @@ def create_app(
 
     register_listeners(app, services)
     return app
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _drop_nul_characters(
+    body: dict[str, Any], next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    """PostgreSQL text cannot hold NUL: a "\x00" in a team id or a comment was a 500 there.
+
+    Slack never sends one in anything that matters, so it is dropped from the whole payload,
+    in place, before a listener reads it.
+    """
+    cleaned = _without_nul(body)
+    body.clear()
+    body.update(cleaned)
+    return next()
 
 
 def _skip_repeated_events(services: Services) -> Callable[..., BoltResponse | None]:
