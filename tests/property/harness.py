@@ -125,8 +125,10 @@ class HostileBot:
     def interaction(self, payload: dict[str, Any]) -> Outcome:
         return self.post(urlencode({"payload": json.dumps(payload)}).encode())
 
-    def command(self, user_id: str, text: str, *, channel_id: str = "C0GENERAL") -> Outcome:
-        form = {"token": "x", "team_id": self.sandbox.team_id, "channel_id": channel_id,
+    def command(self, user_id: str, text: str, *, channel_id: str = "C0GENERAL",
+                team_id: str | None = None) -> Outcome:
+        form = {"token": "x", "team_id": self.sandbox.team_id if team_id is None else team_id,
+                "channel_id": channel_id,
                 "user_id": user_id, "command": "/engagement", "text": text,
                 "api_app_id": self.slack.api_app_id,
                 "response_url": self.sandbox.new_response_url(channel=channel_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bot.engagement_grammar import UsageError, parse_engagement
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
@@ -71,3 +72,22 @@ def test_an_admins_mistakes_change_nothing_and_their_text_stays_inert(
             assert outcome.changed == {}
 
     typed_by_an_admin()
+
+
+def test_a_command_from_a_garbled_sender_is_answered_and_changes_nothing(
+    hostile: HostileBot, send_pulse: SendPulse
+) -> None:
+    """user_id, team_id and channel_id as no Slack would send them; the text an admin's."""
+    send_pulse()
+
+    @over_http
+    @given(user_id=hostile_text(), team_id=hostile_text(), channel_id=hostile_text(),
+           text=st.sampled_from(("", "pulse pause nps-pulse", "digest subscribe",
+                                 "target nps 50", "comments", "pulse list")))
+    @example(user_id="", team_id="", channel_id="", text="pulse delete nps-pulse")
+    def sent(user_id: str, team_id: str, channel_id: str, text: str) -> None:
+        outcome = hostile.command(user_id, text, team_id=team_id, channel_id=channel_id)
+        assert_refused_and_unchanged(hostile, outcome, user_id, team_id, channel_id)
+        assert outcome.refusal().strip()
+
+    sent()
