@@ -21,6 +21,7 @@ from starlette.routing import Route
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+TIMESTAMP_HEADER = "x-slack-request-timestamp"
 
 
 def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
@@ -29,6 +30,10 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
+        stamp = request.headers.get(TIMESTAMP_HEADER)
+        if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+            # slack_sdk's verifier calls int() on it and raised (a 500) for "" or "1.5".
+            return Response("invalid request timestamp", status_code=401, media_type="text/plain")
         try:
             bolt_request = to_bolt_request(request, body)
         except (TypeError, AttributeError, ValueError, KeyError):
