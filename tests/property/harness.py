@@ -110,10 +110,12 @@ class HostileBot:
     user_texts: list[str] = field(default_factory=list)
 
     def post(self, body: bytes, *, content_type: str = "application/x-www-form-urlencoded",
-             ignore: Iterable[str] = BOOKKEEPING) -> Outcome:
+             ignore: Iterable[str] = BOOKKEEPING,
+             headers: dict[str, str] | None = None) -> Outcome:
+        """`headers` replace the ones the client sets (a forged signature or timestamp)."""
         calls, logged = len(self.sandbox.calls()), len(self.errors.records)
         before = database_state(self.engine, ignore=ignore)
-        reply = self.slack.post_raw(body, content_type=content_type)
+        reply = self.slack.post_raw(body, content_type=content_type, headers=headers)
         self.listeners.settle()
         after = database_state(self.engine, ignore=ignore)
         changed = {name: (rows, after[name]) for name, rows in before.items()
