@@ -36,9 +36,21 @@ class NewPulseForm:
 
 
 def _state(values: dict[str, Any], name: str) -> dict[str, Any]:
+    # Slack's shapes are assumed nowhere: a garbled or forged submission is a field error.
     block_id = ids.PULSE_FIELD_BLOCKS[name]
-    state = (values.get(block_id) or {}).get(block_id) or {}
+    block = values.get(block_id)
+    state = block.get(block_id) if isinstance(block, dict) else None
     return state if isinstance(state, dict) else {}
+
+
+def _chosen(values: dict[str, Any], name: str, key: str) -> str | None:
+    """The id picked in a select: a string, or nothing picked."""
+    picked = _state(values, name).get(key)
+    if picked is None or picked == "":
+        return None
+    if not isinstance(picked, str):
+        raise InvalidField(name, "Choose from the list")
+    return picked
 
 
 def _text(values: dict[str, Any], name: str) -> str | None:
@@ -61,9 +73,10 @@ def _whole(values: dict[str, Any], name: str, default: int | None) -> int | None
 
 def read_form(values: dict[str, Any]) -> NewPulseForm:
     """view.state.values → the form; InvalidField for anything missing or garbled."""
-    metric_option = _state(values, "metric").get("selected_option") or {}
+    metric_option = _state(values, "metric").get("selected_option")
+    chosen = metric_option.get("value") if isinstance(metric_option, dict) else None
     try:
-        metric = PulseMetric(str(metric_option.get("value")))
+        metric = PulseMetric(str(chosen))
     except ValueError:
         raise InvalidField("metric", "Choose NPS, CSAT or both") from None
     users = _state(values, "users").get("selected_users") or []
@@ -78,15 +91,15 @@ def read_form(values: dict[str, Any]) -> NewPulseForm:
         metric=metric,
         question=_text(values, "question"),
         users=[str(u) for u in users],
-        channel=_state(values, "channel").get("selected_conversation") or None,
+        channel=_chosen(values, "channel", "selected_conversation"),
         schedule=_text(values, "schedule"),
         timezone=_text(values, "timezone") or "UTC",
         csat_question=_text(values, "csat_question"),
         usergroup=_text(values, "usergroup"),
         customers=customers,
         segment=[part.strip() for part in (segment or "").split(",") if part.strip()],
-        post_channel=_state(values, "post_channel").get("selected_conversation") or None,
-        local_time=_state(values, "local_time").get("selected_time") or None,
+        post_channel=_chosen(values, "post_channel", "selected_conversation"),
+        local_time=_chosen(values, "local_time", "selected_time"),
         remind_after_hours=_whole(values, "remind_after_hours", 48),
         close_after_days=_whole(values, "close_after_days", 7) or 7,
         min_interval_days=_whole(values, "min_interval_days", None),
