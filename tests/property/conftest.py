@@ -27,7 +27,7 @@ ALERTS = "C0ALERTS"
 # Each example of an HTTP property is a signed round trip through the bot: few, and no deadline.
 # The bot and database are shared by a function's examples on purpose (every example must leave
 # them unchanged), hence the function-scoped fixture check is off.
-over_http = hypothesis_settings(max_examples=30, deadline=None,
+over_http = hypothesis_settings(max_examples=20, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow])
 

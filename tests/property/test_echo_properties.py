@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot import ids
@@ -56,7 +57,8 @@ def test_any_comment_is_stored_within_limits_or_refused_and_always_shown_inert(
                      if r.score == 0 and r.delivery_id is not None]
     seen = iter(range(10**6))
 
-    @over_http
+    # Four round trips per example (submit, two reports, the Home): fewer examples.
+    @hypothesis_settings(over_http, max_examples=12)
     @given(text=hostile_text() | huge_text | st.sampled_from(INJECTIONS))
     @example(text="<!channel> & <@U123> *bold* <https://evil.example|click> > not a quote")
     @example(text="x" * 10_000)

@@ -22,7 +22,7 @@ from bot.views.report import help_message
 from tests.property.markup import markup_problems, mrkdwn_texts
 from tests.property.strategies import any_text, hostile_text, huge_text
 
-many = settings(max_examples=300, deadline=None)
+many = settings(max_examples=250, deadline=None)
 
 
 def _words(text: str) -> set[str]:
@@ -83,7 +83,7 @@ def test_any_command_text_parses_or_says_plainly_what_is_wrong(text: str) -> Non
     _check_text(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.one_of(any_text, huge_text))
 @example("<@U123>" * 2000)  # one 14,000-character word: once past Slack's 3,000 in the reply
 @example("&" * 5000)
