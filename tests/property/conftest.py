@@ -27,9 +27,11 @@ ALERTS = "C0ALERTS"
 # Each example of an HTTP property is a signed round trip through the bot: few, and no deadline.
 # The bot and database are shared by a function's examples on purpose (every example must leave
 # them unchanged), hence the function-scoped fixture check is off.
-over_http = hypothesis_settings(max_examples=20, deadline=None,
+over_http = hypothesis_settings(max_examples=12, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow])
+# The same properties run long under `pytest -m soak`.
+soak_over_http = hypothesis_settings(over_http, max_examples=300)
 
 
 @pytest.fixture

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.engagement_grammar import UsageError, parse_engagement
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
-from tests.property.conftest import ADMIN, over_http
+from tests.property.conftest import ADMIN, over_http, soak_over_http
 from tests.property.harness import HostileBot, assert_refused_and_unchanged
 from tests.property.strategies import hostile_text, huge_text
 
@@ -23,9 +25,19 @@ def _parses(text: str) -> bool:
 def test_anyone_but_an_admin_changes_nothing_whatever_they_type(
     hostile: HostileBot, send_pulse: SendPulse
 ) -> None:
+    _anyone_but_an_admin(hostile, send_pulse, over_http)
+
+
+@pytest.mark.soak
+def test_soak_anyone_but_an_admin(hostile: HostileBot, send_pulse: SendPulse) -> None:
+    _anyone_but_an_admin(hostile, send_pulse, soak_over_http)
+
+
+def _anyone_but_an_admin(hostile: HostileBot, send_pulse: SendPulse,
+                         examples: hypothesis_settings) -> None:
     send_pulse()
 
-    @over_http
+    @examples
     @given(text=hostile_text() | huge_text)
     @example(text="pulse delete nps-pulse")
     @example(text="digest subscribe <!channel>")

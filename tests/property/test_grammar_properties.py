@@ -5,6 +5,7 @@ Pure functions, so many examples: the parsers and the help message they lead to.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from bot.views.report import help_message
 from tests.property.markup import markup_problems, mrkdwn_texts
 from tests.property.strategies import any_text, hostile_text, huge_text
 
-many = settings(max_examples=250, deadline=None)
+many = settings(max_examples=200, deadline=None)
 
 
 def _words(text: str) -> set[str]:
@@ -83,9 +84,16 @@ def test_any_command_text_parses_or_says_plainly_what_is_wrong(text: str) -> Non
     _check_text(text)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.one_of(any_text, huge_text))
 @example("<@U123>" * 2000)  # one 14,000-character word: once past Slack's 3,000 in the reply
 @example("&" * 5000)
 def test_raw_unicode_and_huge_text_never_break_the_parser(text: str) -> None:
+    _check_text(text)
+
+
+@pytest.mark.soak
+@settings(max_examples=5_000, deadline=None)
+@given(st.one_of(hostile_text(max_pieces=20), any_text, huge_text))
+def test_soak_any_command_text(text: str) -> None:
     _check_text(text)
