@@ -49,7 +49,7 @@ def register(app: App, services: Services) -> None:
                     return
                 message = run_pulse_command(services, client, team_id=team_id, command=query)
             except UserFacingError as refusal:
-                message = ReportMessage(text=str(refusal), blocks=[])
+                message = _refused(refusal)
         elif isinstance(query, DigestCommand):
             try:
                 require_admin(services, client, user_id=user_id, what="manage digests")
@@ -58,7 +58,7 @@ def register(app: App, services: Services) -> None:
                     channel_id=str(command.get("channel_id", "")), command=query,
                 )
             except UserFacingError as refusal:
-                message = ReportMessage(text=str(refusal), blocks=[])
+                message = _refused(refusal)
         elif isinstance(query, SETTINGS_COMMANDS):
             try:
                 require_admin(services, client, user_id=user_id,
@@ -67,7 +67,7 @@ def register(app: App, services: Services) -> None:
                     services, team_id=team_id, user_id=user_id, command=query
                 )
             except UserFacingError as refusal:
-                message = ReportMessage(text=escape_mrkdwn(str(refusal)), blocks=[])
+                message = _refused(refusal)
         elif not is_staff(services, team_id=team_id, user_id=user_id):
             ack(response_type="ephemeral", text=STAFF_ONLY)
             return
@@ -76,6 +76,11 @@ def register(app: App, services: Services) -> None:
             _answer(ack, message, shared=query.share)
             return
         _answer(ack, message)
+
+
+def _refused(refusal: UserFacingError) -> ReportMessage:
+    # Refusals quote what was typed ("No pulse named '<!channel>'"): escaped like any echo.
+    return ReportMessage(text=escape_mrkdwn(str(refusal)), blocks=[])
 
 
 def _answer(ack: Ack, message: ReportMessage, *, shared: bool = False) -> None:
