@@ -138,7 +138,9 @@ class HostileBot:
         return self.post(urlencode(form).encode())
 
     def markup_problems(self, outcome: Outcome, *typed: str) -> list[str]:
-        return markup_problems(mrkdwn_texts(outcome.shown()),
+        # Each answer, message and view is checked as a whole: its own "text" is mrkdwn too.
+        texts = [text for shown in outcome.shown() for text in mrkdwn_texts(shown)]
+        return markup_problems(texts,
                                user_texts=[*self.user_texts, *typed], known_ids=self.known_ids)
 
 
