@@ -55,7 +55,7 @@ from bot import ids
 from bot.sandbox.client import SignedSlackClient, signature_headers
 from bot.sandbox.slack_api import SlackSandbox
 from storage.deliveries import status_counts
-from storage.engine import create_db_engine, session_scope
+from storage.engine import create_db_engine, read_only_session
 from storage.migrate import upgrade
 from storage.models import DeliveryStatus, Metric
 
@@ -79,7 +79,7 @@ class BotProcess:
 
     def __init__(self, *, database_url: str, sandbox: SlackSandbox, log: Path,
                  post_rate: float = 1000.0, extra_env: dict[str, str] | None = None,
-                 command: list[str] | None = None) -> None:
+                 command: list[str] | None = None, worker: bool = True) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -93,7 +93,7 @@ class BotProcess:
         # The working directory is the log's folder: no stray .env is read from the checkout.
         self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
             command or [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1",
-                        "--port", str(self.port)],
+                        "--port", str(self.port), *([] if worker else ["--no-worker"])],
             env=env, cwd=log.parent, stdout=self._log, stderr=subprocess.STDOUT)
         self.log = log
         self._wait_healthy()
@@ -189,7 +189,7 @@ def deliver_wave(engine: Engine, sandbox: SlackSandbox, users: list[str],
     started = time.perf_counter()
     wave_id = enqueue_wave(engine, sandbox.team_id, users)
     while True:
-        with session_scope(engine) as session:
+        with read_only_session(engine) as session:
             counts = status_counts(session=session, wave_id=wave_id)
         done = counts[DeliveryStatus.SENT] + counts[DeliveryStatus.FAILED]
         if done >= len(users):
@@ -366,8 +366,10 @@ def check_answers(engine: Engine, wave: Wave, clicks: list[Click], acked: list[b
     started = changed = time.monotonic()
     rows: list[Any] = []
     while True:
-        with engine.connect() as connection:
-            now_rows = sorted(connection.execute(query, {"wave": wave.wave_id}).all())
+        # Read-only: on SQLite a plain BEGIN reads beside the bot's writers in WAL mode, where
+        # the bot's BEGIN IMMEDIATE would queue behind them.
+        with read_only_session(engine) as session:
+            now_rows = sorted(session.connection().execute(query, {"wave": wave.wave_id}).all())
         now = time.monotonic()
         if now_rows != rows:
             rows, changed = now_rows, now
@@ -466,6 +468,8 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
                 spy.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT
                 spy.wait(timeout=60)
             bot_cpu, after = bot.cpu_seconds() - cpu, loadavg()
+            print(f"  sent {len(load.samples):,}; {sum(x.status == 200 for x in load.samples):,} "
+                  f"answered 200; checking the database ...", flush=True)
             check = check_answers(engine, wave, clicks,
                                   [sample.status == 200 for sample in load.samples])
             updates = len(sandbox.calls("chat.update"))
