@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
@@ -27,10 +27,16 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
     """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
     this one dispatches in a worker thread so a slow request never holds up the others."""
 
+    def dispatch(request: Request, body: bytes) -> BoltResponse:
+        # Parsed here, in the worker thread, not on the event loop: under a burst the loop
+        # parsed every arriving payload (a whole message's blocks, many times its bytes) while
+        # the threads doing the work waited for the GIL, and every request queued for a thread
+        # held its parsed copy. Queued requests now hold only their bytes.
+        return bolt_app.dispatch(to_bolt_request(request, body))
+
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(bolt_response)
+        return to_starlette_response(await run_in_threadpool(dispatch, request, body))
 
     def database_ok() -> bool:
         try:
