@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -18,11 +18,17 @@ from storage.events import first_delivery_of_event
 
 logger = logging.getLogger(__name__)
 
+# Bolt runs every listener on its executor and makes the request wait there for ack(); its
+# default has 5 threads, shared with what listeners do after the ack (chat.update, alerts). With
+# 5, a click waits for its ack behind other clicks' Slack calls. One thread per request the
+# server dispatches at once (Starlette's thread pool: 40) lets every listener start at once.
+LISTENER_THREADS = 40
+
 
 def create_app(
     services: Services, client: WebClient, *, listener_executor: Executor | None = None
 ) -> App:
-    """`listener_executor` runs each listener after its ack (Bolt's own pool when None); tests
+    """`listener_executor` runs each listener (LISTENER_THREADS threads when None); tests
     pass one they can wait on, to check what a request changed once it has finished."""
     _, signing_secret = services.settings.require_slack()
     app = App(
@@ -31,7 +37,8 @@ def create_app(
         logger=logging.getLogger("bot.slack"),
         # A request no listener claims is answered 404 quietly instead of raising.
         raise_error_for_unhandled_request=False,
-        listener_executor=listener_executor,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
     )
     app.middleware(_drop_nul_characters)
     app.middleware(_skip_repeated_events(services))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
@@ -28,21 +28,27 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
     """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
     this one dispatches in a worker thread so a slow request never holds up the others."""
 
-    async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        stamp = request.headers.get(TIMESTAMP_HEADER)
-        if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
-            # slack_sdk's verifier calls int() on it and raised (a 500) for "" or "1.5".
-            return Response("invalid request timestamp", status_code=401, media_type="text/plain")
+    def dispatch(request: Request, body: bytes) -> BoltResponse:
+        # Parsed here, in the worker thread, not on the event loop: under a burst the loop
+        # parsed every arriving payload (a whole message's blocks, many times its bytes) while
+        # the threads doing the work waited for the GIL, and every request queued for a thread
+        # held its parsed copy. Queued requests now hold only their bytes.
         try:
             bolt_request = to_bolt_request(request, body)
         except (TypeError, AttributeError, ValueError, KeyError):
             # Bolt reads ids out of the payload before anything else and assumes Slack's shapes
             # ("user" an object...); a payload that is not one is refused, not a 500.
             logger.warning("refused a request whose payload is not shaped like Slack's")
-            return Response("malformed Slack payload", status_code=400, media_type="text/plain")
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
-        return to_starlette_response(bolt_response)
+            return BoltResponse(status=400, body="malformed Slack payload")
+        return bolt_app.dispatch(bolt_request)
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        stamp = request.headers.get(TIMESTAMP_HEADER)
+        if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+            # slack_sdk's verifier calls int() on it and raised (a 500) for "" or "1.5".
+            return Response("invalid request timestamp", status_code=401, media_type="text/plain")
+        return to_starlette_response(await run_in_threadpool(dispatch, request, body))
 
     def database_ok() -> bool:
         try:

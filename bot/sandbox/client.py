@@ -106,8 +106,14 @@ class SignedSlackClient:
     def click(self, user_id: str, message: dict[str, Any], action_id: str, *,
               team_id: str | None = None) -> SlackReply:
         """Click the button `action_id` in a message the sandbox holds."""
+        return self._send_payload(self.click_payload(user_id, message, action_id,
+                                                     team_id=team_id))
+
+    def click_payload(self, user_id: str, message: dict[str, Any], action_id: str, *,
+                      team_id: str | None = None) -> dict[str, Any]:
+        """The block_actions payload `click` sends, for a caller that sends it later itself."""
         channel, ts = message["channel"], message["ts"]
-        payload = {
+        return {
             **self._interaction("block_actions", user_id, team_id),
             "container": {"type": "message", "message_ts": ts, "channel_id": channel,
                           "is_ephemeral": False},
@@ -117,7 +123,6 @@ class SignedSlackClient:
             "response_url": self.sandbox.new_response_url(channel=channel, ts=ts),
             "actions": [self._action(message.get("blocks", []), action_id)],
         }
-        return self._send_payload(payload)
 
     def click_home(self, user_id: str, view: dict[str, Any], action_id: str, *,
                    team_id: str | None = None) -> SlackReply:
@@ -169,11 +174,9 @@ class SignedSlackClient:
         sent = {"Content-Type": content_type,
                 "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
         if sign:
-            stamp = str(int(time.time()) if timestamp is None else timestamp)
-            sent["X-Slack-Request-Timestamp"] = stamp
-            # generate_signature is typed Optional but only returns None for a missing input.
-            sent["X-Slack-Signature"] = signature or str(
-                self._verifier.generate_signature(timestamp=stamp, body=body))
+            sent.update(signature_headers(self._verifier, body, timestamp=timestamp))
+            if signature is not None:
+                sent["X-Slack-Signature"] = signature
         sent.update(headers or {})
         request = Request(self.bot_url, data=body, headers=sent, method="POST")  # noqa: S310
         try:
@@ -261,6 +264,15 @@ class SignedSlackClient:
         found += view_problems(body["view"]) if "view" in body else []
         self.sandbox.note_problems("reply from the bot", found)
         return reply
+
+
+def signature_headers(verifier: SignatureVerifier, body: bytes, *,
+                      timestamp: int | None = None) -> dict[str, str]:
+    """The two headers Slack signs a request with (now, unless `timestamp` says otherwise)."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    # generate_signature is typed Optional but only returns None for a missing input.
+    return {"X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": str(verifier.generate_signature(timestamp=stamp, body=body))}
 
 
 def _lower(items: Any) -> dict[str, str]:
