@@ -16,7 +16,7 @@ from bot.pulses.reconcile import pulse_metadata, reconcile_abandoned
 from bot.services import Services
 from bot.views.pulse import pulse_message
 from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
-from storage.engine import session_scope
+from storage.engine import session_scope, write_when_available
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,10 @@ SENDERS = 4
 PACER_BURST = 1  # see deliver_due
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
+# How long a sender keeps trying to record what Slack answered while the database is away (a
+# restart, a failover): within it the wave carries on where it was; beyond it the delivery is
+# left claimed and settled against Slack after DELIVERY_LEASE_SECONDS.
+RECORD_PATIENCE_SECONDS = 60.0
 
 
 @dataclass
@@ -149,14 +153,17 @@ def _deliver_one(
     except (SlackClientError, OSError) as exc:
         _record_failure(services, delivery, type(exc).__name__, summary, permanent=False)
         return
-    with session_scope(services.engine) as session:
-        mark_sent(
+    write_when_available(
+        services.engine,
+        lambda session: mark_sent(
             session=session,
             delivery_id=delivery.delivery_id,
             channel_id=channel,
             message_ts=ts,
             now=services.clock(),
-        )
+        ),
+        patience=RECORD_PATIENCE_SECONDS,
+    )
     summary.add_sent()
 
 
@@ -168,22 +175,31 @@ def _record_failure(
     *,
     permanent: bool,
 ) -> None:
-    with session_scope(services.engine) as session:
-        attempts = delivery.attempts
-        if permanent or attempts >= MAX_ATTEMPTS:
-            final = reason if permanent else f"gave up after {attempts} attempts: {reason}"
-            mark_failed(session=session, delivery_id=delivery.delivery_id, error=final)
-            summary.add_failure(reason)
-            logger.warning(
-                "delivery %s to %s failed: %s", delivery.delivery_id, delivery.user_id, final
-            )
-            return
-        retry_later(
+    attempts = delivery.attempts
+    if permanent or attempts >= MAX_ATTEMPTS:
+        final = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+        write_when_available(
+            services.engine,
+            lambda session: mark_failed(
+                session=session, delivery_id=delivery.delivery_id, error=final
+            ),
+            patience=RECORD_PATIENCE_SECONDS,
+        )
+        summary.add_failure(reason)
+        logger.warning(
+            "delivery %s to %s failed: %s", delivery.delivery_id, delivery.user_id, final
+        )
+        return
+    write_when_available(
+        services.engine,
+        lambda session: retry_later(
             session=session,
             delivery_id=delivery.delivery_id,
             error=reason,
             at=services.clock() + backoff(attempts),
-        )
-        summary.add_retrying()
-        logger.info("delivery %s will be retried: %s", delivery.delivery_id, reason)
+        ),
+        patience=RECORD_PATIENCE_SECONDS,
+    )
+    summary.add_retrying()
+    logger.info("delivery %s will be retried: %s", delivery.delivery_id, reason)
 

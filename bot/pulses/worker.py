@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -17,6 +18,7 @@ from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
 from bot.retention import purge_old_comments
 from bot.services import Services
+from storage.engine import database_unavailable, outage_reason
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ class PulseWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_retention: datetime | None = None
+        self._outage_since: float | None = None  # monotonic time the database went away
+
 
     @property
     def is_leader(self) -> bool:
@@ -49,13 +53,28 @@ class PulseWorker:
 
     def run_once(self) -> None:
         """One cycle; safe to run on any number of replicas at once."""
-        if self._leadership.try_acquire():
+        try:
+            leading = self._leadership.try_acquire()
+        except Exception:
+            # Unsure whether we still hold the lock (its connection may be gone with the
+            # database): stop scheduling here, so two schedulers never run at once.
+            self._step_down()
+            raise
+        if leading:
             self._lead()
-        elif self._scheduler is not None:
+        else:
+            self._step_down()
+        summary = deliver_due(self._services, self._client)
+        if summary.sent or summary.failed or summary.reconciled:
+            logger.info("sent %d pulse messages (%d to retry, %d failed, %d reconciled)",
+                        summary.sent, summary.retrying, sum(summary.failed.values()),
+                        summary.reconciled)
+
+    def _step_down(self) -> None:
+        if self._scheduler is not None:
             logger.warning("scheduler leadership lost; stopping the scheduler here")
             self._scheduler.shutdown()
             self._scheduler = None
-        deliver_due(self._services, self._client)
 
     def _lead(self) -> None:
         if self._scheduler is None:
@@ -93,8 +112,20 @@ class PulseWorker:
             try:
                 self.run_once()
             # One bad cycle (a database restart, a Slack outage) must not end the loop.
-            except Exception:
-                logger.exception("pulse worker cycle failed; retrying in %.0f s", self._interval)
+            except Exception as error:
+                if not database_unavailable(error):
+                    logger.exception("pulse worker cycle failed; retrying in %.0f s",
+                                     self._interval)
+                elif self._outage_since is None:
+                    # Once per outage, not a traceback every few seconds while it lasts.
+                    self._outage_since = time.monotonic()
+                    logger.warning("database unavailable (%s); the worker retries every %.0f s",
+                                   outage_reason(error), self._interval)
+            else:
+                if self._outage_since is not None:
+                    logger.warning("database back after %.0f s; the worker carries on",
+                                   time.monotonic() - self._outage_since)
+                    self._outage_since = None
             self._stop.wait(self._interval)
 
     def stop(self) -> None:
