@@ -60,6 +60,7 @@ class PulseWorker:
             # database): stop scheduling here, so two schedulers never run at once.
             self._step_down()
             raise
+        self._database_answered()
         if leading:
             self._lead()
         else:
@@ -121,12 +122,13 @@ class PulseWorker:
                     self._outage_since = time.monotonic()
                     logger.warning("database unavailable (%s); the worker retries every %.0f s",
                                    outage_reason(error), self._interval)
-            else:
-                if self._outage_since is not None:
-                    logger.warning("database back after %.0f s; the worker carries on",
-                                   time.monotonic() - self._outage_since)
-                    self._outage_since = None
             self._stop.wait(self._interval)
+
+    def _database_answered(self) -> None:
+        if self._outage_since is not None:
+            logger.warning("database back after %.0f s; the worker carries on",
+                           time.monotonic() - self._outage_since)
+            self._outage_since = None
 
     def stop(self) -> None:
         self._stop.set()
