@@ -7,12 +7,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.pulses.pacing import Pacer
-from bot.pulses.reconcile import pulse_metadata, reconcile_abandoned
+from bot.pulses.reconcile import find_in_slack, pulse_metadata, reconcile_abandoned
 from bot.services import Services
 from bot.views.pulse import pulse_message
 from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
@@ -78,6 +80,24 @@ def backoff(attempts: int) -> timedelta:
     return min(BASE_BACKOFF * (1 << min(max(attempts - 1, 0), 16)), MAX_BACKOFF)
 
 
+def posting_client(client: WebClient) -> WebClient:
+    """`client` without its blind retries of 5xx answers and dropped connections.
+
+    Slack may have posted a message whose answer was a 5xx (a gateway timing out) or never
+    arrived; posting it again would message the person twice. Only 429 is retried as it comes
+    (Slack applies nothing it rate-limits); after any other failure the recipient's DM is
+    checked first (see _deliver_one).
+    """
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        logger=client.logger,
+        retry_handlers=[h for h in client.retry_handlers
+                        if isinstance(h, RateLimitErrorRetryHandler)],
+    )
+
+
 def _send(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]:
     message = pulse_message(
         delivery_id=delivery.delivery_id,
@@ -120,10 +140,11 @@ def deliver_due(
     reconciled = reconcile_abandoned(services, client)
     summary.reconciled = reconciled.already_sent + reconciled.requeued
     paced = pacer
+    poster = posting_client(client)
 
     def send(delivery: PulseDelivery) -> None:
         paced.wait()
-        _deliver_one(services, client, delivery, summary)
+        _deliver_one(services, client, poster, delivery, summary)
 
     def claim() -> list[PulseDelivery]:
         with session_scope(services.engine) as session:
@@ -142,17 +163,33 @@ def deliver_due(
 
 
 def _deliver_one(
-    services: Services, client: WebClient, delivery: PulseDelivery, summary: DispatchSummary
+    services: Services,
+    client: WebClient,
+    poster: WebClient,
+    delivery: PulseDelivery,
+    summary: DispatchSummary,
 ) -> None:
+    reason = ""
     try:
-        channel, ts = _send(client, delivery)
+        posted: tuple[str, str] | Literal["unknown"] | None = _send(poster, delivery)
     except SlackApiError as exc:
-        reason = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-        _record_failure(services, delivery, reason, summary, permanent=reason in PERMANENT_ERRORS)
-        return
+        status = exc.response.status_code
+        reason = str(exc.response.get("error") or f"http_{status}")
+        if status < 500:  # Slack said no (or 429, its retries spent): nothing was posted
+            _record_failure(services, delivery, reason, summary,
+                            permanent=reason in PERMANENT_ERRORS)
+            return
+        reason = f"http_{status}"
+        posted = _posted_after_all(client, delivery, reason)
     except (SlackClientError, OSError) as exc:
-        _record_failure(services, delivery, type(exc).__name__, summary, permanent=False)
+        reason = type(exc).__name__
+        posted = _posted_after_all(client, delivery, reason)
+    if posted == "unknown":
+        return  # left claimed: settled against Slack after DELIVERY_LEASE_SECONDS
+    if posted is None:
+        _record_failure(services, delivery, reason, summary, permanent=False)
         return
+    channel, ts = posted
     write_when_available(
         services.engine,
         lambda session: mark_sent(
@@ -165,6 +202,22 @@ def _deliver_one(
         patience=RECORD_PATIENCE_SECONDS,
     )
     summary.add_sent()
+
+
+def _posted_after_all(
+    client: WebClient, delivery: PulseDelivery, reason: str
+) -> tuple[str, str] | Literal["unknown"] | None:
+    """After an answer that leaves open whether Slack posted the message: its (channel, ts) if
+    it did, None if not, "unknown" if Slack cannot be asked now either."""
+    try:
+        found = find_in_slack(client, delivery)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        logger.warning("delivery %s: %s, and Slack could not be checked (%s); settled after "
+                       "the lease", delivery.delivery_id, reason, exc)
+        return "unknown"
+    if found is not None:
+        logger.info("delivery %s: %s, but Slack had posted it", delivery.delivery_id, reason)
+    return found
 
 
 def _record_failure(

@@ -178,5 +178,8 @@ def test_two_replicas_deliver_5000_exactly_once_though_the_leader_is_killed(
     replicas: Replicas, services: Services, sandbox: SlackSandbox, engine: Engine,
     database_url: str,
 ) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("replicas in production share PostgreSQL; the 300-recipient test covers "
+                    "SQLite's compare-and-set claims")
     replicas_deliver_a_wave(replicas, services, sandbox, engine, database_url,
                             recipients=5000, answer_delay=0.01, timeout=900)
