@@ -11,11 +11,10 @@ from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.pulses.pacing import Pacer
 from bot.pulses.reconcile import find_in_slack, pulse_metadata, reconcile_abandoned
-from bot.services import Services
+from bot.services import Services, posting_client
 from bot.views.pulse import pulse_message
 from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
 from storage.engine import session_scope, write_when_available
@@ -78,24 +77,6 @@ class DispatchSummary:
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff after the n-th failed attempt, capped."""
     return min(BASE_BACKOFF * (1 << min(max(attempts - 1, 0), 16)), MAX_BACKOFF)
-
-
-def posting_client(client: WebClient) -> WebClient:
-    """`client` without its blind retries of 5xx answers and dropped connections.
-
-    Slack may have posted a message whose answer was a 5xx (a gateway timing out) or never
-    arrived; posting it again would message the person twice. Only 429 is retried as it comes
-    (Slack applies nothing it rate-limits); after any other failure the recipient's DM is
-    checked first (see _deliver_one).
-    """
-    return WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        logger=client.logger,
-        retry_handlers=[h for h in client.retry_handlers
-                        if isinstance(h, RateLimitErrorRetryHandler)],
-    )
 
 
 def _send(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]:
