@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,9 +20,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.pulses.leadership import lock_key
+from bot.pulses.leadership import Leadership, lock_key
 from bot.sandbox.slack_api import SlackSandbox
 from bot.services import Services, utc_now
+from storage.engine import create_db_engine
 from tests.integration.running_bots import (
     RunningBot,
     assert_each_messaged_once,
@@ -129,6 +131,28 @@ def test_exactly_one_replica_leads_and_another_takes_over_when_it_is_killed(
     successor_log = next(b for b in bots if b.pid == successor).output()
     assert "this replica is now the scheduler leader" in successor_log
     assert all(bot.healthy() for bot in replicas.alive())
+
+
+def test_deployments_in_two_schemas_of_one_database_each_elect_their_own_leader(
+    database_url: str, engine: Engine,
+) -> None:
+    needs_postgresql(database_url)
+    schema = schema_of(database_url)
+    other = f"t_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{other}"'))
+    other_engine = create_db_engine(database_url.replace(schema, other))
+    here, there, rival = Leadership(engine), Leadership(other_engine), Leadership(engine)
+    try:
+        # Advisory locks are database-wide: one shared key would let only one of them lead.
+        assert (here.try_acquire(), there.try_acquire(), rival.try_acquire()) == (
+            True, True, False)
+    finally:
+        for leadership in (here, there, rival):
+            leadership.release()
+        other_engine.dispose()
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{other}" CASCADE'))
 
 
 def replicas_deliver_a_wave(
