@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck run migrate clean
+.PHONY: install demo test soak lint typecheck run migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The long tests (minutes): a 5,000-recipient wave across replicas with the leader killed.
+soak: $(STAMP)
+	$(BIN)/pytest -m soak -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.listeners import register_listeners
 from bot.listeners.payload import who_clicked
 from bot.services import Services
-from storage.engine import session_scope
+from bot.views.outage import (
+    CLICK_NOT_SAVED,
+    COMMAND_NOT_ANSWERED,
+    form_outage_errors,
+)
+from storage.engine import (
+    database_unavailable,
+    interactive_engine,
+    outage_reason,
+    session_scope,
+)
 from storage.events import first_delivery_of_event
 
 logger = logging.getLogger(__name__)
@@ -31,6 +43,9 @@ def create_app(
     """`listener_executor` runs each listener (LISTENER_THREADS threads when None); tests
     pass one they can wait on, to check what a request changed once it has finished."""
     _, signing_secret = services.settings.require_slack()
+    # Someone is waiting on every request: a locked SQLite file fails fast (and they are told
+    # to try again) rather than holding the answer past Slack's 3 s.
+    services = replace(services, engine=interactive_engine(services.engine))
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -44,13 +59,19 @@ def create_app(
     app.middleware(_skip_repeated_events(services))
 
     @app.error
-    def log_listener_error(error: Exception, body: dict[str, Any]) -> None:
+    def log_listener_error(
+        error: Exception, body: dict[str, Any], respond: Respond | None,
+        response: BoltResponse | None,
+    ) -> BoltResponse | None:
+        if database_unavailable(error):
+            return _answer_during_outage(error, body, respond, response)
         logger.exception(
             "listener failed for a %s request from team %s",
             body.get("type") or "slash command",
             body.get("team_id") or who_clicked(body)[0],
             exc_info=error,
         )
+        return None
 
     register_listeners(app, services)
     return app
@@ -78,6 +99,36 @@ def _drop_nul_characters(
     body.clear()
     body.update(cleaned)
     return next()
+
+
+def _answer_during_outage(
+    error: Exception, body: dict[str, Any], respond: Respond | None,
+    response: BoltResponse | None,
+) -> BoltResponse | None:
+    """The database is unreachable: nothing was stored, so say so plainly instead of letting
+    Slack show its generic failure. Answered within the 3 s, as every request is."""
+    kind = body.get("type") or ("slash_command" if body.get("command") else "unknown")
+    logger.warning("database unavailable while handling a %s request: %s", kind,
+                   outage_reason(error))
+    if kind == "event_callback":
+        # A non-2xx answer makes Slack deliver the event again later, by when we may be back.
+        return None
+    if kind == "view_submission":
+        errors = form_outage_errors(body.get("view") or {})
+        if errors is None or response is None:
+            return None
+        return BoltResponse(status=200, body=json.dumps({"response_action": "errors",
+                                                         "errors": errors}),
+                            headers={"content-type": "application/json;charset=utf-8"})
+    if kind == "slash_command":
+        return None if response is None else BoltResponse(status=200, body=COMMAND_NOT_ANSWERED)
+    if respond is not None:
+        try:
+            respond(text=CLICK_NOT_SAVED, response_type="ephemeral", replace_original=False)
+        except Exception:  # Slack unreachable too: the click still gets its 200 below
+            logger.warning("could not tell the person their click was not saved")
+    # The ack (when not sent yet): a 200 keeps Slack from adding its own warning to the message.
+    return None if response is None else BoltResponse(status=200, body="")
 
 
 def _skip_repeated_events(services: Services) -> Callable[..., BoltResponse | None]:

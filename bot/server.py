@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from storage.engine import outage_reason
+
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -54,8 +56,9 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
         try:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception:  # any failure means "not healthy"; the reason goes to the log
-            logger.exception("health check: database unreachable")
+        except Exception as error:  # any failure means "not healthy"; the reason goes to the log
+            # One line: a load balancer probes every few seconds for as long as it lasts.
+            logger.warning("health check: database unreachable (%s)", outage_reason(error))
             return False
         return True
 

@@ -48,3 +48,21 @@ def create_web_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def posting_client(client: WebClient) -> WebClient:
+    """`client` without its blind retries of 5xx answers and dropped connections, for posts.
+
+    Slack may have posted a message whose answer was a 5xx (a gateway timing out) or never
+    arrived; posting it again would post it twice. Only 429 is retried as it comes (Slack
+    applies nothing it rate-limits); after any other failure the caller checks Slack (the
+    message's metadata) before posting again.
+    """
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        logger=client.logger,
+        retry_handlers=[h for h in client.retry_handlers
+                        if isinstance(h, RateLimitErrorRetryHandler)],
+    )

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
 # Connection option marking a read-only unit of work (see _sqlite_begin_immediate).
 READ_ONLY = "engagement_read_only"
+# Connection option: how long (ms) a SQLite transaction waits for another writer's lock.
+LOCK_WAIT_MS = "engagement_lock_wait_ms"
+BACKGROUND_LOCK_WAIT_MS = 30_000
+# Slack wants every request answered within 3 s, and a click runs two short transactions: a
+# file locked for longer than this is reported as unavailable (the person is asked to click
+# again) instead of answering Slack too late.
+INTERACTIVE_LOCK_WAIT_MS = 1_200
+# A click must be answered within Slack's 3 s: a database that does not answer a new connection
+# in this many seconds counts as unavailable rather than holding the request (and a pool slot).
+POSTGRES_CONNECT_TIMEOUT = 5
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
@@ -26,10 +44,64 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
+    # A restarted server leaves every pooled connection dead; the ping replaces them on checkout.
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    connect_args = {
+        "connect_timeout": POSTGRES_CONNECT_TIMEOUT,
+        # pg_stat_activity (and pg_locks joined to it) then says which replica holds what.
+        "application_name": application_name(),
+        **kwargs.pop("connect_args", {}),
+    }
+    return create_engine(url, connect_args=connect_args, **kwargs)
+
+
+def application_name() -> str:
+    """How this process appears in pg_stat_activity: host (the pod) and process id."""
+    return f"engagement-bot {socket.gethostname()} pid {os.getpid()}"[:63]
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when the database could not be reached or dropped the connection (a restart, a
+    network cut, a locked SQLite file), as opposed to a bug or a constraint violation."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def outage_reason(error: BaseException) -> str:
+    """One line for the log: the driver's first line, without a traceback."""
+    cause = getattr(error, "orig", None) or error
+    first = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first}"[:200]
+
+
+def write_when_available(
+    engine: Engine,
+    write: Callable[[Session], T],
+    *,
+    patience: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run `write` in its own transaction, retrying while the database is unreachable.
+
+    For writes that record something already done outside (Slack accepted a message): giving
+    up at once would leave it to the slow path that settles abandoned work after a lease.
+    After `patience` seconds the last error is raised.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.25
+    while True:
+        try:
+            with session_scope(engine) as session:
+                return write(session)
+        except Exception as error:
+            if not database_unavailable(error) or time.monotonic() + pause > deadline:
+                raise
+            logger.debug("database unavailable, retrying a write in %.2f s", pause)
+        sleep(pause)
+        pause = min(pause * 2, 4.0)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -46,8 +118,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     dbapi_connection.isolation_level = None
 
 
+def interactive_engine(engine: Engine) -> Engine:
+    """The same engine and pool, for work a person is waiting on (Slack requests)."""
+    return engine.execution_options(**{LOCK_WAIT_MS: INTERACTIVE_LOCK_WAIT_MS})
+
+
 def _sqlite_begin_immediate(connection: Connection) -> None:
-    if connection.get_execution_options().get(READ_ONLY):
+    options = connection.get_execution_options()
+    # Set on every transaction: pooled connections are shared by background and interactive
+    # work, so each states its own patience.
+    wait = int(options.get(LOCK_WAIT_MS, BACKGROUND_LOCK_WAIT_MS))
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+    if options.get(READ_ONLY):
         # A long read (an export) holding the write lock would stall every writer for its
         # whole length; in WAL mode a plain read transaction blocks nobody.
         connection.exec_driver_sql("BEGIN")

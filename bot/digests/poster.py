@@ -19,7 +19,7 @@ from bot.charts import nps_trend_png
 from bot.digests.content import Digest, build_digest
 from bot.digests.schedule import digest_period, due_fire
 from bot.digests.subscriptions import subscription_scope
-from bot.services import Services
+from bot.services import Services, posting_client
 from bot.views.digest import digest_message
 from storage.digests import (
     claim_post,
@@ -112,7 +112,9 @@ def _post(
 ) -> int:
     message = digest_message(compose(services, subscription, fire))
     try:
-        answer = client.chat_postMessage(
+        # No blind retry: a failed post stays claimed and is looked for in the channel once
+        # the lease runs out (a 5xx may have been posted all the same).
+        answer = posting_client(client).chat_postMessage(
             channel=subscription.channel_id, text=message.text,
             blocks=[block.to_dict() for block in message.blocks],
             metadata=digest_metadata(post_id), unfurl_links=False,

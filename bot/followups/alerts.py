@@ -17,7 +17,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.services import Services
+from bot.services import Services, posting_client
 from bot.views.alert import alert_message
 from bot.views.followups import reminder_text
 from storage.engine import session_scope
@@ -77,6 +77,7 @@ def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -
     row = details.row
     message = alert_message(details)
     blocks = [block.to_dict() for block in message.blocks]
+    posting = False
     try:
         if row.alert_ts and row.alert_channel_id:
             client.chat_update(channel=row.alert_channel_id, ts=row.alert_ts,
@@ -91,11 +92,19 @@ def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -
             client.chat_update(channel=channel, ts=found, text=message.text, blocks=blocks)
             ts = found
         else:
-            answer = client.chat_postMessage(channel=channel, text=message.text, blocks=blocks,
-                                             metadata=alert_metadata(follow_up_id))
+            posting = True
+            answer = posting_client(client).chat_postMessage(
+                channel=channel, text=message.text, blocks=blocks,
+                metadata=alert_metadata(follow_up_id))
             ts = str(answer["ts"])
             channel = str(answer["channel"])
     except (SlackApiError, SlackClientError, OSError) as exc:
+        if posting and not (isinstance(exc, SlackApiError) and exc.response.status_code < 500):
+            # Slack may have posted it: keep the claim, so the next try comes after the lease
+            # and looks for it in the channel first instead of posting it again.
+            logger.warning("follow-up %s alert may not have been posted (checked in the channel "
+                           "after %s): %s", follow_up_id, ALERT_LEASE, exc)
+            return False
         logger.warning("follow-up %s alert not published (retried by the sweep): %s",
                        follow_up_id, exc)
         with session_scope(services.engine) as session:

@@ -7,16 +7,17 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.pulses.pacing import Pacer
-from bot.pulses.reconcile import pulse_metadata, reconcile_abandoned
-from bot.services import Services
+from bot.pulses.reconcile import find_in_slack, pulse_metadata, reconcile_abandoned
+from bot.services import Services, posting_client
 from bot.views.pulse import pulse_message
 from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
-from storage.engine import session_scope
+from storage.engine import session_scope, write_when_available
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ SENDERS = 4
 PACER_BURST = 1  # see deliver_due
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
+# How long a sender keeps trying to record what Slack answered while the database is away (a
+# restart, a failover): within it the wave carries on where it was; beyond it the delivery is
+# left claimed and settled against Slack after DELIVERY_LEASE_SECONDS.
+RECORD_PATIENCE_SECONDS = 60.0
 
 
 @dataclass
@@ -116,10 +121,11 @@ def deliver_due(
     reconciled = reconcile_abandoned(services, client)
     summary.reconciled = reconciled.already_sent + reconciled.requeued
     paced = pacer
+    poster = posting_client(client)
 
     def send(delivery: PulseDelivery) -> None:
         paced.wait()
-        _deliver_one(services, client, delivery, summary)
+        _deliver_one(services, client, poster, delivery, summary)
 
     def claim() -> list[PulseDelivery]:
         with session_scope(services.engine) as session:
@@ -138,26 +144,61 @@ def deliver_due(
 
 
 def _deliver_one(
-    services: Services, client: WebClient, delivery: PulseDelivery, summary: DispatchSummary
+    services: Services,
+    client: WebClient,
+    poster: WebClient,
+    delivery: PulseDelivery,
+    summary: DispatchSummary,
 ) -> None:
+    reason = ""
     try:
-        channel, ts = _send(client, delivery)
+        posted: tuple[str, str] | Literal["unknown"] | None = _send(poster, delivery)
     except SlackApiError as exc:
-        reason = str(exc.response.get("error") or f"http_{exc.response.status_code}")
-        _record_failure(services, delivery, reason, summary, permanent=reason in PERMANENT_ERRORS)
-        return
+        status = exc.response.status_code
+        reason = str(exc.response.get("error") or f"http_{status}")
+        if status < 500:  # Slack said no (or 429, its retries spent): nothing was posted
+            _record_failure(services, delivery, reason, summary,
+                            permanent=reason in PERMANENT_ERRORS)
+            return
+        reason = f"http_{status}"
+        posted = _posted_after_all(client, delivery, reason)
     except (SlackClientError, OSError) as exc:
-        _record_failure(services, delivery, type(exc).__name__, summary, permanent=False)
+        reason = type(exc).__name__
+        posted = _posted_after_all(client, delivery, reason)
+    if posted == "unknown":
+        return  # left claimed: settled against Slack after DELIVERY_LEASE_SECONDS
+    if posted is None:
+        _record_failure(services, delivery, reason, summary, permanent=False)
         return
-    with session_scope(services.engine) as session:
-        mark_sent(
+    channel, ts = posted
+    write_when_available(
+        services.engine,
+        lambda session: mark_sent(
             session=session,
             delivery_id=delivery.delivery_id,
             channel_id=channel,
             message_ts=ts,
             now=services.clock(),
-        )
+        ),
+        patience=RECORD_PATIENCE_SECONDS,
+    )
     summary.add_sent()
+
+
+def _posted_after_all(
+    client: WebClient, delivery: PulseDelivery, reason: str
+) -> tuple[str, str] | Literal["unknown"] | None:
+    """After an answer that leaves open whether Slack posted the message: its (channel, ts) if
+    it did, None if not, "unknown" if Slack cannot be asked now either."""
+    try:
+        found = find_in_slack(client, delivery)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        logger.warning("delivery %s: %s, and Slack could not be checked (%s); settled after "
+                       "the lease", delivery.delivery_id, reason, exc)
+        return "unknown"
+    if found is not None:
+        logger.info("delivery %s: %s, but Slack had posted it", delivery.delivery_id, reason)
+    return found
 
 
 def _record_failure(
@@ -168,22 +209,31 @@ def _record_failure(
     *,
     permanent: bool,
 ) -> None:
-    with session_scope(services.engine) as session:
-        attempts = delivery.attempts
-        if permanent or attempts >= MAX_ATTEMPTS:
-            final = reason if permanent else f"gave up after {attempts} attempts: {reason}"
-            mark_failed(session=session, delivery_id=delivery.delivery_id, error=final)
-            summary.add_failure(reason)
-            logger.warning(
-                "delivery %s to %s failed: %s", delivery.delivery_id, delivery.user_id, final
-            )
-            return
-        retry_later(
+    attempts = delivery.attempts
+    if permanent or attempts >= MAX_ATTEMPTS:
+        final = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+        write_when_available(
+            services.engine,
+            lambda session: mark_failed(
+                session=session, delivery_id=delivery.delivery_id, error=final
+            ),
+            patience=RECORD_PATIENCE_SECONDS,
+        )
+        summary.add_failure(reason)
+        logger.warning(
+            "delivery %s to %s failed: %s", delivery.delivery_id, delivery.user_id, final
+        )
+        return
+    write_when_available(
+        services.engine,
+        lambda session: retry_later(
             session=session,
             delivery_id=delivery.delivery_id,
             error=reason,
             at=services.clock() + backoff(attempts),
-        )
-        summary.add_retrying()
-        logger.info("delivery %s will be retried: %s", delivery.delivery_id, reason)
+        ),
+        patience=RECORD_PATIENCE_SECONDS,
+    )
+    summary.add_retrying()
+    logger.info("delivery %s will be retried: %s", delivery.delivery_id, reason)
 

@@ -55,7 +55,7 @@ def _settle(
     services: Services, client: WebClient, delivery: PulseDelivery, report: ReconcileReport
 ) -> None:
     try:
-        found = _find_in_slack(client, delivery)
+        found = find_in_slack(client, delivery)
     except (SlackApiError, SlackClientError, OSError) as exc:
         # Unsure what Slack holds: leave the row claimed; the next pass after the lease asks again.
         logger.warning("could not check delivery %s in Slack: %s", delivery.delivery_id, exc)
@@ -74,7 +74,8 @@ def _settle(
                 "found in Slack" if found else "not in Slack, queued again")
 
 
-def _find_in_slack(client: WebClient, delivery: PulseDelivery) -> tuple[str, str] | None:
+def find_in_slack(client: WebClient, delivery: PulseDelivery) -> tuple[str, str] | None:
+    """The (channel, ts) of the delivery's message if Slack holds it."""
     if delivery.channel_id or delivery.is_post:
         # A channel post is addressed to the channel itself, not a DM to open.
         channel = delivery.channel_id or delivery.user_id

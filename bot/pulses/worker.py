@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -17,6 +19,7 @@ from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
 from bot.retention import purge_old_comments
 from bot.services import Services
+from storage.engine import database_unavailable, outage_reason
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,13 @@ RETENTION_EVERY = timedelta(hours=1)
 
 
 class PulseWorker:
+    """Two loops: leadership and the leader's duties, and delivery.
+
+    They are apart so that neither waits on the other: a replica busy sending a 5,000-person
+    wave still notices within one interval that the leader died and takes over, and a leader
+    still opens waves and closes them while its own senders are busy.
+    """
+
     def __init__(
         self,
         services: Services,
@@ -40,22 +50,47 @@ class PulseWorker:
         self._leadership = Leadership(services.engine)
         self._scheduler: PulseScheduler | None = None
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._next_retention: datetime | None = None
+        self._outage_lock = threading.Lock()
+        self._outage_since: float | None = None  # monotonic time the database went away
 
     @property
     def is_leader(self) -> bool:
         return self._scheduler is not None
 
     def run_once(self) -> None:
-        """One cycle; safe to run on any number of replicas at once."""
-        if self._leadership.try_acquire():
+        """One cycle of both loops; safe to run on any number of replicas at once."""
+        self.lead_once()
+        self.deliver_once()
+
+    def lead_once(self) -> None:
+        try:
+            leading = self._leadership.try_acquire()
+        except Exception:
+            # Unsure whether we still hold the lock (its connection may be gone with the
+            # database): stop scheduling here, so two schedulers never run at once.
+            self._step_down()
+            raise
+        self._database_answered()
+        if leading:
             self._lead()
-        elif self._scheduler is not None:
+        else:
+            self._step_down()
+
+    def deliver_once(self) -> None:
+        summary = deliver_due(self._services, self._client)
+        self._database_answered()
+        if summary.sent or summary.failed or summary.reconciled:
+            logger.info("sent %d pulse messages (%d to retry, %d failed, %d reconciled)",
+                        summary.sent, summary.retrying, sum(summary.failed.values()),
+                        summary.reconciled)
+
+    def _step_down(self) -> None:
+        if self._scheduler is not None:
             logger.warning("scheduler leadership lost; stopping the scheduler here")
             self._scheduler.shutdown()
             self._scheduler = None
-        deliver_due(self._services, self._client)
 
     def _lead(self) -> None:
         if self._scheduler is None:
@@ -85,22 +120,44 @@ class PulseWorker:
         self._next_retention = now + RETENTION_EVERY
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="pulse-worker", daemon=True)
-        self._thread.start()
+        for name, cycle in (("pulse-leader", self.lead_once),
+                            ("pulse-delivery", self.deliver_once)):
+            thread = threading.Thread(target=self._loop, args=(cycle,), name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
-    def _loop(self) -> None:
+    def _loop(self, cycle: Callable[[], None]) -> None:
         while not self._stop.is_set():
             try:
-                self.run_once()
+                cycle()
             # One bad cycle (a database restart, a Slack outage) must not end the loop.
-            except Exception:
-                logger.exception("pulse worker cycle failed; retrying in %.0f s", self._interval)
+            except Exception as error:
+                if not database_unavailable(error):
+                    logger.exception("pulse worker cycle failed; retrying in %.0f s",
+                                     self._interval)
+                else:
+                    self._database_unavailable(error)
             self._stop.wait(self._interval)
+
+    def _database_unavailable(self, error: Exception) -> None:
+        with self._outage_lock:
+            if self._outage_since is not None:
+                return  # once per outage, not a traceback every few seconds while it lasts
+            self._outage_since = time.monotonic()
+        logger.warning("database unavailable (%s); the worker retries every %.0f s",
+                       outage_reason(error), self._interval)
+
+    def _database_answered(self) -> None:
+        with self._outage_lock:
+            since, self._outage_since = self._outage_since, None
+        if since is not None:
+            logger.warning("database back after %.0f s; the worker carries on",
+                           time.monotonic() - since)
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        for thread in self._threads:
+            thread.join(timeout=30)
         if self._scheduler is not None:
             self._scheduler.shutdown()
             self._scheduler = None

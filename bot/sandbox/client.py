@@ -87,6 +87,7 @@ class SignedSlackClient:
         self.api_app_id = api_app_id
         self.timeout = timeout
         self._verifier = SignatureVerifier(signing_secret)
+        self._last: tuple[bytes, str] | None = None  # the last body sent, for redeliver()
 
     # -- what people do --------------------------------------------------------------------
 
@@ -251,7 +252,16 @@ class SignedSlackClient:
 
     def _send_payload(self, payload: dict[str, Any]) -> SlackReply:
         body = urlencode({"payload": json.dumps(payload)}).encode()
+        self._last = (body, "application/x-www-form-urlencoded")
         return self._checked(self.post_raw(body))
+
+    def redeliver(self) -> SlackReply:
+        """Send the last interaction again, byte for byte (same action_ts and trigger_id),
+        freshly signed: Slack delivering one click twice."""
+        if self._last is None:
+            raise LookupError("nothing sent yet to deliver again")
+        body, content_type = self._last
+        return self._checked(self.post_raw(body, content_type=content_type))
 
     def _checked(self, reply: SlackReply) -> SlackReply:
         """Hold the bot's inline answers (messages, pushed views) to the limits Slack applies."""

@@ -71,6 +71,16 @@ class _Fault:
     user: str | None = None
 
 
+@dataclass
+class _Share:
+    """Every `every`-th call answered `answer`; `applied`: the call takes effect first."""
+
+    answer: _Answer
+    every: int
+    applied: bool
+    seen: int = 0
+
+
 def _fail(error: str, **extra: Any) -> _Answer:
     return _Answer(200, {"ok": False, "error": error, **extra})
 
@@ -187,6 +197,7 @@ class SlackSandbox:
         self._response_urls: dict[str, tuple[str | None, str | None]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, list[_Fault]] = {}
+        self._shares: dict[str, list[_Share]] = {}  # faults on a share of calls, for good
         self._ids = itertools.count(1)
         self._last_ts_us = 0
         self._delays: dict[str, float] = {}
@@ -322,6 +333,24 @@ class SlackSandbox:
     def respond_error(self, method: str, error: str, *, times: int = 1,
                       user: str | None = None) -> None:
         self._add_fault(method, _Fault(_fail(error), times, user))
+
+    def fail_share(self, method: str, *, every: int, status: int = 503,
+                   retry_after: int | None = None, applied: bool = False) -> None:
+        """Answer every `every`-th call to `method` with `status` (429 with `retry_after`), until
+        cleared. `applied=True` plays a gateway that timed out after Slack did the work: the
+        call takes effect, and the caller still sees the error."""
+        if every < 1:
+            raise ValueError("every must be at least 1")
+        error = "ratelimited" if status == 429 else "fatal_error"
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        with self._changed:
+            self._shares.setdefault(method, []).append(
+                _Share(_Answer(status, {"ok": False, "error": error}, headers), every, applied))
+
+    def clear_faults(self) -> None:
+        with self._changed:
+            self._faults.clear()
+            self._shares.clear()
 
     def limit_rate(self, method: str, *, per_second: float, burst: int = 1,
                    per_channel: bool = False) -> None:
@@ -463,15 +492,27 @@ class SlackSandbox:
         fault = self._take_fault(key, args)
         if fault is not None:
             return fault
+        share = self._take_share(key)
+        if share is not None and not share.applied:
+            return share.answer
         retry_after = self._rate_limits.admit(key, self._rate_channel(args))
         if retry_after is not None:
             return _Answer(429, {"ok": False, "error": "ratelimited"},
                            {"Retry-After": str(retry_after)})
         try:
-            return _Answer(200, {"ok": True, **handler(args)})
+            answer = _Answer(200, {"ok": True, **handler(args)})
         except BAD_ARGUMENTS as exc:
             return _fail("invalid_arguments",
                          response_metadata={"messages": [f"[ERROR] {exc!r}"]})
+        return answer if share is None else share.answer
+
+    def _take_share(self, method: str) -> _Share | None:
+        hit = None
+        for share in self._shares.get(method, []):
+            share.seen += 1
+            if hit is None and share.seen % share.every == 0:
+                hit = share
+        return hit
 
     # -- state helpers; callers hold self._changed -----------------------------------------
 
