@@ -5,7 +5,7 @@ it, latest CSAT, in which period they answered), for this period and the one bef
 counts customers per distinct standing. The rules themselves stay in bot.insights.engagement.
 
 One GROUP BY per customer over the answers of three consecutive periods (earlier, previous,
-current), read in customer order from ix_response_customer: no join, no sort, no window. It
+current), read from an index alone: no join, no window, no sort on SQLite. It
 relies on the order storage.answer_order keeps on every linked answer: the newest answer in a
 time range is the one with the highest place (respondent_seq), and since a range holds
 consecutive places, the answer before it is in the range too exactly when the range holds two
@@ -87,7 +87,16 @@ def standing_counts(
     def answered(*conditions: Any) -> Any:
         return func.max(case((and_(*conditions), 1), else_=0))
 
-    customers = select(col(Respondent.id)).where(col(Respondent.team_id) == team_id)
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL groups by hash: it reads just the periods' answers from the report index.
+        whose: list[Any] = [col(Response.team_id) == team_id,
+                            col(Response.metric).in_([m.value for m in Metric]),
+                            col(Response.respondent_id).is_not(None)]
+    else:
+        # SQLite groups in the order it reads: customer by customer from ix_response_customer
+        # spares it sorting every answer of the periods (about 2x faster at 100k answers).
+        whose = [col(Response.respondent_id).in_(
+            select(col(Respondent.id)).where(col(Respondent.team_id) == team_id))]
     per_customer = (
         select(
             latest_two(nps, in_now).label("now_nps"),
@@ -102,7 +111,7 @@ def standing_counts(
             latest(nps, at >= previous, at < current).label("previous_nps"),
             latest(nps, at >= current).label("current_nps"),
         )
-        .where(col(Response.respondent_id).in_(customers), at >= earlier, at <= until)
+        .where(*whose, at >= earlier, at <= until)
         .group_by(col(Response.respondent_id))
         .subquery()
     )

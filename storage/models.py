@@ -172,9 +172,11 @@ class Response(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("delivery_id", "metric", name="uq_response_delivery_metric"),
         UniqueConstraint("anonymous_key", "metric", name="uq_response_anonymous_metric"),
-        # Covers the reports' counts and the segment breakdown's per-customer reading.
-        Index("ix_response_report", "team_id", "metric", "answered_at", "score", "respondent_id"),
-        # The engagement map reads each customer's answers of a period from here alone, in
+        # Covers the reports' counts, the segment breakdown's per-customer reading and (on
+        # PostgreSQL) the engagement map's.
+        Index("ix_response_report", "team_id", "metric", "answered_at", "score", "respondent_id",
+              "respondent_seq", "previous_score"),
+        # The engagement map on SQLite reads each customer's answers of a period from here, in
         # customer order (storage.engagement_counts).
         Index("ix_response_customer", "respondent_id", "answered_at", "metric", "respondent_seq",
               "score", "previous_score"),

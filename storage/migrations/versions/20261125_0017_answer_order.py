@@ -11,7 +11,7 @@ that respondent's answers of its metric and the score before it (storage.answer_
 map is one GROUP BY over an index. Existing answers are linked and numbered once here.
 
 The report index swaps the delivery and id (the old map's columns) for the respondent, which
-the segment breakdown groups by.
+the segment breakdown groups by, and the order, which the map reads on PostgreSQL.
 """
 
 from collections.abc import Sequence
@@ -47,7 +47,8 @@ def upgrade() -> None:
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_index('ix_response_report')
         batch_op.create_index('ix_response_report', ['team_id', 'metric', 'answered_at', 'score',
-                                                      'respondent_id'], unique=False)
+                                                      'respondent_id', 'respondent_seq',
+                                                      'previous_score'], unique=False)
         batch_op.create_index('ix_response_customer', ['respondent_id', 'answered_at', 'metric',
                                                         'respondent_seq', 'score',
                                                         'previous_score'], unique=False)
