@@ -172,10 +172,14 @@ class Response(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("delivery_id", "metric", name="uq_response_delivery_metric"),
         UniqueConstraint("anonymous_key", "metric", name="uq_response_anonymous_metric"),
-        # Covers the reports' counts and the engagement map's per-customer reading: score,
-        # delivery (hence customer) and the tie-break id come from the index, not the table.
-        Index("ix_response_report", "team_id", "metric", "answered_at", "score", "delivery_id",
-              "id"),
+        # Covers the reports' counts, the segment breakdown's per-customer reading and (on
+        # PostgreSQL) the engagement map's.
+        Index("ix_response_report", "team_id", "metric", "answered_at", "score", "respondent_id",
+              "respondent_seq", "previous_score"),
+        # The engagement map on SQLite reads each customer's answers of a period from here, in
+        # customer order (storage.engagement_counts).
+        Index("ix_response_customer", "respondent_id", "answered_at", "metric", "respondent_seq",
+              "score", "previous_score"),
         # The newest comments first, without scanning every answer.
         Index("ix_response_comments", "team_id", "commented_at"),
         CheckConstraint("score BETWEEN 0 AND 10", name="ck_response_score_range"),
@@ -187,6 +191,13 @@ class Response(SQLModel, table=True):
     delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
     anonymous_key: str | None = Field(default=None, max_length=64)
     wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)
+    # The delivery's respondent, copied here so per-customer reports need no join; None for
+    # anonymous answers. With the next two it is kept by storage.answer_order.
+    respondent_id: int | None = Field(default=None, foreign_key="respondent.id")
+    # This answer's place (1, 2, ...) among the respondent's answers of its metric, oldest
+    # first by (answered_at, id), and the score of the one before it.
+    respondent_seq: int | None = None
+    previous_score: int | None = None
     team_id: str = Field(max_length=32)
     metric: Metric = Field(sa_type=String(8))
     score: int

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.answer_order import lock_respondent, renumber_answers, respondent_of_delivery
 from storage.delivery_rollup import counted_for, recount
 from storage.models import Delivery, Metric, Response, Wave
 from storage.rollups import count_answer, move_answer
@@ -85,12 +86,18 @@ def record_score(
         .values(answered_at=when)
     )
     recount(session, delivery_id, before)
+    # After the delivery's lock, as storage.data_requests takes them: delivery, then person.
+    respondent_id = None if key.delivery_id is None else respondent_of_delivery(session,
+                                                                                 delivery_id)
+    if respondent_id is not None:
+        lock_respondent(session, respondent_id)
     inserted = session.exec(
         insert_for(session, Response)
         .values(
             delivery_id=key.delivery_id,
             anonymous_key=key.anonymous_key,
             wave_id=wave_id,
+            respondent_id=respondent_id,
             team_id=team_id,
             metric=metric,
             score=score,
@@ -103,6 +110,8 @@ def record_score(
     if inserted.first() is not None:
         count_answer(session=session, team_id=team_id, metric=metric, answered_at=when,
                      score=score)
+        if respondent_id is not None:
+            renumber_answers(session, respondent_id=respondent_id, metric=metric)
         return ScoreOutcome.RECORDED
     # Locked, so a concurrent click waits and then sees this one's outcome, and the rollup
     # moves exactly the score this click replaces. Only a newer click may change the answer.
@@ -124,6 +133,8 @@ def record_score(
     )
     move_answer(session=session, team_id=team_id, metric=metric, answered_at=answered_at,
                 old=current, new=score)
+    if respondent_id is not None:  # the next answer's previous_score names this one
+        renumber_answers(session, respondent_id=respondent_id, metric=metric)
     return ScoreOutcome.CHANGED
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, insert
 from sqlmodel import col, select
 
+from storage.answer_order import renumber_team_answers
 from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.models import (
@@ -92,6 +93,10 @@ def seed_history(
             select(Respondent.id).where(Respondent.team_id == team_id).order_by(col(Respondent.id))
         ).all())
     written = 0
+    # Each customer's place and last score per metric, in wave order: what storage.answer_order
+    # keeps. Delays can reorder close waves; renumber_team_answers below corrects those rows,
+    # and writing the rest right here spares it rewriting a million rows.
+    order: dict[tuple[int, int], tuple[int, int]] = {}
     step = timedelta(days=days) / waves
     for index in range(waves):
         when = now - timedelta(days=days) + step * index
@@ -102,16 +107,19 @@ def seed_history(
             session.add(wave)
             session.flush()
             count = min(per_wave, responses - written)
-            _wave_rows(session, wave.id or 0, people, count, when, metric_index, team_id, rng)
+            _wave_rows(session, wave.id or 0, people, count, when, metric_index, team_id, rng,
+                       order)
             written += count
     with session_scope(engine) as session:
         rebuild_daily_counts(session=session, team_id=team_id)
         rebuild_delivery_counts(session=session, team_id=team_id)
+        renumber_team_answers(session=session, team_id=team_id)
     return SeedReport(team_id, customers, waves, written)
 
 
 def _wave_rows(session: Any, wave_id: int, people: list[int | None], count: int, when: datetime,
-               metric_index: int, team_id: str, rng: random.Random) -> None:
+               metric_index: int, team_id: str, rng: random.Random,
+               order: dict[tuple[int, int], tuple[int, int]]) -> None:
     metric = ("nps", "csat")[metric_index]
     scale = range(0, 11) if metric == "nps" else range(1, 6)
     weights = NPS_WEIGHTS if metric == "nps" else CSAT_WEIGHTS
@@ -130,8 +138,13 @@ def _wave_rows(session: Any, wave_id: int, people: list[int | None], count: int,
         rows = []
         for offset, delivery_id in enumerate(ids):
             answered = when + timedelta(minutes=rng.randint(1, 3 * 24 * 60))
+            person, score = start + offset, scores[start + offset]
+            place, previous = order.get((person, metric_index), (0, None))
+            order[(person, metric_index)] = (place + 1, score)
             row = {"delivery_id": delivery_id, "wave_id": wave_id, "team_id": team_id,
-                   "metric": metric, "score": scores[start + offset],
+                   "respondent_id": people[person], "respondent_seq": place + 1,
+                   "previous_score": previous,
+                   "metric": metric, "score": score,
                    "action_ts": f"{answered.timestamp():.6f}", "answered_at": answered}
             if rng.random() < 0.1:
                 text, polarity, label = rng.choice(COMMENTS)
