@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.installations import oauth_settings
 from bot.listeners import register_listeners
 from bot.services import Services
 from storage.engine import session_scope
@@ -18,13 +19,17 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(services: Services, client: WebClient) -> App:
-    _, signing_secret = services.settings.require_slack()
+    """In OAuth mode (SLACK_CLIENT_ID set) `client` carries no token: Bolt authorizes each
+    request from the installation store and hands listeners a client with that workspace's
+    token. Otherwise `client` holds the one bot token, exactly as before."""
+    signing_secret = services.settings.require_signing_secret()
     app = App(
         client=client,
         signing_secret=signing_secret,
         logger=logging.getLogger("bot.slack"),
         # A request no listener claims is answered 404 quietly instead of raising.
         raise_error_for_unhandled_request=False,
+        oauth_settings=oauth_settings(services) if services.settings.oauth_enabled else None,
     )
     app.middleware(_skip_repeated_events(services))
 

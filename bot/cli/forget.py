@@ -40,7 +40,7 @@ def forget(
     """Delete a person's answers, comments, deliveries and customer record; keep an audit."""
     settings = settings_or_fail()
     try:
-        settings.require_slack()  # the audit hash is keyed with the signing secret
+        settings.require_signing_secret()  # the audit hash is keyed with the signing secret
     except ConfigError as exc:
         raise CliFailure(str(exc)) from None
     with user_errors():
