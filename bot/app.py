@@ -17,6 +17,11 @@ from storage.events import first_delivery_of_event
 
 logger = logging.getLogger(__name__)
 
+NOT_INSTALLED = (
+    "The Engagement app is not installed in this workspace any more: ask an admin to reinstall "
+    "it (Add to Slack), and your pulses and figures pick up where they were."
+)
+
 
 def create_app(services: Services, client: WebClient) -> App:
     """In OAuth mode (SLACK_CLIENT_ID set) `client` carries no token: Bolt authorizes each
@@ -29,7 +34,10 @@ def create_app(services: Services, client: WebClient) -> App:
         logger=logging.getLogger("bot.slack"),
         # A request no listener claims is answered 404 quietly instead of raising.
         raise_error_for_unhandled_request=False,
-        oauth_settings=oauth_settings(services) if services.settings.oauth_enabled else None,
+        oauth_settings=(oauth_settings(services, client) if services.settings.oauth_enabled
+                        else None),
+        # OAuth mode: a request from a workspace whose installation is gone (uninstalled).
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
     app.middleware(_skip_repeated_events(services))
 

@@ -9,8 +9,10 @@ for a workspace's client, which refreshes a rotating token that is close to expi
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
@@ -51,10 +53,12 @@ def authorize_url(settings: Settings) -> str:
     return settings.slack_api_url.removesuffix("/").removesuffix("/api") + "/oauth/v2/authorize"
 
 
-def oauth_settings(services: Services) -> OAuthSettings:
+def oauth_settings(services: Services, client: WebClient) -> OAuthSettings:
+    """Bolt's OAuth settings on our stores; `client` (token-less, on SLACK_API_URL) is the one
+    token rotation calls oauth.v2.access with."""
     settings = services.settings
     client_id, client_secret = settings.require_oauth()
-    return OAuthSettings(
+    oauth = OAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
         scopes=settings.slack_scopes,
@@ -69,6 +73,19 @@ def oauth_settings(services: Services) -> OAuthSettings:
         token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
         logger=logging.getLogger("bot.installs"),
     )
+    # OAuthSettings builds its authorizer without a client, so its token rotation would call
+    # slack.com whatever SLACK_API_URL says (a proxy, the sandbox); the same one, with ours.
+    oauth.authorize = InstallationStoreAuthorize(
+        logger=logging.getLogger("bot.installs"),
+        client_id=client_id,
+        client_secret=client_secret,
+        token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
+        installation_store=oauth.installation_store,
+        bot_only=oauth.installation_store_bot_only,
+        user_token_resolution=oauth.user_token_resolution,
+        client=client,
+    )
+    return oauth
 
 
 def installed_team_ids(services: Services) -> list[str]:
@@ -83,6 +100,28 @@ def installed_team_ids(services: Services) -> list[str]:
             .order_by(bots.team_id)
         )
         return [str(team_id) for (team_id,) in rows]
+
+
+@dataclass(frozen=True)
+class WorkspaceClient:
+    """A Web API client and the workspace it speaks for. team_id None: the one workspace of
+    SLACK_BOT_TOKEN, to which every stored row belongs (bot-token mode, no filtering)."""
+
+    team_id: str | None
+    client: WebClient
+
+
+def workspace_clients(services: Services, base: WebClient) -> list[WorkspaceClient]:
+    """Who the background work speaks for: the bot token's workspace, or each installed one
+    (a workspace that uninstalled the app has no installation, so nothing more is sent)."""
+    if not services.settings.oauth_enabled:
+        return [WorkspaceClient(None, base)]
+    found = []
+    for team_id in installed_team_ids(services):
+        client = client_for(services, base, team_id)
+        if client is not None:
+            found.append(WorkspaceClient(team_id, client))
+    return found
 
 
 def client_for(services: Services, base: WebClient, team_id: str) -> WebClient | None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
 from bot.digests.poster import post_due_digests
 from bot.followups.alerts import sweep_follow_ups
+from bot.installations import WorkspaceClient, workspace_clients
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
@@ -49,31 +52,44 @@ class PulseWorker:
 
     def run_once(self) -> None:
         """One cycle; safe to run on any number of replicas at once."""
+        # With OAuth, each installed workspace with its own token; otherwise the one bot token.
+        workspaces = workspace_clients(self._services, self._client)
         if self._leadership.try_acquire():
-            self._lead()
+            self._lead(workspaces)
         elif self._scheduler is not None:
             logger.warning("scheduler leadership lost; stopping the scheduler here")
             self._scheduler.shutdown()
             self._scheduler = None
-        deliver_due(self._services, self._client)
+        for workspace in workspaces:
+            with _contained(workspace, "delivering"):
+                deliver_due(self._services, workspace.client, team_id=workspace.team_id)
 
-    def _lead(self) -> None:
+    def _open_waves(self, pulse_id: int) -> None:
+        """A pulse's cron fire: open its wave with its own workspace's client."""
+        for workspace in workspace_clients(self._services, self._client):
+            open_due_waves(self._services, workspace.client, pulse_id=pulse_id,
+                           team_id=workspace.team_id)
+
+    def _lead(self, workspaces: list[WorkspaceClient]) -> None:
         if self._scheduler is None:
             self._scheduler = PulseScheduler(
-                self._services,
-                lambda pulse_id: open_due_waves(self._services, self._client, pulse_id=pulse_id),
-                name=self._scheduler_name,
+                self._services, self._open_waves, name=self._scheduler_name
             )
             self._scheduler.start()
         else:
             self._scheduler.sync()
-        # The cron jobs fire on time; this sweep is the safety net for a fire that fell between
-        # two leaders. Waves are unique per scheduled time, so both finding it is harmless.
-        open_due_waves(self._services, self._client)
-        run_lifecycle(self._services, self._client)
-        post_due_digests(self._services, self._client)
-        # Alerts whose post failed or fell behind their row, and follow-up reminders.
-        sweep_follow_ups(self._services, self._client)
+        services = self._services
+        for workspace in workspaces:
+            client, team_id = workspace.client, workspace.team_id
+            with _contained(workspace, "scheduling"):
+                # The cron jobs fire on time; this sweep is the safety net for a fire that fell
+                # between two leaders. Waves are unique per scheduled time: finding it twice is
+                # harmless.
+                open_due_waves(services, client, team_id=team_id)
+                run_lifecycle(services, client, team_id=team_id)
+                post_due_digests(services, client, team_id=team_id)
+                # Alerts whose post failed or fell behind their row, and follow-up reminders.
+                sweep_follow_ups(services, client, team_id=team_id)
         self._maintain()
 
     def _maintain(self) -> None:
@@ -105,3 +121,17 @@ class PulseWorker:
             self._scheduler.shutdown()
             self._scheduler = None
         self._leadership.release()
+
+
+@contextmanager
+def _contained(workspace: WorkspaceClient, doing: str) -> Iterator[None]:
+    """One workspace's failure (a revoked token, a bug on its data) must not stop the others';
+    with a single bot token it ends the cycle, as before, and the loop logs it."""
+    if workspace.team_id is None:
+        yield
+        return
+    try:
+        yield
+    except Exception:  # logged with its traceback; the next cycle tries this workspace again
+        logger.exception("%s for team %s failed; the other workspaces go on", doing,
+                         workspace.team_id)

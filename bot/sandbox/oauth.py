@@ -48,7 +48,7 @@ class SandboxOAuth:
     token_expires_in: int | None = None
     teams: dict[str, SandboxTeam] = field(default_factory=dict)
     _tokens: dict[str, str] = field(default_factory=dict)  # access token -> team id
-    _retired: set[str] = field(default_factory=set)  # rotated away or revoked
+    _retired: dict[str, str] = field(default_factory=dict)  # token -> the error it now gets
     _refresh: dict[str, str] = field(default_factory=dict)  # refresh token -> team id
     _codes: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # -> team, redirect
 
@@ -64,7 +64,7 @@ class SandboxOAuth:
 
     def team_of(self, token: str) -> str:
         if token in self._retired:
-            raise OAuthRefusal("token_expired")
+            raise OAuthRefusal(self._retired[token])
         if token not in self._tokens:
             raise OAuthRefusal("invalid_auth")
         return self._tokens[token]
@@ -74,7 +74,7 @@ class SandboxOAuth:
         for token, owner in list(self._tokens.items()):
             if owner == team_id:
                 del self._tokens[token]
-                self._retired.add(token)
+                self._retired[token] = "token_revoked"
         for token, owner in list(self._refresh.items()):
             if owner == team_id:
                 del self._refresh[token]
@@ -112,7 +112,7 @@ class SandboxOAuth:
                 raise OAuthRefusal("invalid_refresh_token")
             for token in self.tokens_of(team_id):  # the old token stops at once (see above)
                 del self._tokens[token]
-                self._retired.add(token)
+                self._retired[token] = "token_expired"
         else:
             code = str(args.get("code") or "")
             if code not in self._codes:

@@ -55,7 +55,7 @@ class RecordedCall:
     response: dict[str, Any]
     status: int
     at: float  # time.monotonic()
-    team_id: str | None = None  # the team whose token made the call
+    team_id: str | None = None  # the team whose token made a Web API call
 
 
 @dataclass(frozen=True)
@@ -479,7 +479,7 @@ class SlackSandbox:
             encoded = json.dumps(answer.body).encode()
             self._calls.append(RecordedCall(method, copy.deepcopy(args), json.loads(encoded),
                                             answer.status, time.monotonic(),
-                                            self._caller.team_id))
+                                            self._caller.team_id if route == "api" else None))
             self._changed.notify_all()
             delay = self._delays.get(method, 0.0)
         return answer, encoded if answer.raw is None else answer.raw, delay

@@ -7,103 +7,31 @@ installation; a rotating token is refreshed before it expires and calls keep wor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.app import create_app
-from bot.config import Settings, load_settings
-from bot.installations import REDIRECT_PATH, client_for, installation_store, installed_team_ids
-from bot.pulses.definition import define_pulse
+from bot.installations import installation_store, installed_team_ids
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.browser import approve, get, start_install, with_state
-from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
-from bot.services import Services, create_web_client
-from storage.models import Metric, Target
+from storage.models import Target
 from storage.oauth_tables import installations
-from tests.conftest import SIGNING_SECRET, FakeClock
 from tests.integration.helpers import click_score, comment
-
-CLIENT_ID = "1234567890.0987654321"
-CLIENT_SECRET = "sandbox-oauth-client-secret"
-HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D0HOME"}
+from tests.integration.oauth.workspaces import ALPHA, BRAVO, HOME_OPENED, OAuthBot, Team
 
 
-@dataclass(frozen=True)
-class Team:
-    team_id: str
-    staff: str
-    customers: tuple[str, ...]
-
-
-ALPHA = Team("T0ALPHA", "U0ALSTAFF", tuple(f"U0AL{n}" for n in range(1, 6)))
-BRAVO = Team("T0BRAVO", "U0BRSTAFF", tuple(f"U0BR{n}" for n in range(1, 6)))
-
-
-@dataclass(frozen=True)
-class Installed:
-    services: Services
-    slack: dict[str, SignedSlackClient]  # by team id: requests from that workspace
-
-
-@pytest.fixture
-def oauth_settings(sandbox: SlackSandbox, database_url: str) -> Settings:
-    return load_settings(
-        env_file=None,
-        slack_bot_token=None,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-        slack_app_token=None,
-        slack_api_url=sandbox.api_url,
-        database_url=database_url,
-    )
-
-
-@pytest.fixture
-def oauth_bot(
-    oauth_settings: Settings, engine: Engine, clock: FakeClock, sandbox: SlackSandbox
-) -> Iterator[Installed]:
-    """The bot in OAuth mode, serving HTTP; two workspaces known to Slack, none installed."""
-    services = Services(settings=oauth_settings, engine=engine, clock=clock)
-    app = create_app(services, create_web_client(oauth_settings))
-    for number, team in enumerate((ALPHA, BRAVO)):
-        sandbox.add_team(team.team_id, name=f"Team {team.team_id[2:]}",
-                         bot_user_id=f"U0BOT{number}", installer=team.staff)
-        sandbox.add_user(team.staff, name=f"staff-{number}", team_id=team.team_id,
-                         is_admin=True)
-        for user_id in team.customers:
-            sandbox.add_user(user_id, name=user_id.lower(), team_id=team.team_id)
-    with serve_in_background(create_asgi_app(app, engine)) as base_url:
-        sandbox.register_app(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                             redirect_url=base_url + REDIRECT_PATH)
-        yield Installed(services, {
-            team.team_id: SignedSlackClient(bot_url=base_url + EVENTS_PATH,
-                                            signing_secret=SIGNING_SECRET, sandbox=sandbox,
-                                            team_id=team.team_id)
-            for team in (ALPHA, BRAVO)
-        })
-
-
-def _send_pulse(bot: Installed, team: Team, name: str) -> None:
+def _send_pulse(bot: OAuthBot, team: Team, name: str) -> None:
     """Define a pulse in `team` and deliver one wave with that workspace's own token."""
+    bot.define_pulse(team, name)
     services = bot.services
-    client = client_for(services, create_web_client(services.settings), team.team_id)
-    assert client is not None
-    define_pulse(services, client, name=name, metric=Metric.NPS, user_ids=list(team.customers))
     wave = open_pulse_wave(services, name=name, team_id=team.team_id,
                            scheduled_for=manual_wave_time(services.clock()))
-    deliver_due(services, client, wave_id=wave.wave_id)
+    deliver_due(services, bot.client(team), wave_id=wave.wave_id, team_id=team.team_id)
 
 
 def test_two_workspaces_install_and_each_sees_only_its_own(
-    oauth_bot: Installed, sandbox: SlackSandbox, engine: Engine
+    oauth_bot: OAuthBot, sandbox: SlackSandbox, engine: Engine
 ) -> None:
     alpha, bravo = oauth_bot.slack[ALPHA.team_id], oauth_bot.slack[BRAVO.team_id]
 
@@ -144,7 +72,7 @@ def test_two_workspaces_install_and_each_sees_only_its_own(
 
 
 def test_a_forged_or_replayed_state_is_refused_and_installs_nothing(
-    oauth_bot: Installed, engine: Engine
+    oauth_bot: OAuthBot, engine: Engine
 ) -> None:
     slack = oauth_bot.slack[ALPHA.team_id]
     install_url = slack.bot_base + "/slack/install"
