@@ -15,6 +15,8 @@ from bot.pulses.dispatch import deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.browser import approve, get, start_install, with_state
 from bot.sandbox.slack_api import SlackSandbox
+from storage.engine import read_only_session
+from storage.export import stream_answers
 from storage.models import Target
 from storage.oauth_tables import installations
 from tests.integration.helpers import click_score, comment
@@ -63,6 +65,14 @@ def test_two_workspaces_install_and_each_sees_only_its_own(
     assert home.team_id == BRAVO.team_id
     assert "alpha-pulse" not in str(home.args["view"])
     assert "onboarding" not in str(home.args["view"])
+
+    # What `export` writes, per workspace.
+    with read_only_session(engine) as session:
+        exported = {t.team_id: [a.comment for a in stream_answers(session=session,
+                                                                  team_id=t.team_id)]
+                    for t in (ALPHA, BRAVO)}
+    assert len(exported[ALPHA.team_id]) == 5
+    assert exported[BRAVO.team_id] == []
 
     # A setting made from Bravo lands in Bravo only.
     assert "Target set" in bravo.slash_command(BRAVO.staff, "target nps 50").json()["text"]
