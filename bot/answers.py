@@ -34,7 +34,7 @@ def answer_key(services: Services, *, delivery_id: int, anonymous: bool) -> Answ
     """
     if not anonymous:
         return AnswerKey(delivery_id=delivery_id)
-    _, secret = services.settings.require_slack()
+    secret = services.settings.require_signing_secret()
     digest = hmac.new(
         secret.encode(), f"anonymous-answer:{delivery_id}".encode(), hashlib.sha256
     )

@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 
+from bot.installations import oauth_settings
 from bot.listeners import register_listeners
 from bot.listeners.payload import who_clicked
 from bot.services import Services
@@ -36,13 +37,22 @@ logger = logging.getLogger(__name__)
 # server dispatches at once (Starlette's thread pool: 40) lets every listener start at once.
 LISTENER_THREADS = 40
 
+NOT_INSTALLED = (
+    "The Engagement app is not installed in this workspace any more: ask an admin to reinstall "
+    "it (Add to Slack), and your pulses and figures pick up where they were."
+)
+
 
 def create_app(
     services: Services, client: WebClient, *, listener_executor: Executor | None = None
 ) -> App:
-    """`listener_executor` runs each listener (LISTENER_THREADS threads when None); tests
-    pass one they can wait on, to check what a request changed once it has finished."""
-    _, signing_secret = services.settings.require_slack()
+    """In OAuth mode (SLACK_CLIENT_ID set) `client` carries no token: Bolt authorizes each
+    request from the installation store and hands listeners a client with that workspace's
+    token. Otherwise `client` holds the one bot token, exactly as before.
+
+    `listener_executor` runs each listener (LISTENER_THREADS threads when None); tests pass one
+    they can wait on, to check what a request changed once it has finished."""
+    signing_secret = services.settings.require_signing_secret()
     # Someone is waiting on every request: a locked SQLite file fails fast (and they are told
     # to try again) rather than holding the answer past Slack's 3 s.
     services = replace(services, engine=interactive_engine(services.engine))
@@ -54,6 +64,10 @@ def create_app(
         raise_error_for_unhandled_request=False,
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
+        oauth_settings=(oauth_settings(services, client) if services.settings.oauth_enabled
+                        else None),
+        # OAuth mode: a request from a workspace whose installation is gone (uninstalled).
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
     app.middleware(_drop_nul_characters)
     app.middleware(_skip_repeated_events(services))

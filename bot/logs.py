@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterable
 
 # Token shapes are redacted even when they are not ours (a pasted token in an error body).
-_TOKEN_PATTERN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
+# xoxe-: the refresh tokens of token rotation; its access tokens read "xoxe.xoxb-...".
+_TOKEN_PATTERN = re.compile(r"\b(xox[abeposr]|xapp)[.-][A-Za-z0-9.-]+")
 
 
 class RedactSecrets(logging.Filter):

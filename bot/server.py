@@ -1,4 +1,5 @@
-"""HTTP serving: /slack/events dispatched off the event loop, and GET /healthz."""
+"""HTTP serving: /slack/events dispatched off the event loop, GET /healthz, and in OAuth mode
+the install pages (GET /slack/install and /slack/oauth_redirect)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,23 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
             return Response("invalid request timestamp", status_code=401, media_type="text/plain")
         return to_starlette_response(await run_in_threadpool(dispatch, request, body))
 
+    oauth_routes: list[Route] = []
+    if (flow := bolt_app.oauth_flow) is not None:
+        # The install page and Slack's redirect back: browser GETs, not signed Slack requests,
+        # so they go to Bolt's OAuth flow rather than through dispatch (as Bolt's adapters do).
+        async def install(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_installation, bolt_request))
+
+        async def oauth_redirect(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_callback, bolt_request))
+
+        oauth_routes = [Route(flow.install_path, install, methods=["GET"]),
+                        Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"])]
+
     def database_ok() -> bool:
         try:
             with engine.connect() as connection:
@@ -71,6 +89,7 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
         routes=[
             Route(EVENTS_PATH, slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *oauth_routes,
         ]
     )
 

@@ -35,9 +35,14 @@ def create_services(settings: Settings, *, clock: Clock = utc_now) -> Services:
     return Services(settings=settings, engine=create_db_engine(settings.database_url), clock=clock)
 
 
-def create_web_client(settings: Settings) -> WebClient:
-    """A Web API client on SLACK_API_URL that honours Retry-After and retries transient errors."""
-    token, _ = settings.require_slack()
+def create_web_client(settings: Settings, *, token: str | None = None) -> WebClient:
+    """A Web API client on SLACK_API_URL that honours Retry-After and retries transient errors.
+
+    Without `token`: the bot token in bot-token mode; in OAuth mode a client with no token,
+    which Bolt copies with each workspace's token and uses itself for oauth.v2.access.
+    """
+    if token is None and not settings.oauth_enabled:
+        token, _ = settings.require_slack()
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,

@@ -17,7 +17,7 @@ from storage.engine import session_scope
 
 
 def subject_hash(services: Services, *, team_id: str, user_id: str) -> str:
-    _, secret = services.settings.require_slack()
+    secret = services.settings.require_signing_secret()
     message = f"data-subject:{team_id}:{user_id}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 

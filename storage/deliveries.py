@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, true, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -77,8 +77,17 @@ def _to_pulse_delivery(
     )
 
 
+def of_team(team_id: str) -> ColumnElement[bool]:
+    """Deliveries of one workspace's waves (a delivery reaches its team through its wave)."""
+    waves = select(Wave.id).join(Pulse, col(Pulse.id) == Wave.pulse_id).where(
+        Pulse.team_id == team_id
+    )
+    return col(Delivery.wave_id).in_(waves)
+
+
 def claim_due(
-    *, session: Session, now: datetime, limit: int = 50, wave_id: int | None = None
+    *, session: Session, now: datetime, limit: int = 50, wave_id: int | None = None,
+    team_id: str | None = None,
 ) -> list[PulseDelivery]:
     """Mark up to `limit` due deliveries as being sent by this caller and return them.
 
@@ -93,6 +102,8 @@ def claim_due(
     )
     if wave_id is not None:
         query = query.where(Delivery.wave_id == wave_id)
+    if team_id is not None:
+        query = query.where(of_team(team_id))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     candidates = [i for i in session.exec(query).all() if i is not None]
@@ -118,7 +129,8 @@ def claim_due(
 
 
 def claim_abandoned(
-    *, session: Session, claimed_before: datetime, now: datetime, limit: int = 50
+    *, session: Session, claimed_before: datetime, now: datetime, limit: int = 50,
+    team_id: str | None = None,
 ) -> list[PulseDelivery]:
     """SENDING rows whose sender died (claimed before `claimed_before`), re-claimed by us.
 
@@ -130,6 +142,7 @@ def claim_abandoned(
         .where(
             Delivery.status == DeliveryStatus.SENDING,
             col(Delivery.claimed_at) < claimed_before,
+            true() if team_id is None else of_team(team_id),
         )
         .order_by(col(Delivery.id))
         .limit(limit)
@@ -322,3 +335,11 @@ def surveys_of(*, session: Session, team_id: str, user_id: str, limit: int = 10
         for delivery, _respondent, pulse, wave in rows
         if delivery.sent_at is not None
     ]
+
+
+def pending_of_team(*, session: Session, team_id: str) -> list[int]:
+    """Deliveries of the workspace not sent yet (nor being sent): what an uninstall cancels."""
+    ids = session.exec(
+        select(Delivery.id).where(Delivery.status == DeliveryStatus.PENDING, of_team(team_id))
+    ).all()
+    return [i for i in ids if i is not None]

@@ -105,10 +105,17 @@ def mark_failed(*, session: Session, post_id: int, error: str) -> None:
     )
 
 
-def posts_without_chart(*, session: Session, limit: int = 20) -> list[DigestPost]:
-    """Posted digests whose chart has not been uploaded into their thread yet."""
+def posts_without_chart(
+    *, session: Session, limit: int = 20, team_id: str | None = None
+) -> list[DigestPost]:
+    """Posted digests (of one workspace, or all) whose chart is not in their thread yet."""
+    query = select(DigestPost)
+    if team_id is not None:
+        query = query.join(
+            DigestSubscription, col(DigestSubscription.id) == DigestPost.subscription_id
+        ).where(DigestSubscription.team_id == team_id)
     return list(session.exec(
-        select(DigestPost)
+        query
         .where(DigestPost.status == DigestStatus.POSTED, col(DigestPost.chart_file_id).is_(None),
                col(DigestPost.error).is_(None))
         .order_by(col(DigestPost.id))

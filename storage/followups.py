@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_, true, update
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, FollowUp, Metric, Respondent, Response
@@ -166,11 +166,14 @@ def release_alert_claim(*, session: Session, follow_up_id: int) -> None:
     )
 
 
-def unpublished_alerts(*, session: Session, lease_before: datetime) -> list[int]:
+def unpublished_alerts(
+    *, session: Session, lease_before: datetime, team_id: str | None = None
+) -> list[int]:
     """Alerts whose message is missing or behind its row, and not being posted right now."""
     ids = session.exec(
         select(FollowUp.id)
         .where(
+            true() if team_id is None else col(FollowUp.team_id) == team_id,
             col(FollowUp.alert_revision) < col(FollowUp.revision),
             or_(
                 col(FollowUp.alert_ts).is_not(None),
@@ -193,11 +196,14 @@ def change_follow_up(*, session: Session, follow_up_id: int, **values: Any) -> N
     )
 
 
-def due_reminders(*, session: Session, touched_before: datetime) -> list[FollowUp]:
+def due_reminders(
+    *, session: Session, touched_before: datetime, team_id: str | None = None
+) -> list[FollowUp]:
     """Open follow-ups nobody has acted on, or been reminded of, since `touched_before`."""
     return list(session.exec(
         select(FollowUp)
         .where(
+            true() if team_id is None else col(FollowUp.team_id) == team_id,
             col(FollowUp.resolved_at).is_(None),
             col(FollowUp.alert_ts).is_not(None),
             col(FollowUp.touched_at) <= touched_before,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import true, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -34,7 +34,8 @@ def close_due_waves(*, session: Session, now: datetime) -> list[int]:
     return [int(row[0]) for row in rows.all()]
 
 
-def _sent_pulses() -> Select[Delivery, Wave, Pulse]:
+def _sent_pulses(team_id: str | None) -> Select[Delivery, Wave, Pulse]:
+    """Sent pulse messages, of one workspace or (None) of all."""
     return (
         select(Delivery, Wave, Pulse)
         .join(Wave, col(Wave.id) == Delivery.wave_id)
@@ -43,6 +44,7 @@ def _sent_pulses() -> Select[Delivery, Wave, Pulse]:
             Delivery.status == DeliveryStatus.SENT,
             col(Delivery.channel_id).is_not(None),
             col(Delivery.message_ts).is_not(None),
+            true() if team_id is None else col(Pulse.team_id) == team_id,
         )
     )
 
@@ -62,20 +64,24 @@ def _to_sent(delivery: Delivery, wave: Wave, pulse: Pulse) -> SentPulse:
     )
 
 
-def claim_closed_notices(*, session: Session, now: datetime, limit: int = 100) -> list[SentPulse]:
+def claim_closed_notices(
+    *, session: Session, now: datetime, limit: int = 100, team_id: str | None = None
+) -> list[SentPulse]:
     """Sent pulses of closed waves whose message does not yet say so; claimed by this caller."""
     rows = session.exec(
-        _sent_pulses()
+        _sent_pulses(team_id)
         .where(col(Wave.closed_at).is_not(None), col(Delivery.closed_shown_at).is_(None))
         .limit(limit)
     ).all()
     return [_to_sent(*row) for row in rows if _claim(session, row[0], closed_shown_at=now)]
 
 
-def claim_reminders(*, session: Session, now: datetime, limit: int = 100) -> list[SentPulse]:
+def claim_reminders(
+    *, session: Session, now: datetime, limit: int = 100, team_id: str | None = None
+) -> list[SentPulse]:
     """Unanswered pulses of open waves whose reminder is due; each is claimed once."""
     rows = session.exec(
-        _sent_pulses()
+        _sent_pulses(team_id)
         .where(
             col(Wave.closed_at).is_(None),
             Delivery.reminder == ReminderState.NONE,

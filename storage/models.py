@@ -416,3 +416,7 @@ class Target(SQLModel, table=True):
     value: float
     set_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
     set_at: datetime = _utc()
+
+
+# slack-sdk's OAuth tables live in the same database and the same migrations (see the module).
+import storage.oauth_tables  # noqa: E402, F401

@@ -10,6 +10,8 @@ from bot import benchmark_settings as settings
 from bot.benchmark_settings import CustomFigure
 from bot.cli.common import (
     CliFailure,
+    Team,
+    installed_team_or_fail,
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
@@ -22,16 +24,13 @@ from storage.models import Metric
 
 app = typer.Typer(help="Industry, your own benchmarks and targets.", no_args_is_help=True)
 
-Team = Annotated[
-    str | None, typer.Option(help="Workspace (team) ID; default: the bot token's workspace")
-]
-
-
 def _services_and_team(team: str | None) -> tuple[Services, str]:
     config = settings_or_fail()
     services = services_or_fail(config)
     if team is not None:
         return services, team
+    if config.oauth_enabled:
+        return services, installed_team_or_fail(services, None)
     with user_errors():
         return services, identify_workspace(slack_client_or_fail(config)).team_id
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Annotated
 
+import typer
 from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.errors import UserFacingError
+from bot.installations import client_for, installed_team_ids
 from bot.logs import configure_logging
 from bot.pulses.definition import identify_workspace
 from bot.services import Services, create_services, create_web_client
@@ -20,6 +23,14 @@ from storage.pulses import list_workspaces
 
 class CliFailure(Exception):
     """Printed as one line by main(); exit status 2."""
+
+
+# The workspace a command acts in: with one bot token, its own; with OAuth, this one, or the
+# only one installed.
+Team = Annotated[
+    str | None,
+    typer.Option(help="Workspace (team) ID; default: the bot token's, or the only one installed"),
+]
 
 
 def settings_or_fail() -> Settings:
@@ -59,7 +70,7 @@ def user_errors() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class InWorkspace:
-    """What a command acting in the bot token's workspace needs."""
+    """What a command acting in one workspace needs: its client speaks with its bot token."""
 
     settings: Settings
     client: WebClient
@@ -67,14 +78,43 @@ class InWorkspace:
     team_id: str
 
 
-def in_workspace() -> InWorkspace:
-    """Settings, Slack client, services and the token's workspace, or one line saying why not."""
+def in_workspace(team: str | None = None) -> InWorkspace:
+    """Settings, Slack client, services and the workspace, or one line saying why not.
+
+    With one bot token: its workspace (`team`, if given, must be it). With OAuth: `team`, or
+    the only installed workspace, and a client with its bot token (refreshed if it rotates).
+    """
     settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
+    if not settings.oauth_enabled:
+        client = slack_client_or_fail(settings)
+        services = services_or_fail(settings)
+        with user_errors():
+            found = identify_workspace(client).team_id
+        if team is not None and team != found:
+            raise CliFailure(f"SLACK_BOT_TOKEN belongs to workspace {found}, not {team[:32]!r}")
+        return InWorkspace(settings, client, services, found)
     services = services_or_fail(settings)
-    with user_errors():
-        team = identify_workspace(client)
-    return InWorkspace(settings, client, services, team.team_id)
+    team_id = installed_team_or_fail(services, team)
+    installed = client_for(services, slack_client_or_fail(settings), team_id)
+    if installed is None:
+        raise CliFailure(f"The bot token of workspace {team_id} could not be refreshed; "
+                         "see the log, or reinstall the app there")
+    return InWorkspace(settings, installed, services, team_id)
+
+
+def installed_team_or_fail(services: Services, team: str | None) -> str:
+    """OAuth mode: `team` if the app is installed there, or the only installed workspace."""
+    installed = installed_team_ids(services)
+    if team is not None:
+        if team not in installed:
+            known = ", ".join(installed) or "none yet: install it at /slack/install"
+            raise CliFailure(f"The app is not installed in {team[:32]!r} (installed: {known})")
+        return team
+    if len(installed) > 1:
+        raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(installed)})")
+    if not installed:
+        raise CliFailure("No workspace has installed the app yet: open /slack/install")
+    return installed[0]
 
 
 def team_or_fail(session: Session, team: str | None) -> str:

@@ -11,6 +11,7 @@ import typer
 from bot.charts import nps_trend_png
 from bot.cli.common import (
     CliFailure,
+    Team,
     in_workspace,
     services_or_fail,
     settings_or_fail,
@@ -26,6 +27,7 @@ from bot.digests.subscriptions import (
     subscribe,
     unsubscribe,
 )
+from bot.installations import workspace_clients
 from bot.periods import Period
 from bot.views.digest import digest_message
 from storage.engine import session_scope
@@ -46,9 +48,10 @@ def subscribe_command(
         list[str] | None,
         typer.Option(help="Only imported customers where attribute=value, e.g. plan=enterprise"),
     ] = None,
+    team: Team = None,
 ) -> None:
     """Post the digest to a channel on a cadence, about everything, one pulse or a segment."""
-    here = in_workspace()
+    here = in_workspace(team)
     with user_errors():
         request = DigestRequest(channel_id=channel, cadence=parse_cadence(cadence),
                                 send_time=at, timezone=timezone, pulse=pulse,
@@ -59,18 +62,20 @@ def subscribe_command(
 
 
 @app.command("list")
-def list_command() -> None:
+def list_command(team: Team = None) -> None:
     """The channels that get the digest."""
-    here = in_workspace()
+    here = in_workspace(team)
     lines = list_subscriptions(here.services, team_id=here.team_id)
     typer.echo("\n".join(lines) if lines else "No digests yet: `digest subscribe CHANNEL`")
 
 
 @app.command("stop")
-def stop_command(number: Annotated[int, typer.Argument(help="The number `digest list` shows")]
-                 ) -> None:
+def stop_command(
+    number: Annotated[int, typer.Argument(help="The number `digest list` shows")],
+    team: Team = None,
+) -> None:
     """Stop posting a digest (past posts stay where they are)."""
-    here = in_workspace()
+    here = in_workspace(team)
     with user_errors():
         unsubscribe(here.services, team_id=here.team_id, subscription_id=number)
     typer.echo(f"Digest #{number} stopped.")
@@ -82,7 +87,9 @@ def post_due_command() -> None:
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
-    typer.echo(f"{post_due_digests(services, client)} digest(s) posted.")
+    posted = sum(post_due_digests(services, workspace.client, team_id=workspace.team_id)
+                 for workspace in workspace_clients(services, client))
+    typer.echo(f"{posted} digest(s) posted.")
 
 
 @app.command("preview")

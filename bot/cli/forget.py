@@ -9,6 +9,7 @@ import typer
 
 from bot.cli.common import (
     CliFailure,
+    in_workspace,
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
@@ -40,15 +41,18 @@ def forget(
     """Delete a person's answers, comments, deliveries and customer record; keep an audit."""
     settings = settings_or_fail()
     try:
-        settings.require_slack()  # the audit hash is keyed with the signing secret
+        settings.require_signing_secret()  # the audit hash is keyed with the signing secret
     except ConfigError as exc:
         raise CliFailure(str(exc)) from None
     with user_errors():
-        client = slack_client_or_fail(settings) if is_email(user.strip()) else None
-        user_id = resolve_subject(user, client)
         services = services_or_fail(settings)
         with session_scope(services.engine) as session:
             team_id = team_or_fail(session, team)
+        client = None
+        if is_email(user.strip()):  # looked up in Slack, as the workspace's own bot
+            client = (in_workspace(team_id).client if settings.oauth_enabled
+                      else slack_client_or_fail(settings))
+        user_id = resolve_subject(user, client)
         report = forget_person(
             services,
             team_id=team_id,

@@ -12,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.cli.common import (
     CliFailure,
+    Team,
     in_workspace,
     services_or_fail,
     settings_or_fail,
-    slack_client_or_fail,
     user_errors,
 )
 from bot.errors import UserFacingError
@@ -124,11 +124,11 @@ def create(
         bool, typer.Option("--anonymous", help="Store answers with no link to who gave them")
     ] = False,
     local_time: LocalTime = None,
+    team: Team = None,
 ) -> None:
     """Define a pulse: who receives it (checked with Slack first), what it asks, and when."""
-    settings = settings_or_fail()
-    client = slack_client_or_fail(settings)
-    services = services_or_fail(settings)
+    here = in_workspace(team)
+    client, services = here.client, here.services
     with user_errors():
         audience = (
             _audience(users, channel, customers, segment, usergroup, post_in) or Audience()
@@ -186,12 +186,13 @@ def edit(
     remind_after_hours: RemindAfter = None,
     close_after_days: CloseAfter = None,
     local_time: LocalTime = None,
+    team: Team = None,
 ) -> None:
     """Change a pulse; settings not given stay as they are. `--schedule ''` removes it.
 
     Any of --users, --channel, --usergroup, --customers and --post-in replaces the whole
     audience."""
-    here = in_workspace()
+    here = in_workspace(team)
     with user_errors():
         edit_pulse(
             here.services,
@@ -213,34 +214,35 @@ def edit(
     typer.echo(f"Pulse {name!r} updated.")
 
 
-def _set_status(name: str, status: PulseStatus, done: str) -> None:
-    here = in_workspace()
+def _set_status(name: str, status: PulseStatus, done: str, team: str | None) -> None:
+    here = in_workspace(team)
     with user_errors():
         set_pulse_status(here.services, team_id=here.team_id, name=name, status=status)
     typer.echo(f"Pulse {name!r} {done}.")
 
 
 @app.command("pause")
-def pause(name: Annotated[str, typer.Argument()]) -> None:
+def pause(name: Annotated[str, typer.Argument()], team: Team = None) -> None:
     """Stop scheduling new waves (open waves still collect answers)."""
-    _set_status(name, PulseStatus.PAUSED, "paused")
+    _set_status(name, PulseStatus.PAUSED, "paused", team)
 
 
 @app.command("resume")
-def resume(name: Annotated[str, typer.Argument()]) -> None:
+def resume(name: Annotated[str, typer.Argument()], team: Team = None) -> None:
     """Schedule it again."""
-    _set_status(name, PulseStatus.ACTIVE, "resumed")
+    _set_status(name, PulseStatus.ACTIVE, "resumed", team)
 
 
 @app.command("delete")
 def delete(
     name: Annotated[str, typer.Argument()],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask")] = False,
+    team: Team = None,
 ) -> None:
     """Remove the pulse; the answers it collected stay in the reports."""
     if not yes and not typer.confirm(f"Delete pulse {name!r}?"):
         raise typer.Abort
-    _set_status(name, PulseStatus.DELETED, "deleted (its answers stay in the reports)")
+    _set_status(name, PulseStatus.DELETED, "deleted (its answers stay in the reports)", team)
 
 
 @app.command("send")
@@ -250,9 +252,10 @@ def send(
         datetime | None,
         typer.Option(help="Which wave (UTC); default today's, so a re-run resumes it"),
     ] = None,
+    team: Team = None,
 ) -> None:
     """Send one wave now. Running it again for the same wave messages nobody twice."""
-    here = in_workspace()
+    here = in_workspace(team)
     services, client = here.services, here.client
     with user_errors():
         scheduled_for = manual_wave_time(services.clock()) if wave is None else _as_utc(wave)
@@ -263,7 +266,7 @@ def send(
             scheduled_for=scheduled_for,
             client=client,
         )
-    summary = deliver_due(services, client, wave_id=opened.wave_id)
+    summary = deliver_due(services, client, wave_id=opened.wave_id, team_id=here.team_id)
     status = wave_status(services, wave_id=opened.wave_id)
     skipped = []
     if opened.opted_out:

@@ -56,14 +56,17 @@ def compose(services: Services, subscription: DigestSubscription, fire: datetime
         )
 
 
-def post_due_digests(services: Services, client: WebClient) -> int:
-    """Post every digest due now; returns how many were posted. Safe on any number of replicas."""
+def post_due_digests(
+    services: Services, client: WebClient, *, team_id: str | None = None
+) -> int:
+    """Post every digest due now (of `team_id` only, when given); returns how many were posted.
+    Safe on any number of replicas."""
     now = services.clock()
     lease = timedelta(seconds=services.settings.delivery_lease_seconds)
     posted = 0
     with session_scope(services.engine) as session:
         due = [
-            (s, fire) for s in subscriptions(session=session)
+            (s, fire) for s in subscriptions(session=session, team_id=team_id)
             if (fire := due_fire(DigestCadence(s.cadence), s.send_time, s.timezone, now=now,
                                  since=s.created_at)) is not None
         ]
@@ -78,7 +81,7 @@ def post_due_digests(services: Services, client: WebClient) -> int:
                                                  claim.post_id):
             continue
         posted += _post(services, client, subscription, fire, claim.post_id)
-    upload_charts(services, client)
+    upload_charts(services, client, team_id=team_id)
     return posted
 
 
@@ -136,12 +139,12 @@ def _post(
     return 1
 
 
-def upload_charts(services: Services, client: WebClient) -> int:
+def upload_charts(services: Services, client: WebClient, *, team_id: str | None = None) -> int:
     """Put each posted digest's NPS chart into its thread (retried until Slack takes it)."""
     uploaded = 0
     with session_scope(services.engine) as session:
         pending = [(p.id, p.subscription_id, p.scheduled_for, p.channel_id, p.message_ts)
-                   for p in posts_without_chart(session=session)]
+                   for p in posts_without_chart(session=session, team_id=team_id)]
     for post_id, subscription_id, fire, channel, ts in pending:
         assert post_id is not None
         with session_scope(services.engine) as session:

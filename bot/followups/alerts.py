@@ -116,13 +116,16 @@ def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -
     return True
 
 
-def remind_stale_follow_ups(services: Services, client: WebClient) -> int:
+def remind_stale_follow_ups(
+    services: Services, client: WebClient, *, team_id: str | None = None
+) -> int:
     """Once per FOLLOW_UP_REMINDER_DAYS: DM the owner, or nudge the alert's thread if unowned."""
     days = services.settings.follow_up_reminder_days
     now = services.clock()
     cutoff = now - timedelta(days=days)
     with session_scope(services.engine) as session:
-        due = [row.id for row in due_reminders(session=session, touched_before=cutoff)]
+        due = [row.id for row in due_reminders(session=session, touched_before=cutoff,
+                                               team_id=team_id)]
     reminded = 0
     for follow_up_id in due:
         assert follow_up_id is not None
@@ -149,10 +152,14 @@ def remind_stale_follow_ups(services: Services, client: WebClient) -> int:
     return reminded
 
 
-def sweep_follow_ups(services: Services, client: WebClient) -> SweepReport:
+def sweep_follow_ups(
+    services: Services, client: WebClient, *, team_id: str | None = None
+) -> SweepReport:
     """The worker's periodic pass: publish what is missing or behind, then remind."""
     now = services.clock()
     with session_scope(services.engine) as session:
-        pending = unpublished_alerts(session=session, lease_before=now - ALERT_LEASE)
+        pending = unpublished_alerts(session=session, lease_before=now - ALERT_LEASE,
+                                     team_id=team_id)
     published = sum(publish_alert(services, client, follow_up_id=i) for i in pending)
-    return SweepReport(published=published, reminded=remind_stale_follow_ups(services, client))
+    reminded = remind_stale_follow_ups(services, client, team_id=team_id)
+    return SweepReport(published=published, reminded=reminded)

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, consent, events, followups, views
+from bot.listeners import actions, commands, consent, events, followups, installs, views
 from bot.services import Services
 
 
@@ -13,3 +13,4 @@ def register_listeners(app: App, services: Services) -> None:
     views.register(app, services)
     events.register(app, services)
     followups.register(app, services)
+    installs.register(app, services)

@@ -34,6 +34,9 @@ PERMANENT_ERRORS = frozenset(
         "no_text",
         "not_in_channel",
         "restricted_action",
+        # The app was removed from the workspace: its pending rows are cancelled at uninstall,
+        # and one in flight then must not come back after a reinstall.
+        "token_revoked",
         "user_disabled",
         "user_not_found",
         "user_not_visible",
@@ -107,8 +110,10 @@ def deliver_due(
     batch: int = 50,
     pacer: Pacer | None = None,
     senders: int = SENDERS,
+    team_id: str | None = None,
 ) -> DispatchSummary:
-    """Send every delivery due now; transient failures are rescheduled with backoff."""
+    """Send every delivery due now (of `team_id`, whose bot `client` speaks for, or of every
+    workspace with one bot token); transient failures are rescheduled with backoff."""
     # Burst 1: a pacer that saves up as many calls as Slack's own burst lets them arrive bunched
     # (network and scheduling jitter), Slack answers 429 and Retry-After idles the senders for a
     # second or more. With several senders a slot one of them loses to a slow commit is taken by
@@ -118,7 +123,7 @@ def deliver_due(
     # with four senders 85% (three 429s); burst 1 with four senders 93.5%, no 429.
     pacer = pacer or Pacer(services.settings.slack_post_rate, burst=PACER_BURST)
     summary = DispatchSummary()
-    reconciled = reconcile_abandoned(services, client)
+    reconciled = reconcile_abandoned(services, client, team_id=team_id)
     summary.reconciled = reconciled.already_sent + reconciled.requeued
     paced = pacer
     poster = posting_client(client)
@@ -129,7 +134,8 @@ def deliver_due(
 
     def claim() -> list[PulseDelivery]:
         with session_scope(services.engine) as session:
-            return claim_due(session=session, now=services.clock(), limit=batch, wave_id=wave_id)
+            return claim_due(session=session, now=services.clock(), limit=batch, wave_id=wave_id,
+                             team_id=team_id)
 
     with ThreadPoolExecutor(max_workers=max(1, senders), thread_name_prefix="pulse-sender") as pool:
         claimed = claim()

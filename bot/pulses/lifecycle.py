@@ -31,12 +31,12 @@ class LifecycleReport:
     messages_closed: int
 
 
-def send_reminders(services: Services, client: WebClient) -> int:
+def send_reminders(services: Services, client: WebClient, *, team_id: str | None = None) -> int:
     """One reminder per unanswered delivery, in the same DM, once its pulse's delay has passed."""
     sent = 0
     while True:
         with session_scope(services.engine) as session:
-            due = claim_reminders(session=session, now=services.clock())
+            due = claim_reminders(session=session, now=services.clock(), team_id=team_id)
         if not due:
             return sent
         for pulse in due:
@@ -59,7 +59,9 @@ def send_reminders(services: Services, client: WebClient) -> int:
             sent += ok
 
 
-def close_waves(services: Services, client: WebClient) -> tuple[int, int]:
+def close_waves(
+    services: Services, client: WebClient, *, team_id: str | None = None
+) -> tuple[int, int]:
     """Close waves past their closing time and edit their messages to say so.
 
     Returns (waves closed now, messages edited now). Late clicks on a closed wave are refused
@@ -70,7 +72,8 @@ def close_waves(services: Services, client: WebClient) -> tuple[int, int]:
     edited = 0
     while True:
         with session_scope(services.engine) as session:
-            notices = claim_closed_notices(session=session, now=services.clock())
+            notices = claim_closed_notices(session=session, now=services.clock(),
+                                           team_id=team_id)
             chosen = {
                 n.delivery_id: answered_scores(session=session, key=_key(services, n))
                 for n in notices
@@ -97,8 +100,12 @@ def _key(services: Services, notice: SentPulse) -> AnswerKey:
     return answer_key(services, delivery_id=notice.delivery_id, anonymous=notice.anonymous)
 
 
-def run_lifecycle(services: Services, client: WebClient) -> LifecycleReport:
+def run_lifecycle(
+    services: Services, client: WebClient, *, team_id: str | None = None
+) -> LifecycleReport:
+    """Close due waves (of every workspace: no Slack call), then edit and remind in `team_id`'s
+    (None: the one bot token's workspace, which is every row)."""
     # Close first: a wave past its closing time gets a "closed" notice, never a late reminder.
-    waves, messages = close_waves(services, client)
-    reminded = send_reminders(services, client)
+    waves, messages = close_waves(services, client, team_id=team_id)
+    reminded = send_reminders(services, client, team_id=team_id)
     return LifecycleReport(reminded=reminded, waves_closed=waves, messages_closed=messages)

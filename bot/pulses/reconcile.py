@@ -38,13 +38,16 @@ def pulse_metadata(delivery_id: int) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
 
 
-def reconcile_abandoned(services: Services, client: WebClient) -> ReconcileReport:
+def reconcile_abandoned(
+    services: Services, client: WebClient, *, team_id: str | None = None
+) -> ReconcileReport:
     report = ReconcileReport()
     lease = timedelta(seconds=services.settings.delivery_lease_seconds)
     while True:
         now = services.clock()
         with session_scope(services.engine) as session:
-            abandoned = claim_abandoned(session=session, claimed_before=now - lease, now=now)
+            abandoned = claim_abandoned(session=session, claimed_before=now - lease, now=now,
+                                        team_id=team_id)
         if not abandoned:
             return report
         for delivery in abandoned:

@@ -138,13 +138,16 @@ def _learn_time_zones(
 
 
 def open_due_waves(
-    services: Services, client: WebClient | None = None, *, pulse_id: int | None = None
+    services: Services, client: WebClient | None = None, *, pulse_id: int | None = None,
+    team_id: str | None = None,
 ) -> list[WaveOpened]:
-    """Open the wave of every active scheduled pulse whose fire time is due now (idempotent)."""
+    """Open the wave of every active scheduled pulse whose fire time is due now (idempotent);
+    only `team_id`'s pulses when given (`client` then holds that workspace's token)."""
     now = services.clock()
     opened: list[WaveOpened] = []
     with session_scope(services.engine) as session:
-        pulses = [p for p in scheduled_pulses(session=session) if pulse_id in (None, p.id)]
+        pulses = [p for p in scheduled_pulses(session=session)
+                  if pulse_id in (None, p.id) and team_id in (None, p.team_id)]
     for pulse in pulses:
         try:
             due = due_fire_time(pulse.schedule or "", pulse.timezone, now=now)

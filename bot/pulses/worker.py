@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
 from bot.digests.poster import post_due_digests
 from bot.followups.alerts import sweep_follow_ups
+from bot.installations import WorkspaceClient, workspace_clients
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
@@ -74,17 +76,27 @@ class PulseWorker:
             raise
         self._database_answered()
         if leading:
-            self._lead()
+            # With OAuth, each installed workspace with its own token; else the one bot token.
+            self._lead(workspace_clients(self._services, self._client))
         else:
             self._step_down()
 
     def deliver_once(self) -> None:
-        summary = deliver_due(self._services, self._client)
-        self._database_answered()
-        if summary.sent or summary.failed or summary.reconciled:
-            logger.info("sent %d pulse messages (%d to retry, %d failed, %d reconciled)",
-                        summary.sent, summary.retrying, sum(summary.failed.values()),
-                        summary.reconciled)
+        for workspace in workspace_clients(self._services, self._client):
+            with _contained(workspace, "delivering"):
+                summary = deliver_due(self._services, workspace.client,
+                                      team_id=workspace.team_id)
+                self._database_answered()
+                if summary.sent or summary.failed or summary.reconciled:
+                    logger.info("sent %d pulse messages (%d to retry, %d failed, %d reconciled)",
+                                summary.sent, summary.retrying, sum(summary.failed.values()),
+                                summary.reconciled)
+
+    def _open_waves(self, pulse_id: int) -> None:
+        """A pulse's cron fire: open its wave with its own workspace's client."""
+        for workspace in workspace_clients(self._services, self._client):
+            open_due_waves(self._services, workspace.client, pulse_id=pulse_id,
+                           team_id=workspace.team_id)
 
     def _step_down(self) -> None:
         if self._scheduler is not None:
@@ -92,23 +104,26 @@ class PulseWorker:
             self._scheduler.shutdown()
             self._scheduler = None
 
-    def _lead(self) -> None:
+    def _lead(self, workspaces: list[WorkspaceClient]) -> None:
         if self._scheduler is None:
             self._scheduler = PulseScheduler(
-                self._services,
-                lambda pulse_id: open_due_waves(self._services, self._client, pulse_id=pulse_id),
-                name=self._scheduler_name,
+                self._services, self._open_waves, name=self._scheduler_name
             )
             self._scheduler.start()
         else:
             self._scheduler.sync()
-        # The cron jobs fire on time; this sweep is the safety net for a fire that fell between
-        # two leaders. Waves are unique per scheduled time, so both finding it is harmless.
-        open_due_waves(self._services, self._client)
-        run_lifecycle(self._services, self._client)
-        post_due_digests(self._services, self._client)
-        # Alerts whose post failed or fell behind their row, and follow-up reminders.
-        sweep_follow_ups(self._services, self._client)
+        services = self._services
+        for workspace in workspaces:
+            client, team_id = workspace.client, workspace.team_id
+            with _contained(workspace, "scheduling"):
+                # The cron jobs fire on time; this sweep is the safety net for a fire that fell
+                # between two leaders. Waves are unique per scheduled time: finding it twice is
+                # harmless.
+                open_due_waves(services, client, team_id=team_id)
+                run_lifecycle(services, client, team_id=team_id)
+                post_due_digests(services, client, team_id=team_id)
+                # Alerts whose post failed or fell behind their row, and follow-up reminders.
+                sweep_follow_ups(services, client, team_id=team_id)
         self._maintain()
 
     def _maintain(self) -> None:
@@ -162,3 +177,20 @@ class PulseWorker:
             self._scheduler.shutdown()
             self._scheduler = None
         self._leadership.release()
+
+
+@contextmanager
+def _contained(workspace: WorkspaceClient, doing: str) -> Iterator[None]:
+    """One workspace's failure (a revoked token, a bug on its data) must not stop the others';
+    with a single bot token it ends the cycle, as before, and the loop logs it. A database
+    outage ends the cycle in every mode: it is every workspace's, and the loop logs it once."""
+    if workspace.team_id is None:
+        yield
+        return
+    try:
+        yield
+    except Exception as error:  # logged with its traceback; the next cycle tries it again
+        if database_unavailable(error):
+            raise
+        logger.exception("%s for team %s failed; the other workspaces go on", doing,
+                         workspace.team_id)

@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.error import HTTPError
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from slack_sdk.signature import SignatureVerifier
 
 from bot.sandbox.blockkit_limits import block_problems, view_problems
+from bot.sandbox.browser import BrowserReply, approve, get, start_install
 from bot.sandbox.slack_api import SlackSandbox
 
 # Slack's deprecated verification token; Bolt ignores it when a signing secret is set.
@@ -165,6 +166,19 @@ class SignedSlackClient:
                                                 "X-Slack-Retry-Reason": "http_timeout"}
         return self.post_raw(json.dumps(envelope).encode(), content_type="application/json",
                              headers=headers)
+
+    def install(self, team_id: str, *, install_path: str = "/slack/install") -> BrowserReply:
+        """Install the app in `team_id` through OAuth, as its installer's browser would: the
+        bot's install page, Slack's authorize page, and back to the bot with code and state.
+        Its answer is the bot's page at the end (bot.sandbox.browser has the single steps)."""
+        start = start_install(self.bot_base + install_path, team_id)
+        return get(approve(start.authorize_url), cookie=start.cookie)
+
+    @property
+    def bot_base(self) -> str:
+        """The bot's server, without the request path: where its browser pages are."""
+        parts = urlsplit(self.bot_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     # -- the wire --------------------------------------------------------------------------
 

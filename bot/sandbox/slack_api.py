@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.sandbox.blockkit_limits import block_problems, view_problems
+from bot.sandbox.oauth import OAuthRefusal, SandboxOAuth, SandboxTeam
 from bot.sandbox.rate_limits import RateLimitCounts, RateLimiter
 
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
@@ -54,6 +55,7 @@ class RecordedCall:
     response: dict[str, Any]
     status: int
     at: float  # time.monotonic()
+    team_id: str | None = None  # the team whose token made a Web API call
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,11 @@ class SlackSandbox:
         self._last_ts_us = 0
         self._delays: dict[str, float] = {}
         self._rate_limits = RateLimiter(rate_clock)  # rate_clock: tests step it, not sleep
+        # Teams and their bot tokens; this sandbox's own team holds the fixed bot_token.
+        self.oauth = SandboxOAuth(app_id=self.app_id)
+        self._home_team = SandboxTeam(team_id, team_name, bot_user_id, self.bot_id, "U0ADMIN")
+        self.oauth.add_team(self._home_team, token=bot_token)
+        self._caller = self._home_team  # the team whose token the call being answered carries
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -282,6 +289,31 @@ class SlackSandbox:
         with self._changed:
             self._users[user_id] = user
             return copy.deepcopy(user)
+
+    def add_team(self, team_id: str, *, name: str, bot_user_id: str,
+                 installer: str = "U0ADMIN") -> SandboxTeam:
+        """Another workspace the app can be installed in through OAuth (register_app first)."""
+        team = SandboxTeam(team_id, name, bot_user_id, f"B{bot_user_id[1:]}", installer)
+        with self._changed:
+            self.oauth.add_team(team)
+        self.add_user(bot_user_id, name=f"{team.domain}-bot", is_bot=True, team_id=team_id)
+        return team
+
+    def register_app(self, *, client_id: str, client_secret: str, redirect_url: str) -> None:
+        """The OAuth app's credentials and its redirect URL, as on its settings pages."""
+        with self._changed:
+            self.oauth.register_app(client_id=client_id, client_secret=client_secret,
+                                    redirect_url=redirect_url)
+
+    def rotate_tokens(self, expires_in: int | None) -> None:
+        """Tokens issued from now on expire after `expires_in` seconds (None: never)."""
+        with self._changed:
+            self.oauth.token_expires_in = expires_in
+
+    def uninstall(self, team_id: str) -> None:
+        """Remove the app from a team, as Slack does: its tokens stop working at once."""
+        with self._changed:
+            self.oauth.revoke_team(team_id)
 
     def add_channel(self, channel_id: str, *, name: str, members: list[str],
                     is_private: bool = False) -> None:
@@ -454,13 +486,18 @@ class SlackSandbox:
         """Answer one HTTP request and record it, both under the lock so waiters see state."""
         url = urlsplit(path)
         route, _, key = url.path.strip("/").partition("/")
-        method = {"api": key, "response": "response_url", "upload": "upload"}.get(route, url.path)
+        method = {"api": key, "response": "response_url", "upload": "upload",
+                  "oauth": "oauth.authorize"}.get(route, url.path)
         content_type = headers.get("Content-Type", "")
         with self._changed:
             args: dict[str, Any] = {}
+            self._caller = self._home_team
             try:
                 if route == "upload":
                     args, answer = self._upload(key, content_type, body)
+                elif route == "oauth" and key == "v2/authorize":
+                    args = dict(parse_qsl(url.query, keep_blank_values=True))
+                    answer = self._authorize(args)
                 else:
                     args = _parse_args(url.query, content_type, body)
                     answer = self._dispatch(route, key, headers, args)
@@ -470,7 +507,8 @@ class SlackSandbox:
             # the state it refers to; the record holds exactly what the caller received.
             encoded = json.dumps(answer.body).encode()
             self._calls.append(RecordedCall(method, copy.deepcopy(args), json.loads(encoded),
-                                            answer.status, time.monotonic()))
+                                            answer.status, time.monotonic(),
+                                            self._caller.team_id if route == "api" else None))
             self._changed.notify_all()
             delay = self._delays.get(method, 0.0)
         return answer, encoded if answer.raw is None else answer.raw, delay
@@ -480,15 +518,24 @@ class SlackSandbox:
             return self._take_fault("response_url", args) or self._respond(key, args)
         if route != "api":
             return _Answer(404, {"ok": False, "error": "not_found"})
+        authorization = headers.get("Authorization", "")
+        if key == "oauth.v2.access":  # authenticated by the app's client id and secret
+            try:
+                granted = self.oauth.access(args, authorization)
+            except OAuthRefusal as exc:
+                return _fail(exc.error)
+            self._caller = self.oauth.teams[granted["team"]["id"]]
+            return _Answer(200, {"ok": True, **granted})
         handler = self._methods.get(key)
         if handler is None:
             return _fail("unknown_method")
-        authorization = headers.get("Authorization", "")
         token = authorization.removeprefix("Bearer ").strip() or args.get("token")
         if not token:
             return _fail("not_authed")
-        if token != self.bot_token:
-            return _fail("invalid_auth")
+        try:
+            self._caller = self.oauth.teams[self.oauth.team_of(str(token))]
+        except OAuthRefusal as exc:
+            return _fail(exc.error)
         fault = self._take_fault(key, args)
         if fault is not None:
             return fault
@@ -516,6 +563,14 @@ class SlackSandbox:
 
     # -- state helpers; callers hold self._changed -----------------------------------------
 
+    def _authorize(self, query: dict[str, str]) -> _Answer:
+        """The installer clicked "Allow": back to the app's redirect URL with a code."""
+        try:
+            location = self.oauth.authorize(query)
+        except OAuthRefusal as exc:
+            return _Answer(400, {"ok": False, "error": exc.error})
+        return _Answer(302, {"ok": True}, {"Location": location}, raw=b"")
+
     def _next_ts(self) -> str:
         # Slack's ts is the post time to the microsecond and unique per channel; stay strictly
         # increasing even when two posts land in the same microsecond.
@@ -533,24 +588,33 @@ class SlackSandbox:
         return self.dm_channel(channel) if channel in self._users else channel
 
     def _user(self, user_id: Any) -> dict[str, Any]:
-        if user_id not in self._users:
+        if not self._visible(user_id):
             raise SlackError("user_not_found")
         return self._users[user_id]
+
+    def _visible(self, user_id: Any) -> bool:
+        """A user the calling team's token can see: a member of another workspace this app is
+        installed in is not (a Slack Connect partner from elsewhere still is)."""
+        user = self._users.get(user_id) if isinstance(user_id, str) else None
+        if user is None:
+            return False
+        team = user["team_id"]
+        return team == self._caller.team_id or team not in self.oauth.teams
 
     def _channel_id(self, channel: Any, *, user_ids: bool = True) -> str:
         """The conversation `channel` names; a user id names their DM where Slack allows it."""
         if not isinstance(channel, str):
             raise SlackError("channel_not_found")
-        if channel in self._channels or (channel[:1] == "D" and channel[1:] in self._users):
+        if channel in self._channels or (channel[:1] == "D" and self._visible(channel[1:])):
             return channel
-        if user_ids and channel in self._users:
+        if user_ids and self._visible(channel):
             return self.dm_channel(channel)
         raise SlackError("channel_not_found")
 
     def _members(self, channel_id: str) -> list[str]:
         if channel_id in self._channels:
             return list(self._channels[channel_id]["members"])
-        return [channel_id[1:], self.bot_user_id]
+        return [channel_id[1:], self._caller.bot_user_id]
 
     def _find_message(self, channel: str, ts: Any) -> dict[str, Any]:
         for message in self._messages.get(channel, []):
@@ -578,8 +642,9 @@ class SlackSandbox:
 
     def _post(self, channel: str, fields: dict[str, Any]) -> dict[str, Any]:
         message = {"type": "message", "ts": self._next_ts(), "channel": channel,
-                   "user": self.bot_user_id, "bot_id": self.bot_id, "app_id": self.app_id,
-                   "team": self.team_id, "text": fields.get("text") or "",
+                   "user": self._caller.bot_user_id, "bot_id": self._caller.bot_id,
+                   "app_id": self.app_id, "team": self._caller.team_id,
+                   "text": fields.get("text") or "",
                    "blocks": fields.get("blocks") or []}
         message.update({key: fields[key] for key in ("thread_ts", "metadata", "attachments",
                                                      "files") if fields.get(key)})
@@ -598,8 +663,8 @@ class SlackSandbox:
         view_id = view_id or self._new_id("V")
         stored = {"callback_id": "", "private_metadata": "", "external_id": "",
                   "clear_on_close": False, "notify_on_close": False, **view,
-                  "id": view_id, "team_id": self.team_id, "app_id": self.app_id,
-                  "bot_id": self.bot_id, "app_installed_team_id": self.team_id,
+                  "id": view_id, "team_id": self._caller.team_id, "app_id": self.app_id,
+                  "bot_id": self._caller.bot_id, "app_installed_team_id": self._caller.team_id,
                   "state": {"values": {}}, "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
                   "root_view_id": view_id, "previous_view_id": None}
         self._views[view_id] = stored
@@ -644,9 +709,10 @@ class SlackSandbox:
     # -- Web API methods: parsed arguments in, the fields of an `ok: true` answer out -------
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"url": f"https://{self.team_domain}.slack.com/", "team": self.team_name,
-                "user": self._users[self.bot_user_id]["name"], "team_id": self.team_id,
-                "user_id": self.bot_user_id, "bot_id": self.bot_id,
+        team = self._caller
+        return {"url": f"https://{team.domain}.slack.com/", "team": team.name,
+                "user": self._users[team.bot_user_id]["name"], "team_id": team.team_id,
+                "user_id": team.bot_user_id, "bot_id": team.bot_id,
                 "is_enterprise_install": False}
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -730,7 +796,8 @@ class SlackSandbox:
         return {"user": self._user(args.get("user"))}
 
     def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        members, cursor = _page(list(self._users.values()), args, 0)  # Slack: 0 means all
+        visible = [user for user in self._users.values() if self._visible(user["id"])]
+        members, cursor = _page(visible, args, 0)  # Slack: 0 means all
         return {"members": members, "cache_ts": int(time.time()),
                 "response_metadata": {"next_cursor": cursor}}
 
@@ -743,7 +810,8 @@ class SlackSandbox:
     def _users_lookup_by_email(self, args: dict[str, Any]) -> dict[str, Any]:
         email = str(args.get("email") or "").lower()
         for user in self._users.values():
-            if email and str(user["profile"].get("email", "")).lower() == email:
+            known = str(user["profile"].get("email", "")).lower()
+            if email and self._visible(user["id"]) and known == email:
                 return {"user": user}
         raise SlackError("users_not_found")
 

@@ -20,6 +20,7 @@ from storage.migrate import (
 )
 
 TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent",
+          "slack_installations", "slack_bots", "slack_oauth_states",
           "follow_up", "digestsubscription", "digestpost", "datarequest",
           "surveysuppression", "workspacesetting", "custombenchmark", "target"}
 

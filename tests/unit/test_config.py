@@ -14,7 +14,8 @@ TOKEN = "xoxb-1234-5678-abcdefSECRET"
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-                 "DATABASE_URL", "PORT", "LOG_LEVEL", "ADMIN_USER_IDS"):
+                 "DATABASE_URL", "PORT", "LOG_LEVEL", "ADMIN_USER_IDS", "SLACK_CLIENT_ID",
+                 "SLACK_CLIENT_SECRET", "SLACK_SCOPES", "SLACK_REDIRECT_URI"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -103,3 +104,43 @@ def test_a_bad_retention_period_names_the_variable(
     monkeypatch.setenv("COMMENT_RETENTION_DAYS", value)
     with pytest.raises(ConfigError, match=r"^COMMENT_RETENTION_DAYS: "):
         load_settings(env_file=None)
+
+
+def test_oauth_mode_needs_client_id_and_secret_and_asks_for_the_manifests_scopes() -> None:
+    settings = load_settings(env_file=None, slack_client_id="123.456",
+                             slack_client_secret="SECRETvalue", slack_scopes="")
+
+    assert settings.oauth_enabled
+    assert "chat:write" in settings.slack_scopes
+    assert "SECRETvalue" in settings.secrets()  # redacted from logs like the tokens
+    assert not load_settings(env_file=None, slack_bot_token=TOKEN).oauth_enabled
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"slack_client_id": "123.456"}, "SLACK_CLIENT_SECRET must be set too"),
+        ({"slack_client_secret": "SECRETvalue"}, "SLACK_CLIENT_ID must be set too"),
+        ({"slack_client_id": "123.456", "slack_client_secret": "SECRETvalue",
+          "slack_bot_token": TOKEN}, "not both"),
+        ({"slack_client_id": "123.456", "slack_client_secret": "SECRETvalue",
+          "slack_app_token": "xapp-1-SECRET"}, "unset SLACK_APP_TOKEN"),
+        ({"slack_scopes": "chat:write,<bad>"}, "SLACK_SCOPES"),
+        ({"slack_redirect_uri": "not a url"}, "SLACK_REDIRECT_URI"),
+    ],
+)
+def test_a_half_configured_oauth_setup_says_what_to_change(
+    overrides: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_settings(env_file=None, **overrides)
+    assert "SECRET" not in str(raised.value).replace("SLACK_CLIENT_SECRET", "")
+
+
+def test_oauth_mode_asks_commands_for_a_workspace_instead_of_a_bot_token() -> None:
+    settings = load_settings(env_file=None, slack_client_id="123.456",
+                             slack_client_secret="SECRETvalue", slack_signing_secret="s")
+
+    with pytest.raises(ConfigError, match="--team"):
+        settings.require_slack()
+    assert settings.require_signing_secret() == "s"

@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from bot import ids
+from bot.config import MANIFEST_BOT_SCOPES, load_settings
+from bot.installations import REDIRECT_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
@@ -66,4 +68,15 @@ def test_the_slash_command_and_events_match_the_listeners(manifest: dict[str, ob
     assert command["url"].endswith("/slack/events")
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True  # type: ignore[index]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]  # type: ignore[index]
+    assert settings["event_subscriptions"]["bot_events"] == [  # type: ignore[index]
+        "app_home_opened", "app_uninstalled", "tokens_revoked"]
+
+
+def test_oauth_installs_ask_for_the_manifests_scopes_and_come_back_to_the_bot(
+    manifest: dict[str, object],
+) -> None:
+    oauth = manifest["oauth_config"]
+    assert list(MANIFEST_BOT_SCOPES) == oauth["scopes"]["bot"]  # type: ignore[index]
+    assert load_settings(env_file=None).slack_scopes == list(MANIFEST_BOT_SCOPES)
+    [redirect] = oauth["redirect_urls"]  # type: ignore[index]
+    assert redirect.endswith(REDIRECT_PATH)
