@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 # Bolt runs every listener on its executor and makes the request wait there for ack(); its
 # default has 5 threads, shared with what listeners do after the ack (chat.update, alerts). With
-# 5, a click waits for its ack behind other clicks' Slack calls. One thread per request the
-# server dispatches at once (Starlette's thread pool: 40) lets every listener start at once.
+# 5, a click waits for its ack behind other clicks' Slack calls. More threads than the server
+# admits requests (bot.server.MAX_IN_FLIGHT): every admitted request's listener starts at once
+# while earlier ones finish their Slack calls after the ack (which hold no connection).
 LISTENER_THREADS = 40
 
 
