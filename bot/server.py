@@ -29,7 +29,7 @@ TIMESTAMP_HEADER = "x-slack-request-timestamp"
 # each): every one was answered after Slack's 3 s and the process grew to gigabytes. Below the
 # database pool (storage.engine.POOL_CONNECTIONS), so an admitted click never waits for a
 # connection, with room left for the worker and the health check.
-MAX_IN_FLIGHT = 16
+MAX_IN_FLIGHT = 8
 BUSY_RETRY_AFTER_SECONDS = "1"
 
 
