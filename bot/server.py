@@ -25,11 +25,27 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 TIMESTAMP_HEADER = "x-slack-request-timestamp"
+# Slack requests dispatched at once; beyond it a request is answered 503 at once, unread. Without
+# a bound, clicks arriving faster than they are served piled up (body, parsed payload, a thread
+# each): every one was answered after Slack's 3 s and the process grew to gigabytes. Below the
+# database pool (storage.engine.POOL_CONNECTIONS), so an admitted click never waits for a
+# connection, with room left for the worker and the health check.
+MAX_IN_FLIGHT = 8
+BUSY_RETRY_AFTER_SECONDS = "1"
 
 
-def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
+def create_asgi_app(
+    bolt_app: App, engine: Engine, *, max_in_flight: int = MAX_IN_FLIGHT
+) -> Starlette:
     """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
-    this one dispatches in a worker thread so a slow request never holds up the others."""
+    this one dispatches in a worker thread so a slow request never holds up the others.
+
+    At most `max_in_flight` Slack requests are dispatched at once; the rest are refused (503)
+    before anything is read or stored, which Slack treats as a failed delivery: it retries an
+    event, and shows the person who clicked an error, so they click again. A refused click was
+    never acknowledged and nothing of it was stored.
+    """
+    in_flight = 0  # only touched on the event loop: no lock needed
 
     def dispatch(request: Request, body: bytes) -> BoltResponse:
         # Parsed here, in the worker thread, not on the event loop: under a burst the loop
@@ -46,12 +62,21 @@ def create_asgi_app(bolt_app: App, engine: Engine) -> Starlette:
         return bolt_app.dispatch(bolt_request)
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        stamp = request.headers.get(TIMESTAMP_HEADER)
-        if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
-            # slack_sdk's verifier calls int() on it and raised (a 500) for "" or "1.5".
-            return Response("invalid request timestamp", status_code=401, media_type="text/plain")
-        return to_starlette_response(await run_in_threadpool(dispatch, request, body))
+        nonlocal in_flight
+        if in_flight >= max_in_flight:
+            return Response("busy, try again", status_code=503, media_type="text/plain",
+                            headers={"retry-after": BUSY_RETRY_AFTER_SECONDS})
+        in_flight += 1
+        try:
+            body = await request.body()
+            stamp = request.headers.get(TIMESTAMP_HEADER)
+            if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+                # slack_sdk's verifier calls int() on it and raised (a 500) for "" or "1.5".
+                return Response("invalid request timestamp", status_code=401,
+                                media_type="text/plain")
+            return to_starlette_response(await run_in_threadpool(dispatch, request, body))
+        finally:
+            in_flight -= 1
 
     oauth_routes: list[Route] = []
     if (flow := bolt_app.oauth_flow) is not None:

@@ -30,11 +30,21 @@ INTERACTIVE_LOCK_WAIT_MS = 1_200
 # A click must be answered within Slack's 3 s: a database that does not answer a new connection
 # in this many seconds counts as unavailable rather than holding the request (and a pool slot).
 POSTGRES_CONNECT_TIMEOUT = 5
+# Connections one process may hold (pool_size + max_overflow), on either database. The HTTP
+# server admits fewer Slack requests at once (bot.server.MAX_IN_FLIGHT) so an admitted request
+# never waits for a connection; PostgreSQL's default 100 connections then serve four replicas.
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
+POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the backend the URL names."""
     if url.startswith("sqlite"):
+        if url.rstrip("/") != "sqlite:" and ":memory:" not in url and "mode=memory" not in url:
+            # The file's pool (SQLAlchemy's default is 5 + 10); in-memory URLs use their own.
+            kwargs.setdefault("pool_size", POOL_SIZE)
+            kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         engine = create_engine(
             url,
             # Bolt runs listeners on worker threads; each checks out its own connection.
@@ -46,8 +56,8 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # A restarted server leaves every pooled connection dead; the ping replaces them on checkout.
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     connect_args = {
         "connect_timeout": POSTGRES_CONNECT_TIMEOUT,
         # pg_stat_activity (and pg_locks joined to it) then says which replica holds what.
