@@ -104,29 +104,34 @@ def in_workspace(team: str | None = None) -> InWorkspace:
 
 def installed_team_or_fail(services: Services, team: str | None) -> str:
     """OAuth mode: `team` if the app is installed there, or the only installed workspace."""
-    installed = installed_team_ids(services)
-    if team is not None:
-        if team not in installed:
-            known = ", ".join(installed) or "none yet: install it at /slack/install"
-            raise CliFailure(f"The app is not installed in {team[:32]!r} (installed: {known})")
-        return team
-    if len(installed) > 1:
-        raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(installed)})")
-    if not installed:
-        raise CliFailure("No workspace has installed the app yet: open /slack/install")
-    return installed[0]
+    return _one_team(
+        team, installed_team_ids(services),
+        unknown="The app is not installed in {team} (installed: {known})",
+        known_if_none="none yet: install it at /slack/install",
+        none="No workspace has installed the app yet: open /slack/install",
+    )
 
 
 def team_or_fail(session: Session, team: str | None) -> str:
     """The workspace a command acts on: --team, or the only one there is."""
-    team_ids = [w.team_id for w in list_workspaces(session=session)]
+    return _one_team(
+        team, [w.team_id for w in list_workspaces(session=session)],
+        unknown="No workspace {team} here (known: {known})",
+        known_if_none="none",
+        none="No workspace yet: nothing has been stored",
+    )
+
+
+def _one_team(
+    team: str | None, team_ids: list[str], *, unknown: str, known_if_none: str, none: str
+) -> str:
     if team is not None:
         if team not in team_ids:
-            known = ", ".join(team_ids) or "none"
-            raise CliFailure(f"No workspace {team[:32]!r} here (known: {known})")
+            known = ", ".join(team_ids) or known_if_none
+            raise CliFailure(unknown.format(team=repr(team[:32]), known=known))
         return team
     if len(team_ids) > 1:
         raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
     if not team_ids:
-        raise CliFailure("No workspace yet: nothing has been stored")
+        raise CliFailure(none)
     return team_ids[0]
