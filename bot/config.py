@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     # Comment text older than this many days is blanked (scores and sentiment stay); None keeps
     # comments forever. Enforced by the scheduler leader's periodic maintenance.
     comment_retention_days: int | None = Field(default=None, ge=1, le=36500)
+    # The engagement map and segment breakdowns cost about a second at a million answers. One
+    # that took longer than REPORT_SNAPSHOT_SLOW_MS to compute is kept, recomputed by the leader
+    # every REPORT_SNAPSHOT_MINUTES while people read it, and answered from (saying "as of")
+    # for up to twice that. 0 minutes: always computed live.
+    report_snapshot_minutes: int = Field(default=5, ge=0, le=1440)
+    report_snapshot_slow_ms: int = Field(default=200, ge=0, le=60000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Staff who may run admin subcommands; Slack workspace admins and owners always may.
     # Comma-separated in the environment, not JSON: NoDecode leaves the splitting to us.

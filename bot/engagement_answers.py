@@ -8,10 +8,17 @@ from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
-from bot.engagement_map import build_engagement_map
+from bot.engagement_map import engagement_map_from
 from bot.followups.listing import list_follow_ups
 from bot.home import customer_surveys, staff_dashboard
-from bot.reports import build_overview, build_segments, build_trend, recent_comments
+from bot.report_snapshots import (
+    answer_from_snapshot,
+    map_key,
+    segment_counts_from,
+    segment_key,
+    standings_from,
+)
+from bot.reports import build_overview, build_trend, recent_comments, segments_from
 from bot.services import Services
 from bot.targets import target_gaps
 from bot.themes_report import build_themes
@@ -67,14 +74,17 @@ def answer_engagement(
                                  granularity=query.granularity.value)
             return trend_message(points, granularity=query.granularity.value, period=period.label)
         if query.kind is QueryKind.ENGAGEMENT:
-            engagement = build_engagement_map(session=session, team_id=team_id, period=period)
-            return engagement_message(engagement)
+            kept = answer_from_snapshot(services, session, map_key(team_id, query.period),
+                                        query.period)
+            return engagement_message(engagement_map_from(standings_from(kept.payload),
+                                                          kept.period))
         if query.kind is QueryKind.SEGMENT:
-            breakdown = build_segments(
-                session=session, team_id=team_id, period=period, attribute=query.attribute or "",
-                minimum=services.settings.anonymity_minimum,
-            )
-            return segment_message(breakdown, period=period.label)
+            attribute = query.attribute or ""
+            kept = answer_from_snapshot(
+                services, session, segment_key(team_id, query.period, attribute), query.period)
+            breakdown = segments_from(segment_counts_from(kept.payload), attribute=attribute,
+                                      minimum=services.settings.anonymity_minimum)
+            return segment_message(breakdown, period=kept.period.label)
         overview = build_overview(session=session, team_id=team_id, period=period)
         mine = load_workspace_benchmarks(session=session, team_id=team_id)
     targets = target_gaps(overview, mine.targets)

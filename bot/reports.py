@@ -20,6 +20,7 @@ from bot.periods import Period
 from storage.models import Metric
 from storage.reporting import (
     CommentRow,
+    SegmentCounts,
     delivery_counts,
     latest_comments,
     score_counts,
@@ -134,6 +135,11 @@ def build_segments(
         session=session, team_id=team_id, metric=Metric.NPS, since=period.start,
         until=period.end, attribute=attribute,
     )
+    return segments_from(rows, attribute=attribute, minimum=minimum)
+
+
+def segments_from(rows: list[SegmentCounts], *, attribute: str, minimum: int) -> SegmentBreakdown:
+    """The breakdown from NPS counts per attribute value (live or kept: bot.report_snapshots)."""
     # Below the minimum a segment could point at one person's answer: it is not shown at all.
     shown = [
         SegmentRow(r.value, r.respondents, nps_from_scores(r.scores))

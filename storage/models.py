@@ -418,5 +418,26 @@ class Target(SQLModel, table=True):
     set_at: datetime = _utc()
 
 
+
+class ReportSnapshot(SQLModel, table=True):
+    """An /engagement breakdown as computed at `computed_at`, served while fresh.
+
+    Only for the answers whose cost follows the customers in the period (the engagement map and
+    segments; bot.report_snapshots says when one is served and labelled "as of"). The leader
+    recomputes the ones people read; a snapshot is never the only copy of anything.
+    """
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    view: str = Field(primary_key=True, max_length=16)  # "map" or "segment"
+    key: str = Field(primary_key=True, max_length=80)  # the period asked for, and the attribute
+    period_start: datetime = _utc()
+    period_end: datetime = _utc()
+    computed_at: datetime = _utc()
+    compute_ms: float
+    read_at: datetime = _utc()
+    payload: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+
 # slack-sdk's OAuth tables live in the same database and the same migrations (see the module).
 import storage.oauth_tables  # noqa: E402, F401

@@ -19,6 +19,7 @@ from bot.pulses.leadership import Leadership
 from bot.pulses.lifecycle import run_lifecycle
 from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
+from bot.report_snapshots import refresh_snapshots
 from bot.retention import purge_old_comments
 from bot.services import Services
 from storage.engine import database_unavailable, outage_reason
@@ -124,6 +125,8 @@ class PulseWorker:
                 post_due_digests(services, client, team_id=team_id)
                 # Alerts whose post failed or fell behind their row, and follow-up reminders.
                 sweep_follow_ups(services, client, team_id=team_id)
+                # Last: at a million answers each costs about a second.
+                refresh_snapshots(services, team_id=team_id)
         self._maintain()
 
     def _maintain(self) -> None:

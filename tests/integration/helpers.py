@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from bot import ids
 from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
+from bot.services import Services
 from storage.models import Delivery, Response
 
 
@@ -65,3 +66,34 @@ def comment(
     """Open the comment modal on user_id's pulse and submit `text`."""
     view = open_comment_modal(sandbox, slack, user_id)
     return slack.submit_view(user_id, view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: text}})
+
+
+def eight_customers_score_nine(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    """Five enterprise and three starter customers (imported with a `plan`), each answering 9
+    to one wave: a segment breakdown with one group above ANONYMITY_MINIMUM and one below."""
+    from bot.customers import import_customers
+    from bot.pulses.audience import Audience
+    from bot.pulses.definition import define_pulse, validate_policy
+    from bot.pulses.dispatch import deliver_due
+    from bot.pulses.waves import manual_wave_time, open_pulse_wave
+    from bot.services import create_web_client
+    from storage.models import Metric
+    from tests.conftest import CUSTOMERS
+
+    extra = ("U0CUST6", "U0CUST7", "U0CUST8")
+    for user_id in extra:
+        sandbox.add_user(user_id, name=user_id.lower())
+    people = (*CUSTOMERS, *extra)
+    plans = ["enterprise"] * 5 + ["starter"] * 3
+    csv = "slack_user_id,plan\n" + "".join(f"{u},{p}\n" for u, p in zip(people, plans, strict=True))
+    client = create_web_client(services.settings)
+    import_customers(services, client, csv)
+    define_pulse(services, client, name="seg", metric=Metric.NPS, audience=Audience(segment={}),
+                 policy=validate_policy(metric=Metric.NPS))
+    open_pulse_wave(services, name="seg", team_id=sandbox.team_id, client=client,
+                    scheduled_for=manual_wave_time(services.clock()))
+    deliver_due(services, client)
+    for user_id in people:
+        click_score(sandbox, slack, user_id, 9)

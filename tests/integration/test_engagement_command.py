@@ -9,7 +9,7 @@ from bot import ids
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
-from tests.integration.helpers import click_score, comment, responses
+from tests.integration.helpers import click_score, comment, eight_customers_score_nine, responses
 
 
 def _answer_all(sandbox: SlackSandbox, slack: SignedSlackClient, scores: list[int]) -> None:
@@ -193,29 +193,7 @@ def test_trend_groups_answers_by_week(
 def test_segments_below_the_anonymity_minimum_stay_hidden(
     services, sandbox: SlackSandbox, slack: SignedSlackClient
 ) -> None:
-    from bot.customers import import_customers
-    from bot.pulses.audience import Audience
-    from bot.pulses.definition import define_pulse, validate_policy
-    from bot.pulses.dispatch import deliver_due
-    from bot.pulses.waves import manual_wave_time, open_pulse_wave
-    from bot.services import create_web_client
-    from storage.models import Metric
-
-    extra = ("U0CUST6", "U0CUST7", "U0CUST8")
-    for user_id in extra:
-        sandbox.add_user(user_id, name=user_id.lower())
-    people = (*CUSTOMERS, *extra)
-    plans = ["enterprise"] * 5 + ["starter"] * 3
-    csv = "slack_user_id,plan\n" + "".join(f"{u},{p}\n" for u, p in zip(people, plans, strict=True))
-    client = create_web_client(services.settings)
-    import_customers(services, client, csv)
-    define_pulse(services, client, name="seg", metric=Metric.NPS, audience=Audience(segment={}),
-                 policy=validate_policy(metric=Metric.NPS))
-    open_pulse_wave(services, name="seg", team_id=sandbox.team_id, client=client,
-                    scheduled_for=manual_wave_time(services.clock()))
-    deliver_due(services, client)
-    for user_id in people:
-        click_score(sandbox, slack, user_id, 9)
+    eight_customers_score_nine(services, sandbox, slack)
 
     blocks = str(slack.slash_command(STAFF, "segment plan").json()["blocks"])
 

@@ -1,0 +1,143 @@
+"""/engagement's map and segments answered from snapshots: when, labelled how, kept fresh by whom.
+
+Every computation here is made to count as slow (REPORT_SNAPSHOT_SLOW_MS=0), which is what a
+workspace with a million answers sees; the last test keeps the default and a small workspace.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.config import Settings, load_settings
+from bot.pulses.worker import PulseWorker
+from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.slack_api import SlackSandbox
+from bot.services import Services, create_web_client
+from storage.engine import session_scope
+from storage.models import Metric, ReportSnapshot
+from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.integration.helpers import click_score, eight_customers_score_nine
+
+ADVOCATES = "*Engaged advocates* — "
+
+
+@pytest.fixture
+def settings(sandbox: SlackSandbox, database_url: str, request: pytest.FixtureRequest) -> Settings:
+    """REPORT_SNAPSHOT_SLOW_MS 0 unless a test asks for `@pytest.mark.slow_ms(N)`."""
+    marker = request.node.get_closest_marker("slow_ms")
+    return load_settings(
+        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
+        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
+        report_snapshot_minutes=5, report_snapshot_slow_ms=marker.args[0] if marker else 0,
+    )
+
+
+def _both_answers(sandbox: SlackSandbox, slack: SignedSlackClient, send_pulse: SendPulse,
+                  users: tuple[str, ...], name: str) -> None:
+    """NPS 10 and CSAT 5 from each of `users`: engaged advocates, all of them."""
+    send_pulse(name=f"{name}-nps", users=users)
+    for user_id in users:
+        click_score(sandbox, slack, user_id, 10)
+    send_pulse(name=f"{name}-csat", metric=Metric.CSAT, users=users)
+    for user_id in users:
+        click_score(sandbox, slack, user_id, 5, metric="csat")
+
+
+def _map(slack: SignedSlackClient) -> tuple[str, str]:
+    body = slack.slash_command(STAFF, "engagement").json()
+    return body["blocks"][0]["text"]["text"], str(body["blocks"])
+
+
+def test_a_fresh_snapshot_answers_and_says_as_of_when(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock: FakeClock
+) -> None:
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
+
+    header, live = _map(slack)
+    assert header == "Engagement map · last 90 days"  # computed now: no "as of"
+    assert f"{ADVOCATES}100% · 2 customers" in live
+
+    clock.now += timedelta(minutes=3)
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[2:4], "second")
+    header, kept = _map(slack)
+    assert header == "Engagement map · last 90 days, as of 09:00 UTC"
+    assert f"{ADVOCATES}100% · 2 customers" in kept  # the two new ones are not in it yet
+
+    clock.now += timedelta(minutes=8)  # 11 minutes old: more than twice REPORT_SNAPSHOT_MINUTES
+    header, again = _map(slack)
+    assert header == "Engagement map · last 90 days"
+    assert f"{ADVOCATES}100% · 4 customers" in again
+
+
+def test_the_leader_recomputes_what_people_read(
+    services: Services, send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient,
+    clock: FakeClock,
+) -> None:
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
+    _map(slack)  # read once: now it is worth keeping fresh
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[2:4], "second")
+    clock.now += timedelta(minutes=6)
+
+    worker = PulseWorker(services, create_web_client(services.settings), scheduler_name="snap")
+    try:
+        worker.run_once()
+    finally:
+        worker.stop()
+
+    header, shown = _map(slack)
+    assert header == "Engagement map · last 90 days, as of 09:06 UTC"
+    assert f"{ADVOCATES}100% · 4 customers" in shown
+
+
+def test_a_snapshot_nobody_read_for_a_day_is_left_alone(
+    services: Services, send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient,
+    clock: FakeClock,
+) -> None:
+    from bot.report_snapshots import refresh_snapshots
+
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
+    _map(slack)
+    clock.now += timedelta(minutes=6)
+    assert refresh_snapshots(services, team_id=sandbox.team_id) == 1
+    clock.now += timedelta(days=1, minutes=1)
+    assert refresh_snapshots(services, team_id=sandbox.team_id) == 0
+
+
+def test_segments_from_a_snapshot_still_hide_small_groups(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, clock: FakeClock
+) -> None:
+    eight_customers_score_nine(services, sandbox, slack)
+
+    first = slack.slash_command(STAFF, "segment plan").json()["blocks"]
+    clock.now += timedelta(minutes=1)
+    kept = slack.slash_command(STAFF, "segment plan").json()["blocks"]
+
+    assert "as of 09:00 UTC" not in str(first)
+    assert "as of 09:00 UTC" in str(kept)
+    for shown in (str(first), str(kept)):
+        assert "*enterprise*: NPS *+100* (5 respondents)" in shown
+        assert "starter" not in shown
+        assert "1 group with fewer than 5 respondents hidden" in shown
+
+
+@pytest.mark.slow_ms(60_000)  # no machine is this slow on five customers
+def test_a_fast_breakdown_is_always_live(
+    engine: Engine, send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient,
+    clock: FakeClock,
+) -> None:
+    """A map this small takes milliseconds, so nobody is shown figures minutes old."""
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
+    _map(slack)
+    clock.now += timedelta(minutes=1)
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[2:4], "second")
+
+    header, shown = _map(slack)
+
+    assert header == "Engagement map · last 90 days"
+    assert f"{ADVOCATES}100% · 4 customers" in shown
+    with session_scope(engine) as session:
+        kept = session.get(ReportSnapshot, (sandbox.team_id, "map", "90d"))
+    assert kept is not None  # kept all the same: the leader reads its cost and leaves it be
