@@ -35,7 +35,7 @@ from storage.seed import seed_history
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VIEWS = ("", "nps", "csat", "trend weekly", "trend monthly year", "segment plan",
-         "benchmark", "engagement", "comments negative")
+         "benchmark", "engagement", "comments negative", "themes")
 LIVE = ("segment plan", "engagement")  # the two that snapshots serve, also timed without
 TEAM = "T0SEED"
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from slack_sdk.models.views import View
+from sqlmodel import Session
 
 from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
-from bot.engagement_map import engagement_map_from
+from bot.engagement_map import EngagementMap, engagement_map_from
 from bot.followups.listing import list_follow_ups
 from bot.home import customer_surveys, staff_dashboard
+from bot.periods import PeriodSpec
 from bot.report_snapshots import (
     answer_from_snapshot,
     map_key,
@@ -74,10 +76,7 @@ def answer_engagement(
                                  granularity=query.granularity.value)
             return trend_message(points, granularity=query.granularity.value, period=period.label)
         if query.kind is QueryKind.ENGAGEMENT:
-            kept = answer_from_snapshot(services, session, map_key(team_id, query.period),
-                                        query.period)
-            return engagement_message(engagement_map_from(standings_from(kept.payload),
-                                                          kept.period))
+            return engagement_message(_engagement_map(services, session, team_id, query.period))
         if query.kind is QueryKind.SEGMENT:
             attribute = query.attribute or ""
             kept = answer_from_snapshot(
@@ -108,5 +107,14 @@ def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = Fa
             opted_out=is_opted_out(services, team_id=team_id, user_id=user_id), surveys=surveys
         )
     with session_scope(services.engine) as session:
-        dashboard = staff_dashboard(session, team_id=team_id, now=services.clock())
+        engagement = _engagement_map(services, session, team_id, PeriodSpec())
+        dashboard = staff_dashboard(session, team_id=team_id, now=services.clock(),
+                                    engagement=engagement)
     return staff_home_view(dashboard, admin=admin)
+
+
+def _engagement_map(
+    services: Services, session: Session, team_id: str, spec: PeriodSpec
+) -> EngagementMap:
+    kept = answer_from_snapshot(services, session, map_key(team_id, spec), spec)
+    return engagement_map_from(standings_from(kept.payload), kept.period)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
-from bot.engagement_map import EngagementMap, build_engagement_map
+from bot.engagement_map import EngagementMap
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.periods import Period, PeriodSpec
@@ -79,7 +79,10 @@ def _months_back(now: datetime, months: int) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
-def staff_dashboard(session: Session, *, team_id: str, now: datetime) -> Dashboard:
+def staff_dashboard(
+    session: Session, *, team_id: str, now: datetime, engagement: EngagementMap
+) -> Dashboard:
+    """`engagement` comes from the caller: it may be a kept snapshot (bot.report_snapshots)."""
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
@@ -90,7 +93,7 @@ def staff_dashboard(session: Session, *, team_id: str, now: datetime) -> Dashboa
         trend=build_trend(session=session, team_id=team_id, period=trend_period,
                           granularity="monthly"),
         benchmarks=compare_with_benchmarks(overview, industry=mine.industry, extra=mine.extra),
-        engagement=build_engagement_map(session=session, team_id=team_id, period=period),
+        engagement=engagement,
         pulses=pulses,
         more_pulses=more,
         digests=len(subscriptions(session=session, team_id=team_id)),
