@@ -20,6 +20,7 @@ from bot.views.outage import (
     CLICK_NOT_SAVED,
     COMMAND_NOT_ANSWERED,
     form_outage_errors,
+    home_with_outage_notice,
 )
 from storage.engine import (
     database_unavailable,
@@ -76,10 +77,10 @@ def create_app(
     @app.error
     def log_listener_error(
         error: Exception, body: dict[str, Any], respond: Respond | None,
-        response: BoltResponse | None,
+        response: BoltResponse | None, client: WebClient,
     ) -> BoltResponse | None:
         if database_unavailable(error):
-            return _answer_during_outage(error, body, respond, response)
+            return _answer_during_outage(error, body, respond, response, client)
         logger.exception(
             "listener failed for a %s request from team %s",
             body.get("type") or "slash command",
@@ -124,7 +125,7 @@ def _drop_nul_characters(
 
 def _answer_during_outage(
     error: Exception, body: dict[str, Any], respond: Respond | None,
-    response: BoltResponse | None,
+    response: BoltResponse | None, client: WebClient,
 ) -> BoltResponse | None:
     """The database is unreachable: nothing was stored, so say so plainly instead of letting
     Slack show its generic failure. Answered within the 3 s, as every request is."""
@@ -143,13 +144,24 @@ def _answer_during_outage(
                             headers={"content-type": "application/json;charset=utf-8"})
     if kind == "slash_command":
         return None if response is None else BoltResponse(status=200, body=COMMAND_NOT_ANSWERED)
-    if respond is not None:
+    view = body.get("view")
+    if kind == "block_actions" and isinstance(view, dict) and view.get("type") == "home":
+        _notice_on_home(client, body, view)
+    elif respond is not None:
         try:
             respond(text=CLICK_NOT_SAVED, response_type="ephemeral", replace_original=False)
         except Exception:  # Slack unreachable too: the click still gets its 200 below
             logger.warning("could not tell the person their click was not saved")
     # The ack (when not sent yet): a 200 keeps Slack from adding its own warning to the message.
     return None if response is None else BoltResponse(status=200, body="")
+
+
+def _notice_on_home(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    _, user_id = who_clicked(body)
+    try:
+        client.views_publish(user_id=user_id, view=home_with_outage_notice(view))
+    except Exception:  # Slack unreachable too: the click still gets its 200
+        logger.warning("could not tell the person their button press was not saved")
 
 
 def _skip_repeated_events(services: Services) -> Callable[..., BoltResponse | None]:

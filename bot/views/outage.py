@@ -21,3 +21,17 @@ def form_outage_errors(view: dict[str, Any]) -> dict[str, str] | None:
         if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
             return {str(block["block_id"]): FORM_NOT_SAVED}
     return None
+
+
+OUTAGE_NOTICE_BLOCK = "outage_notice"
+
+
+def home_with_outage_notice(view: dict[str, Any]) -> dict[str, Any]:
+    """The Home the person pressed a button on, with why nothing changed on top: App Home
+    gives no response_url to answer privately, and its buttons must stay for the retry."""
+    blocks = [block for block in view.get("blocks") or []
+              if not (isinstance(block, dict) and block.get("block_id") == OUTAGE_NOTICE_BLOCK)]
+    notice = {"type": "section", "block_id": OUTAGE_NOTICE_BLOCK,
+              "text": {"type": "mrkdwn", "text": f":warning: {FORM_NOT_SAVED}"}}
+    kept = {key: view[key] for key in ("callback_id", "private_metadata") if view.get(key)}
+    return {"type": "home", **kept, "blocks": [notice, *blocks]}

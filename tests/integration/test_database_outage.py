@@ -222,6 +222,41 @@ def test_a_comment_sent_while_the_database_is_down_stays_in_its_modal_then_saves
     assert [r.comment for r in responses(engine)] == ["The export keeps failing"]
 
 
+def test_a_home_button_while_the_database_is_down_keeps_the_home_and_says_why(
+    proxy: TcpProxy | None, database_url: str, send_pulse: SendPulse, sandbox: SlackSandbox,
+    outage_slack: SignedSlackClient, engine: Engine,
+) -> None:
+    """The Home tab has no response_url: the notice goes on top of the same Home, buttons and
+    all, so the person sees why nothing changed and can press again."""
+    send_pulse()
+    user_id = CUSTOMERS[2]
+    outage_slack.event({"type": "app_home_opened", "tab": "home", "user": user_id})
+    [shown] = sandbox.wait_for("views.publish")
+    home = {**shown.args["view"], "id": "V0HOME"}
+
+    with _Down(proxy, database_url):
+        reply = outage_slack.click_home(user_id, home, ids.HOME_OPT_OUT_ACTION)
+        [_, notice] = sandbox.wait_for("views.publish", count=2)
+
+    assert reply.status == 200
+    assert notice.args["user_id"] == user_id
+    blocks = notice.args["view"]["blocks"]
+    assert FORM_NOT_SAVED in str(blocks[0])
+    assert blocks[1:] == home["blocks"]  # the same Home under it, the switch still there
+    assert _opted_out(engine, user_id) is False
+
+    assert outage_slack.click_home(user_id, home, ids.HOME_OPT_OUT_ACTION).status == 200
+    sandbox.wait_for("views.publish", count=3)
+    assert _opted_out(engine, user_id) is True
+
+
+def _opted_out(engine: Engine, user_id: str) -> bool:
+    with engine.connect() as connection:
+        return bool(connection.execute(
+            text("SELECT opted_out FROM respondent WHERE user_id = :user"), {"user": user_id}
+        ).scalar_one())
+
+
 def test_a_command_while_the_database_is_down_says_to_try_again(
     proxy: TcpProxy | None, database_url: str, outage_slack: SignedSlackClient,
 ) -> None:
