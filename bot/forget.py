@@ -31,6 +31,7 @@ from storage.data_requests import (
     suppress_subject,
 )
 from storage.engine import session_scope
+from storage.report_snapshots import drop_snapshots
 
 MAX_REQUESTED_BY = 255
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -105,6 +106,8 @@ def forget_person(
         counts = delete_personal_data(
             session=session, user_id=user_id, data=data, anonymous_keys=keys
         )
+        # Kept breakdowns hold no identifiers, but they still count the person until recomputed.
+        drop_snapshots(session, team_id=team_id)
         counts["surveysuppression"] = (
             suppress_subject(session=session, team_id=team_id, subject_hash=hashed, now=now)
             if data.opted_out

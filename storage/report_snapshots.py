@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import true, update
+from sqlalchemy import delete, true, update
 from sqlmodel import Session, col, select
 
 from storage.models import ReportSnapshot
@@ -77,3 +77,7 @@ def due_for_refresh(
         .limit(limit)
     ).all()
     return [SnapshotKey(team, view, key) for team, view, key in rows]
+
+
+def drop_snapshots(session: Session, *, team_id: str) -> None:
+    session.execute(delete(ReportSnapshot).where(col(ReportSnapshot.team_id) == team_id))

@@ -114,6 +114,10 @@ def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
         slack_app_token=None,
         slack_api_url=sandbox.api_url,
         database_url=database_url,
+        # Snapshots are served only when computing took long, which on a loaded machine a tiny
+        # map might: off here so no test depends on timing; test_engagement_snapshots turns
+        # them on.
+        report_snapshot_minutes=0,
     )
 
 

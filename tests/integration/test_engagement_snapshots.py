@@ -141,3 +141,20 @@ def test_a_fast_breakdown_is_always_live(
     with session_scope(engine) as session:
         kept = session.get(ReportSnapshot, (sandbox.team_id, "map", "90d"))
     assert kept is not None  # kept all the same: the leader reads its cost and leaves it be
+
+
+def test_forgetting_a_customer_drops_the_kept_figures_that_counted_them(
+    services: Services, send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient,
+    clock: FakeClock,
+) -> None:
+    from bot.forget import forget_person
+
+    _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
+    _map(slack)
+    clock.now += timedelta(minutes=1)
+
+    forget_person(services, team_id=sandbox.team_id, user_id=CUSTOMERS[0], requested_by=STAFF)
+    header, shown = _map(slack)
+
+    assert header == "Engagement map · last 90 days"  # computed again, not the kept one
+    assert f"{ADVOCATES}100% · 1 customer" in shown

@@ -19,7 +19,8 @@ from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from tests.property.markup import markup_problems, mrkdwn_texts
 
 # Slack retries an event whose ack it missed; the bot notes each event id to skip the retry.
-BOOKKEEPING = frozenset({"processedevent"})
+# A report snapshot is a cache of counts any read of the map or a segment may refresh.
+BOOKKEEPING = frozenset({"processedevent", "reportsnapshot"})
 
 
 class SettlingExecutor(ThreadPoolExecutor):
