@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # Comment text older than this many days is blanked (scores and sentiment stay); None keeps
     # comments forever. Enforced by the scheduler leader's periodic maintenance.
     comment_retention_days: int | None = Field(default=None, ge=1, le=36500)
-    # The engagement map and segment breakdowns cost about a second at a million answers. One
+    # The engagement map, segments and themes cost a second or more at a million answers. One
     # that took longer than REPORT_SNAPSHOT_SLOW_MS to compute is kept, recomputed by the leader
     # every REPORT_SNAPSHOT_MINUTES while people read it, and answered from (saying "as of")
     # for up to twice that. 0 minutes: always computed live.

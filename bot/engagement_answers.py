@@ -9,21 +9,22 @@ from bot.benchmark_settings import load_workspace_benchmarks
 from bot.benchmarking import compare_with_benchmarks
 from bot.consent import is_opted_out
 from bot.engagement_grammar import EngagementQuery, QueryKind
-from bot.engagement_map import EngagementMap, engagement_map_from
+from bot.engagement_map import EngagementMap
 from bot.followups.listing import list_follow_ups
 from bot.home import customer_surveys, staff_dashboard
 from bot.periods import PeriodSpec
 from bot.report_snapshots import (
     answer_from_snapshot,
+    map_from,
     map_key,
     segment_counts_from,
     segment_key,
-    standings_from,
+    themes_from,
+    themes_key,
 )
 from bot.reports import build_overview, build_trend, recent_comments, segments_from
 from bot.services import Services
 from bot.targets import target_gaps
-from bot.themes_report import build_themes
 from bot.views.home import customer_home_view, staff_home_view
 from bot.views.report import ReportMessage, comments_message, help_message, overview_message
 from bot.views.report_detail import (
@@ -70,7 +71,9 @@ def answer_engagement(
                 rows, period=period.label, sentiment=query.sentiment, theme=query.theme
             )
         if query.kind is QueryKind.THEMES:
-            return themes_message(build_themes(session=session, team_id=team_id, period=period))
+            kept = answer_from_snapshot(services, session, themes_key(team_id, query.period),
+                                        query.period)
+            return themes_message(themes_from(kept.payload, kept.period))
         if query.kind is QueryKind.TREND:
             points = build_trend(session=session, team_id=team_id, period=period,
                                  granularity=query.granularity.value)
@@ -107,9 +110,12 @@ def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = Fa
             opted_out=is_opted_out(services, team_id=team_id, user_id=user_id), surveys=surveys
         )
     with session_scope(services.engine) as session:
-        engagement = _engagement_map(services, session, team_id, PeriodSpec())
+        spec = PeriodSpec()
+        engagement = _engagement_map(services, session, team_id, spec)
+        themes = answer_from_snapshot(services, session, themes_key(team_id, spec), spec)
         dashboard = staff_dashboard(session, team_id=team_id, now=services.clock(),
-                                    engagement=engagement)
+                                    engagement=engagement,
+                                    themes=themes_from(themes.payload, themes.period))
     return staff_home_view(dashboard, admin=admin)
 
 
@@ -117,4 +123,4 @@ def _engagement_map(
     services: Services, session: Session, team_id: str, spec: PeriodSpec
 ) -> EngagementMap:
     kept = answer_from_snapshot(services, session, map_key(team_id, spec), spec)
-    return engagement_map_from(standings_from(kept.payload), kept.period)
+    return map_from(kept.payload, kept.period)

@@ -70,11 +70,6 @@ def build_engagement_map(*, session: Session, team_id: str, period: Period) -> E
     counts = standing_counts(session=session, team_id=team_id,
                              earlier=previous.previous().start, previous=previous.start,
                              current=period.start, until=period.end)
-    return engagement_map_from(counts, period)
-
-
-def engagement_map_from(counts: list[StandingCount], period: Period) -> EngagementMap:
-    """The map from customers counted per standing (live or kept: bot.report_snapshots)."""
     mix, previous_mix = _mixes(counts)
     kept, promoters_kept = _retention(counts)
     return EngagementMap(

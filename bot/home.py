@@ -16,7 +16,7 @@ from bot.periods import Period, PeriodSpec
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reports import Overview, TrendPoint, build_overview, build_trend
 from bot.targets import TargetGap, target_gaps
-from bot.themes_report import ThemesReport, build_themes
+from bot.themes_report import ThemesReport
 from storage.deliveries import SurveyRow, surveys_of, wave_counts
 from storage.digests import subscriptions
 from storage.models import DeliveryStatus, PulseStatus
@@ -80,9 +80,11 @@ def _months_back(now: datetime, months: int) -> datetime:
 
 
 def staff_dashboard(
-    session: Session, *, team_id: str, now: datetime, engagement: EngagementMap
+    session: Session, *, team_id: str, now: datetime, engagement: EngagementMap,
+    themes: ThemesReport,
 ) -> Dashboard:
-    """`engagement` comes from the caller: it may be a kept snapshot (bot.report_snapshots)."""
+    """`engagement` and `themes` come from the caller: they may be kept snapshots
+    (bot.report_snapshots)."""
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
@@ -97,7 +99,7 @@ def staff_dashboard(
         pulses=pulses,
         more_pulses=more,
         digests=len(subscriptions(session=session, team_id=team_id)),
-        themes=build_themes(session=session, team_id=team_id, period=period),
+        themes=themes,
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
         targets=target_gaps(overview, mine.targets),
     )

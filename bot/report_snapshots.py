@@ -1,14 +1,15 @@
-"""When /engagement answers the map or a segment breakdown from a snapshot, and keeping them fresh.
+"""When /engagement answers from a snapshot (the map, segments, themes), and keeping them fresh.
 
-Those two answers cost what the customers in the period cost: about a second at a million
-answers and 20,000 customers, against ~10 ms at a thousand. Everything else in /engagement
-reads rollups. So a breakdown that was slow to compute is kept (storage.report_snapshots);
-while it is younger than twice REPORT_SNAPSHOT_MINUTES it is the answer, and the period's label
-says "as of HH:MM UTC"; the scheduler's leader recomputes the ones people read every
-REPORT_SNAPSHOT_MINUTES. A fast one is always computed live, so a small workspace never sees a
-figure that is minutes old. The digest and `report --json` never use snapshots.
+Those three cost what the period holds, not what rollups hold: at a million answers and 20,000
+customers the map takes one to three seconds, a segment about one, themes one or two (reading
+and scanning the period's comments), against ~10 ms at a thousand. Every other /engagement
+answer reads day rollups. So an answer that was slow to compute is kept, finished and small
+(storage.report_snapshots); while it is younger than twice REPORT_SNAPSHOT_MINUTES it is the
+answer, and the period's label says "as of HH:MM UTC"; the scheduler's leader recomputes the
+ones people read every REPORT_SNAPSHOT_MINUTES and drops those nobody read for a day. A fast
+one is always computed live, so a small workspace never sees a figure that is minutes old. The
+digest and `report --json` never use snapshots.
 """
-
 from __future__ import annotations
 
 import logging
@@ -19,13 +20,17 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.engagement_map import EngagementMap, build_engagement_map
+from bot.insights.engagement import Mix, Retention, Segment, mix_change
+from bot.insights.themes import Theme
 from bot.periods import Calendar, Period, PeriodSpec
 from bot.services import Services
-from storage.engagement_counts import StandingCount, standing_counts
+from bot.themes_report import ThemesReport, build_themes
 from storage.engine import session_scope
 from storage.models import Metric
 from storage.report_snapshots import (
     SnapshotKey,
+    drop_snapshots,
     due_for_refresh,
     load_snapshot,
     mark_read,
@@ -35,7 +40,7 @@ from storage.reporting import SegmentCounts, segment_counts
 
 logger = logging.getLogger(__name__)
 
-MAP, SEGMENT = "map", "segment"
+MAP, SEGMENT, THEMES = "map", "segment", "themes"
 # A snapshot nobody asked for in a day stops being recomputed; a few per cycle keep the
 # leader's other duties (opening waves, closing them) on time.
 READ_WINDOW = timedelta(days=1)
@@ -43,7 +48,7 @@ REFRESH_PER_CYCLE = 4
 # Reading is what keeps a snapshot refreshed; noting it once a minute spares most reads a write.
 MARK_READ_EVERY = timedelta(minutes=1)
 
-Payload = list[dict[str, Any]]
+Payload = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -79,25 +84,63 @@ def segment_key(team_id: str, spec: PeriodSpec, attribute: str) -> SnapshotKey:
     return SnapshotKey(team_id, SEGMENT, f"{spec_key(spec)}|{attribute}")
 
 
-# ---- What is kept, and read back --------------------------------------------------------------
-
-def standings_payload(counts: list[StandingCount]) -> Payload:
-    return [asdict(count) for count in counts]
+def themes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
+    return SnapshotKey(team_id, THEMES, spec_key(spec))
 
 
-def standings_from(payload: Payload) -> list[StandingCount]:
-    return [StandingCount(**row) for row in payload]
+# ---- What is kept (the finished answer, small), and read back ---------------------------------
+
+def map_payload(engagement: EngagementMap) -> Payload:
+    return {
+        "mix": {segment.value: n for segment, n in engagement.mix.counts.items()},
+        "previous": {segment.value: n for segment, n in engagement.previous.counts.items()},
+        "retention": asdict(engagement.retention),
+        "promoters_retained": engagement.promoters_retained,
+    }
+
+
+def map_from(payload: Payload, period: Period) -> EngagementMap:
+    def mix(counts: dict[str, int]) -> Mix:
+        by_segment = {segment: int(counts.get(segment.value, 0)) for segment in Segment}
+        total = sum(by_segment.values())
+        return Mix(by_segment, total, total - by_segment[Segment.UNPLACED])
+
+    now, before = mix(payload["mix"]), mix(payload["previous"])
+    kept = payload["promoters_retained"]
+    return EngagementMap(period=period, mix=now, previous=before, change=mix_change(now, before),
+                         retention=Retention(**payload["retention"]),
+                         promoters_retained=None if kept is None else float(kept))
 
 
 def segments_payload(rows: list[SegmentCounts]) -> Payload:
-    return [{"value": r.value, "respondents": r.respondents,
-             "scores": {str(score): n for score, n in r.scores.items()}} for r in rows]
+    return {"rows": [{"value": r.value, "respondents": r.respondents,
+                      "scores": {str(score): n for score, n in r.scores.items()}}
+                     for r in rows]}
 
 
 def segment_counts_from(payload: Payload) -> list[SegmentCounts]:
     return [SegmentCounts(value=str(row["value"]), respondents=int(row["respondents"]),
                           scores={int(score): int(n) for score, n in row["scores"].items()})
-            for row in payload]
+            for row in payload["rows"]]
+
+
+def _themes_payload(themes: list[Theme]) -> list[dict[str, Any]]:
+    return [asdict(theme) for theme in themes]
+
+
+def _themes_from(rows: list[dict[str, Any]]) -> list[Theme]:
+    return [Theme(**{**row, "examples": tuple(row["examples"])}) for row in rows]
+
+
+def themes_payload(report: ThemesReport) -> Payload:
+    return {"comments": report.comments, "overall": _themes_payload(report.overall),
+            "by_class": {name: _themes_payload(themes)
+                         for name, themes in report.by_class.items()}}
+
+
+def themes_from(payload: Payload, period: Period) -> ThemesReport:
+    return ThemesReport(period, int(payload["comments"]), _themes_from(payload["overall"]),
+                        {name: _themes_from(rows) for name, rows in payload["by_class"].items()})
 
 
 def as_of_label(period: Period, as_of: datetime | None) -> Period:
@@ -110,10 +153,10 @@ def as_of_label(period: Period, as_of: datetime | None) -> Period:
 
 def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
     if key.view == MAP:
-        previous = period.previous()
-        return standings_payload(standing_counts(
-            session=session, team_id=key.team_id, earlier=previous.previous().start,
-            previous=previous.start, current=period.start, until=period.end))
+        return map_payload(build_engagement_map(session=session, team_id=key.team_id,
+                                                period=period))
+    if key.view == THEMES:
+        return themes_payload(build_themes(session=session, team_id=key.team_id, period=period))
     attribute = key.key.split("|", 1)[1]
     return segments_payload(segment_counts(
         session=session, team_id=key.team_id, metric=Metric.NPS, since=period.start,
@@ -133,7 +176,7 @@ def _compute_and_keep(session: Session, key: SnapshotKey, period: Period,
 def answer_from_snapshot(
     services: Services, session: Session, key: SnapshotKey, spec: PeriodSpec
 ) -> Snapshotted:
-    """The kept breakdown while it is fresh and was slow to compute; else computed now (and
+    """The kept answer while it is fresh and was slow to compute; else computed now (and
     kept, so that the leader knows what it costs)."""
     settings, now = services.settings, services.clock()
     refresh = timedelta(minutes=settings.report_snapshot_minutes)
@@ -152,12 +195,14 @@ def answer_from_snapshot(
 
 
 def refresh_snapshots(services: Services, *, team_id: str | None) -> int:
-    """The leader's duty: recompute the slow snapshots people read that are due. Returns how
-    many it recomputed."""
+    """The leader's duty: recompute the slow snapshots people read that are due, and drop the
+    ones nobody read for READ_WINDOW (theirs are copies of figures and theme examples). Returns
+    how many it recomputed."""
     settings, now = services.settings, services.clock()
     if not settings.report_snapshot_minutes:
         return 0
     with session_scope(services.engine) as session:
+        drop_snapshots(session, team_id=team_id, read_before=now - READ_WINDOW)
         due = due_for_refresh(
             session, team_id=team_id,
             computed_before=now - timedelta(minutes=settings.report_snapshot_minutes),

@@ -435,8 +435,8 @@ class ReportSnapshot(SQLModel, table=True):
     computed_at: datetime = _utc()
     compute_ms: float
     read_at: datetime = _utc()
-    payload: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
 
 # slack-sdk's OAuth tables live in the same database and the same migrations (see the module).

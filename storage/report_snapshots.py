@@ -32,7 +32,7 @@ def save_snapshot(
     period_end: datetime,
     computed_at: datetime,
     compute_ms: float,
-    payload: list[dict[str, Any]],
+    payload: dict[str, Any],
 ) -> None:
     """Insert or replace; two replicas computing the same one at once is harmless, the later
     computation wins, and a slower, older one never overwrites a newer one."""
@@ -79,5 +79,11 @@ def due_for_refresh(
     return [SnapshotKey(team, view, key) for team, view, key in rows]
 
 
-def drop_snapshots(session: Session, *, team_id: str) -> None:
-    session.execute(delete(ReportSnapshot).where(col(ReportSnapshot.team_id) == team_id))
+def drop_snapshots(
+    session: Session, *, team_id: str | None, read_before: datetime | None = None
+) -> None:
+    """A workspace's snapshots (or every one's: None), or only those last read before a time."""
+    session.execute(delete(ReportSnapshot).where(
+        true() if team_id is None else col(ReportSnapshot.team_id) == team_id,
+        true() if read_before is None else col(ReportSnapshot.read_at) < read_before,
+    ))

@@ -158,3 +158,24 @@ def test_forgetting_a_customer_drops_the_kept_figures_that_counted_them(
 
     assert header == "Engagement map · last 90 days"  # computed again, not the kept one
     assert f"{ADVOCATES}100% · 1 customer" in shown
+
+
+def test_themes_come_from_a_snapshot_with_their_examples_escaped(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock: FakeClock
+) -> None:
+    from tests.integration.helpers import comment
+
+    send_pulse()
+    for user_id in CUSTOMERS[:3]:
+        click_score(sandbox, slack, user_id, 3)
+        comment(sandbox, slack, user_id, "The <!channel> export is slow & broken")
+    first = slack.slash_command(STAFF, "themes").json()["blocks"]
+    clock.now += timedelta(minutes=2)
+
+    kept = slack.slash_command(STAFF, "themes").json()["blocks"]
+
+    assert first[0]["text"]["text"] == "Themes · last 90 days"
+    assert kept[0]["text"]["text"] == "Themes · last 90 days, as of 09:00 UTC"
+    assert kept[1:] == first[1:]
+    assert "export" in str(kept)
+    assert "<!channel>" not in str(kept)
