@@ -6,7 +6,7 @@
 Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
 monthly NPS and CSAT waves), then every view is computed --runs times through the same function
 the slash command calls (on PostgreSQL after VACUUM ANALYZE, as autovacuum would soon do).
-The engagement map and segments are answered from a snapshot once one was slow to compute
+The engagement map, segments and themes are answered from a snapshot once one was slow to compute
 (bot/report_snapshots.py): their rows are what a person gets (the first run computes and keeps,
 the rest are served, so p95 is near the first), and the "(live)" rows compute every run, as
 with REPORT_SNAPSHOT_MINUTES=0. Slack waits 3 s for an answer; the issue asks for well under that at
@@ -36,7 +36,7 @@ from storage.seed import seed_history
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 VIEWS = ("", "nps", "csat", "trend weekly", "trend monthly year", "segment plan",
          "benchmark", "engagement", "comments negative", "themes")
-LIVE = ("segment plan", "engagement")  # the two that snapshots serve, also timed without
+LIVE = ("segment plan", "engagement", "themes")  # what snapshots serve, also timed without
 TEAM = "T0SEED"
 
 
