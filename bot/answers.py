@@ -121,6 +121,8 @@ def record_answer(
         if target is None:
             raise UnknownSurvey
         if target.delivery.is_post:
+            # The post's own row is locked by that read too: clicks on one post queue on it
+            # for their few milliseconds (the price of one read for the usual DM click).
             answerer = _post_answerer(services, session, target.delivery, user_id=user_id,
                                       answering=True)
             target = lock_answer_target(session, answerer.delivery_id)
