@@ -487,7 +487,7 @@ def print_table(outcomes: list[Outcome], rate: float) -> None:
     print(f"\n{'database':<10} {'sent':>6} {'rate/s':>7} {'p50 ms':>7} {'p90 ms':>7} "
           f"{'p99 ms':>7} {'max ms':>7} {'> 3 s':>6} {'errors':>6} {'gen lag p99':>11} "
           f"{'answers':>7} {'clicked':>7} {'missing':>7} {'doubled':>7} {'stale':>5} "
-          f"{'bot CPU ms/req':>14}")
+          f"{'bot CPU ms/req':>14} {'ms/acked':>8}")
     for o in outcomes:
         s = o.load.samples
         latency = [1000 * (x.done - x.due) for x in s if x.status == 200]
@@ -497,12 +497,15 @@ def print_table(outcomes: list[Outcome], rate: float) -> None:
         last_sent = max(x.sent for x in s) - o.load.started
         achieved = len(s) / last_sent if last_sent else 0.0
         c = o.check
+        acked = sum(1 for x in s if x.status == 200)
+        # A refused click (503) costs little; the CPU an acknowledged click costs is this.
+        per_ack = f"{1000 * o.bot_cpu / acked:>8.2f}" if acked else f"{'-':>8}"
         cells = (f"{percentile(latency, .5):>7.0f} {percentile(latency, .9):>7.0f} "
                  f"{percentile(latency, .99):>7.0f} {max(latency):>7.0f}" if latency
                  else f"{'-':>7} {'-':>7} {'-':>7} {'-':>7}")
         print(f"{o.database:<10} {len(s):>6,} {achieved:>7.1f} {cells} {late:>6} {errors:>6} "
               f"{percentile(lag, .99):>9.1f}ms {c.answers:>7,} {c.clicked:>7,} {c.missing:>7} "
-              f"{c.doubled:>7} {c.wrong_score:>5} {1000 * o.bot_cpu / len(s):>14.2f}")
+              f"{c.doubled:>7} {c.wrong_score:>5} {1000 * o.bot_cpu / len(s):>14.2f} {per_ack}")
     for o in outcomes:
         kinds: dict[str, int] = {}
         for x in o.load.samples:

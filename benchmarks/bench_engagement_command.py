@@ -6,11 +6,12 @@
 Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
 monthly NPS and CSAT waves), then every view is computed --runs times through the same function
 the slash command calls (on PostgreSQL after VACUUM ANALYZE, as autovacuum would soon do).
-The engagement map, segments and themes are answered from a snapshot once one was slow to compute
-(bot/report_snapshots.py): their rows are what a person gets (the first run computes and keeps,
-the rest are served; the first is the slowest run, which the p50 and, from 5 runs, the p95 leave
-out), and the "(live)" rows compute every run, as with REPORT_SNAPSHOT_MINUTES=0. Slack waits 3 s for an answer; the issue asks for well under that at
-1M answers and no worse than 2x the figure at 1k. This prints figures; it asserts nothing.
+The engagement map, segments and themes are answered from a snapshot once one was slow to
+compute (bot/report_snapshots.py): their rows are what a person gets (the first run computes and
+keeps, the rest are served; the first is the slowest run, which the p50 and, from 5 runs, the
+p95 leave out), and the "(live)" rows compute every run, as with REPORT_SNAPSHOT_MINUTES=0.
+Slack waits 3 s for an answer; the issue asks for well under that at 1M answers and no worse
+than 2x the figure at 1k. This prints figures; it asserts nothing.
 """
 
 from __future__ import annotations

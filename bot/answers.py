@@ -6,11 +6,14 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from bot import sentiment
 from bot.errors import AnswerFirst, NotYourSurvey, SurveyClosed, UnknownSurvey
 from bot.insights.followups import is_detractor, is_strongly_negative
 from bot.services import Services
 from bot.views.comment_modal import COMMENT_MAX_LENGTH
+from storage.answer_target import lock_answer_target
 from storage.deliveries import PulseDelivery, get_pulse_delivery, post_answerer_delivery
 from storage.engine import session_scope
 from storage.followups import raise_or_update
@@ -22,7 +25,7 @@ from storage.responses import (
     answered_scores,
     current_comment,
     record_comment,
-    record_score,
+    store_score,
 )
 
 
@@ -65,25 +68,35 @@ def authorised_delivery(
     with session_scope(services.engine) as session:
         delivery = get_pulse_delivery(session=session, delivery_id=delivery_id)
         if delivery is not None and delivery.is_post:
-            if delivery.wave_closed:
-                raise SurveyClosed
-            # Anyone in the channel may answer, from this workspace or (Slack Connect) another:
-            # Slack only shows the buttons to members, and user IDs are unique across them.
-            answerer = post_answerer_delivery(
-                session=session, post=delivery, user_id=user_id, now=services.clock(),
-                create=answering,
-            )
-            if answerer is None:
-                raise AnswerFirst
-            return answerer
+            return _post_answerer(services, session, delivery, user_id=user_id,
+                                  answering=answering)
     if delivery is None:
         raise UnknownSurvey
+    _check_answerer(delivery, team_id=team_id, user_id=user_id)
+    return delivery
+
+
+def _post_answerer(
+    services: Services, session: Session, post: PulseDelivery, *, user_id: str, answering: bool
+) -> PulseDelivery:
+    if post.wave_closed:
+        raise SurveyClosed
+    # Anyone in the channel may answer, from this workspace or (Slack Connect) another:
+    # Slack only shows the buttons to members, and user IDs are unique across them.
+    answerer = post_answerer_delivery(
+        session=session, post=post, user_id=user_id, now=services.clock(), create=answering,
+    )
+    if answerer is None:
+        raise AnswerFirst
+    return answerer
+
+
+def _check_answerer(delivery: PulseDelivery, *, team_id: str, user_id: str) -> None:
     if delivery.post_delivery_id is not None and delivery.user_id == user_id:
-        return delivery  # their own answer to a channel post, whichever workspace they are in
+        return  # their own answer to a channel post, whichever workspace they are in
     # Only the person it was sent to, in the workspace it was sent in, may answer it.
     if delivery.user_id != user_id or delivery.team_id != team_id:
         raise NotYourSurvey
-    return delivery
 
 
 def record_answer(
@@ -96,21 +109,39 @@ def record_answer(
     score: int,
     action_ts: str,
 ) -> AnswerResult:
-    delivery = authorised_delivery(
-        services, delivery_id=delivery_id, team_id=team_id, user_id=user_id, answering=True
-    )
-    if metric not in delivery.metric.metrics or score not in _SCALE[metric]:
-        raise UnknownSurvey
-    if delivery.wave_closed:
-        raise SurveyClosed
+    """Store a score click, in one transaction that the click's ack waits for.
+
+    Everything here is on the ack's path (an acknowledged click is never lost), so it is one
+    transaction with prebuilt statements: the delivery read and locked once
+    (storage.answer_target) serves the permission check, the answered mark, the rollups and
+    the answer order. Refusals raise before anything is written (the transaction rolls back).
+    """
     with session_scope(services.engine) as session:
+        target = lock_answer_target(session, delivery_id)
+        if target is None:
+            raise UnknownSurvey
+        if target.delivery.is_post:
+            # The post's own row is locked by that read too: clicks on one post queue on it
+            # for their few milliseconds (the price of one read for the usual DM click).
+            answerer = _post_answerer(services, session, target.delivery, user_id=user_id,
+                                      answering=True)
+            target = lock_answer_target(session, answerer.delivery_id)
+            if target is None:
+                raise AnswerFirst
+        else:
+            _check_answerer(target.delivery, team_id=team_id, user_id=user_id)
+        delivery = target.delivery
+        if metric not in delivery.metric.metrics or score not in _SCALE[metric]:
+            raise UnknownSurvey
+        if delivery.wave_closed:
+            raise SurveyClosed
         key = answer_key(
             services, delivery_id=delivery.delivery_id, anonymous=delivery.anonymous
         )
-        outcome = record_score(
+        recorded = store_score(
             session=session,
             key=key,
-            delivery_id=delivery.delivery_id,
+            target=target,
             wave_id=delivery.wave_id,
             team_id=delivery.team_id,  # a Slack Connect answerer's own team is not ours
             metric=metric,
@@ -118,7 +149,10 @@ def record_answer(
             action_ts=action_ts,
             now=services.clock(),
         )
-        scores = answered_scores(session=session, key=key)
+        # A pulse asking one metric has just the score stored; reading it back would cost a
+        # statement on every click.
+        scores = ({metric: recorded.score} if len(delivery.metric.metrics) == 1
+                  else answered_scores(session=session, key=key))
         follow_up_id = None
         if _closes_the_loop(services, delivery):
             # In the answer's own transaction: an acknowledged detractor always has its
@@ -128,8 +162,8 @@ def record_answer(
                 metric=metric, score=scores[metric], comment=None,
                 should_raise=is_detractor(metric.value, scores[metric]), now=services.clock(),
             )
-    return AnswerResult(delivery=delivery, outcome=outcome, score=scores[metric], scores=scores,
-                        follow_up_id=follow_up_id)
+    return AnswerResult(delivery=delivery, outcome=recorded.outcome, score=recorded.score,
+                        scores=scores, follow_up_id=follow_up_id)
 
 
 def _closes_the_loop(services: Services, delivery: PulseDelivery) -> bool:

@@ -21,59 +21,65 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, Metric, Respondent, Response
 
+_response: Any = Response.__table__  # type: ignore[attr-defined]
+_respondent: Any = Respondent.__table__  # type: ignore[attr-defined]
 
-def respondent_of_delivery(session: Session, delivery_id: int) -> int | None:
-    return session.exec(select(Delivery.respondent_id).where(col(Delivery.id) == delivery_id)
-                        ).first()
+# A no-key lock, so inserting answers that refer to the row (a foreign key share lock) neither
+# waits for it nor deadlocks with it. Built once: every non-anonymous click runs it.
+_LOCK_RESPONDENT = (
+    sa_select(_respondent.c.id)
+    .where(_respondent.c.id == bindparam("respondent_id"))
+    .with_for_update(key_share=True)
+)
 
 
 def lock_respondent(session: Session, respondent_id: int) -> None:
     """Serialise renumbering per customer: two of their answers committed at once must not
-    both take the same place. A no-key lock, so inserting answers that refer to the row (a
-    foreign key share lock) neither waits for it nor deadlocks with it."""
-    session.exec(
-        select(Respondent.id).where(col(Respondent.id) == respondent_id)
-        .with_for_update(key_share=True)
-    )
+    both take the same place."""
+    session.connection().execute(_LOCK_RESPONDENT, {"respondent_id": respondent_id})
 
 
-def _renumber(session: Session, *conditions: Any) -> None:
+def _renumber(target: Any, *conditions: Any) -> Any:
+    """The UPDATE that renumbers the answers matching `conditions`, on `target` (the table for
+    Core, the mapped class where loaded answers must follow)."""
+    c = _response.c
+    partition = (c.respondent_id, c.metric)
+    order = (c.answered_at, c.id)
     ordered = (
-        select(
-            col(Response.id).label("id"),
-            func.row_number().over(partition_by=(col(Response.respondent_id),
-                                                 col(Response.metric)),
-                                   order_by=(col(Response.answered_at), col(Response.id)))
-            .label("place"),
-            func.lag(col(Response.score)).over(partition_by=(col(Response.respondent_id),
-                                                             col(Response.metric)),
-                                               order_by=(col(Response.answered_at),
-                                                         col(Response.id)))
-            .label("before"),
+        sa_select(
+            c.id.label("id"),
+            func.row_number().over(partition_by=partition, order_by=order).label("place"),
+            func.lag(c.score).over(partition_by=partition, order_by=order).label("before"),
         )
-        .where(col(Response.respondent_id).is_not(None), *conditions)
+        .where(c.respondent_id.is_not(None), *conditions)
         .subquery()
     )
-    session.exec(
-        update(Response)
-        .where(col(Response.id) == ordered.c.id,
+    return (
+        update(target)
+        .where(c.id == ordered.c.id,
                # Only rows whose place or predecessor moved: usually just the new answer.
-               col(Response.respondent_seq).is_distinct_from(ordered.c.place)
-               | col(Response.previous_score).is_distinct_from(ordered.c.before))
+               c.respondent_seq.is_distinct_from(ordered.c.place)
+               | c.previous_score.is_distinct_from(ordered.c.before))
         .values(respondent_seq=ordered.c.place, previous_score=ordered.c.before)
     )
+
+
+# Built once: a click runs it as it is (Core, so no ORM synchronisation of loaded answers).
+_RENUMBER_RESPONDENT = _renumber(_response, _response.c.respondent_id == bindparam("respondent"),
+                                 _response.c.metric == bindparam("the_metric"))
 
 
 def renumber_answers(session: Session, *, respondent_id: int, metric: Metric) -> None:
     """After one of this customer's answers of `metric` was added or changed, under
     lock_respondent."""
-    _renumber(session, col(Response.respondent_id) == respondent_id,
-              col(Response.metric) == metric.value)
+    session.connection().execute(_RENUMBER_RESPONDENT,
+                                 {"respondent": respondent_id, "the_metric": metric.value})
 
 
 def renumber_team_answers(*, session: Session, team_id: str) -> None:
@@ -88,4 +94,4 @@ def renumber_team_answers(*, session: Session, team_id: str) -> None:
                col(Response.respondent_id).is_distinct_from(respondent))
         .values(respondent_id=respondent)
     )
-    _renumber(session, col(Response.team_id) == team_id)
+    session.exec(_renumber(Response, col(Response.team_id) == team_id))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, insert
@@ -21,7 +22,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.models import DailyDeliveryCount, Delivery, DeliveryStatus, Pulse, Wave
 from storage.rollups import split_days, utc_day
-from storage.upsert import insert_for
+from storage.upsert import insert_for_dialect
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,36 @@ def counted_for(session: Session, delivery_id: int, *, lock: bool = False) -> Co
     return Counted(team_id, sent_at.astimezone(UTC).date(), answered_at is not None)
 
 
-def _add(session: Session, counted: Counted, sign: int) -> None:
-    statement = insert_for(session, DailyDeliveryCount).values(
-        team_id=counted.team_id, day=counted.day, delivered=sign,
-        answered=sign if counted.answered else 0,
-    )
+@cache
+def _add_statement(dialect: str) -> Any:
+    """Built once per dialect: every click that answers a delivery runs it."""
     table: Any = DailyDeliveryCount.__table__  # type: ignore[attr-defined]
-    session.exec(
-        statement.on_conflict_do_update(
-            index_elements=["team_id", "day"],
-            set_={"delivered": table.c.delivered + statement.excluded.delivered,
-                  "answered": table.c.answered + statement.excluded.answered},
-        )
+    statement = insert_for_dialect(dialect, table)
+    return statement.on_conflict_do_update(
+        index_elements=["team_id", "day"],
+        set_={"delivered": table.c.delivered + statement.excluded.delivered,
+              "answered": table.c.answered + statement.excluded.answered},
     )
+
+
+def _move(session: Session, team_id: str, day: date, *, delivered: int, answered: int) -> None:
+    connection = session.connection()
+    connection.execute(_add_statement(connection.dialect.name),
+                       {"team_id": team_id, "day": day, "delivered": delivered,
+                        "answered": answered})
+
+
+def _add(session: Session, counted: Counted, sign: int) -> None:
+    _move(session, counted.team_id, counted.day, delivered=sign,
+          answered=sign if counted.answered else 0)
+
+
+def count_answered(session: Session, before: Counted) -> None:
+    """A counted delivery just got its answer time, under the lock its reader took
+    (storage.answer_target): what recount would do with two upserts (one fewer sent and
+    unanswered, one more sent and answered, on the same day) in one."""
+    assert not before.answered
+    _move(session, before.team_id, before.day, delivered=0, answered=1)
 
 
 def recount(session: Session, delivery_id: int, before: Counted | None) -> None:

@@ -23,7 +23,7 @@ READ_ONLY = "engagement_read_only"
 # Connection option: how long (ms) a SQLite transaction waits for another writer's lock.
 LOCK_WAIT_MS = "engagement_lock_wait_ms"
 BACKGROUND_LOCK_WAIT_MS = 30_000
-# Slack wants every request answered within 3 s, and a click runs two short transactions: a
+# Slack wants every request answered within 3 s, and a click runs one short transaction: a
 # file locked for longer than this is reported as unavailable (the person is asked to click
 # again) instead of answering Slack too late.
 INTERACTIVE_LOCK_WAIT_MS = 1_200

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.answer_order import lock_respondent, renumber_answers, respondent_of_delivery
-from storage.delivery_rollup import counted_for, recount
+from storage.answer_order import lock_respondent, renumber_answers
+from storage.answer_target import AnswerTarget, lock_answer_target
+from storage.delivery_rollup import count_answered
 from storage.models import Delivery, Metric, Response, Wave
 from storage.rollups import count_answer, move_answer
-from storage.upsert import insert_for
+from storage.upsert import insert_for_dialect
 
 
 class ScoreOutcome(StrEnum):
@@ -48,8 +51,13 @@ class AnswerKey:
         return col(Response.anonymous_key) == self.anonymous_key
 
     @property
-    def unique_columns(self) -> list[str]:
-        return ["delivery_id" if self.delivery_id is not None else "anonymous_key", "metric"]
+    def column(self) -> str:
+        """The answer's column that holds this key."""
+        return "delivery_id" if self.delivery_id is not None else "anonymous_key"
+
+    @property
+    def value(self) -> int | str | None:
+        return self.delivery_id if self.delivery_id is not None else self.anonymous_key
 
 
 # Slack's action_ts of an anonymous answer, once its wave has closed and no click can change it.
@@ -65,6 +73,50 @@ def stamp(key: AnswerKey, now: datetime) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+@dataclass(frozen=True)
+class Recorded:
+    outcome: ScoreOutcome
+    score: int  # the score now stored: a stale click leaves the newer one in place
+
+
+_response: Any = Response.__table__  # type: ignore[attr-defined]
+_delivery: Any = Delivery.__table__  # type: ignore[attr-defined]
+
+# Built once: a click runs these as they are, never building or ORM-loading anything.
+_MARK_ANSWERED = (
+    update(_delivery)
+    .where(_delivery.c.id == bindparam("delivery_id"), _delivery.c.answered_at.is_(None))
+    .values(answered_at=bindparam("when", type_=_delivery.c.answered_at.type))
+)
+_CURRENT_ANSWER = {
+    key_column: sa_select(_response.c.id, _response.c.score, _response.c.action_ts,
+                       _response.c.answered_at)
+    .where(_response.c[key_column] == bindparam("key"), _response.c.metric == bindparam("metric"))
+    .with_for_update()
+    for key_column in ("delivery_id", "anonymous_key")
+}
+_CHANGE_ANSWER = (
+    update(_response)
+    .where(_response.c.id == bindparam("answer_id"))
+    .values(score=bindparam("new_score"), action_ts=bindparam("new_action_ts"),
+            changed_at=bindparam("when", type_=_response.c.changed_at.type))
+)
+_ANSWERED_SCORES = {
+    key_column: sa_select(_response.c.metric, _response.c.score)
+    .where(_response.c[key_column] == bindparam("key"))
+    for key_column in ("delivery_id", "anonymous_key")
+}
+
+
+@cache
+def _insert_answer(dialect: str, key_column: str) -> Any:
+    return (
+        insert_for_dialect(dialect, _response)
+        .on_conflict_do_nothing(index_elements=[key_column, "metric"])
+        .returning(_response.c.id)
+    )
+
+
 def record_score(
     *,
     session: Session,
@@ -77,70 +129,77 @@ def record_score(
     action_ts: str,
     now: datetime,
 ) -> ScoreOutcome:
+    """store_score for a delivery not yet read: locks it first."""
+    target = lock_answer_target(session, delivery_id)
+    if target is None:
+        raise LookupError(f"no delivery {delivery_id}")
+    return store_score(session=session, key=key, target=target, wave_id=wave_id,
+                       team_id=team_id, metric=metric, score=score, action_ts=action_ts,
+                       now=now).outcome
+
+
+def store_score(
+    *,
+    session: Session,
+    key: AnswerKey,
+    target: AnswerTarget,
+    wave_id: int,
+    team_id: str,
+    metric: Metric,
+    score: int,
+    action_ts: str,
+    now: datetime,
+) -> Recorded:
+    """Store one click's score for a delivery locked by lock_answer_target, in the caller's
+    transaction: the answer, the delivery's answer time, both rollups and the answer order."""
+    connection = session.connection()
     # Who answered (not what) is kept for response rates and reminders, even when anonymous.
     when = stamp(key, now)
-    before = counted_for(session, delivery_id, lock=True)
-    session.exec(
-        update(Delivery)
-        .where(col(Delivery.id) == delivery_id, col(Delivery.answered_at).is_(None))
-        .values(answered_at=when)
-    )
-    recount(session, delivery_id, before)
+    if not target.answered:
+        connection.execute(_MARK_ANSWERED, {"delivery_id": target.delivery.delivery_id,
+                                            "when": when})
+        if target.counted is not None:
+            count_answered(session, target.counted)
     # After the delivery's lock, as storage.data_requests takes them: delivery, then person.
-    respondent_id = None if key.delivery_id is None else respondent_of_delivery(session,
-                                                                                 delivery_id)
+    respondent_id = None if key.delivery_id is None else target.respondent_id
     if respondent_id is not None:
         lock_respondent(session, respondent_id)
-    inserted = session.exec(
-        insert_for(session, Response)
-        .values(
-            delivery_id=key.delivery_id,
-            anonymous_key=key.anonymous_key,
-            wave_id=wave_id,
-            respondent_id=respondent_id,
-            team_id=team_id,
-            metric=metric,
-            score=score,
-            action_ts=action_ts,
-            answered_at=when,
-        )
-        .on_conflict_do_nothing(index_elements=key.unique_columns)
-        .returning(Response.id)
+    inserted = connection.execute(
+        _insert_answer(connection.dialect.name, key.column),
+        {"delivery_id": key.delivery_id, "anonymous_key": key.anonymous_key,
+         "wave_id": wave_id, "respondent_id": respondent_id, "team_id": team_id,
+         "metric": metric.value, "score": score, "action_ts": action_ts, "answered_at": when},
     )
     if inserted.first() is not None:
         count_answer(session=session, team_id=team_id, metric=metric, answered_at=when,
                      score=score)
         if respondent_id is not None:
             renumber_answers(session, respondent_id=respondent_id, metric=metric)
-        return ScoreOutcome.RECORDED
+        return Recorded(ScoreOutcome.RECORDED, score)
     # Locked, so a concurrent click waits and then sees this one's outcome, and the rollup
     # moves exactly the score this click replaces. Only a newer click may change the answer.
-    answer_id, current, current_ts, answered_at = session.exec(
-        select(Response.id, Response.score, Response.action_ts, Response.answered_at)
-        .where(key.matches(), col(Response.metric) == metric)
-        .with_for_update()
+    answer_id, current, current_ts, answered_at = connection.execute(
+        _CURRENT_ANSWER[key.column], {"key": key.value, "metric": metric.value}
     ).one()
     if current == score:
-        return ScoreOutcome.UNCHANGED
+        return Recorded(ScoreOutcome.UNCHANGED, score)
     if current_ts > action_ts:
-        return ScoreOutcome.STALE
+        return Recorded(ScoreOutcome.STALE, current)
     if current_ts == action_ts:
-        return ScoreOutcome.UNCHANGED  # the same click can only ever carry one score
-    session.exec(
-        update(Response)
-        .where(col(Response.id) == answer_id)
-        .values(score=score, action_ts=action_ts, changed_at=when)
-    )
+        # The same click can only ever carry one score.
+        return Recorded(ScoreOutcome.UNCHANGED, current)
+    connection.execute(_CHANGE_ANSWER, {"answer_id": answer_id, "new_score": score,
+                                        "new_action_ts": action_ts, "when": when})
     move_answer(session=session, team_id=team_id, metric=metric, answered_at=answered_at,
                 old=current, new=score)
     if respondent_id is not None:  # the next answer's previous_score names this one
         renumber_answers(session, respondent_id=respondent_id, metric=metric)
-    return ScoreOutcome.CHANGED
+    return Recorded(ScoreOutcome.CHANGED, score)
 
 
 def answered_scores(*, session: Session, key: AnswerKey) -> dict[Metric, int]:
-    rows = session.exec(select(Response).where(key.matches())).all()
-    return {Metric(row.metric): row.score for row in rows}
+    rows = session.connection().execute(_ANSWERED_SCORES[key.column], {"key": key.value})
+    return {Metric(metric): score for metric, score in rows}
 
 
 def _first_answer(session: Session, key: AnswerKey) -> Response | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, cast, func, insert
@@ -28,7 +29,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from storage.models import DailyScoreCount, Metric, Response
-from storage.upsert import insert_for
+from storage.upsert import insert_for_dialect
 
 DayCounts = dict[date, dict[int, int]]
 
@@ -46,15 +47,22 @@ def count_answer(
     delta: int = 1,
 ) -> None:
     """Add `delta` answers of `score` to the answer's day."""
-    statement = insert_for(session, DailyScoreCount).values(
-        team_id=team_id, metric=metric.value, day=_day(answered_at), score=score, answers=delta
+    connection = session.connection()
+    connection.execute(
+        _count_statement(connection.dialect.name),
+        {"team_id": team_id, "metric": metric.value, "day": _day(answered_at), "score": score,
+         "answers": delta},
     )
-    session.exec(
-        statement.on_conflict_do_update(
-            index_elements=["team_id", "metric", "day", "score"],
-            set_={"answers": DailyScoreCount.__table__.c.answers  # type: ignore[attr-defined]
-                  + statement.excluded.answers},
-        )
+
+
+@cache
+def _count_statement(dialect: str) -> Any:
+    """Built once per dialect: every click runs it."""
+    table: Any = DailyScoreCount.__table__  # type: ignore[attr-defined]
+    statement = insert_for_dialect(dialect, table)
+    return statement.on_conflict_do_update(
+        index_elements=["team_id", "metric", "day", "score"],
+        set_={"answers": table.c.answers + statement.excluded.answers},
     )
 
 
