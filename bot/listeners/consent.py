@@ -46,11 +46,15 @@ def register(app: App, services: Services) -> None:
 
     def switch(opted_out: bool) -> Any:
         def switch_surveys(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-            ack()
             team_id, user_id = who_clicked(body)
             if not user_id:
+                ack()
                 return  # a payload that names nobody: there is no one to switch
+            # Stored before the ack, as a score is: a failure then reaches the error handler
+            # before Slack has its answer, so the person is told (bot.app) rather than Bolt
+            # racing an ack already sent against the failure that followed it.
             set_consent(services, team_id=team_id, user_id=user_id, opted_out=opted_out)
+            ack()
             publish_home(client, user_id=user_id,
                          view=home_for(services, team_id=team_id, user_id=user_id))
 
