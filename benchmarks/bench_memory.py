@@ -2,7 +2,7 @@
 
     python benchmarks/bench_memory.py [--database sqlite|postgresql|both] [--idle 10]
         [--wave 10000] [--post-rate 100] [--rate 200] [--seconds 60] [--history 1000000]
-        [--rounds 3]
+        [--rounds 3] [--phases engagement,wave,clicks]
 
 Per database, two bot processes (the machinery of bench_click_ack.py: the bot as
 `python -m bot run` against the Slack sandbox, its RSS read from /proc twice a second):
@@ -14,6 +14,9 @@ Per database, two bot processes (the machinery of bench_click_ack.py: the bot as
 2. On a database seeded with --history answers (`python -m bot seed`'s generator), started with
    --no-worker: at rest, then while it answers every /engagement view --rounds times over
    signed HTTP.
+
+--phases picks what runs: `--phases wave --post-rate 1000` is the fast wave alone (a wave of
+exactly --wave, no clicks, no seeded history), the quickest way to see the worker's memory.
 
 Each phase prints the RSS at its end, the highest RSS sampled during it, and that peak over the
 same process's RSS at rest. tracemalloc is meaningful for the code of one request, not for a server
@@ -62,6 +65,8 @@ from storage.migrate import upgrade
 from storage.seed import seed_history
 
 STAFF = "U0STAFF"
+AFTER_WAVE = 12.0  # seconds: two of the worker's 5 s cycles
+PHASES = ("engagement", "wave", "clicks")
 REPEAT_SHARE = 0.15
 
 
@@ -97,7 +102,8 @@ def at_rest(bot: BotProcess, kind: str, name: str, idle: float) -> Phase:
 
 
 def serving_phases(kind: str, args: argparse.Namespace, folder: Path) -> list[Phase]:
-    total = round(args.rate * args.seconds)
+    clicking = "clicks" in args.phases
+    total = round(args.rate * args.seconds) if clicking else 0
     recipients = max(args.wave, total - round(total * REPEAT_SHARE))
     with SlackSandbox() as sandbox, database(kind) as url:
         users = add_users(sandbox, recipients)
@@ -111,10 +117,18 @@ def serving_phases(kind: str, args: argparse.Namespace, folder: Path) -> list[Ph
 
             def wave() -> str:
                 delivered = deliver_wave(engine, sandbox, users)
-                return f"; delivered in {delivered.deliver_seconds:.0f} s"
+                # The reminder and closing sweeps run on the leader's next cycle, after the
+                # last send: wait them out, so the phase holds the whole wave's aftermath.
+                time.sleep(AFTER_WAVE)
+                # VmHWM is the process's true peak (the samples are 0.5 s apart and the
+                # sweeps' spikes shorter); nothing before this phase came near it.
+                return (f"; delivered in {delivered.deliver_seconds:.0f} s; "
+                        f"VmHWM {bot.status('VmHWM'):,.0f} MB")
 
             phases.append(sampled(bot, f"delivering a wave of {recipients:,}", kind, wave,
                                   f"SLACK_POST_RATE={args.post_rate:g}"))
+            if not clicking:
+                return phases
             clicks = plan_clicks(users, total=total, rate=args.rate, repeat_share=REPEAT_SHARE,
                                  rng=random.Random(11))
             bodies = click_bodies(sandbox, clicks)
@@ -217,6 +231,14 @@ def print_table(phases: list[Phase]) -> None:
               f"{p.peak_mb / base:>6.2f}x {p.seconds:>7.0f}  {p.note}")
 
 
+def phase_list(text: str) -> list[str]:
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = set(chosen) - set(PHASES)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"phases are among {', '.join(PHASES)}")
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
@@ -227,18 +249,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--history", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--phases", type=phase_list, default=",".join(PHASES),
+                        help="comma-separated, of " + ", ".join(PHASES)
+                             + " (clicks go with the wave they answer)")
     args = parser.parse_args()
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     folder = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     print(f"bot logs in {folder}; load average {loadavg()}")
     phases: list[Phase] = []
     for kind in databases:
-        print(f"{kind}: /engagement at {args.history:,} answers", flush=True)
-        phases += engagement_phases(kind, args, folder)
-        print_table(phases)
-        print(f"{kind}: serving", flush=True)
-        phases += serving_phases(kind, args, folder)
-        print_table(phases)
+        if "engagement" in args.phases:
+            print(f"{kind}: /engagement at {args.history:,} answers", flush=True)
+            phases += engagement_phases(kind, args, folder)
+            print_table(phases)
+        if {"wave", "clicks"} & set(args.phases):
+            print(f"{kind}: serving", flush=True)
+            phases += serving_phases(kind, args, folder)
+            print_table(phases)
     print(f"\nAll phases (load average now {loadavg()}):")
     print_table(phases)
 
