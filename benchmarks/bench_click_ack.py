@@ -51,7 +51,7 @@ from bench_dispatch import database, enqueue_wave
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
-from bot import ids
+from bot.core import ids
 from bot.sandbox.client import SignedSlackClient, signature_headers
 from bot.sandbox.slack_api import SlackSandbox
 from storage.deliveries import status_counts

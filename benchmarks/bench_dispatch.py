@@ -47,12 +47,13 @@ from slack_sdk.http_retry import HttpRequest, HttpResponse, RateLimitErrorRetryH
 from sqlalchemy import Engine, event, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from bot.config import Settings, load_settings
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services
 from bot.pulses.dispatch import MAX_ATTEMPTS, MAX_BACKOFF, SENDERS, deliver_due
 from bot.pulses.dispatch import PACER_BURST as DISPATCH_PACER_BURST
 from bot.pulses.pacing import Pacer
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.deliveries import status_counts
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade

@@ -7,7 +7,7 @@ Each size gets a fresh database seeded with `python -m bot seed`'s generator (tw
 monthly NPS and CSAT waves), then every view is computed --runs times through the same function
 the slash command calls (on PostgreSQL after VACUUM ANALYZE, as autovacuum would soon do).
 The engagement map, segments and themes are answered from a snapshot once one was slow to
-compute (bot/report_snapshots.py): their rows are what a person gets (the first run computes and
+compute (bot/reporting/snapshots.py): their rows are what a person gets (the first run computes and
 keeps, the rest are served; the first is the slowest run, which the p50 and, from 5 runs, the
 p95 leave out), and the "(live)" rows compute every run, as with REPORT_SNAPSHOT_MINUTES=0.
 Slack waits 3 s for an answer; the issue asks for well under that at 1M answers and no worse
@@ -26,10 +26,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.config import load_settings
-from bot.engagement_answers import answer_engagement
-from bot.engagement_grammar import EngagementQuery, parse_engagement
-from bot.services import Services
+from bot.app.grammar import parse_engagement
+from bot.core.config import load_settings
+from bot.core.services import Services
+from bot.reporting.answers import answer_engagement
+from bot.reporting.grammar import EngagementQuery
 from storage.engine import create_db_engine
 from storage.migrate import upgrade
 from storage.seed import seed_history

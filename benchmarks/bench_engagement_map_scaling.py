@@ -25,8 +25,8 @@ from bench_engagement_command import TEAM, drop_schema, postgres_schema  # besid
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.engagement_map import build_engagement_map
-from bot.periods import PeriodSpec
+from bot.core.periods import PeriodSpec
+from bot.reporting.engagement_map import build_engagement_map
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Response

@@ -54,12 +54,13 @@ from bench_click_ack import (
 from bench_dispatch import database
 from bench_engagement_command import VIEWS
 
-from bot.config import load_settings
-from bot.engagement_answers import answer_engagement
-from bot.engagement_grammar import EngagementQuery, parse_engagement
+from bot.app.grammar import parse_engagement
+from bot.core.config import load_settings
+from bot.core.services import Services
+from bot.reporting.answers import answer_engagement
+from bot.reporting.grammar import EngagementQuery
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services
 from storage.engine import create_db_engine
 from storage.migrate import upgrade
 from storage.seed import seed_history

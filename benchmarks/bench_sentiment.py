@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import sentiment
+from bot.insights import sentiment
 from bot.insights.agreement import (
     accuracy,
     confusion,
@@ -26,8 +26,8 @@ from bot.insights.agreement import (
     mcnemar_exact,
     recall_by_class,
 )
+from bot.insights.sentiment import Sentiment
 from bot.insights.themes import CommentForThemes, extract_themes, themes_by_class
-from bot.sentiment import Sentiment
 
 DATA = Path(__file__).parents[1] / "tests" / "data"
 SETS = ("sentiment_eval.csv", "sentiment_holdout.csv")

@@ -1,4 +1,4 @@
-"""Build the shipped benchmarks (bot/insights/data/benchmarks.yml) from the research file.
+"""Build the shipped benchmarks (bot/benchmarks/data/benchmarks.yml) from the research file.
 
     .venv/bin/python scripts/build_benchmarks.py [SOURCE] [--output PATH]
 
@@ -39,7 +39,7 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "benchmarks" / "published-benchmarks.yml"
-DEFAULT_OUTPUT = REPO_ROOT / "bot" / "insights" / "data" / "benchmarks.yml"
+DEFAULT_OUTPUT = REPO_ROOT / "bot" / "benchmarks" / "data" / "benchmarks.yml"
 
 TRUSTED_GRADES = ("A", "B")
 METRIC_UNITS = {

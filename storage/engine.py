@@ -31,7 +31,7 @@ INTERACTIVE_LOCK_WAIT_MS = 1_200
 # in this many seconds counts as unavailable rather than holding the request (and a pool slot).
 POSTGRES_CONNECT_TIMEOUT = 5
 # Connections one process may hold (pool_size + max_overflow), on either database. The HTTP
-# server admits fewer Slack requests at once (bot.server.MAX_IN_FLIGHT) so an admitted request
+# server admits fewer Slack requests at once (bot.app.server.MAX_IN_FLIGHT) so an admitted request
 # never waits for a connection; PostgreSQL's default 100 connections then serve four replicas.
 POOL_SIZE = 10
 POOL_OVERFLOW = 10

@@ -373,7 +373,7 @@ class WorkspaceSetting(SQLModel, table=True):
     """One row per workspace: choices an admin makes once (today, the industry to compare with)."""
 
     team_id: str = Field(primary_key=True, foreign_key="workspace.team_id", max_length=32)
-    # A shipped industry key (bot.insights.benchmarks.industries); None means cross-industry.
+    # A shipped industry key (bot.benchmarks.published.industries); None means cross-industry.
     industry: str | None = Field(default=None, max_length=64)
     updated_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
     updated_at: datetime = _utc()
@@ -423,7 +423,7 @@ class ReportSnapshot(SQLModel, table=True):
     """An /engagement breakdown as computed at `computed_at`, served while fresh.
 
     Only for the answers whose cost follows the customers in the period (the engagement map and
-    segments; bot.report_snapshots says when one is served and labelled "as of"). The leader
+    segments; bot.reporting.snapshots says when one is served and labelled "as of"). The leader
     recomputes the ones people read; a snapshot is never the only copy of anything.
     """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert
@@ -154,6 +154,3 @@ def _wave_rows(session: Any, wave_id: int, people: list[int | None], count: int,
             rows.append(row)
         session.execute(insert(Response), rows)
 
-
-def default_now() -> datetime:
-    return datetime.now(UTC)

@@ -14,12 +14,13 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.app import create_app
-from bot.config import Settings, load_settings
+from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
+from bot.app.wiring import create_app
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.engine import create_db_engine
 from storage.migrate import upgrade
 

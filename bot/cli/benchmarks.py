@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from bot import benchmark_settings as settings
-from bot.benchmark_settings import CustomFigure
+from bot.benchmarks import custom as settings
+from bot.benchmarks.custom import CustomFigure
 from bot.cli.common import (
     CliFailure,
     Team,
@@ -17,8 +17,8 @@ from bot.cli.common import (
     slack_client_or_fail,
     user_errors,
 )
-from bot.pulses.definition import identify_workspace
-from bot.services import Services
+from bot.core.services import Services
+from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.models import Metric
 

@@ -11,12 +11,12 @@ import typer
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.errors import UserFacingError
-from bot.installations import client_for, installed_team_ids
-from bot.logs import configure_logging
-from bot.pulses.definition import identify_workspace
-from bot.services import Services, create_services, create_web_client
+from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.errors import UserFacingError
+from bot.core.logs import configure_logging
+from bot.core.services import Services, create_services
+from bot.slack.client import create_web_client
+from bot.workspaces.installations import client_for, identify_workspace, installed_team_ids
 from storage.migrate import SchemaOutOfDate, ensure_current
 from storage.pulses import list_workspaces
 

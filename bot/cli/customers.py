@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure, Team, in_workspace, user_errors
-from bot.customers import import_customers
+from bot.workspaces.customers import import_customers
 
 app = typer.Typer(help="Customers and their segments.", no_args_is_help=True)
 

@@ -15,8 +15,8 @@ def demo(
     ),
 ) -> None:
     """Send an NPS pulse to simulated customers in a local Slack sandbox and show the result."""
-    from bot.demo import run_demo
-    from bot.logs import configure_logging
+    from bot.cli.demo_flow import run_demo
+    from bot.core.logs import configure_logging
 
     configure_logging("WARNING")
     run_demo(Console(), workdir)

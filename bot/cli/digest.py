@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from bot.charts import nps_trend_png
 from bot.cli.common import (
     CliFailure,
     Team,
@@ -18,6 +17,8 @@ from bot.cli.common import (
     slack_client_or_fail,
     user_errors,
 )
+from bot.core.periods import Period
+from bot.digests.blocks import digest_message
 from bot.digests.content import build_digest
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import (
@@ -27,9 +28,8 @@ from bot.digests.subscriptions import (
     subscribe,
     unsubscribe,
 )
-from bot.installations import workspace_clients
-from bot.periods import Period
-from bot.views.digest import digest_message
+from bot.reporting.charts import nps_trend_png
+from bot.workspaces.installations import workspace_clients
 from storage.engine import session_scope
 from storage.pulses import list_workspaces
 

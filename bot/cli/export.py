@@ -1,4 +1,4 @@
-"""`export`: the answers as CSV or JSON Lines (columns documented in bot.export)."""
+"""`export`: the answers as CSV or JSON Lines (columns documented in bot.privacy.export)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Annotated, TextIO
 import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, team_or_fail, user_errors
-from bot.export import parse_format, parse_since, write_export
+from bot.privacy.export import parse_format, parse_since, write_export
 from storage.engine import read_only_session
 from storage.export import stream_answers
 

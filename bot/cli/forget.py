@@ -1,4 +1,4 @@
-"""`forget USER`: erase a person's data (see bot.forget for what goes and what stays)."""
+"""`forget USER`: erase a person's data (see bot.privacy.forget for what goes and what stays)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from bot.cli.common import (
     team_or_fail,
     user_errors,
 )
-from bot.config import ConfigError
-from bot.forget import forget_person, is_email, resolve_subject
+from bot.core.config import ConfigError
+from bot.privacy.forget import forget_person, is_email, resolve_subject
 from storage.engine import session_scope
 
 

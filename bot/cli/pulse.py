@@ -18,7 +18,8 @@ from bot.cli.common import (
     settings_or_fail,
     user_errors,
 )
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
 from bot.pulses.audience import Audience, audience_of, parse_segment
 from bot.pulses.definition import (
     PulseChanges,
@@ -32,7 +33,6 @@ from bot.pulses.dispatch import deliver_due
 from bot.pulses.schedule import next_fire_time
 from bot.pulses.status import WaveStatus, wave_status
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
-from bot.services import Services
 from storage.engine import session_scope
 from storage.models import PulseMetric, PulseStatus
 from storage.pulses import list_pulses

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from bot.benchmark_settings import load_workspace_benchmarks
+from bot.benchmarks.custom import load_workspace_benchmarks
+from bot.benchmarks.targets import target_gaps
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
-from bot.full_report import build_full_report
-from bot.periods import DEFAULT_DAYS, MAX_DAYS, PeriodSpec
-from bot.reports import build_overview
-from bot.targets import target_gaps
+from bot.core.periods import DEFAULT_DAYS, MAX_DAYS, PeriodSpec
+from bot.reporting.figures import build_overview
+from bot.reporting.full_report import build_full_report
 from storage.engine import session_scope
 from storage.pulses import list_workspaces
 
@@ -44,8 +44,8 @@ def report(
         )
     from rich.console import Console
 
+    from bot.reporting.blocks import overview_message
     from bot.sandbox.render import print_blocks
-    from bot.views.report import overview_message
 
     blocks = [block.to_dict() for block in overview_message(overview, targets).blocks]
     print_blocks(Console(), blocks, title=f"/engagement (team {team_id or '-'})")

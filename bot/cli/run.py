@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from slack_bolt.error import BoltError
 
-from bot.app import create_app
+from bot.app.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
+from bot.app.wiring import create_app
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, slack_client_or_fail
-from bot.pulses.worker import PulseWorker
-from bot.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
+from bot.worker.leader import PulseWorker
 
 logger = logging.getLogger(__name__)
 

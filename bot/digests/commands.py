@@ -5,6 +5,9 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
+from bot.core.services import Services
+from bot.core.text import escape_mrkdwn
+from bot.digests.grammar import DigestAction, DigestCommand
 from bot.digests.subscriptions import (
     DigestRequest,
     list_subscriptions,
@@ -12,10 +15,7 @@ from bot.digests.subscriptions import (
     subscribe,
     unsubscribe,
 )
-from bot.engagement_grammar import DigestAction, DigestCommand
-from bot.services import Services
-from bot.views.report import ReportMessage
-from bot.views.text import escape_mrkdwn
+from bot.slack.message import ReportMessage
 
 
 def _said(text: str) -> ReportMessage:

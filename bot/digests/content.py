@@ -7,23 +7,23 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot.benchmark_settings import load_workspace_benchmarks
-from bot.benchmarking import BenchmarkComparison, compare_with_benchmarks
-from bot.charts import NpsPoint, ReferenceLine
-from bot.engagement_map import EngagementMap, build_engagement_map
-from bot.followups.listing import period_follow_ups
-from bot.insights.benchmarks import (
+from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
+from bot.benchmarks.custom import load_workspace_benchmarks
+from bot.benchmarks.published import (
     NPS,
     Benchmark,
     benchmarks_for,
     load_default_benchmarks,
     reference_label,
 )
+from bot.benchmarks.targets import TargetGap, target_gaps
+from bot.core.periods import Period
+from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
-from bot.periods import Period
-from bot.reports import Overview, build_overview, build_trend, recent_comments
-from bot.targets import TargetGap, target_gaps
-from bot.themes_report import ThemesReport, build_themes
+from bot.reporting.charts import NpsPoint, ReferenceLine
+from bot.reporting.engagement_map import EngagementMap, build_engagement_map
+from bot.reporting.figures import Overview, build_overview, build_trend, recent_comments
+from bot.reporting.themes import ThemesReport, build_themes
 from storage.reporting import CommentRow
 from storage.scoped_reporting import ReportScope
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.charts import nps_trend_png
+from bot.core.services import Services
+from bot.digests.blocks import digest_message
 from bot.digests.content import Digest, build_digest
 from bot.digests.schedule import digest_period, due_fire
 from bot.digests.subscriptions import subscription_scope
-from bot.services import Services, posting_client
-from bot.views.digest import digest_message
+from bot.reporting.charts import nps_trend_png
+from bot.slack.client import posting_client
+from bot.slack.lookup import DIGEST, PERMANENT_ERRORS, find_posted
 from storage.digests import (
     claim_post,
     get_subscription,
@@ -34,16 +35,6 @@ from storage.engine import session_scope
 from storage.models import DigestCadence, DigestSubscription
 
 logger = logging.getLogger(__name__)
-
-METADATA_EVENT = "engagement_digest"
-PERMANENT_ERRORS = frozenset(
-    {"channel_not_found", "is_archived", "not_in_channel", "invalid_blocks", "msg_too_long"}
-)
-
-
-def digest_metadata(post_id: int) -> dict[str, Any]:
-    return {"event_type": METADATA_EVENT, "event_payload": {"digest_post_id": post_id}}
-
 
 def compose(services: Services, subscription: DigestSubscription, fire: datetime) -> Digest:
     period = digest_period(DigestCadence(subscription.cadence), fire, subscription.timezone)
@@ -90,23 +81,18 @@ def _already_in_slack(
     post_id: int,
 ) -> bool:
     try:
-        history = client.conversations_history(
-            channel=subscription.channel_id, oldest=f"{fire.timestamp():.6f}", limit=200,
-            include_all_metadata=True,
-        )
+        ts = find_posted(client, channel=subscription.channel_id, kind=DIGEST, record_id=post_id,
+                         since=fire)
     except (SlackApiError, SlackClientError, OSError) as exc:
         # Unsure what Slack holds: better late than twice; the next pass asks again.
         logger.warning("could not check digest post %s in Slack: %s", post_id, exc)
         return True
-    for message in history.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        if (metadata.get("event_type") == METADATA_EVENT
-                and (metadata.get("event_payload") or {}).get("digest_post_id") == post_id):
-            with session_scope(services.engine) as session:
-                mark_posted(session=session, post_id=post_id, channel_id=subscription.channel_id,
-                            message_ts=str(message["ts"]), now=services.clock())
-            return True
-    return False
+    if ts is None:
+        return False
+    with session_scope(services.engine) as session:
+        mark_posted(session=session, post_id=post_id, channel_id=subscription.channel_id,
+                    message_ts=ts, now=services.clock())
+    return True
 
 
 def _post(
@@ -120,7 +106,7 @@ def _post(
         answer = posting_client(client).chat_postMessage(
             channel=subscription.channel_id, text=message.text,
             blocks=[block.to_dict() for block in message.blocks],
-            metadata=digest_metadata(post_id), unfurl_links=False,
+            metadata=DIGEST.metadata(post_id), unfurl_links=False,
         )
     except SlackApiError as exc:
         error = str(exc.response.get("error") or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.periods import Period
+from bot.core.periods import Period
 from storage.models import DigestCadence
 
 # A digest that could not go out (the bot was down over the weekend) still goes out late on

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
+from bot.core.text import escape_mrkdwn
 from bot.pulses.audience import InvalidAudience, check_channel, parse_segment
 from bot.pulses.schedule import InvalidSchedule, check_local_time, check_timezone
-from bot.services import Services
-from bot.views.text import escape_mrkdwn
 from storage.digests import add_subscription, deactivate, subscriptions
 from storage.engine import session_scope
 from storage.models import DigestCadence, DigestSubscription, Pulse

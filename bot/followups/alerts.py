@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.services import Services, posting_client
-from bot.views.alert import alert_message
-from bot.views.followups import reminder_text
+from bot.core.services import Services
+from bot.followups.alert_blocks import alert_message
+from bot.followups.blocks import reminder_text
+from bot.slack.client import posting_client
+from bot.slack.lookup import FOLLOW_UP_ALERT, find_posted
 from storage.engine import session_scope
 from storage.followups import (
     claim_alert,
@@ -35,26 +36,7 @@ logger = logging.getLogger(__name__)
 
 # Longer than one chat.postMessage with its retries: a live poster is never second-guessed.
 ALERT_LEASE = timedelta(seconds=60)
-METADATA_EVENT = "engagement_follow_up"
 HISTORY_DEPTH = 200  # alerts are rare; the newest 200 messages reach back past any lease
-
-
-def alert_metadata(follow_up_id: int) -> dict[str, Any]:
-    return {"event_type": METADATA_EVENT, "event_payload": {"follow_up_id": follow_up_id}}
-
-
-def _already_posted(client: WebClient, channel: str, follow_up_id: int, since: datetime
-                    ) -> str | None:
-    """The ts of this follow-up's alert if a poster posted it and died before recording it."""
-    history = client.conversations_history(channel=channel, oldest=f"{since.timestamp():.6f}",
-                                           limit=HISTORY_DEPTH, include_all_metadata=True)
-    for message in history.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if (metadata.get("event_type") == METADATA_EVENT
-                and payload.get("follow_up_id") == follow_up_id):
-            return str(message["ts"])
-    return None
 
 
 @dataclass(frozen=True)
@@ -86,7 +68,8 @@ def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -
         elif channel is None:
             return False  # alerts were turned off after this one was raised
         elif now - row.raised_at > ALERT_LEASE and (
-            found := _already_posted(client, channel, follow_up_id, row.raised_at)
+            found := find_posted(client, channel=channel, kind=FOLLOW_UP_ALERT,
+                                 record_id=follow_up_id, since=row.raised_at, depth=HISTORY_DEPTH)
         ):
             # Posted by a poster that died before recording it: bring it up to date instead.
             client.chat_update(channel=channel, ts=found, text=message.text, blocks=blocks)
@@ -95,7 +78,7 @@ def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -
             posting = True
             answer = posting_client(client).chat_postMessage(
                 channel=channel, text=message.text, blocks=blocks,
-                metadata=alert_metadata(follow_up_id))
+                metadata=FOLLOW_UP_ALERT.metadata(follow_up_id))
             ts = str(answer["ts"])
             channel = str(answer["channel"])
     except (SlackApiError, SlackClientError, OSError) as exc:

@@ -6,10 +6,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
-from bot.engagement_answers import is_staff
-from bot.errors import UserFacingError
-from bot.services import Services
-from bot.views.alert import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, customer_reply_text
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
+from bot.followups.alert_blocks import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, customer_reply_text
+from bot.workspaces.access import is_staff
 from storage.engine import session_scope
 from storage.followups import (
     change_follow_up,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot.core.periods import Period
+from bot.core.services import Services
+from bot.followups.blocks import MAX_SHOWN, followups_message
 from bot.insights.followups import FollowUpFacts, FollowUpSummary, follow_up_summary
-from bot.periods import Period
-from bot.services import Services
-from bot.views.followups import MAX_SHOWN, followups_message
-from bot.views.report import ReportMessage
+from bot.slack.message import ReportMessage
 from storage.engine import session_scope
 from storage.followups import open_follow_ups, raised_between
 

@@ -1,1 +1,6 @@
-"""Insight maths: pure functions over counts, with no Slack or database imports."""
+"""Insight maths: pure functions over counts, with no Slack or database imports.
+
+Public surface: `metrics` (NPS, CSAT, response rate, intervals), `comparison` (gaps and what it
+takes to close them), `engagement` (the loyalty × satisfaction map), `followups` (who is a
+detractor), `themes`, `sentiment`, `agreement`. An import-linter contract keeps them pure.
+"""

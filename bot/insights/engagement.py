@@ -31,13 +31,10 @@ not retained, because silence is not evidence of loyalty.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
-
-from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
 
 
 class Loyalty(StrEnum):
@@ -69,22 +66,6 @@ PLACED_SEGMENTS = (
 
 
 @dataclass(frozen=True)
-class CustomerHistory:
-    nps_scores: Sequence[tuple[date, int]]  # their NPS answers (0–10) over time
-    csat_scores: Sequence[tuple[date, int]]  # their CSAT answers (1–5) over time
-    answered_previous_period: bool
-    answered_this_period: bool
-
-    def __post_init__(self) -> None:
-        for _, score in self.nps_scores:
-            if score not in NPS_SCALE:
-                raise ValueError(f"NPS answer {score} is outside 0..10")
-        for _, score in self.csat_scores:
-            if score not in CSAT_SCALE:
-                raise ValueError(f"CSAT answer {score} is outside 1..5")
-
-
-@dataclass(frozen=True)
 class Standing:
     """All that placing a customer needs from their history: their last two NPS answers, their
     last CSAT answer and whether they answered last period and this one. Reports ask the
@@ -97,28 +78,7 @@ class Standing:
     answered_this_period: bool
 
 
-def _by_date(answers: Sequence[tuple[date, int]]) -> list[int]:
-    # Stable: two answers on one day keep the order they were given in, the later one last.
-    return [score for _, score in sorted(answers, key=lambda answer: answer[0])]
-
-
-def standing_of(h: CustomerHistory) -> Standing:
-    nps, csat = _by_date(h.nps_scores), _by_date(h.csat_scores)
-    return Standing(
-        latest_nps=nps[-1] if nps else None,
-        nps_before=nps[-2] if len(nps) >= 2 else None,
-        latest_csat=csat[-1] if csat else None,
-        answered_previous_period=h.answered_previous_period,
-        answered_this_period=h.answered_this_period,
-    )
-
-
-def _standing(h: CustomerHistory | Standing) -> Standing:
-    return h if isinstance(h, Standing) else standing_of(h)
-
-
-def loyalty_of(h: CustomerHistory | Standing) -> Loyalty:
-    s = _standing(h)
+def loyalty_of(s: Standing) -> Loyalty:
     if s.latest_nps is None:
         return Loyalty.UNKNOWN
     if s.latest_nps >= 9:
@@ -130,15 +90,13 @@ def loyalty_of(h: CustomerHistory | Standing) -> Loyalty:
     return Loyalty.HIGH if retained and stayed else Loyalty.LOW
 
 
-def satisfaction_of(h: CustomerHistory | Standing) -> Satisfaction:
-    s = _standing(h)
+def satisfaction_of(s: Standing) -> Satisfaction:
     if s.latest_csat is None:
         return Satisfaction.UNKNOWN
     return Satisfaction.HIGH if s.latest_csat >= 4 else Satisfaction.LOW
 
 
-def place(h: CustomerHistory | Standing) -> Segment:
-    s = _standing(h)
+def place(s: Standing) -> Segment:
     loyalty, satisfaction = loyalty_of(s), satisfaction_of(s)
     if loyalty is Loyalty.UNKNOWN or satisfaction is Satisfaction.UNKNOWN:
         return Segment.UNPLACED
@@ -167,11 +125,7 @@ class Mix:
         return None if base == 0 else 100 * self.counts[segment] / base
 
 
-def engagement_mix(histories: Iterable[CustomerHistory]) -> Mix:
-    return counted_mix((history, 1) for history in histories)
-
-
-def counted_mix(standings: Iterable[tuple[CustomerHistory | Standing, int]]) -> Mix:
+def counted_mix(standings: Iterable[tuple[Standing, int]]) -> Mix:
     """The mix from (standing, how many customers share it) pairs."""
     counts = dict.fromkeys(Segment, 0)
     for standing, customers in standings:

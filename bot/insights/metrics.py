@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 # 1.96 rather than the exact quantile (1.95996…): the published worked examples (Sauro & Lewis,
 # Rocks 2016) use it, so our figures match theirs; the two differ only in the fourth decimal.
@@ -39,6 +40,16 @@ class CsatResult:
     mean: float | None  # mean score, 1..5
     ci95: Interval | None  # Wilson interval of the satisfied share, in percent
     distribution: dict[int, int]  # all five scores present, so charts need no gap-filling
+
+
+class Headline(Protocol):
+    """Figures that carry a period's NPS and CSAT, whatever else they hold (the overview)."""
+
+    @property
+    def nps(self) -> NpsResult: ...
+
+    @property
+    def csat(self) -> CsatResult: ...
 
 
 def _check_counts(counts: Mapping[int, int], scale: range) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
+from bot.insights.sentiment import Label, label_for
 from bot.insights.theme_words import (
     NOT_THEMES,
     STOPWORDS,
@@ -27,11 +28,9 @@ from bot.insights.theme_words import (
     folded_words,
     without_markup,
 )
-from bot.sentiment import Label, label_for
 
 _SENTENCE_END = re.compile(r"[.!?;:\n]+")
 SAMPLE_SIZE = 2_000
-MAX_WORDS = 2  # "csv export", "dark mode"; longer phrases are rarely repeated word for word
 CANDIDATES_PER_THEME = 6  # some candidates merge or fall under MIN_MENTIONS; keep enough spare
 MIN_MENTIONS = 2  # one comment is an anecdote, not a theme
 PHRASE_DOMINATES = 0.8  # a phrase replaces its words when it accounts for this share of them

@@ -11,10 +11,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import UserFacingError
-from bot.services import Services
-from bot.subjects import without_suppressed
-from bot.views.text import plural
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
+from bot.core.text import plural
+from bot.privacy.subjects import without_suppressed
 from storage.engine import session_scope
 from storage.models import Pulse
 from storage.pulses import imported_customers

@@ -5,14 +5,14 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-from bot.engagement_grammar import PulseAction, PulseCommand
+from bot.core.services import Services
+from bot.core.text import escape_mrkdwn, plural
+from bot.pulses.admin_blocks import PulseRow, pulse_list_message
 from bot.pulses.audience import audience_of
 from bot.pulses.definition import set_pulse_status
+from bot.pulses.grammar import PulseAction, PulseCommand
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
-from bot.services import Services
-from bot.views.pulse_admin import PulseRow, pulse_list_message
-from bot.views.report import ReportMessage
-from bot.views.text import escape_mrkdwn, plural
+from bot.slack.message import ReportMessage
 from storage.engine import session_scope
 from storage.models import PulseStatus
 from storage.pulses import list_pulses

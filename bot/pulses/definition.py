@@ -9,7 +9,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
+from bot.core.ids import USER_ID
+from bot.core.services import Services
 from bot.pulses.audience import (
     Audience,
     InvalidAudience,
@@ -23,7 +25,7 @@ from bot.pulses.schedule import (
     check_timezone,
     normalise_schedule,
 )
-from bot.services import Services
+from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.models import Metric, Pulse, PulseMetric, PulseStatus
 from storage.pulses import (
@@ -36,7 +38,6 @@ from storage.pulses import (
     get_pulse,
 )
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 PULSE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}$")
 
 DEFAULT_QUESTIONS = {
@@ -106,23 +107,6 @@ def validate_policy(
         close_after_days=close_after_days,
         local_time=local,
     )
-
-
-@dataclass(frozen=True)
-class Workspace:
-    team_id: str
-    name: str
-
-
-def identify_workspace(client: WebClient) -> Workspace:
-    """The workspace the bot token belongs to (auth.test)."""
-    try:
-        answer = client.auth_test()
-    except SlackApiError as exc:
-        raise UserFacingError(
-            f"Slack refused the bot token ({exc.response.get('error')}): check SLACK_BOT_TOKEN"
-        ) from None
-    return Workspace(team_id=str(answer["team_id"]), name=str(answer.get("team", "")))
 
 
 def parse_user_ids(raw: str) -> list[str]:

@@ -12,36 +12,17 @@ from typing import Literal
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.core.services import Services
+from bot.pulses.blocks import pulse_message
 from bot.pulses.pacing import Pacer
-from bot.pulses.reconcile import find_in_slack, pulse_metadata, reconcile_abandoned
-from bot.services import Services, posting_client
-from bot.views.pulse import pulse_message
+from bot.pulses.reconcile import find_in_slack, reconcile_abandoned
+from bot.slack.client import posting_client
+from bot.slack.lookup import PERMANENT_ERRORS, PULSE
 from storage.deliveries import PulseDelivery, claim_due, mark_failed, mark_sent, retry_later
 from storage.engine import session_scope, write_when_available
 
 logger = logging.getLogger(__name__)
 
-# Slack errors that no retry will cure: record them with their reason and move on.
-PERMANENT_ERRORS = frozenset(
-    {
-        "account_inactive",
-        "cannot_dm_bot",
-        "channel_not_found",
-        "invalid_blocks",
-        "is_archived",
-        "messages_tab_disabled",
-        "msg_too_long",
-        "no_text",
-        "not_in_channel",
-        "restricted_action",
-        # The app was removed from the workspace: its pending rows are cancelled at uninstall,
-        # and one in flight then must not come back after a reinstall.
-        "token_revoked",
-        "user_disabled",
-        "user_not_found",
-        "user_not_visible",
-    }
-)
 MAX_ATTEMPTS = 5
 # Sends in flight at once. Slack answers chat.postMessage in 100-300 ms, so one sender at a
 # time could not reach a rate of more than a few a second whatever the limit; the pacer, shared
@@ -96,7 +77,7 @@ def _send(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]:
         blocks=[block.to_dict() for block in message.blocks],
         # The delivery id travels with the message, so a crash between Slack accepting it and
         # our commit can be reconciled from Slack's side instead of sending again.
-        metadata=pulse_metadata(delivery.delivery_id),
+        metadata=PULSE.metadata(delivery.delivery_id),
         unfurl_links=False,
     )
     return str(answer["channel"]), str(answer["ts"])

@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import ids
+from bot.core import ids
+from bot.core.services import Services
 from bot.pulses.audience import Audience, InvalidAudience, parse_segment
 from bot.pulses.definition import InvalidField, define_pulse, validate_policy
-from bot.services import Services
 from storage.models import PulseMetric
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.answers import answer_key
-from bot.services import Services
-from bot.views.pulse import closed_message, reminder_message
+from bot.core.services import Services
+from bot.privacy.anonymity import answer_key
+from bot.pulses.blocks import closed_message, reminder_message
 from storage.engine import session_scope
 from storage.lifecycle import (
     SentPulse,

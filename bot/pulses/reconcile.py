@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.services import Services
+from bot.core.services import Services
+from bot.slack.lookup import PULSE, find_posted
 from storage.deliveries import PulseDelivery, claim_abandoned, mark_sent, retry_later
 from storage.engine import session_scope
 
 logger = logging.getLogger(__name__)
 
-METADATA_EVENT = "engagement_pulse"
 # A DM with the bot holds few messages (pulses, reminders); the newest 100 always include a
 # pulse whose sender died within the lease.
 HISTORY_DEPTH = 100
@@ -32,10 +31,6 @@ HISTORY_DEPTH = 100
 class ReconcileReport:
     already_sent: int = 0
     requeued: int = 0
-
-
-def pulse_metadata(delivery_id: int) -> dict[str, Any]:
-    return {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
 
 
 def reconcile_abandoned(
@@ -84,15 +79,6 @@ def find_in_slack(client: WebClient, delivery: PulseDelivery) -> tuple[str, str]
         channel = delivery.channel_id or delivery.user_id
     else:
         channel = str(client.conversations_open(users=delivery.user_id)["channel"]["id"])
-    history = client.conversations_history(
-        channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
-    )
-    for message in history.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if (
-            metadata.get("event_type") == METADATA_EVENT
-            and payload.get("delivery_id") == delivery.delivery_id
-        ):
-            return channel, str(message["ts"])
-    return None
+    ts = find_posted(client, channel=channel, kind=PULSE, record_id=delivery.delivery_id,
+                     depth=HISTORY_DEPTH)
+    return None if ts is None else (channel, ts)

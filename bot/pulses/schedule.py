@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
 
 PRESETS = {
     "weekly": "0 9 * * MON",

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.core.services import Services
 from bot.pulses.schedule import MISFIRE_GRACE, InvalidSchedule, trigger_for
-from bot.services import Services
 from storage.engine import session_scope
 from storage.pulses import scheduled_pulses
 

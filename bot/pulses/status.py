@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
+from bot.core.text import fmt_percent
 from bot.insights.metrics import response_rate
-from bot.services import Services
-from bot.views.text import fmt_percent
 from storage.deliveries import wave_counts
 from storage.engine import session_scope
 from storage.models import DeliveryStatus

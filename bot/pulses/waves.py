@@ -10,10 +10,10 @@ from datetime import UTC, datetime, time, timedelta
 from slack_sdk import WebClient
 from sqlmodel import Session, col, select
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
 from bot.pulses.audience import Members, resolve_members
 from bot.pulses.schedule import InvalidSchedule, due_fire_time, local_send_time
-from bot.services import Services
 from storage.engine import session_scope
 from storage.models import Pulse, PulseMetric, Respondent
 from storage.pulses import (

@@ -17,7 +17,7 @@ target_metadata = SQLModel.metadata
 def run_migrations() -> None:
     engine = context.config.attributes.get("engine")
     if engine is None:
-        from bot.config import load_settings
+        from bot.core.config import load_settings
 
         url = os.environ.get("DATABASE_URL") or load_settings().database_url
         engine = create_db_engine(load_settings(database_url=url).database_url)

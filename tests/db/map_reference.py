@@ -3,20 +3,61 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from bot.engagement_map import EngagementMap
+from bot.core.periods import Period
 from bot.insights.engagement import (
-    CustomerHistory,
-    engagement_mix,
+    Mix,
+    Standing,
+    counted_mix,
     mix_change,
     promoters_retained,
     retention,
 )
-from bot.periods import Period
+from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
+from bot.reporting.engagement_map import EngagementMap
 from storage.models import Delivery, Metric, Response
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    nps_scores: Sequence[tuple[date, int]]  # their NPS answers (0–10) over time
+    csat_scores: Sequence[tuple[date, int]]  # their CSAT answers (1–5) over time
+    answered_previous_period: bool
+    answered_this_period: bool
+
+    def __post_init__(self) -> None:
+        for _, score in self.nps_scores:
+            if score not in NPS_SCALE:
+                raise ValueError(f"NPS answer {score} is outside 0..10")
+        for _, score in self.csat_scores:
+            if score not in CSAT_SCALE:
+                raise ValueError(f"CSAT answer {score} is outside 1..5")
+
+
+def _by_date(answers: Sequence[tuple[date, int]]) -> list[int]:
+    # Stable: two answers on one day keep the order they were given in, the later one last.
+    return [score for _, score in sorted(answers, key=lambda answer: answer[0])]
+
+
+def standing_of(h: CustomerHistory) -> Standing:
+    nps, csat = _by_date(h.nps_scores), _by_date(h.csat_scores)
+    return Standing(
+        latest_nps=nps[-1] if nps else None,
+        nps_before=nps[-2] if len(nps) >= 2 else None,
+        latest_csat=csat[-1] if csat else None,
+        answered_previous_period=h.answered_previous_period,
+        answered_this_period=h.answered_this_period,
+    )
+
+
+def engagement_mix(histories: Iterable[CustomerHistory]) -> Mix:
+    return counted_mix((standing_of(history), 1) for history in histories)
+
 
 Row = tuple[int, Metric, int, datetime]
 

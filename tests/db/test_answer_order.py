@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from bot.engagement_map import build_engagement_map
-from bot.periods import PeriodSpec
+from bot.core.periods import PeriodSpec
+from bot.reporting.engagement_map import build_engagement_map
 from storage.answer_order import renumber_team_answers
 from storage.data_requests import delete_personal_data, find_personal_data
 from storage.engine import session_scope

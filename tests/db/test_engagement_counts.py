@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.engagement_map import build_engagement_map
-from bot.periods import PeriodSpec
+from bot.core.periods import PeriodSpec
+from bot.reporting.engagement_map import build_engagement_map
 from storage.engine import session_scope
 from storage.seed import seed_history
 from tests.db.map_reference import reference_map

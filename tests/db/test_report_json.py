@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.full_report import build_full_report
-from bot.periods import PeriodSpec
+from bot.core.periods import PeriodSpec
+from bot.reporting.full_report import build_full_report
 from storage import benchmarks as store
 from storage.engine import session_scope
 from storage.models import Metric

@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.config import load_settings
-from bot.engagement_map import build_engagement_map
-from bot.periods import Calendar, PeriodSpec
-from bot.report_snapshots import (
+from bot.core.config import load_settings
+from bot.core.periods import Calendar, PeriodSpec
+from bot.core.services import Services
+from bot.reporting.engagement_map import build_engagement_map
+from bot.reporting.figures import build_segments, segments_from
+from bot.reporting.snapshots import (
     answer_from_snapshot,
     map_from,
     map_key,
@@ -23,9 +25,7 @@ from bot.report_snapshots import (
     themes_from,
     themes_key,
 )
-from bot.reports import build_segments, segments_from
-from bot.services import Services
-from bot.themes_report import build_themes
+from bot.reporting.themes import build_themes
 from storage.engine import session_scope
 from storage.report_snapshots import (
     SnapshotKey,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine
 
-from bot.periods import PeriodSpec
-from bot.reports import build_overview
+from bot.core.periods import PeriodSpec
+from bot.reporting.figures import build_overview
 from storage.engine import session_scope
 from storage.seed import SeedRefused, seed_history
 

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import ids
+from bot.core import ids
+from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
-from bot.services import Services
 from storage.models import Delivery, Response
 
 
@@ -73,12 +73,12 @@ def eight_customers_score_nine(
 ) -> None:
     """Five enterprise and three starter customers (imported with a `plan`), each answering 9
     to one wave: a segment breakdown with one group above ANONYMITY_MINIMUM and one below."""
-    from bot.customers import import_customers
     from bot.pulses.audience import Audience
     from bot.pulses.definition import define_pulse, validate_policy
     from bot.pulses.dispatch import deliver_due
     from bot.pulses.waves import manual_wave_time, open_pulse_wave
-    from bot.services import create_web_client
+    from bot.slack.client import create_web_client
+    from bot.workspaces.customers import import_customers
     from storage.models import Metric
     from tests.conftest import CUSTOMERS
 

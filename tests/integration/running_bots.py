@@ -17,10 +17,12 @@ from urllib.request import urlopen
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from bot.pulses.definition import define_pulse, identify_workspace, validate_policy
+from bot.core.services import Services
+from bot.pulses.definition import define_pulse, validate_policy
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.workspaces.installations import identify_workspace
 from storage.engine import read_only_session
 from storage.models import Delivery, DeliveryStatus, Metric
 from tests.conftest import SIGNING_SECRET

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, text
 
+from bot.core.services import Services
 from bot.pulses.lifecycle import run_lifecycle
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.responses import NO_ACTION_TS
 from tests.conftest import CUSTOMERS, STAFF, FakeClock
 from tests.integration.helpers import (

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.core.services import Services
 from bot.pulses.definition import define_pulse
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.models import Metric
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 from tests.integration.helpers import click_score

@@ -6,13 +6,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.customers import ImportRefused, import_customers
+from bot.core.services import Services
 from bot.pulses.audience import Audience
 from bot.pulses.definition import InvalidField, define_pulse, validate_policy
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.workspaces.customers import ImportRefused, import_customers
 from storage.models import Metric, Pulse, Respondent
 from tests.conftest import CUSTOMERS, STAFF
 

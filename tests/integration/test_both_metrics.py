@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bot.core.services import Services
 from bot.pulses.lifecycle import close_waves
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.models import Metric, PulseMetric
 from tests.conftest import CUSTOMERS, FakeClock, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses

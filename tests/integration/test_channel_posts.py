@@ -9,18 +9,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import ids
-from bot.periods import PeriodSpec
+from bot.core import ids
+from bot.core.periods import PeriodSpec
+from bot.core.services import Services
 from bot.pulses.audience import Audience
+from bot.pulses.blocks import pulse_message
 from bot.pulses.definition import InvalidField, define_pulse, validate_policy
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.lifecycle import close_waves
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
-from bot.reports import build_overview
+from bot.reporting.figures import build_overview
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
-from bot.views.pulse import pulse_message
+from bot.slack.client import create_web_client
 from storage.engine import session_scope
 from storage.models import Delivery, DeliveryStatus, Metric
 from tests.conftest import CUSTOMERS, FakeClock

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.export import COLUMNS
+from bot.privacy.export import COLUMNS
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import SIGNING_SECRET
 from tests.integration.answer_history import ANN, BOB, OTHER_TEAM, TEAM, seed_answer_history

@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
-from bot import ids
-from bot.app import create_app
+from bot.app.outage import CLICK_NOT_SAVED, COMMAND_NOT_ANSWERED, FORM_NOT_SAVED
+from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
+from bot.app.wiring import create_app
+from bot.core import ids
+from bot.core.services import Services, utc_now
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
-from bot.services import Services, create_web_client, utc_now
-from bot.views.outage import CLICK_NOT_SAVED, COMMAND_NOT_ANSWERED, FORM_NOT_SAVED
+from bot.slack.client import create_web_client
 from storage.engine import create_db_engine
 from tests.conftest import CUSTOMERS, POSTGRES_URL, SIGNING_SECRET, STAFF, SendPulse
 from tests.integration.helpers import click_score, open_comment_modal, pulse_message, responses

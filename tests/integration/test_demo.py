@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.demo import CUSTOMERS, run_demo
+from bot.cli.demo_flow import CUSTOMERS, run_demo
 from bot.insights.metrics import nps_from_scores
 
 

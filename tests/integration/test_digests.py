@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.digests.poster import digest_metadata, post_due_digests
+from bot.core.services import Services
+from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.slack.lookup import DIGEST
 from storage import benchmarks as benchmark_store
 from storage.digests import claim_post
 from storage.engine import session_scope
@@ -70,7 +72,7 @@ def test_the_digest_posts_on_monday_with_figures_benchmark_map_and_escaped_comme
     assert "Engagement map" in shown
     assert "&lt;!channel&gt;" in shown
     assert "<!channel>" not in shown
-    assert digest["metadata"] == digest_metadata(1)
+    assert digest["metadata"] == DIGEST.metadata(1)
     # The chart went into the digest's thread as a PNG.
     [reply] = [m for m in sandbox.messages(TEAM_CHANNEL) if m.get("thread_ts")]
     assert reply["thread_ts"] == digest["ts"]
@@ -118,7 +120,7 @@ def test_a_poster_killed_after_slack_accepted_is_settled_from_slack(
                            now=clock.now, lease=timedelta(minutes=5))
     assert claim is not None
     create_web_client(services.settings).chat_postMessage(
-        channel=TEAM_CHANNEL, text="digest", metadata=digest_metadata(claim.post_id))
+        channel=TEAM_CHANNEL, text="digest", metadata=DIGEST.metadata(claim.post_id))
 
     clock.now += timedelta(minutes=1)  # within the lease: nobody touches it
     post_due_digests(services, create_web_client(services.settings))

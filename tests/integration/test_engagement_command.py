@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot import ids
+from bot.core import ids
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, STAFF, SendPulse

@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.config import Settings, load_settings
-from bot.pulses.worker import PulseWorker
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.worker.leader import PulseWorker
 from storage.engine import session_scope
 from storage.models import Metric, ReportSnapshot
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
@@ -96,7 +97,7 @@ def test_a_snapshot_nobody_read_for_a_day_is_left_alone(
     services: Services, send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient,
     clock: FakeClock,
 ) -> None:
-    from bot.report_snapshots import refresh_snapshots
+    from bot.reporting.snapshots import refresh_snapshots
 
     _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
     _map(slack)
@@ -147,7 +148,7 @@ def test_forgetting_a_customer_drops_the_kept_figures_that_counted_them(
     services: Services, send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient,
     clock: FakeClock,
 ) -> None:
-    from bot.forget import forget_person
+    from bot.privacy.forget import forget_person
 
     _both_answers(sandbox, slack, send_pulse, CUSTOMERS[:2], "first")
     _map(slack)

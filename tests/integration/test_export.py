@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.export import COLUMNS, ExportFormat, write_export
+from bot.privacy.export import COLUMNS, ExportFormat, write_export
 from storage.engine import read_only_session, session_scope
 from storage.export import stream_answers
 from storage.pulses import ensure_workspace

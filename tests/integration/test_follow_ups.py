@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
-from bot import ids
-from bot.config import Settings, load_settings
-from bot.followups.alerts import alert_metadata, sweep_follow_ups
+from bot.core import ids
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services
+from bot.followups.alerts import sweep_follow_ups
 from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.slack.lookup import FOLLOW_UP_ALERT
 from storage.models import FollowUp, Metric, Respondent
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, comment
@@ -191,7 +193,7 @@ def test_an_alert_posted_by_a_poster_that_died_is_found_not_posted_again(
     assert row.id is not None
     # As if another poster's chat.postMessage went through and it was killed before recording.
     create_web_client(services.settings).chat_postMessage(
-        channel=ALERTS, text="alert", metadata=alert_metadata(row.id))
+        channel=ALERTS, text="alert", metadata=FOLLOW_UP_ALERT.metadata(row.id))
     clock.now += timedelta(minutes=2)
 
     assert sweep(services) == (1, 0)

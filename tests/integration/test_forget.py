@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session, SQLModel
 
-from bot.answers import answer_key
-from bot.forget import InvalidSubject, forget_person, resolve_subject
-from bot.services import Services
-from bot.subjects import subject_hash, without_suppressed
+from bot.core.services import Services
+from bot.privacy.anonymity import answer_key
+from bot.privacy.forget import InvalidSubject, forget_person, resolve_subject
+from bot.privacy.subjects import subject_hash, without_suppressed
 from storage.data_requests import data_requests
 from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from bot import ids
-from bot.app import create_app
+from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
+from bot.app.wiring import create_app
+from bot.core import ids
+from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, SendPulse
 from tests.integration.helpers import click_score, pulse_message, responses
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot import ids
+from bot.core import ids
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from storage.models import DeliveryStatus, Metric
@@ -51,7 +51,7 @@ def test_sending_the_same_wave_again_messages_nobody_twice(
 ) -> None:
     from bot.pulses.dispatch import deliver_due
     from bot.pulses.waves import manual_wave_time, open_pulse_wave
-    from bot.services import create_web_client
+    from bot.slack.client import create_web_client
 
     wave_id = send_pulse()
     again = open_pulse_wave(services, name="nps-pulse", team_id=sandbox.team_id,

@@ -7,13 +7,14 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import ids
+from bot.core import ids
+from bot.core.services import Services
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.lifecycle import run_lifecycle
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.models import DeliveryStatus, Respondent, Wave
 from tests.conftest import CUSTOMERS, FakeClock, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses

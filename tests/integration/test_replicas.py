@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.pulses.leadership import Leadership, lock_key
+from bot.core.services import Services, utc_now
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, utc_now
+from bot.worker.leadership import Leadership, lock_key
 from storage.engine import create_db_engine
 from tests.integration.running_bots import (
     RunningBot,

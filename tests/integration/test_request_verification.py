@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import Engine
 
-from bot import ids
+from bot.core import ids
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, SendPulse

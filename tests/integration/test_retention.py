@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.pulses.worker import PulseWorker
-from bot.services import Services, create_web_client
+from bot.core.services import Services
+from bot.slack.client import create_web_client
+from bot.worker.leader import PulseWorker
 from storage.engine import session_scope
 from storage.models import Response
 from storage.retention import purge_expired_comments

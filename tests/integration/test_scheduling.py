@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from bot.core.services import Services
 from bot.pulses.definition import define_pulse, set_pulse_status, validate_policy
-from bot.pulses.leadership import Leadership
 from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
-from bot.pulses.worker import PulseWorker
 from bot.sandbox.slack_api import SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.worker.leader import PulseWorker
+from bot.worker.leadership import Leadership
 from storage.models import Metric, PulseStatus, Wave
 from tests.conftest import CUSTOMERS, FakeClock
 from tests.integration.helpers import deliveries

@@ -14,15 +14,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import ids
-from bot.config import Settings, load_settings
+from bot.core import ids
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
 from bot.followups.alerts import sweep_follow_ups
 from bot.pulses.dispatch import deliver_due
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
 from storage.models import DeliveryStatus, DigestPost, DigestStatus, FollowUp
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses

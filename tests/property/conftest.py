@@ -12,12 +12,13 @@ pytest.register_assert_rewrite("tests.property.harness", "tests.property.markup"
 from hypothesis import HealthCheck  # noqa: E402 (after the rewrite registration)
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
-from bot.app import create_app  # noqa: E402
-from bot.config import Settings, load_settings  # noqa: E402
+from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background  # noqa: E402
+from bot.app.wiring import create_app  # noqa: E402
+from bot.core.config import Settings, load_settings  # noqa: E402
+from bot.core.services import Services  # noqa: E402
 from bot.sandbox.client import SignedSlackClient  # noqa: E402
 from bot.sandbox.slack_api import SlackSandbox  # noqa: E402
-from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background  # noqa: E402
-from bot.services import Services, create_web_client  # noqa: E402
+from bot.slack.client import create_web_client  # noqa: E402
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF  # noqa: E402
 from tests.property.harness import ErrorLog, HostileBot, SettlingExecutor  # noqa: E402
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot import ids
+from bot.core import ids
 from bot.sandbox.slack_api import SlackSandbox
 from tests.property.strategies import hostile_text, huge_text
 

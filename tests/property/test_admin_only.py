@@ -1,6 +1,6 @@
 """Someone who is not an admin tries every admin action: a plain "only admins" and no change.
 
-The lists below are checked against the grammar and bot/ids.py, so a new admin subcommand,
+The lists below are checked against the grammar and bot/core/ids.py, so a new admin subcommand,
 button or modal that nobody classified here fails `test_every_action_is_classified`.
 """
 
@@ -10,15 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot import ids
-from bot.engagement_grammar import (
-    DigestAction,
-    DigestCommand,
-    PulseAction,
-    PulseCommand,
-    parse_engagement,
-)
-from bot.settings_grammar import SETTINGS_COMMANDS
+from bot.app.grammar import parse_engagement
+from bot.benchmarks.grammar import SETTINGS_COMMANDS
+from bot.core import ids
+from bot.digests.grammar import DigestAction, DigestCommand
+from bot.pulses.grammar import PulseAction, PulseCommand
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 from tests.property.conftest import ADMIN
 from tests.property.harness import HostileBot, assert_refused_and_unchanged

@@ -7,7 +7,8 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.engagement_grammar import UsageError, parse_engagement
+from bot.app.grammar import parse_engagement
+from bot.reporting.grammar import UsageError
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 from tests.property.conftest import ADMIN, over_http, soak_over_http
 from tests.property.harness import HostileBot, assert_refused_and_unchanged

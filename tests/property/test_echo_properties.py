@@ -13,10 +13,11 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot import ids
+from bot.answers.comment_modal import COMMENT_MAX_LENGTH
+from bot.core import ids
+from bot.core.services import Services
 from bot.digests.poster import post_due_digests
-from bot.services import Services, create_web_client
-from bot.views.comment_modal import COMMENT_MAX_LENGTH
+from bot.slack.client import create_web_client
 from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, responses
 from tests.property.conftest import ADMIN, over_http

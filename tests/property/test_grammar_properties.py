@@ -9,17 +9,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.engagement_grammar import (
-    MAX_DAYS,
-    MAX_THEME_LENGTH,
-    DigestCommand,
-    EngagementQuery,
-    PulseCommand,
-    UsageError,
-    parse_engagement,
-)
-from bot.settings_grammar import SETTINGS_COMMANDS
-from bot.views.report import help_message
+from bot.app.grammar import parse_engagement
+from bot.benchmarks.grammar import SETTINGS_COMMANDS
+from bot.digests.grammar import DigestCommand
+from bot.pulses.grammar import PulseCommand
+from bot.reporting.blocks import help_message
+from bot.reporting.grammar import MAX_DAYS, MAX_THEME_LENGTH, EngagementQuery, UsageError
 from tests.property.markup import markup_problems, mrkdwn_texts
 from tests.property.strategies import any_text, hostile_text, huge_text
 

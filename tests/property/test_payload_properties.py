@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import ids
+from bot.core import ids
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 from tests.integration.helpers import deliveries, pulse_message
 from tests.property.conftest import over_http

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import ids
+from bot.core import ids
 from tests.conftest import CUSTOMERS, SendPulse
 from tests.property.conftest import ADMIN, over_http
 from tests.property.harness import HostileBot, assert_refused_and_unchanged

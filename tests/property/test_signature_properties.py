@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from slack_sdk.signature import SignatureVerifier
 
-from bot import ids
+from bot.core import ids
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, SendPulse
 from tests.integration.helpers import deliveries, pulse_message, responses
 from tests.property.conftest import over_http

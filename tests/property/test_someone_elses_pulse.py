@@ -6,7 +6,7 @@ message ts: a score, "Add a comment", the comment modal's submission and "Stop t
 
 from __future__ import annotations
 
-from bot import ids
+from bot.core import ids
 from tests.conftest import CUSTOMERS, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message
 from tests.property.harness import HostileBot, Outcome, assert_refused_and_unchanged

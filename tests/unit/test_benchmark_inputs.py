@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.benchmark_inputs import (
-    InvalidSetting,
-    choose_industry,
-    clean_name,
-    clean_source,
-    parse_benchmark_id,
-    parse_metric,
-    parse_value,
-    parse_year,
-)
-from bot.grammar_errors import UsageError
-from bot.settings_grammar import (
+from bot.benchmarks.grammar import (
     AddBenchmark,
     ClearTarget,
     ListBenchmarks,
@@ -25,6 +14,17 @@ from bot.settings_grammar import (
     is_settings_command,
     parse_settings,
 )
+from bot.benchmarks.inputs import (
+    InvalidSetting,
+    choose_industry,
+    clean_name,
+    clean_source,
+    parse_benchmark_id,
+    parse_metric,
+    parse_value,
+    parse_year,
+)
+from bot.core.usage import UsageError
 from storage.models import Metric
 
 KNOWN = [("b2b_saas_software", "Software & SaaS"), ("insurance", "Insurance")]

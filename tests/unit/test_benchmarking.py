@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.benchmarking import compare_with_benchmarks
-from bot.insights.benchmarks import custom_benchmark
+from bot.benchmarks.comparison import compare_with_benchmarks
+from bot.benchmarks.published import custom_benchmark
+from bot.core.periods import Period
 from bot.insights.metrics import csat_from_scores, nps_from_scores
-from bot.periods import Period
-from bot.reports import Overview
-from bot.views.report_detail import benchmark_message
+from bot.reporting.detail_blocks import benchmark_message
+from bot.reporting.figures import Overview
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -64,14 +64,14 @@ def test_the_message_fits_slack() -> None:
 
 
 def _stored(added_by: str | None, name: str = "Acme (competitor)", source: str | None = None):
-    from bot.benchmark_settings import CustomFigure
+    from bot.benchmarks.custom import CustomFigure
     from storage.models import Metric
 
     return CustomFigure(7, Metric.NPS, 62, name, 2026, source, added_by)
 
 
 def test_a_stored_figure_says_who_added_it_and_that_it_is_not_published() -> None:
-    from bot.benchmark_settings import as_benchmark
+    from bot.benchmarks.custom import as_benchmark
 
     by_admin = as_benchmark(_stored("U0ADMIN", source="their 2026 report"))
     by_cli = as_benchmark(_stored(None))
@@ -92,7 +92,7 @@ def test_a_stored_figure_says_who_added_it_and_that_it_is_not_published() -> Non
 
 
 def test_the_benchmark_view_pings_the_admin_only_and_escapes_the_name() -> None:
-    from bot.benchmark_settings import as_benchmark
+    from bot.benchmarks.custom import as_benchmark
 
     hostile = as_benchmark(_stored("U0ADMIN", name="<!channel> Acme", source="<@U0BOSS> said"))
     message = benchmark_message(
@@ -109,8 +109,8 @@ def test_the_benchmark_view_pings_the_admin_only_and_escapes_the_name() -> None:
 
 
 def test_a_target_gap_has_a_direction_a_margin_and_what_it_would_take() -> None:
-    from bot.targets import target_gaps
-    from bot.views.targets import target_line
+    from bot.benchmarks.target_blocks import target_line
+    from bot.benchmarks.targets import target_gaps
 
     nps, csat = target_gaps(_overview(), {"nps": 41, "csat": 70})
 
@@ -124,9 +124,9 @@ def test_a_target_gap_has_a_direction_a_margin_and_what_it_would_take() -> None:
 
 
 def test_the_overview_nps_and_benchmark_views_show_the_target() -> None:
-    from bot.targets import target_gaps
-    from bot.views.report import overview_message
-    from bot.views.report_detail import csat_message, nps_message
+    from bot.benchmarks.targets import target_gaps
+    from bot.reporting.blocks import overview_message
+    from bot.reporting.detail_blocks import csat_message, nps_message
 
     gaps = target_gaps(_overview(), {"nps": 41})
     views = (overview_message(_overview(), gaps), nps_message(_overview(), gaps),

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from bot.insights.benchmarks import (
+from bot.benchmarks.published import (
     ACSI_INDEX,
     CSAT_PCT,
     NPS,
@@ -27,7 +27,7 @@ from bot.insights.benchmarks import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_benchmarks.py"
-SHIPPED = ROOT / "bot" / "insights" / "data" / "benchmarks.yml"
+SHIPPED = ROOT / "bot" / "benchmarks" / "data" / "benchmarks.yml"
 RESEARCH = ROOT.parent / "shared" / "benchmarks" / "published-benchmarks.yml"
 
 

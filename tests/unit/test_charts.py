@@ -5,8 +5,8 @@ from __future__ import annotations
 import struct
 from datetime import date, timedelta
 
-from bot.charts import NpsPoint, ReferenceLine, nps_trend_png
 from bot.insights.metrics import nps_from_scores
+from bot.reporting.charts import NpsPoint, ReferenceLine, nps_trend_png
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
-from bot.logs import RedactSecrets
+from bot.core.config import ConfigError, load_settings
+from bot.core.logs import RedactSecrets
 
 TOKEN = "xoxb-1234-5678-abcdefSECRET"
 

@@ -4,17 +4,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.engagement_grammar import (
-    DigestCommand,
-    EngagementQuery,
-    Granularity,
-    PulseAction,
-    PulseCommand,
-    QueryKind,
-    UsageError,
-    parse_engagement,
-)
-from bot.periods import Calendar, PeriodSpec
+from bot.app.grammar import parse_engagement
+from bot.core.periods import Calendar, PeriodSpec
+from bot.digests.grammar import DigestCommand
+from bot.pulses.grammar import PulseAction, PulseCommand
+from bot.reporting.grammar import EngagementQuery, Granularity, QueryKind, UsageError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -142,3 +136,10 @@ def test_a_digest_can_be_about_one_pulse_or_a_segment() -> None:
     about_segment = parse_engagement("digest subscribe segment:plan=enterprise segment:region=EMEA")
     assert isinstance(about_segment, DigestCommand)
     assert about_segment.segment == ("plan=enterprise", "region=EMEA")
+
+
+def test_every_query_kind_has_one_answer() -> None:
+    from bot.reporting.answers import ANSWERS
+
+    # HELP and FOLLOWUPS are answered before a session opens; every other kind from the table.
+    assert set(ANSWERS) | {QueryKind.HELP, QueryKind.FOLLOWUPS} == set(QueryKind)

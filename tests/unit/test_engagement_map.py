@@ -7,19 +7,33 @@ from datetime import date
 import pytest
 
 from bot.insights.engagement import (
-    CustomerHistory,
     Loyalty,
     Mix,
     Satisfaction,
     Segment,
-    engagement_mix,
-    loyalty_of,
+    Standing,
     mix_change,
-    place,
     promoters_retained,
     retention,
-    satisfaction_of,
 )
+from bot.insights.engagement import loyalty_of as _loyalty_of
+from bot.insights.engagement import place as _place
+from bot.insights.engagement import satisfaction_of as _satisfaction_of
+from tests.db.map_reference import CustomerHistory, engagement_mix, standing_of
+
+
+# Customers are written as answer histories, the way people think of them; the rules take the
+# standing the database reduces a history to.
+def loyalty_of(history: CustomerHistory) -> Loyalty:
+    return _loyalty_of(standing_of(history))
+
+
+def satisfaction_of(history: CustomerHistory) -> Satisfaction:
+    return _satisfaction_of(standing_of(history))
+
+
+def place(history: CustomerHistory | Standing) -> Segment:
+    return _place(history if isinstance(history, Standing) else standing_of(history))
 
 JAN, APR, JUL = date(2025, 1, 15), date(2025, 4, 15), date(2025, 7, 15)
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.engagement_grammar import EngagementQuery, QueryKind, parse_engagement
+from bot.app.grammar import parse_engagement
+from bot.followups.alert_blocks import alert_message, customer_reply_text
+from bot.followups.blocks import fmt_duration
 from bot.insights.followups import (
     FollowUpFacts,
     follow_up_summary,
     is_detractor,
     is_strongly_negative,
 )
+from bot.reporting.grammar import EngagementQuery, QueryKind
 from bot.sandbox.blockkit_limits import block_problems
-from bot.views.alert import alert_message, customer_reply_text
-from bot.views.followups import fmt_duration
 from storage.followups import FollowUpDetails, PastAnswer
 from storage.models import FollowUp, Metric
 
@@ -98,7 +99,7 @@ def test_the_grammar_knows_followups_with_a_period() -> None:
 def test_a_malformed_alert_channel_stops_start_up_naming_it() -> None:
     import pytest
 
-    from bot.config import ConfigError, load_settings
+    from bot.core.config import ConfigError, load_settings
 
     with pytest.raises(ConfigError, match="ALERT_CHANNEL_ID"):
         load_settings(env_file=None, alert_channel_id="#cx-alerts")

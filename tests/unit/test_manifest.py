@@ -11,9 +11,9 @@ import pytest
 import yaml
 from slack_sdk import WebClient
 
-from bot import ids
-from bot.config import MANIFEST_BOT_SCOPES, load_settings
-from bot.installations import REDIRECT_PATH
+from bot.core import ids
+from bot.core.config import MANIFEST_BOT_SCOPES, load_settings
+from bot.workspaces.installations import REDIRECT_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import sentiment
+from bot.insights import sentiment
 from bot.insights.agreement import accuracy
-from bot.sentiment import Sentiment
+from bot.insights.sentiment import Sentiment
 
 DATA = Path(__file__).parents[1] / "data"
 Scorer = Callable[[str], Sentiment]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.views.text import (
+from bot.core.text import (
     escape_mrkdwn,
     fmt_interval,
     fmt_percent,

@@ -8,18 +8,18 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot import ids
+from bot.answers.comment_modal import comment_modal
+from bot.core import ids
+from bot.core.periods import Period
+from bot.home.blocks import customer_home_view
 from bot.insights.metrics import csat_from_scores, nps_class, nps_from_scores
 from bot.insights.themes import Theme
-from bot.periods import Period
-from bot.reports import Overview, SegmentBreakdown, SegmentRow, TrendPoint
-from bot.themes_report import ThemesReport
-from bot.views.comment_modal import comment_modal
-from bot.views.home import customer_home_view
-from bot.views.pulse import parse_score_value, pulse_message, score_value
-from bot.views.report import comments_message, help_message, overview_message
-from bot.views.report_detail import csat_message, nps_message, segment_message, trend_message
-from bot.views.themes import themes_message
+from bot.pulses.blocks import parse_score_value, pulse_message, score_value
+from bot.reporting.blocks import comments_message, help_message, overview_message
+from bot.reporting.detail_blocks import csat_message, nps_message, segment_message, trend_message
+from bot.reporting.figures import Overview, SegmentBreakdown, SegmentRow, TrendPoint
+from bot.reporting.theme_blocks import themes_message
+from bot.reporting.themes import ThemesReport
 from storage.deliveries import SurveyRow
 from storage.models import Metric, PulseMetric
 from storage.reporting import CommentRow

@@ -7,7 +7,7 @@ Create Date: 2026-12-04 14:00:00
 At a million answers the engagement map and a segment breakdown cost about a second (their
 work follows the customers in the period, not the stored history). The leader keeps the ones
 people read recomputed here, and /engagement answers from them, saying "as of" when they are
-not live; see bot/report_snapshots.py.
+not live; see bot/reporting/snapshots.py.
 """
 
 from collections.abc import Sequence

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from bot.app import create_app
-from bot.config import Settings, load_settings
-from bot.installations import REDIRECT_PATH
+from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
+from bot.app.wiring import create_app
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from bot.server import EVENTS_PATH, create_asgi_app, serve_in_background
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.workspaces.installations import REDIRECT_PATH
 from tests.conftest import SIGNING_SECRET, FakeClock
 from tests.integration.oauth.workspaces import CLIENT_ID, CLIENT_SECRET, TEAMS, OAuthBot
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.installations import installation_store, installed_team_ids
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.browser import approve, get, start_install, with_state
 from bot.sandbox.slack_api import SlackSandbox
+from bot.workspaces.installations import installation_store, installed_team_ids
 from storage.engine import read_only_session
 from storage.export import stream_answers
 from storage.models import Target

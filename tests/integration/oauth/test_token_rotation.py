@@ -3,8 +3,8 @@ and by the background work (client_for), and everything goes on with the new tok
 
 from __future__ import annotations
 
-from bot.installations import installation_store
 from bot.sandbox.slack_api import SlackSandbox
+from bot.workspaces.installations import installation_store
 from tests.integration.oauth.workspaces import ALPHA, BRAVO, TEAMS, OAuthBot, Team
 
 TEN_MINUTES = 600  # inside the default 120-minute refresh margin: refreshed at next use

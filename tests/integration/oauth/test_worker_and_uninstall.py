@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.app import NOT_INSTALLED
+from bot.app.wiring import NOT_INSTALLED
 from bot.digests.subscriptions import DigestRequest, subscribe
-from bot.installations import installed_team_ids
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
-from bot.pulses.worker import PulseWorker
 from bot.sandbox.slack_api import SlackSandbox
-from bot.uninstalls import UNINSTALLED
+from bot.worker.leader import PulseWorker
+from bot.workspaces.installations import installed_team_ids
+from bot.workspaces.uninstalls import UNINSTALLED
 from storage.models import Delivery, Pulse, Response, Wave
 from tests.conftest import FakeClock
 from tests.integration.helpers import click_score, comment

@@ -9,10 +9,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.installations import client_for
+from bot.core.services import Services
 from bot.pulses.definition import define_pulse, validate_policy
 from bot.sandbox.client import SignedSlackClient
-from bot.services import Services, create_web_client
+from bot.slack.client import create_web_client
+from bot.workspaces.installations import client_for
 from storage.models import Metric
 
 CLIENT_ID = "1234567890.0987654321"

@@ -1,0 +1,168 @@
+"""A customer's clicks on a pulse: a score, "Add a comment" and its modal, "Stop these surveys"."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.answers.comment_modal import comment_modal
+from bot.answers.opt_out import opt_out_from_pulse
+from bot.answers.recording import InvalidComment, add_comment, comment_target, record_answer
+from bot.core import ids
+from bot.core.errors import UnknownSurvey, UserFacingError
+from bot.core.services import Services
+from bot.followups.alerts import publish_alert
+from bot.pulses.blocks import answered_pulse, opted_out_message, parse_score_value
+from bot.slack.payload import tell_privately, who_clicked
+from storage.responses import ScoreOutcome
+
+UNREADABLE = "This form could not be read. Please close it and try again."
+
+
+def _submitted_comment(view: dict[str, Any]) -> tuple[int, str]:
+    """(delivery id, text) from the submission; ValueError for a garbled or forged payload."""
+    try:
+        value = view["state"]["values"][ids.COMMENT_BLOCK][ids.COMMENT_INPUT].get("value")
+        return ids.record_id(view["private_metadata"]), str(value or "")
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(UNREADABLE) from exc
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(ids.SCORE_ACTION)
+    def record_score_click(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        logger: Logger,
+    ) -> None:
+        team_id, user_id = who_clicked(body)
+        try:
+            try:
+                delivery_id, metric, score = parse_score_value(str(action.get("value", "")))
+            except ValueError:
+                raise UnknownSurvey from None
+            result = record_answer(
+                services,
+                team_id=team_id,
+                user_id=user_id,
+                delivery_id=delivery_id,
+                metric=metric,
+                score=score,
+                action_ts=str(action.get("action_ts") or ""),
+            )
+        except UserFacingError as refusal:
+            ack()
+            tell_privately(respond, body, str(refusal))
+            return
+        # The answer is stored before the ack: a click Slack saw acknowledged is never lost.
+        ack()
+        if result.outcome is ScoreOutcome.STALE:
+            return
+        container = body.get("container") or {}
+        message = answered_pulse(result.delivery, result.scores)
+        if result.delivery.post_delivery_id is not None:
+            # A channel post is shared: the answer is shown to the person who gave it only.
+            respond(
+                text=message.text,
+                blocks=[block.to_dict() for block in message.blocks],
+                response_type="ephemeral",
+                replace_original=bool(container.get("is_ephemeral")),
+            )
+        else:
+            client.chat_update(
+                channel=str(container.get("channel_id") or result.delivery.channel_id),
+                ts=str(container.get("message_ts") or result.delivery.message_ts),
+                text=message.text,
+                blocks=[block.to_dict() for block in message.blocks],
+            )
+        logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
+                    result.outcome.value)
+        if result.follow_up_id is not None:
+            # After the ack: the row already exists, so a failed post is left to the sweep.
+            publish_alert(services, client, follow_up_id=result.follow_up_id)
+
+    @app.action(ids.COMMENT_ACTION)
+    def open_comment_modal(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        team_id, user_id = who_clicked(body)
+        try:
+            delivery_id = ids.record_id(action.get("value"))
+            delivery, current = comment_target(
+                services, team_id=team_id, user_id=user_id, delivery_id=delivery_id
+            )
+        except ValueError:
+            tell_privately(respond, body, str(UnknownSurvey()))
+            return
+        except UserFacingError as refusal:
+            tell_privately(respond, body, str(refusal))
+            return
+        client.views_open(
+            trigger_id=str(body.get("trigger_id", "")),
+            view=comment_modal(
+                delivery_id=delivery.delivery_id, follow_up=delivery.follow_up, current=current
+            ),
+        )
+
+    @app.view(ids.COMMENT_MODAL)
+    def store_comment(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        team_id, user_id = who_clicked(body)
+        try:
+            delivery_id, text = _submitted_comment(view)
+            result = add_comment(
+                services,
+                team_id=team_id,
+                user_id=user_id,
+                delivery_id=delivery_id,
+                text=text,
+            )
+        except (InvalidComment, UserFacingError, ValueError) as problem:
+            ack(response_action="errors", errors={ids.COMMENT_BLOCK: str(problem)[:150]})
+            return
+        ack()
+        delivery, scores = result.delivery, result.scores
+        if delivery.channel_id and delivery.message_ts and scores:
+            message = answered_pulse(delivery, scores, commented=True)
+            client.chat_update(
+                channel=delivery.channel_id,
+                ts=delivery.message_ts,
+                text=message.text,
+                blocks=[block.to_dict() for block in message.blocks],
+            )
+        if result.follow_up_id is not None:
+            publish_alert(services, client, follow_up_id=result.follow_up_id)
+
+    @app.action(ids.OPT_OUT_ACTION)
+    def stop_surveys_from_pulse(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient,
+        respond: Respond,
+    ) -> None:
+        team_id, user_id = who_clicked(body)
+        try:
+            try:
+                delivery_id = ids.record_id(action.get("value"))
+            except ValueError:
+                raise UnknownSurvey from None
+            opt_out_from_pulse(services, team_id=team_id, user_id=user_id, delivery_id=delivery_id)
+        except UserFacingError as refusal:
+            ack()
+            tell_privately(respond, body, str(refusal))
+            return
+        ack()
+        container = body.get("container") or {}
+        message = opted_out_message()
+        client.chat_update(
+            channel=str(container.get("channel_id")),
+            ts=str(container.get("message_ts")),
+            text=message.text,
+            blocks=[block.to_dict() for block in message.blocks],
+        )

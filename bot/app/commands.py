@@ -1,0 +1,118 @@
+"""/engagement: parse, then answer privately; admin subcommands run from one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.app.grammar import parse_engagement
+from bot.benchmarks.commands import run_settings_command
+from bot.benchmarks.grammar import SETTINGS_COMMANDS
+from bot.core import ids
+from bot.core.errors import UserFacingError
+from bot.core.services import Services
+from bot.core.text import escape_mrkdwn
+from bot.digests.commands import run_digest_command
+from bot.digests.grammar import DigestCommand
+from bot.pulses.admin_blocks import new_pulse_modal
+from bot.pulses.commands import run_pulse_command
+from bot.pulses.grammar import PulseAction, PulseCommand
+from bot.reporting.answers import answer_engagement
+from bot.reporting.blocks import help_message
+from bot.reporting.grammar import EngagementQuery, UsageError
+from bot.slack.message import ReportMessage
+from bot.workspaces.access import STAFF_ONLY, is_staff, require_admin
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What a slash command carries, for the admin subcommands that need more than the text."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    trigger_id: str
+
+
+# An admin subcommand that answers itself (opens a modal) returns None.
+AdminRun = Callable[[Services, WebClient, Typed, Any], ReportMessage | None]
+
+
+def _run_pulse(services: Services, client: WebClient, typed: Typed, command: Any,
+               ) -> ReportMessage | None:
+    if command.action is PulseAction.NEW:
+        client.views_open(trigger_id=typed.trigger_id, view=new_pulse_modal(timezone="UTC"))
+        return None
+    return run_pulse_command(services, client, team_id=typed.team_id, command=command)
+
+
+def _run_digest(services: Services, client: WebClient, typed: Typed, command: Any,
+                ) -> ReportMessage | None:
+    return run_digest_command(services, client, team_id=typed.team_id, user_id=typed.user_id,
+                              channel_id=typed.channel_id, command=command)
+
+
+def _run_settings(services: Services, client: WebClient, typed: Typed, command: Any,
+                  ) -> ReportMessage | None:
+    return run_settings_command(services, team_id=typed.team_id, user_id=typed.user_id,
+                                command=command)
+
+
+# (parsed types, what only admins can do, how to run it)
+ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
+    ((PulseCommand,), "manage pulses", _run_pulse),
+    ((DigestCommand,), "manage digests", _run_digest),
+    (SETTINGS_COMMANDS, "change benchmarks, targets and the industry", _run_settings),
+)
+
+
+def register(app: App, services: Services) -> None:
+    @app.command(ids.SLASH_COMMAND)
+    def answer_engagement_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        typed = Typed(*(str(command.get(key) or "") for key in
+                        ("team_id", "user_id", "channel_id", "trigger_id")))
+        try:
+            query = parse_engagement(str(command.get("text") or ""))
+        except UsageError as mistake:
+            _answer(ack, help_message(mistake=mistake.mistake, problem=str(mistake)))
+            return
+        for types, what, run in ADMIN_SUBCOMMANDS:
+            if isinstance(query, types):
+                try:
+                    require_admin(services, client, user_id=typed.user_id, what=what)
+                    if isinstance(query, PulseCommand) and query.action is PulseAction.NEW:
+                        ack()  # a modal needs the trigger while it is fresh
+                    message = run(services, client, typed, query)
+                except UserFacingError as refusal:
+                    message = _refused(refusal)
+                if message is not None:
+                    _answer(ack, message)
+                return
+        if not is_staff(services, team_id=typed.team_id, user_id=typed.user_id):
+            ack(response_type="ephemeral", text=STAFF_ONLY)
+            return
+        assert isinstance(query, EngagementQuery)
+        _answer(ack, answer_engagement(services, team_id=typed.team_id, query=query),
+                shared=query.share)
+
+
+def _refused(refusal: UserFacingError) -> ReportMessage:
+    # Refusals quote what was typed ("No pulse named '<!channel>'"): escaped like any echo.
+    return ReportMessage(text=escape_mrkdwn(str(refusal)), blocks=[])
+
+
+def _answer(ack: Ack, message: ReportMessage, *, shared: bool = False) -> None:
+    # Private unless asked to share: figures are posted to the channel only on purpose.
+    response_type = "in_channel" if shared else "ephemeral"
+    if not message.blocks:
+        ack(response_type=response_type, text=message.text)
+        return
+    ack(
+        response_type=response_type,
+        text=message.text,
+        blocks=[block.to_dict() for block in message.blocks],
+    )

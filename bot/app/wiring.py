@@ -1,0 +1,188 @@
+"""The Bolt app, composed once from Services: no module-level app, client or engine."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse, Respond
+from slack_sdk import WebClient
+
+from bot.app.listeners import register_listeners
+from bot.app.outage import (
+    CLICK_NOT_SAVED,
+    COMMAND_NOT_ANSWERED,
+    form_outage_errors,
+    home_with_outage_notice,
+)
+from bot.core.services import Services
+from bot.slack.payload import who_clicked
+from bot.workspaces.installations import oauth_settings
+from storage.engine import (
+    database_unavailable,
+    interactive_engine,
+    outage_reason,
+    session_scope,
+)
+from storage.events import first_delivery_of_event
+
+logger = logging.getLogger(__name__)
+
+# Bolt runs every listener on its executor and makes the request wait there for ack(); its
+# default has 5 threads, shared with what listeners do after the ack (chat.update, alerts). With
+# 5, a click waits for its ack behind other clicks' Slack calls. More threads than the server
+# admits requests (bot.app.server.MAX_IN_FLIGHT): every admitted request's listener starts at once
+# while earlier ones finish their Slack calls after the ack (which hold no connection).
+LISTENER_THREADS = 40
+
+NOT_INSTALLED = (
+    "The Engagement app is not installed in this workspace any more: ask an admin to reinstall "
+    "it (Add to Slack), and your pulses and figures pick up where they were."
+)
+
+
+def create_app(
+    services: Services, client: WebClient, *, listener_executor: Executor | None = None
+) -> App:
+    """In OAuth mode (SLACK_CLIENT_ID set) `client` carries no token: Bolt authorizes each
+    request from the installation store and hands listeners a client with that workspace's
+    token. Otherwise `client` holds the one bot token, exactly as before.
+
+    `listener_executor` runs each listener (LISTENER_THREADS threads when None); tests pass one
+    they can wait on, to check what a request changed once it has finished."""
+    signing_secret = services.settings.require_signing_secret()
+    # Someone is waiting on every request: a locked SQLite file fails fast (and they are told
+    # to try again) rather than holding the answer past Slack's 3 s.
+    services = replace(services, engine=interactive_engine(services.engine))
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        logger=logging.getLogger("bot.slack"),
+        # A request no listener claims is answered 404 quietly instead of raising.
+        raise_error_for_unhandled_request=False,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
+        oauth_settings=(oauth_settings(services, client) if services.settings.oauth_enabled
+                        else None),
+        # OAuth mode: a request from a workspace whose installation is gone (uninstalled).
+        user_facing_authorize_error_message=NOT_INSTALLED,
+    )
+    app.middleware(_drop_nul_characters)
+    app.middleware(_skip_repeated_events(services))
+
+    @app.error
+    def log_listener_error(
+        error: Exception, body: dict[str, Any], respond: Respond | None,
+        response: BoltResponse | None, client: WebClient,
+    ) -> BoltResponse | None:
+        if database_unavailable(error):
+            return _answer_during_outage(error, body, respond, response, client)
+        logger.exception(
+            "listener failed for a %s request from team %s",
+            body.get("type") or "slash command",
+            body.get("team_id") or who_clicked(body)[0],
+            exc_info=error,
+        )
+        return None
+
+    register_listeners(app, services)
+    return app
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    return value
+
+
+# How a NUL can arrive in a raw body: itself, form-encoded, or JSON-escaped (form-encoded too).
+_NUL_SPELLINGS = ("\x00", "%00", "\\u0000", "%5Cu0000", "%5cu0000")
+
+
+def _drop_nul_characters(
+    req: BoltRequest, body: dict[str, Any], next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    """PostgreSQL text cannot hold NUL: a "\x00" in a team id or a comment was a 500 there.
+
+    Slack never sends one in anything that matters, so it is dropped from the whole payload,
+    in place, before a listener reads it. Only when the raw body could hold one: copying every
+    payload cost each click its share of the CPU, for a character Slack never sends.
+    """
+    if any(spelling in req.raw_body for spelling in _NUL_SPELLINGS):
+        cleaned = _without_nul(body)
+        body.clear()
+        body.update(cleaned)
+    return next()
+
+
+def _answer_during_outage(
+    error: Exception, body: dict[str, Any], respond: Respond | None,
+    response: BoltResponse | None, client: WebClient,
+) -> BoltResponse | None:
+    """The database is unreachable: nothing was stored, so say so plainly instead of letting
+    Slack show its generic failure. Answered within the 3 s, as every request is."""
+    kind = body.get("type") or ("slash_command" if body.get("command") else "unknown")
+    logger.warning("database unavailable while handling a %s request: %s", kind,
+                   outage_reason(error))
+    if kind == "event_callback":
+        # A non-2xx answer makes Slack deliver the event again later, by when we may be back.
+        return None
+    if kind == "view_submission":
+        errors = form_outage_errors(body.get("view") or {})
+        if errors is None or response is None:
+            return None
+        return BoltResponse(status=200, body=json.dumps({"response_action": "errors",
+                                                         "errors": errors}),
+                            headers={"content-type": "application/json;charset=utf-8"})
+    if kind == "slash_command":
+        return None if response is None else BoltResponse(status=200, body=COMMAND_NOT_ANSWERED)
+    view = body.get("view")
+    if kind == "block_actions" and isinstance(view, dict) and view.get("type") == "home":
+        _notice_on_home(client, body, view)
+    elif respond is not None:
+        try:
+            respond(text=CLICK_NOT_SAVED, response_type="ephemeral", replace_original=False)
+        except Exception:  # Slack unreachable too: the click still gets its 200 below
+            logger.warning("could not tell the person their click was not saved")
+    # The ack (when not sent yet): a 200 keeps Slack from adding its own warning to the message.
+    return None if response is None else BoltResponse(status=200, body="")
+
+
+def _notice_on_home(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    _, user_id = who_clicked(body)
+    try:
+        client.views_publish(user_id=user_id, view=home_with_outage_notice(view))
+    except Exception:  # Slack unreachable too: the click still gets its 200
+        logger.warning("could not tell the person their button press was not saved")
+
+
+def _skip_repeated_events(services: Services) -> Callable[..., BoltResponse | None]:
+    """Events API retries carry the same event_id: answer them 200 and do nothing more."""
+
+    def skip_repeated_events(
+        body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        if body.get("type") != "event_callback" or not event_id:
+            return next()
+        with session_scope(services.engine) as session:
+            first = first_delivery_of_event(
+                session=session,
+                event_id=str(event_id),
+                team_id=body.get("team_id"),
+                now=services.clock(),
+            )
+        if not first:
+            logger.info("event %s already handled; Slack retry ignored", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return skip_repeated_events

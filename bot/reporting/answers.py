@@ -1,0 +1,136 @@
+"""Answers to /engagement, from a parsed query to a rendered message: one answerer per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot.benchmarks.comparison import compare_with_benchmarks
+from bot.benchmarks.custom import load_workspace_benchmarks
+from bot.benchmarks.targets import target_gaps
+from bot.core.periods import Period, PeriodSpec
+from bot.core.services import Services
+from bot.followups.listing import list_follow_ups
+from bot.reporting.blocks import comments_message, help_message, overview_message
+from bot.reporting.detail_blocks import (
+    benchmark_message,
+    csat_message,
+    engagement_message,
+    nps_message,
+    segment_message,
+    trend_message,
+)
+from bot.reporting.engagement_map import EngagementMap
+from bot.reporting.figures import build_overview, build_trend, recent_comments, segments_from
+from bot.reporting.grammar import EngagementQuery, QueryKind
+from bot.reporting.snapshots import (
+    answer_from_snapshot,
+    map_from,
+    map_key,
+    segment_counts_from,
+    segment_key,
+    themes_from,
+    themes_key,
+)
+from bot.reporting.theme_blocks import themes_message
+from bot.slack.message import ReportMessage
+from storage.engine import session_scope
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One /engagement question in flight: who asks, what, and for which period."""
+
+    services: Services
+    session: Session
+    team_id: str
+    query: EngagementQuery
+    period: Period
+
+
+def _comments(asked: Asked) -> ReportMessage:
+    query = asked.query
+    rows = recent_comments(session=asked.session, team_id=asked.team_id, period=asked.period,
+                           sentiment=query.sentiment, theme=query.theme)
+    return comments_message(rows, period=asked.period.label, sentiment=query.sentiment,
+                            theme=query.theme)
+
+
+def _themes(asked: Asked) -> ReportMessage:
+    spec = asked.query.period
+    kept = answer_from_snapshot(asked.services, asked.session, themes_key(asked.team_id, spec),
+                                spec)
+    return themes_message(themes_from(kept.payload, kept.period))
+
+
+def _trend(asked: Asked) -> ReportMessage:
+    granularity = asked.query.granularity.value
+    points = build_trend(session=asked.session, team_id=asked.team_id, period=asked.period,
+                         granularity=granularity)
+    return trend_message(points, granularity=granularity, period=asked.period.label)
+
+
+def _engagement(asked: Asked) -> ReportMessage:
+    return engagement_message(engagement_map_for(asked.services, asked.session, asked.team_id,
+                                                 asked.query.period))
+
+
+def _segment(asked: Asked) -> ReportMessage:
+    spec, attribute = asked.query.period, asked.query.attribute or ""
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                segment_key(asked.team_id, spec, attribute), spec)
+    breakdown = segments_from(segment_counts_from(kept.payload), attribute=attribute,
+                              minimum=asked.services.settings.anonymity_minimum)
+    return segment_message(breakdown, period=kept.period.label)
+
+
+def _headline(asked: Asked) -> ReportMessage:
+    """Overview, NPS, CSAT and benchmark: the period's figures against targets and peers."""
+    overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
+    mine = load_workspace_benchmarks(session=asked.session, team_id=asked.team_id)
+    targets = target_gaps(overview, mine.targets)
+    kind = asked.query.kind
+    if kind is QueryKind.BENCHMARK:
+        comparison = compare_with_benchmarks(
+            overview, industry=asked.query.industry or mine.industry, extra=mine.extra
+        )
+        return benchmark_message(comparison, period=asked.period.label, targets=targets)
+    if kind is QueryKind.NPS:
+        return nps_message(overview, targets)
+    if kind is QueryKind.CSAT:
+        return csat_message(overview, targets)
+    return overview_message(overview, targets)
+
+
+ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
+    QueryKind.COMMENTS: _comments,
+    QueryKind.THEMES: _themes,
+    QueryKind.TREND: _trend,
+    QueryKind.ENGAGEMENT: _engagement,
+    QueryKind.SEGMENT: _segment,
+    QueryKind.OVERVIEW: _headline,
+    QueryKind.NPS: _headline,
+    QueryKind.CSAT: _headline,
+    QueryKind.BENCHMARK: _headline,
+}
+
+
+def answer_engagement(
+    services: Services, *, team_id: str, query: EngagementQuery
+) -> ReportMessage:
+    if query.kind is QueryKind.HELP:
+        return help_message()
+    period = query.period.resolve(services.clock())
+    if query.kind is QueryKind.FOLLOWUPS:
+        return list_follow_ups(services, team_id=team_id, period=period)
+    with session_scope(services.engine) as session:
+        return ANSWERS[query.kind](Asked(services, session, team_id, query, period))
+
+
+def engagement_map_for(
+    services: Services, session: Session, team_id: str, spec: PeriodSpec
+) -> EngagementMap:
+    kept = answer_from_snapshot(services, session, map_key(team_id, spec), spec)
+    return map_from(kept.payload, kept.period)

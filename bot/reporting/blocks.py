@@ -1,0 +1,203 @@
+"""Answers to /engagement: overview, comments and help."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.benchmarks.target_blocks import target_blocks
+from bot.benchmarks.targets import TargetGap
+from bot.core.text import (
+    escape_mrkdwn,
+    fmt_interval,
+    fmt_percent,
+    fmt_score,
+    plural,
+    quote,
+    truncate,
+)
+from bot.reporting.figures import Overview
+from bot.slack.message import ReportMessage
+from storage.reporting import CommentRow
+
+MAX_COMMENTS_SHOWN = 10
+
+
+def nps_field(overview: Overview) -> str:
+    nps = overview.nps
+    if nps.score is None or nps.ci95 is None:
+        return "*NPS*\nNo answers yet"
+    interval = fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)
+    return f"*NPS*\n*{fmt_score(nps.score)}*  ({plural(nps.n, 'answer')})\n95% interval {interval}"
+
+
+def csat_field(overview: Overview) -> str:
+    csat = overview.csat
+    if csat.score is None or csat.ci95 is None or csat.mean is None:
+        return "*CSAT*\nNo answers yet"
+    interval = fmt_interval(csat.ci95.low, csat.ci95.high, percent=True)
+    return (
+        f"*CSAT*\n*{fmt_percent(csat.score)}* satisfied  ({plural(csat.n, 'answer')})\n"
+        f"95% interval {interval} · mean {csat.mean:.1f} of 5"
+    )
+
+
+def overview_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> ReportMessage:
+    nps = overview.nps
+    rate = overview.response_rate
+    rate_text = (
+        f"Response rate *{fmt_percent(rate)}* ({overview.answered} of "
+        f"{plural(overview.delivered, 'survey')} sent)"
+        if rate is not None
+        else "No surveys sent in this period"
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Customer engagement · {overview.period.label}"),
+        SectionBlock(
+            fields=[
+                MarkdownTextObject(text=nps_field(overview)),
+                MarkdownTextObject(text=csat_field(overview)),
+            ]
+        ),
+    ]
+    if nps.n:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Promoters {nps.promoters} · Passives {nps.passives} · "
+                        f"Detractors {nps.detractors}"
+                    )
+                ]
+            )
+        )
+    changes = [
+        f"{name} {change.describe()}"
+        for name, change in (("NPS", overview.nps_change), ("CSAT", overview.csat_change))
+        if change is not None and change.difference is not None
+    ]
+    if changes:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Against {overview.period.previous().label}: " + "; ".join(changes)
+                    )
+                ]
+            )
+        )
+    blocks += target_blocks(targets)
+    blocks += [
+        ContextBlock(elements=[MarkdownTextObject(text=rate_text)]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="`/engagement comments` shows what customers said · "
+                    "`/engagement help` lists everything"
+                )
+            ]
+        ),
+    ]
+    score = "no NPS answers yet" if nps.score is None else f"NPS {fmt_score(nps.score)}"
+    return ReportMessage(
+        text=f"Customer engagement, {overview.period.label}: {score}", blocks=blocks
+    )
+
+
+def comments_message(
+    rows: list[CommentRow], *, period: str, sentiment: str | None = None,
+    theme: str | None = None,
+) -> ReportMessage:
+    shown = rows[:MAX_COMMENTS_SHOWN]
+    which = f"{sentiment} comments" if sentiment else "What customers said"
+    # The grammar already keeps <, > and & out of a theme; escaping anyway means this view stays
+    # safe if a theme ever arrives by another way (App Home, a digest).
+    about = f" about “{escape_mrkdwn(theme)}”" if theme else ""
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"{which.capitalize()}{about} · {period}", 150))
+    ]
+    if not shown:
+        none = f"No {sentiment} comments" if sentiment else "No comments"
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f"{none}{about} in this period."))
+        )
+    for row in shown:
+        label = row.sentiment_label or "unscored"
+        polarity = "" if row.sentiment_polarity is None else f" ({row.sentiment_polarity:+.2f})"
+        blocks += [
+            # Customer text is escaped here, so <!channel> or <@U…> can never ping anyone.
+            SectionBlock(text=MarkdownTextObject(text=quote(row.comment))),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"{row.metric.value.upper()} {row.score} · {label}{polarity} · "
+                        f"{row.commented_at:%Y-%m-%d}"
+                    )
+                ]
+            ),
+        ]
+    return ReportMessage(
+        text=f"{plural(len(shown), 'comment')} from customers{about}, {period}", blocks=blocks
+    )
+
+
+HELP_LINES = (
+    "`/engagement` — NPS, CSAT and response rate for the last 90 days",
+    "`/engagement nps` · `/engagement csat` — one metric in detail",
+    "`/engagement trend [weekly|monthly]` — how the figures moved",
+    "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
+    "`/engagement benchmark [industry]` — against published figures, with source and year",
+    "`/engagement set industry KEY|clear` — the industry to compare with (admins)",
+    "`/engagement benchmark add nps 62 Acme [year:2026] [source:their report]` · "
+    "`benchmark list` · `benchmark remove ID` — your own benchmarks (admins)",
+    "`/engagement target nps 50` · `target csat 85` · `target clear nps` — targets (admins)",
+    "`/engagement engagement` — the map of customers by loyalty × satisfaction",
+    "`/engagement comments [positive|negative|neutral] [theme]` — the latest comments, or only "
+    "those that mention a theme, e.g. `/engagement comments negative csv export`",
+    "`/engagement themes` — what customers talk about, overall and promoters against detractors",
+    "`/engagement followups` — open follow-ups on unhappy answers, and how fast we respond",
+    "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
+    "in the channel instead of privately",
+    "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",
+    "`/engagement digest subscribe [weekly|monthly] [HH:MM] [Time/Zone] [pulse:NAME|"
+    "segment:plan=enterprise]|list|stop N` — the digest in this channel (admins)",
+    "`/engagement help` — this list",
+)
+
+
+def help_message(*, mistake: str | None = None, problem: str | None = None) -> ReportMessage:
+    blocks: list[Block] = []
+    if mistake is not None:
+        said = escape_mrkdwn(mistake[:100])
+        # The problem quotes the word it stumbled on, which may be thousands of characters long:
+        # cut before escaping (an entity is never split) to stay far under Slack's 3,000.
+        reason = escape_mrkdwn(truncate(problem or "I didn't understand that", 300))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=f":warning: {reason}: `{said}`"))
+        )
+        blocks.append(DividerBlock())
+    blocks.append(
+        SectionBlock(
+            text=MarkdownTextObject(text="*What you can ask*\n" + "\n".join(HELP_LINES))
+        )
+    )
+    text = (
+        "Usage: /engagement [nps|csat|trend|segment ATTR|comments [sentiment] [theme]|themes|"
+        "help] "
+        "[period] [share]"
+    )
+    if mistake is not None:
+        # The fallback text is mrkdwn too (notifications, screen readers): escaped like the blocks.
+        text = f"I didn't understand “{escape_mrkdwn(mistake[:100])}”. {text}"
+    return ReportMessage(text=text, blocks=blocks)
+
+
+

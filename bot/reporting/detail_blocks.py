@@ -1,0 +1,193 @@
+"""Detailed /engagement answers: one metric, the trend, and segment breakdowns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.benchmarks.comparison import BenchmarkComparison, BenchmarkLine
+from bot.benchmarks.target_blocks import target_blocks
+from bot.benchmarks.targets import TargetGap
+from bot.core.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
+from bot.insights.engagement import Segment
+from bot.reporting.blocks import csat_field, nps_field
+from bot.reporting.engagement_map import EngagementMap
+from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint
+from bot.slack.message import ReportMessage
+
+
+def _distribution(counts: dict[int, int], scale: range) -> str:
+    total = sum(counts.values()) or 1
+    return "\n".join(
+        f"`{score:>2}` {'█' * round(20 * count / total):<20} {count}"
+        for score, count in ((score, counts.get(score, 0)) for score in scale)
+    )
+
+
+def nps_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> ReportMessage:
+    nps = overview.nps
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"NPS · {overview.period.label}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=nps_field(overview))),
+    ]
+    if nps.n:
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=_distribution(overview.nps_scores,
+                                                                   range(10, -1, -1)))),
+            ContextBlock(elements=[MarkdownTextObject(
+                text=f"Promoters (9–10) {nps.promoters} · Passives (7–8) {nps.passives} · "
+                f"Detractors (0–6) {nps.detractors}"
+            )]),
+        ]
+    blocks += target_blocks(targets, metric="nps")
+    text = f"NPS {fmt_score(nps.score)}, {overview.period.label}"
+    return ReportMessage(text=text, blocks=blocks)
+
+
+def csat_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> ReportMessage:
+    csat = overview.csat
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"CSAT · {overview.period.label}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=csat_field(overview))),
+    ]
+    if csat.n:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=_distribution(csat.distribution, range(5, 0, -1))
+        )))
+    blocks += target_blocks(targets, metric="csat")
+    return ReportMessage(
+        text=f"CSAT {fmt_percent(csat.score)}, {overview.period.label}", blocks=blocks
+    )
+
+
+def trend_message(points: list[TrendPoint], *, granularity: str, period: str) -> ReportMessage:
+    every = "week" if granularity == "weekly" else "month"
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"Trend by {every} · {period}", 150))]
+    if not points:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="No answers in this period.")))
+    lines = []
+    for point in points[-40:]:
+        nps = point.nps
+        nps_text = (
+            f"NPS *{fmt_score(nps.score)}* (n={nps.n}, "
+            f"{fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)})"
+            if nps.score is not None and nps.ci95 is not None
+            else "NPS –"
+        )
+        csat_text = f"CSAT *{fmt_percent(point.csat.score)}* (n={point.csat.n})"
+        label = f"{point.start:%d %b %Y}" if granularity == "weekly" else f"{point.start:%B %Y}"
+        lines.append(f"{label}: {nps_text} · {csat_text}")
+    for start in range(0, len(lines), 10):  # 10 lines a block keeps each under 3000 characters
+        chunk = "\n".join(lines[start : start + 10])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    return ReportMessage(text=f"Trend by {every}, {period}", blocks=blocks)
+
+
+def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessage:
+    attribute = escape_mrkdwn(breakdown.attribute)
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"NPS by {breakdown.attribute} · {period}",
+                                                     150))]
+    lines = [
+        f"*{escape_mrkdwn(truncate(row.value, 60))}*: NPS *{fmt_score(row.nps.score)}* "
+        f"({plural(row.respondents, 'respondent')})"
+        for row in breakdown.shown[:40]
+    ]
+    if not lines:
+        lines = [f"No {attribute} group has {breakdown.minimum} or more respondents yet."]
+    for start in range(0, len(lines), 10):
+        chunk = "\n".join(lines[start : start + 10])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    if breakdown.hidden:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{plural(breakdown.hidden, 'group')} with fewer than {breakdown.minimum} "
+            "respondents hidden, so no answer can be traced to a person."
+        )]))
+    return ReportMessage(text=f"NPS by {breakdown.attribute}, {period}", blocks=blocks)
+
+
+def _source(line: BenchmarkLine) -> str:
+    shown = escape_mrkdwn(line.source)
+    if line.added_by:
+        # The mention is ours (a validated user ID), not typed text: it alone is left live.
+        escaped = f"added by &lt;@{line.added_by}&gt;"
+        if shown.startswith(escaped):
+            shown = f"added by <@{line.added_by}>" + shown[len(escaped):]
+    return shown
+
+
+def benchmark_message(
+    comparison: BenchmarkComparison, *, period: str, targets: Sequence[TargetGap] = ()
+) -> ReportMessage:
+    where = comparison.industry or "cross-industry"
+    blocks: list[Block] = [HeaderBlock(text=truncate(f"Against the best · {where} · {period}",
+                                                     150))]
+    for section in comparison.sections:
+        lines = [f"*Our {section.metric}: {section.ours}*"]
+        for line in section.lines:
+            compared = f"\n   {escape_mrkdwn(line.comparison)}" if line.comparison else ""
+            if line.to_close:
+                compared += f"; {escape_mrkdwn(line.to_close)}"
+            lines.append(
+                f"• *{escape_mrkdwn(line.figure)}* {escape_mrkdwn(line.label)}{compared}\n"
+                f"   _{_source(line)}_"
+            )
+        if not section.lines:
+            lines.append("No published figures to compare with.")
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), 2900))))
+        if section.note:
+            blocks.append(
+                ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(section.note)[:2900])])
+            )
+        blocks += target_blocks(targets, metric="nps" if section.metric == "NPS" else "csat")
+    if comparison.industry is None:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text="No industry set, so these are cross-industry figures; an admin can choose one "
+            "with `/engagement set industry KEY`."
+        )]))
+    return ReportMessage(text=f"Our figures against published benchmarks ({where})",
+                         blocks=blocks)
+
+
+SEGMENT_NAMES = {
+    Segment.ENGAGED_ADVOCATE: ("Engaged advocates", "loyal and satisfied"),
+    Segment.SATISFIED_NOT_LOYAL: ("Satisfied, not loyal", "happy today, nothing keeps them"),
+    Segment.LOYAL_NOT_SATISFIED: ("Loyal, not satisfied", "staying despite the experience"),
+    Segment.AT_RISK: ("At risk", "neither loyal nor satisfied"),
+}
+
+
+def engagement_message(engagement: EngagementMap) -> ReportMessage:
+    mix, change = engagement.mix, engagement.change
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Engagement map · {engagement.period.label}", 150))
+    ]
+    lines = []
+    for segment, (name, meaning) in SEGMENT_NAMES.items():
+        share = mix.percent(segment)
+        moved = ""
+        if change is not None:
+            moved = f" ({fmt_score(change[segment])} points)"
+        lines.append(
+            f"*{name}* — {fmt_percent(share)}{moved} · {plural(mix.counts[segment], 'customer')}"
+            f"\n_{meaning}_"
+        )
+    blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
+    kept = engagement.retention
+    facts = [
+        f"{plural(mix.unplaced, 'customer')} not placed yet (an NPS and a CSAT answer are needed)",
+        f"retention {fmt_percent(kept.retention_percent)} of last period's respondents",
+        f"promoters who stayed promoters {fmt_percent(engagement.promoters_retained)}",
+    ]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(facts))]))
+    advocates = fmt_percent(mix.percent(Segment.ENGAGED_ADVOCATE))
+    return ReportMessage(
+        text=f"Engagement map, {engagement.period.label}: {advocates} engaged advocates",
+        blocks=blocks,
+    )

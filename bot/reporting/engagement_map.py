@@ -1,0 +1,82 @@
+"""The engagement map for a period: each customer's loyalty × satisfaction, and how it moved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot.core.periods import Period
+from bot.insights.engagement import (
+    Mix,
+    Retention,
+    Segment,
+    Standing,
+    counted_mix,
+    is_promoter,
+    mix_change,
+    promoters_retained_share,
+)
+from storage.engagement_counts import StandingCount, standing_counts
+
+
+@dataclass(frozen=True)
+class EngagementMap:
+    period: Period
+    mix: Mix
+    previous: Mix
+    change: dict[Segment, float] | None
+    retention: Retention
+    promoters_retained: float | None
+
+
+def _mixes(counts: list[StandingCount]) -> tuple[Mix, Mix]:
+    """This period's mix (its customers, on their history since the previous period began)
+    and the previous period's (the same, one period further back)."""
+    now = counted_mix(
+        (Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
+                  answered_previous_period=c.in_previous, answered_this_period=True),
+         c.customers)
+        for c in counts
+        if c.in_current
+    )
+    before = counted_mix(
+        (Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
+                  answered_previous_period=c.in_earlier, answered_this_period=True),
+         c.customers)
+        for c in counts
+        if c.in_previous
+    )
+    return now, before
+
+
+def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
+    def customers(*, previous: bool = False, current: bool = False) -> int:
+        return sum(c.customers for c in counts
+                   if (c.in_previous or not previous) and (c.in_current or not current))
+
+    def promoters(*, kept: bool) -> int:
+        return sum(c.customers for c in counts
+                   if is_promoter(c.previous_latest_nps)
+                   and (is_promoter(c.current_latest_nps) or not kept))
+
+    kept = Retention(customers(previous=True), customers(current=True),
+                     customers(previous=True, current=True))
+    return kept, promoters_retained_share(promoters(kept=False), promoters(kept=True))
+
+
+def build_engagement_map(*, session: Session, team_id: str, period: Period) -> EngagementMap:
+    previous = period.previous()
+    counts = standing_counts(session=session, team_id=team_id,
+                             earlier=previous.previous().start, previous=previous.start,
+                             current=period.start, until=period.end)
+    mix, previous_mix = _mixes(counts)
+    kept, promoters_kept = _retention(counts)
+    return EngagementMap(
+        period=period,
+        mix=mix,
+        previous=previous_mix,
+        change=mix_change(mix, previous_mix),
+        retention=kept,
+        promoters_retained=promoters_kept,
+    )

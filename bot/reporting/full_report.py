@@ -1,0 +1,38 @@
+"""Everything `report --json` carries, built for one workspace and period from stored rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.benchmarks.comparison import compare_with_benchmarks
+from bot.benchmarks.custom import load_workspace_benchmarks
+from bot.benchmarks.targets import target_gaps
+from bot.core.periods import Period
+from bot.reporting.engagement_map import build_engagement_map
+from bot.reporting.figures import build_overview, build_segments, build_trend
+from bot.reporting.report_json import build_report_json
+from bot.reporting.themes import build_themes
+from storage.respondents import segment_attributes
+
+
+def build_full_report(
+    *, session: Session, team_id: str, period: Period, anonymity_minimum: int
+) -> dict[str, Any]:
+    overview = build_overview(session=session, team_id=team_id, period=period)
+    mine = load_workspace_benchmarks(session=session, team_id=team_id)
+    segments = [
+        build_segments(session=session, team_id=team_id, period=period, attribute=attribute,
+                       minimum=anonymity_minimum)
+        for attribute in segment_attributes(session=session, team_id=team_id)
+    ]
+    return build_report_json(
+        overview=overview,
+        trend=build_trend(session=session, team_id=team_id, period=period, granularity="monthly"),
+        segments=segments,
+        comparison=compare_with_benchmarks(overview, industry=mine.industry, extra=mine.extra),
+        targets=target_gaps(overview, mine.targets),
+        engagement=build_engagement_map(session=session, team_id=team_id, period=period),
+        themes=build_themes(session=session, team_id=team_id, period=period),
+    )

@@ -1,0 +1,48 @@
+"""One-line summaries shared by the digest and App Home: a benchmark gap, the map, a trend."""
+
+from __future__ import annotations
+
+from bot.benchmarks.comparison import BenchmarkSection
+from bot.core.text import escape_mrkdwn, fmt_percent, fmt_score, plural
+from bot.insights.engagement import Segment
+from bot.reporting.detail_blocks import SEGMENT_NAMES
+from bot.reporting.engagement_map import EngagementMap
+from bot.reporting.figures import TrendPoint
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def benchmark_line(section: BenchmarkSection) -> str | None:
+    """The first comparable figure of a section, with its source: the one line there is room
+    for (`/engagement benchmark` shows them all)."""
+    for line in section.lines:
+        if line.comparison:
+            gap = escape_mrkdwn(line.comparison)
+            more = f"; {escape_mrkdwn(line.to_close)}" if line.to_close else ""
+            return f"• {section.metric}: {gap}{more} _({escape_mrkdwn(line.source)})_"
+    return None
+
+
+def engagement_line(engagement: EngagementMap) -> str:
+    mix, change = engagement.mix, engagement.change
+    if not mix.placed:
+        return "*Engagement map*: nobody placed yet (it takes an NPS and a CSAT answer)"
+    parts = []
+    for segment, (name, _meaning) in SEGMENT_NAMES.items():
+        moved = f" ({fmt_score(change[segment])})" if change is not None else ""
+        parts.append(f"{name} {fmt_percent(mix.percent(segment))}{moved}")
+    advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
+    return (
+        f"*Engagement map* ({plural(mix.placed, 'customer')} placed, "
+        f"{advocates} engaged advocates): " + " · ".join(parts)
+    )
+
+
+def trend_line(points: list[TrendPoint]) -> str:
+    """NPS per month as a sparkline and figures: `▃▅▇ Sep +12 · Oct +20 · Nov +31`."""
+    scored = [(p.start, p.nps.score) for p in points if p.nps.score is not None]
+    if not scored:
+        return "*NPS trend*: no answers in these months"
+    spark = "".join(SPARK[min(7, int((score + 100) / 200 * 8))] for _, score in scored)
+    figures = " · ".join(f"{start:%b} {fmt_score(score)}" for start, score in scored)
+    return f"*NPS trend* `{spark}` {figures}"

@@ -1,0 +1,68 @@
+"""/engagement themes: what customers talk about, and what promoters and detractors each say."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.core.text import escape_mrkdwn, fmt_score, plural, truncate
+from bot.insights.themes import Theme
+from bot.reporting.themes import ThemesReport
+from bot.slack.message import ReportMessage
+
+CLASS_NAMES = {"promoter": "Promoters", "passive": "Passives", "detractor": "Detractors"}
+
+
+def theme_line(theme: Theme) -> str:
+    """`export` 12 comments (9%) · negative (−0.31)"""
+    return (
+        f"`{escape_mrkdwn(theme.phrase)}` {plural(theme.count, 'comment')} "
+        f"({theme.share:.0%}) · {theme.label} ({fmt_score(theme.mean_polarity, digits=2)})"
+    )
+
+
+def themes_summary(report: ThemesReport, top: int = 5) -> str | None:
+    """One paragraph for the digest and App Home; None when nobody commented."""
+    if not report.overall:
+        return None
+    overall = " · ".join(
+        f"{escape_mrkdwn(t.phrase)} {t.count} ({t.label})" for t in report.overall[:top]
+    )
+    detractors = report.by_class.get("detractor") or []
+    worry = (
+        "\nDetractors mention: " + ", ".join(escape_mrkdwn(t.phrase) for t in detractors[:3])
+        if detractors else ""
+    )
+    return f"*Top themes*: {overall}{worry}"
+
+
+def themes_message(report: ThemesReport) -> ReportMessage:
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(f"Themes · {report.period.label}", 150))
+    ]
+    if not report.overall:
+        text = "No themes yet: too few comments mention the same thing in this period."
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+        return ReportMessage(text=text, blocks=blocks)
+    lines = [f"• {theme_line(t)}" for t in report.overall]
+    blocks.append(SectionBlock(text=MarkdownTextObject(
+        text=truncate("*What customers talk about*\n" + "\n".join(lines), 2900))))
+    for nps_class in ("promoter", "detractor"):
+        found = report.by_class.get(nps_class) or []
+        said = "\n".join(f"• {theme_line(t)}" for t in found) or "nothing repeated yet"
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=truncate(f"*{CLASS_NAMES[nps_class]}*\n{said}", 2900))))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(
+        f"From {plural(report.comments, 'comment')}, no names. "
+        "`/engagement comments negative THEME` shows what was said."
+    ))]))
+    top = report.overall[0]
+    return ReportMessage(
+        text=f"Themes, {report.period.label}: {top.phrase} ({top.count} comments) leads",
+        blocks=blocks,
+    )

@@ -1,0 +1,10 @@
+"""Talking to Slack, the same way everywhere.
+
+Public surface:
+- `client.create_web_client` (retries transient errors), `client.posting_client` (retries only
+  429s, for posts that must not double).
+- `lookup.find_posted`, `lookup.PULSE`/`FOLLOW_UP_ALERT`/`DIGEST`, `lookup.PERMANENT_ERRORS`: the
+  one "did Slack already post it?" check, by the record id a message carries in its metadata.
+- `payload.who_clicked`, `payload.tell_privately`: reading an interaction and answering it.
+- `message.ReportMessage`: a message as the bot answers it (text + blocks).
+"""

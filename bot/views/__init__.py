@@ -1,1 +1,0 @@
-"""Block Kit, built in one place: pure functions from data to slack_sdk models."""
