@@ -8,10 +8,12 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import parse_qs
 
 import uvicorn
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 TIMESTAMP_HEADER = "x-slack-request-timestamp"
+SIGNATURE_HEADER = "x-slack-signature"
 # Slack requests dispatched at once; beyond it a request is answered 503 at once, unread. Without
 # a bound, clicks arriving faster than they are served piled up (body, parsed payload, a thread
 # each): every one was answered after Slack's 3 s and the process grew to gigabytes. Below the
@@ -32,6 +35,21 @@ TIMESTAMP_HEADER = "x-slack-request-timestamp"
 # connection, with room left for the worker and the health check.
 MAX_IN_FLIGHT = 8
 BUSY_RETRY_AFTER_SECONDS = "1"
+# Exceptions that mean a signed payload is not shaped as Slack's are: Bolt reads ids and types
+# out of it (body["view"]["type"], body["actions"][0], "user" an object) before and while
+# dispatching, and json/urllib refuse what does not decode or nests too deep.
+MALFORMED_PAYLOAD = (TypeError, AttributeError, ValueError, KeyError, IndexError,
+                     RecursionError)
+
+
+def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(text, status_code=status, media_type="text/plain", headers=headers)
+
+
+def _signing_secret(bolt_app: App) -> str:
+    # Bolt keeps the secret it was given (create_app passes Settings' one) but has no public
+    # accessor; reading it here keeps create_asgi_app's callers unchanged.
+    return str(bolt_app._signing_secret)
 
 
 def create_asgi_app(
@@ -40,12 +58,20 @@ def create_asgi_app(
     """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
     this one dispatches in a worker thread so a slow request never holds up the others.
 
+    Each Slack request's signature is checked over the raw bytes before anything parses it.
     At most `max_in_flight` Slack requests are dispatched at once; the rest are refused (503)
     before anything is read or stored, which Slack treats as a failed delivery: it retries an
     event, and shows the person who clicked an error, so they click again. A refused click was
     never acknowledged and nothing of it was stored.
     """
     in_flight = 0  # only touched on the event loop: no lock needed
+    verifier = SignatureVerifier(_signing_secret(bolt_app))
+
+    def full() -> bool:
+        return in_flight >= max_in_flight
+
+    def busy() -> Response:
+        return _plain("busy, try again", 503, {"retry-after": BUSY_RETRY_AFTER_SECONDS})
 
     def dispatch(request: Request, body: bytes) -> BoltResponse:
         # Parsed here, in the worker thread, not on the event loop: under a burst the loop
@@ -54,26 +80,43 @@ def create_asgi_app(
         # held its parsed copy. Queued requests now hold only their bytes.
         try:
             bolt_request = to_bolt_request(request, body)
-        except (TypeError, AttributeError, ValueError, KeyError):
-            # Bolt reads ids out of the payload before anything else and assumes Slack's shapes
-            # ("user" an object...); a payload that is not one is refused, not a 500.
-            logger.warning("refused a request whose payload is not shaped like Slack's")
-            return BoltResponse(status=400, body="malformed Slack payload")
-        return bolt_app.dispatch(bolt_request)
+            # Bolt reads ids out of the payload before anything else and assumes Slack's
+            # shapes ("user" an object...); its error handler reads them again to build its
+            # arguments, so a payload it cannot read escapes dispatch instead of reaching a
+            # listener. Either way it is the payload, not the bot: refused, not a 500.
+            return bolt_app.dispatch(bolt_request)
+        except MALFORMED_PAYLOAD as error:
+            return _malformed(error, request, len(body))
+
+    def signed(request: Request, body: bytes) -> bool:
+        stamp = request.headers.get(TIMESTAMP_HEADER)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if stamp is None or signature is None:
+            return False
+        # slack_sdk calls int() on the stamp ("" or "1.5" raised) and hmac.compare_digest on
+        # the signature, which raises for anything not ASCII.
+        if not (stamp.isascii() and stamp.isdigit() and signature.isascii()):
+            return False
+        try:
+            return verifier.is_valid(body=body, timestamp=stamp, signature=signature)
+        except UnicodeDecodeError:  # it signs the body decoded as UTF-8, as Slack sends it
+            return False
 
     async def slack_events(request: Request) -> Response:
         nonlocal in_flight
-        if in_flight >= max_in_flight:
-            return Response("busy, try again", status_code=503, media_type="text/plain",
-                            headers={"retry-after": BUSY_RETRY_AFTER_SECONDS})
+        if full():
+            return busy()
         in_flight += 1
         try:
             body = await request.body()
-            stamp = request.headers.get(TIMESTAMP_HEADER)
-            if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
-                # slack_sdk's verifier calls int() on it and raised (a 500) for "" or "1.5".
-                return Response("invalid request timestamp", status_code=401,
-                                media_type="text/plain")
+            if not signed(request, body):
+                if _is_ssl_check(request, body):
+                    # Slack's certificate check comes unsigned (Bolt answers it before
+                    # verifying).
+                    return Response(status_code=200)
+                # Bolt logged the whole body here; this says only that it happened.
+                logger.info("refused a request with a missing, stale or wrong Slack signature")
+                return JSONResponse({"error": "invalid request"}, status_code=401)
             return to_starlette_response(await run_in_threadpool(dispatch, request, body))
         finally:
             in_flight -= 1
@@ -117,6 +160,23 @@ def create_asgi_app(
             *oauth_routes,
         ]
     )
+
+
+def _is_ssl_check(request: Request, body: bytes) -> bool:
+    """Slack's unsigned certificate check: a small form body saying ssl_check=1."""
+    if len(body) > 1024 or not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"):
+        return False
+    return parse_qs(body.decode("latin-1")).get("ssl_check") == ["1"]
+
+
+def _malformed(error: BaseException, request: Request, size: int) -> BoltResponse:
+    # One line, naming the kind of fault only: neither the body nor the exception's message
+    # (which can quote a value from it) is logged, and no traceback.
+    logger.warning("refused a signed request whose payload is not shaped like Slack's "
+                   "(%s; %s, %d bytes)", type(error).__name__,
+                   request.headers.get("content-type", "no content type")[:60], size)
+    return BoltResponse(status=400, body="malformed Slack payload")
 
 
 def uvicorn_server(asgi_app: Starlette, *, log_level: str = "info") -> uvicorn.Server:
