@@ -3,6 +3,7 @@ the install pages (GET /slack/install and /slack/oauth_redirect)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import threading
@@ -17,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -28,18 +29,31 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 TIMESTAMP_HEADER = "x-slack-request-timestamp"
 SIGNATURE_HEADER = "x-slack-signature"
-# Slack requests dispatched at once; beyond it a request is answered 503 at once, unread. Without
-# a bound, clicks arriving faster than they are served piled up (body, parsed payload, a thread
+# Slack requests dispatched at once; beyond it a request is answered 503 at once. Without a
+# bound, clicks arriving faster than they are served piled up (body, parsed payload, a thread
 # each): every one was answered after Slack's 3 s and the process grew to gigabytes. Below the
 # database pool (storage.engine.POOL_CONNECTIONS), so an admitted click never waits for a
 # connection, with room left for the worker and the health check.
 MAX_IN_FLIGHT = 8
 BUSY_RETRY_AFTER_SECONDS = "1"
+# A body is read whole, under this deadline, before the request may take one of those slots:
+# a client that sent its headers and then a byte at a time held a slot for as long as it liked,
+# and eight of them made every signed request answer 503. Slack sends its few kilobytes at
+# once, so 10 s is generous to it and short for anyone holding a connection open (408).
+BODY_DEADLINE_SECONDS = 10.0
+# Slack's largest payloads (a view submission, a message's blocks) are tens of kilobytes. Before
+# this limit a 400 MiB unsigned body was read, decoded and parsed before anyone checked its
+# signature, and the process grew to 1.3-1.7 GiB; now it is refused (413) from its
+# Content-Length, or once it passes the limit while it streams in.
+MAX_BODY_BYTES = 1024 * 1024
 # Exceptions that mean a signed payload is not shaped as Slack's are: Bolt reads ids and types
 # out of it (body["view"]["type"], body["actions"][0], "user" an object) before and while
 # dispatching, and json/urllib refuse what does not decode or nests too deep.
 MALFORMED_PAYLOAD = (TypeError, AttributeError, ValueError, KeyError, IndexError,
                      RecursionError)
+# Refusals whose body may not have been read: the connection is closed after them, rather than
+# left open for the rest of a body nobody will read.
+_CLOSE = {"connection": "close"}
 
 
 def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -53,16 +67,18 @@ def _signing_secret(bolt_app: App) -> str:
 
 
 def create_asgi_app(
-    bolt_app: App, engine: Engine, *, max_in_flight: int = MAX_IN_FLIGHT
+    bolt_app: App, engine: Engine, *, max_in_flight: int = MAX_IN_FLIGHT,
+    body_deadline_seconds: float = BODY_DEADLINE_SECONDS, max_body_bytes: int = MAX_BODY_BYTES,
 ) -> Starlette:
     """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
     this one dispatches in a worker thread so a slow request never holds up the others.
 
-    Each Slack request's signature is checked over the raw bytes before anything parses it.
-    At most `max_in_flight` Slack requests are dispatched at once; the rest are refused (503)
-    before anything is read or stored, which Slack treats as a failed delivery: it retries an
-    event, and shows the person who clicked an error, so they click again. A refused click was
-    never acknowledged and nothing of it was stored.
+    Each Slack request is read whole (at most `max_body_bytes`, within
+    `body_deadline_seconds`) and its signature checked over the raw bytes before anything
+    parses it or it takes one of `max_in_flight` dispatch slots. With every slot taken a
+    request is refused (503) before anything is stored, which Slack treats as a failed
+    delivery: it retries an event, and shows the person who clicked an error, so they click
+    again. A refused click was never acknowledged and nothing of it was stored.
     """
     in_flight = 0  # only touched on the event loop: no lock needed
     verifier = SignatureVerifier(_signing_secret(bolt_app))
@@ -88,6 +104,34 @@ def create_asgi_app(
         except MALFORMED_PAYLOAD as error:
             return _malformed(error, request, len(body))
 
+    async def read_body(request: Request) -> bytes | Response:
+        """The whole body, or the answer refusing it: too large (413) or too slow (408)."""
+        declared = request.headers.get("content-length", "")
+        # (int() refuses over 4,300 digits, and isdigit() takes "²": both checked first.)
+        if declared.isascii() and declared.isdigit() and (
+                len(declared) > 15 or int(declared) > max_body_bytes):
+            logger.warning("refused a request body declared at %s bytes (over %d)",
+                           declared[:16], max_body_bytes)
+            return _plain("request body too large", 413, _CLOSE)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with asyncio.timeout(body_deadline_seconds):
+                async for chunk in request.stream():  # chunked bodies declare no length
+                    size += len(chunk)
+                    if size > max_body_bytes:
+                        logger.warning("refused a request body passing %d bytes as it came in",
+                                       max_body_bytes)
+                        return _plain("request body too large", 413, _CLOSE)
+                    chunks.append(chunk)
+        except TimeoutError:
+            logger.warning("refused a request body not sent within %gs (%d bytes came)",
+                           body_deadline_seconds, size)
+            return _plain("request body not sent in time", 408, _CLOSE)
+        except ClientDisconnect:
+            return _plain("client went away", 400, _CLOSE)  # nobody left to read it
+        return b"".join(chunks)
+
     def signed(request: Request, body: bytes) -> bool:
         stamp = request.headers.get(TIMESTAMP_HEADER)
         signature = request.headers.get(SIGNATURE_HEADER)
@@ -105,18 +149,21 @@ def create_asgi_app(
     async def slack_events(request: Request) -> Response:
         nonlocal in_flight
         if full():
+            return busy()  # at once, unread: nothing of it is held while others are served
+        body = await read_body(request)
+        if isinstance(body, Response):
+            return body
+        if not signed(request, body):
+            if _is_ssl_check(request, body):
+                # Slack's certificate check comes unsigned (Bolt answers it before verifying).
+                return Response(status_code=200)
+            # Bolt logged the whole body here; this says only that it happened.
+            logger.info("refused a request with a missing, stale or wrong Slack signature")
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        if full():  # slots may have filled while the body came in
             return busy()
         in_flight += 1
         try:
-            body = await request.body()
-            if not signed(request, body):
-                if _is_ssl_check(request, body):
-                    # Slack's certificate check comes unsigned (Bolt answers it before
-                    # verifying).
-                    return Response(status_code=200)
-                # Bolt logged the whole body here; this says only that it happened.
-                logger.info("refused a request with a missing, stale or wrong Slack signature")
-                return JSONResponse({"error": "invalid request"}, status_code=401)
             return to_starlette_response(await run_in_threadpool(dispatch, request, body))
         finally:
             in_flight -= 1
