@@ -78,13 +78,19 @@ def create_asgi_app(
     parses it or it takes one of `max_in_flight` dispatch slots. With every slot taken a
     request is refused (503) before anything is stored, which Slack treats as a failed
     delivery: it retries an event, and shows the person who clicked an error, so they click
-    again. A refused click was never acknowledged and nothing of it was stored.
+    again. A refused click was never acknowledged and nothing of it was stored. /healthz
+    answers 503 while every slot is taken, so a load balancer sees the saturation.
     """
     in_flight = 0  # only touched on the event loop: no lock needed
     verifier = SignatureVerifier(_signing_secret(bolt_app))
 
     def full() -> bool:
         return in_flight >= max_in_flight
+
+    def saturated() -> bool:
+        # Every slot held by a request being dispatched (a bot admitting none, as tests
+        # build, holds none: its health is the database's).
+        return 0 < max_in_flight <= in_flight
 
     def busy() -> Response:
         return _plain("busy, try again", 503, {"retry-after": BUSY_RETRY_AFTER_SECONDS})
@@ -196,9 +202,15 @@ def create_asgi_app(
         return True
 
     async def healthz(_request: Request) -> Response:
-        ok = await run_in_threadpool(database_ok)
-        return JSONResponse({"ok": ok, "database": "ok" if ok else "unreachable"},
-                            status_code=200 if ok else 503)
+        database = await run_in_threadpool(database_ok)
+        full_now = saturated()
+        answer: dict[str, object] = {"ok": database and not full_now,
+                                     "database": "ok" if database else "unreachable"}
+        if full_now:
+            # Every slot taken means the next Slack request is refused: a load balancer should
+            # send it elsewhere, as it would if the database were gone.
+            answer["slack_requests"] = f"saturated: all {max_in_flight} slots in use"
+        return JSONResponse(answer, status_code=200 if answer["ok"] else 503)
 
     return Starlette(
         routes=[
