@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import slack_bolt
 from slack_bolt import App, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
@@ -81,6 +85,14 @@ def create_app(
     ) -> BoltResponse | None:
         if database_unavailable(error):
             return _answer_during_outage(error, body, respond, response, client)
+        if _bolt_could_not_read(error):
+            # A signed payload Bolt choked on before any listener of ours ran ("view" without
+            # its "type", "actions" empty): the payload's fault, not the bot's. One line naming
+            # the fault's kind; neither the body nor the message (it may quote a value) is
+            # logged, and no traceback.
+            logger.warning("refused a signed %s request whose payload is not shaped like "
+                           "Slack's (%s in Bolt)", _payload_kind(body), type(error).__name__)
+            return BoltResponse(status=400, body="malformed Slack payload")
         logger.exception(
             "listener failed for a %s request from team %s",
             body.get("type") or "slash command",
@@ -91,6 +103,28 @@ def create_app(
 
     register_listeners(app, services)
     return app
+
+
+# Where Bolt reads a payload: its request parsing and payload helpers, its listener matchers,
+# its built-in middleware and its log messages (which quote parts of it). Its ack, say and
+# respond (slack_bolt/context) are left out: an error there is ours to see with its traceback.
+_BOLT_PAYLOAD_READERS = tuple(
+    str(Path(slack_bolt.__file__).parent / part) + os.sep
+    for part in ("request", "listener_matcher", "middleware", "logger")
+)
+
+
+def _bolt_could_not_read(error: Exception) -> bool:
+    """A lookup or type error raised inside Bolt's own reading of the payload."""
+    if not isinstance(error, (KeyError, IndexError, TypeError, AttributeError)):
+        return False
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].filename.startswith(_BOLT_PAYLOAD_READERS)
+
+
+def _payload_kind(body: Any) -> str:
+    kind = body.get("type") if isinstance(body, dict) else None
+    return kind[:40] if isinstance(kind, str) else "untyped"
 
 
 def _without_nul(value: Any) -> Any:

@@ -3,7 +3,8 @@
 Other test runs use the same PostgreSQL, so it is never restarted: the bot connects through
 this proxy instead, and `outage()` does to the bot what a restart does: every open connection
 is cut, and new ones are refused (accepted and reset at once, as a server still starting up
-refuses them) until it ends.
+refuses them) until it ends. `held()` plays a server that is slow to answer: connections are
+accepted but go through only when it ends, for exactly as long as a test needs.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ class TcpProxy:
         self._open: set[socket.socket] = set()
         self._down = False
         self._closed = False
+        self._released = threading.Event()
+        self._released.set()
+        self._held_changed = threading.Condition(self._lock)
         self.accepted = 0
         self.refused = 0
+        self.held_count = 0  # connections that waited in held()
         self._thread = threading.Thread(target=self._accept, name="tcp-proxy", daemon=True)
         self._thread.start()
 
@@ -52,8 +57,25 @@ class TcpProxy:
         finally:
             self.resume()
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Connections opened meanwhile wait, accepted but unanswered, until it ends."""
+        self._released.clear()
+        try:
+            yield
+        finally:
+            self._released.set()
+
+    def wait_until_held(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Until `count` connections are waiting in held() (or have waited)."""
+        with self._held_changed:
+            if not self._held_changed.wait_for(lambda: self.held_count >= count, timeout):
+                raise AssertionError(f"{self.held_count} connection(s) held after {timeout}s, "
+                                     f"not {count}")
+
     def close(self) -> None:
         self._closed = True
+        self._released.set()
         self.cut()
         self._listener.close()
         self._thread.join(timeout=5)
@@ -70,17 +92,31 @@ class TcpProxy:
                 self.refused += 1
                 _reset(client)
                 continue
-            try:
-                upstream = socket.create_connection(self._target, timeout=5)
-                upstream.settimeout(None)
-            except OSError:
-                _reset(client)
+            if not self._released.is_set():
+                with self._held_changed:
+                    self.held_count += 1
+                    self._held_changed.notify_all()
+                threading.Thread(target=self._connect_when_released, args=(client,),
+                                 daemon=True).start()
                 continue
-            with self._lock:
-                self.accepted += 1
-                self._open.update((client, upstream))
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+            self._connect(client)
+
+    def _connect_when_released(self, client: socket.socket) -> None:
+        self._released.wait()
+        self._connect(client)
+
+    def _connect(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(self._target, timeout=5)
+            upstream.settimeout(None)
+        except OSError:
+            _reset(client)
+            return
+        with self._lock:
+            self.accepted += 1
+            self._open.update((client, upstream))
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:

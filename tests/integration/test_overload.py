@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from urllib.error import HTTPError
+from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import Engine
@@ -14,8 +20,9 @@ from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, SendPulse
+from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, SendPulse
 from tests.integration.helpers import click_score, pulse_message, responses
+from tests.integration.tcp_proxy import TcpProxy
 
 
 @pytest.fixture
@@ -53,3 +60,50 @@ def test_the_health_check_is_not_refused_when_slack_requests_are(
 
     with urlopen(full_slack.bot_url.removesuffix(EVENTS_PATH) + "/healthz") as answer:  # noqa: S310
         assert answer.status == 200
+
+
+def _health(base_url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urlopen(base_url + "/healthz", timeout=5) as answer:  # noqa: S310 (local bot)
+            return answer.status, json.loads(answer.read())
+    except HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+@pytest.fixture
+def slow_slack(sandbox: SlackSandbox) -> Iterator[TcpProxy]:
+    """Between the bot and the sandbox's Web API: held(), Slack takes as long as the test likes."""
+    api = urlsplit(sandbox.api_url)
+    proxy = TcpProxy(api.hostname or "127.0.0.1", api.port or 80)
+    yield proxy
+    proxy.close()
+
+
+def test_the_health_check_says_503_while_every_slot_is_taken(
+    services: Services, sandbox: SlackSandbox, slow_slack: TcpProxy,
+) -> None:
+    """Saturation reaches /healthz, so a load balancer sends Slack elsewhere meanwhile."""
+    api = urlsplit(sandbox.api_url)
+    through_proxy = replace(services, settings=services.settings.model_copy(update={
+        "slack_api_url": f"http://127.0.0.1:{slow_slack.port}{api.path}"}))
+    app = create_app(through_proxy, create_web_client(through_proxy.settings))
+    with serve_in_background(create_asgi_app(app, services.engine, max_in_flight=1)) as url, \
+            ThreadPoolExecutor(max_workers=1) as background:
+        slack = SignedSlackClient(bot_url=url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
+                                  sandbox=sandbox)
+        assert _health(url) == (200, {"ok": True, "database": "ok"})
+        with slow_slack.held():
+            # An admin subcommand asks Slack whether its sender is an admin before answering:
+            # its one slot stays taken until Slack answers.
+            command = background.submit(slack.slash_command, STAFF, "pulse list")
+            slow_slack.wait_until_held()
+
+            status, health = _health(url)
+            assert status == 503
+            assert health == {"ok": False, "database": "ok",
+                              "slack_requests": "saturated: all 1 slots in use"}
+            assert slack.slash_command(STAFF, "help").status == 503
+
+        assert command.result(timeout=10).status == 200
+        assert _health(url) == (200, {"ok": True, "database": "ok"})
