@@ -22,7 +22,13 @@ from bot.report_snapshots import (
     themes_from,
     themes_key,
 )
-from bot.reports import build_overview, build_trend, recent_comments, segments_from
+from bot.reports import (
+    build_overview,
+    build_trend,
+    recent_comments,
+    segments_from,
+    unscored_comments,
+)
 from bot.services import Services
 from bot.targets import target_gaps
 from bot.views.home import customer_home_view, staff_home_view
@@ -67,8 +73,12 @@ def answer_engagement(
                 session=session, team_id=team_id, period=period, sentiment=query.sentiment,
                 theme=query.theme,
             )
+            not_scored = unscored_comments(
+                session=session, team_id=team_id, period=period, theme=query.theme
+            )
             return comments_message(
-                rows, period=period.label, sentiment=query.sentiment, theme=query.theme
+                rows, period=period.label, sentiment=query.sentiment, theme=query.theme,
+                not_scored=not_scored,
             )
         if query.kind is QueryKind.THEMES:
             kept = answer_from_snapshot(services, session, themes_key(team_id, query.period),
