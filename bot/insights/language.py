@@ -103,7 +103,8 @@ def _words(cleaned: str) -> frozenset[str]:
 
 
 def evidence_for(text: str) -> Evidence:
-    cleaned = _NOISE.sub(" ", text)
+    # A lone surrogate (JSON can carry "\ud800") cannot cross into lingua's Rust: it reads "?".
+    cleaned = _NOISE.sub(" ", text).encode("utf-8", "replace").decode("utf-8")
     letters = [char for char in cleaned if char.isalpha()]
     words = _words(cleaned)
     detected, english = ENGLISH, 1.0

@@ -104,3 +104,13 @@ def test_a_short_foreign_comment_stays_english_and_is_scored_without_an_opinion(
 ) -> None:
     # Too short to be sure: scored, which finds nothing to misread (a known limit).
     assert comment_language(text) == ENGLISH
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\ud800 bonjour le monde entier, comment allez-vous", "x\x00" * 3000, "😡" * 2000,
+     "\u202e\u200b\ufeffZ\u0351 ok 𝕲𝖗𝖊𝖆𝖙 \x00 \ud7ff"],
+    ids=["lone-surrogate", "nul", "emoji", "bidi"],
+)
+def test_odd_text_gets_a_language_rather_than_an_error(text: str) -> None:
+    assert len(comment_language(text)) == 2
