@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fit_sentiment import DEFAULT_DEV, DEV_FILE, cross_validated_agreement, features
+from fit_sentiment import DEFAULT_DEV, DEV_FILE
 
 from bot import sentiment
 from bot.insights.agreement import (
@@ -37,7 +37,13 @@ from bot.insights.agreement import (
     recall_by_class,
 )
 from bot.insights.language import ENGLISH, comment_language
-from bot.insights.sentiment_fit import Agreement, agreement_with_labels, agreement_with_ratings
+from bot.insights.sentiment_fit import (
+    Agreement,
+    agreement_with_labels,
+    agreement_with_ratings,
+    cross_validated_agreement,
+    features,
+)
 from bot.insights.themes import CommentForThemes, extract_themes, themes_by_class
 from bot.sentiment import Sentiment
 

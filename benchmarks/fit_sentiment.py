@@ -17,25 +17,18 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import mean
 
 from bot import sentiment
-from bot.insights.sentiment_blend import (
-    SHIPPED_WEIGHTS,
-    BlendWeights,
-    blend,
-    textblob_polarity,
-    vader_polarity,
-)
+from bot.insights.sentiment_blend import SHIPPED_WEIGHTS, blend, vader_polarity
 from bot.insights.sentiment_fit import (
     RATING_SCALE,
-    Agreement,
     agreement_with_ratings,
-    cross_validated,
-    least_squares,
+    cross_validated_agreement,
+    features,
+    fit_weights,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,44 +55,6 @@ def load_dev(directory: Path) -> list[Rated]:
             Rated(row["text"], float(row["mean_rating"]))
             for row in csv.DictReader(file, delimiter="\t")
         ]
-
-
-@dataclass(frozen=True)
-class Features:
-    vader: list[float]
-    textblob: list[float]
-
-
-def features(texts: Sequence[str]) -> Features:
-    return Features([vader_polarity(t) for t in texts], [textblob_polarity(t) for t in texts])
-
-
-def fit_weights(found: Features, targets: Sequence[float], rows: Sequence[int]) -> BlendWeights:
-    """Least squares over the texts with an opinion: `blend` scores the others 0 whatever the
-    weights, so they would only pull the intercept."""
-    rows = [i for i in rows if found.vader[i] != 0 or found.textblob[i] != 0]
-    vader, textblob, intercept = least_squares(
-        [(found.vader[i], found.textblob[i], 1.0) for i in rows], [targets[i] for i in rows]
-    )
-    return BlendWeights(vader=vader, textblob=textblob, intercept=intercept)
-
-
-def cross_validated_agreement(
-    found: Features, ratings: Sequence[float], *, k: int, repeats: int
-) -> tuple[Agreement, list[Agreement]]:
-    """The blend's agreement on held-out folds, averaged over `repeats` shuffles."""
-    targets = [rating / RATING_SCALE for rating in ratings]
-
-    def fit(rows: Sequence[int]) -> Callable[[int], float]:
-        weights = fit_weights(found, targets, rows)
-        return lambda i: blend(found.vader[i], found.textblob[i], weights)
-
-    runs = [
-        agreement_with_ratings(cross_validated(len(ratings), fit, k=k, seed=seed), ratings)
-        for seed in range(repeats)
-    ]
-    averaged = Agreement(mean(a.pearson_r for a in runs), mean(a.accuracy for a in runs))
-    return averaged, runs
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Fitting and checking a sentiment blend against human ratings: pure maths, no I/O.
+"""Fitting and checking a sentiment blend against human ratings: pure functions, no I/O.
 
 benchmarks/fit_sentiment.py fits the shipped weights with these and prints their
 cross-validated agreement; benchmarks/bench_sentiment.py reuses them to compare scorers.
@@ -9,9 +9,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from statistics import correlation
+from statistics import correlation, mean
 
 from bot.insights.agreement import accuracy
+from bot.insights.sentiment_blend import BlendWeights, blend, textblob_polarity, vader_polarity
 from bot.sentiment import label_for
 
 # A rating on −4..+4 (the development set's scale) becomes a polarity on −1..1.
@@ -99,3 +100,41 @@ def agreement_with_labels(predicted: Sequence[float], labels: Sequence[str]) -> 
     said = [label_for(p) for p in predicted]
     truth_values = [LABEL_VALUE[label] for label in labels]
     return Agreement(correlation(list(predicted), truth_values), accuracy(list(labels), said))
+
+
+@dataclass(frozen=True)
+class Features:
+    vader: list[float]
+    textblob: list[float]
+
+
+def features(texts: Sequence[str]) -> Features:
+    return Features([vader_polarity(t) for t in texts], [textblob_polarity(t) for t in texts])
+
+
+def fit_weights(found: Features, targets: Sequence[float], rows: Sequence[int]) -> BlendWeights:
+    """Least squares over the texts with an opinion: `blend` scores the others 0 whatever the
+    weights, so they would only pull the intercept."""
+    rows = [i for i in rows if found.vader[i] != 0 or found.textblob[i] != 0]
+    vader, textblob, intercept = least_squares(
+        [(found.vader[i], found.textblob[i], 1.0) for i in rows], [targets[i] for i in rows]
+    )
+    return BlendWeights(vader=vader, textblob=textblob, intercept=intercept)
+
+
+def cross_validated_agreement(
+    found: Features, ratings: Sequence[float], *, k: int, repeats: int
+) -> tuple[Agreement, list[Agreement]]:
+    """The blend's agreement on held-out folds, averaged over `repeats` shuffles."""
+    targets = [rating / RATING_SCALE for rating in ratings]
+
+    def fit(rows: Sequence[int]) -> Callable[[int], float]:
+        weights = fit_weights(found, targets, rows)
+        return lambda i: blend(found.vader[i], found.textblob[i], weights)
+
+    runs = [
+        agreement_with_ratings(cross_validated(len(ratings), fit, k=k, seed=seed), ratings)
+        for seed in range(repeats)
+    ]
+    averaged = Agreement(mean(a.pearson_r for a in runs), mean(a.accuracy for a in runs))
+    return averaged, runs

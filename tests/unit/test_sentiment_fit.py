@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
 
+from bot.insights.sentiment_blend import SHIPPED_WEIGHTS
 from bot.insights.sentiment_fit import (
+    RATING_SCALE,
     agreement_with_labels,
     agreement_with_ratings,
     cross_validated,
+    cross_validated_agreement,
+    features,
+    fit_weights,
     folds,
     least_squares,
 )
+from bot.sentiment import score_textblob, shipped_vader
 
 
 def test_least_squares_recovers_an_exact_linear_relation() -> None:
@@ -70,3 +78,42 @@ def test_agreement_with_labels_reads_labels_as_plus_one_zero_minus_one() -> None
     cov = sum((a - mx) * (b - my) for a, b in zip(said, expected, strict=True))
     var = math.sqrt(sum((a - mx) ** 2 for a in said) * sum((b - my) ** 2 for b in expected))
     assert result.pearson_r == pytest.approx(cov / var)
+
+
+# The human-rated development set lives beside the repository (shared/), never in it.
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sentiment-dev"
+needs_dev = pytest.mark.skipif(
+    not (DEV / "tweets-dev.tsv").is_file(), reason=f"the development set is not at {DEV}"
+)
+
+
+def _dev() -> tuple[list[str], list[float]]:
+    with (DEV / "tweets-dev.tsv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter="\t"))
+    return [row["text"] for row in rows], [float(row["mean_rating"]) for row in rows]
+
+
+@needs_dev
+def test_the_shipped_weights_are_what_the_fit_gives_today() -> None:
+    # A change to the rules or a lexicon upgrade moves the fit: run benchmarks/fit_sentiment.py
+    # and paste its line into bot/insights/sentiment_blend.py.
+    texts, ratings = _dev()
+    found = features(texts)
+    fitted = fit_weights(found, [r / RATING_SCALE for r in ratings], range(len(texts)))
+    shipped = SHIPPED_WEIGHTS
+    assert (fitted.vader, fitted.textblob, fitted.intercept) == pytest.approx(
+        (shipped.vader, shipped.textblob, shipped.intercept), abs=5e-5
+    )
+
+
+@needs_dev
+def test_cross_validated_the_blend_agrees_with_people_better_than_vader_or_textblob() -> None:
+    texts, ratings = _dev()
+    blend_cv, _ = cross_validated_agreement(features(texts), ratings, k=10, repeats=2)
+    vader = agreement_with_ratings(
+        [float(shipped_vader().polarity_scores(t)["compound"]) for t in texts], ratings
+    )
+    textblob = agreement_with_ratings([score_textblob(t).polarity for t in texts], ratings)
+    for alone in (vader, textblob):
+        assert blend_cv.pearson_r > alone.pearson_r
+        assert blend_cv.accuracy > alone.accuracy
