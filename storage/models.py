@@ -210,7 +210,10 @@ class Response(SQLModel, table=True):
     commented_at: datetime | None = _utc(default=None)
     sentiment_polarity: float | None = None
     sentiment_subjectivity: float | None = None
+    # positive / neutral / negative, or "unscored" (with no polarity) for a comment in a
+    # language the scorer does not read; `comment_language` says which (ISO 639-1).
     sentiment_label: str | None = Field(default=None, max_length=16)
+    comment_language: str | None = Field(default=None, max_length=8)
 
 
 class DailyScoreCount(SQLModel, table=True):

@@ -133,6 +133,7 @@ class CommentRow:
     sentiment_label: str | None
     sentiment_polarity: float | None
     commented_at: datetime
+    language: str | None = None  # ISO 639-1; set for every comment stored since 0020
 
 
 def latest_comments(
@@ -173,9 +174,41 @@ def latest_comments(
             sentiment_label=row.sentiment_label,
             sentiment_polarity=row.sentiment_polarity,
             commented_at=row.commented_at or row.answered_at,
+            language=row.comment_language,
         )
         for row in rows
     ]
+
+
+# bot.insights.sentiment.UNSCORED: a comment in a language the scorer does not read (storage
+# sits below bot/ and keeps its own copy; a test holds the two equal).
+UNSCORED = "unscored"
+
+
+def unscored_comment_languages(
+    *,
+    session: Session,
+    team_id: str,
+    since: datetime,
+    until: datetime | None = None,
+    theme: str | None = None,
+    where: Sequence[Any] = (),
+) -> dict[str, int]:
+    """How many comments of the period were not scored, by language (ISO 639-1)."""
+    rows = session.exec(
+        select(Response.comment_language, func.count())
+        .where(
+            Response.team_id == team_id,
+            col(Response.comment).is_not(None),
+            col(Response.commented_at) >= since,
+            *([col(Response.commented_at) <= until] if until is not None else []),
+            Response.sentiment_label == UNSCORED,
+            *([col(Response.comment).icontains(theme, autoescape=True)] if theme else []),
+            *where,
+        )
+        .group_by(col(Response.comment_language))
+    ).all()
+    return {str(language or "?"): int(count) for language, count in rows}
 
 
 @dataclass(frozen=True)
@@ -186,6 +219,7 @@ class CommentForReading:
     metric: Metric
     score: int
     polarity: float | None
+    unscored_language: str | None = None  # set when not scored: another language
 
 
 def comments_in_period(
@@ -193,10 +227,12 @@ def comments_in_period(
     where: Sequence[Any] = (),
 ) -> list[CommentForReading]:
     """The newest `limit` comments of the period; no respondent is joined (no names)."""
-    rows = session.exec(
-        select(Response.comment, Response.metric, Response.score, Response.sentiment_polarity)
+    rows = session.execute(
+        sa_select(col(Response.comment), col(Response.metric), col(Response.score),
+                  col(Response.sentiment_polarity), col(Response.sentiment_label),
+                  col(Response.comment_language))
         .where(
-            Response.team_id == team_id,
+            col(Response.team_id) == team_id,
             col(Response.comment).is_not(None),
             col(Response.commented_at) >= since,
             col(Response.commented_at) <= until,
@@ -206,6 +242,9 @@ def comments_in_period(
         .limit(limit)
     ).all()
     return [
-        CommentForReading(str(comment), Metric(metric), int(score), polarity)
-        for comment, metric, score, polarity in rows
+        CommentForReading(
+            str(comment), Metric(metric), int(score), polarity,
+            (language or "?") if label == UNSCORED else None,
+        )
+        for comment, metric, score, polarity, label, language in rows
     ]

@@ -29,9 +29,10 @@ class ScoreOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class CommentSentiment:
-    polarity: float
-    subjectivity: float
-    label: str
+    polarity: float | None  # None when not scored (see `label`)
+    subjectivity: float | None
+    label: str  # positive / neutral / negative, or "unscored" for another language
+    language: str | None = None  # ISO 639-1, as detected
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ def record_comment(
     first.sentiment_polarity = sentiment.polarity
     first.sentiment_subjectivity = sentiment.subjectivity
     first.sentiment_label = sentiment.label
+    first.comment_language = sentiment.language
     session.add(first)
     return True
 

@@ -198,7 +198,8 @@ def add_comment(
     )
     if delivery.wave_closed:
         raise SurveyClosed
-    scored = sentiment.score(comment)
+    scored = sentiment.score_comment(comment)
+    felt = scored.sentiment  # None: another language, stored as not scored
     with session_scope(services.engine) as session:
         key = answer_key(
             services, delivery_id=delivery.delivery_id, anonymous=delivery.anonymous
@@ -208,7 +209,10 @@ def add_comment(
             key=key,
             comment=comment,
             sentiment=CommentSentiment(
-                polarity=scored.polarity, subjectivity=scored.subjectivity, label=scored.label
+                polarity=None if felt is None else felt.polarity,
+                subjectivity=None if felt is None else felt.subjectivity,
+                label=scored.label,
+                language=scored.language,
             ),
             now=services.clock(),
         )
@@ -222,7 +226,7 @@ def add_comment(
             follow_up_id = raise_or_update(
                 session=session, delivery_id=delivery.delivery_id, team_id=delivery.team_id,
                 metric=metric, score=scores[metric], comment=comment,
-                should_raise=is_strongly_negative(scored.label, scored.polarity),
+                should_raise=felt is not None and is_strongly_negative(felt.label, felt.polarity),
                 now=services.clock(),
             )
     return CommentResult(delivery=delivery, scores=scores, follow_up_id=follow_up_id)

@@ -23,7 +23,13 @@ from bot.reporting.detail_blocks import (
     trend_message,
 )
 from bot.reporting.engagement_map import EngagementMap
-from bot.reporting.figures import build_overview, build_trend, recent_comments, segments_from
+from bot.reporting.figures import (
+    build_overview,
+    build_trend,
+    recent_comments,
+    segments_from,
+    unscored_comments,
+)
 from bot.reporting.grammar import EngagementQuery, QueryKind
 from bot.reporting.snapshots import (
     answer_from_snapshot,
@@ -54,8 +60,10 @@ def _comments(asked: Asked) -> ReportMessage:
     query = asked.query
     rows = recent_comments(session=asked.session, team_id=asked.team_id, period=asked.period,
                            sentiment=query.sentiment, theme=query.theme)
+    not_scored = unscored_comments(session=asked.session, team_id=asked.team_id,
+                                   period=asked.period, theme=query.theme)
     return comments_message(rows, period=asked.period.label, sentiment=query.sentiment,
-                            theme=query.theme)
+                            theme=query.theme, not_scored=not_scored)
 
 
 def _themes(asked: Asked) -> ReportMessage:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import (
     Block,
@@ -24,6 +24,7 @@ from bot.core.text import (
     quote,
     truncate,
 )
+from bot.insights.sentiment import UNSCORED
 from bot.reporting.figures import Overview
 from bot.slack.message import ReportMessage
 from storage.reporting import CommentRow
@@ -112,9 +113,29 @@ def overview_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> R
     )
 
 
+
+
+def sentiment_text(label: str | None, language: str | None) -> str:
+    """How a stored label reads: "negative", or "not scored (FR)" for another language."""
+    if label == UNSCORED:
+        return f"not scored ({(language or '?').upper()})"
+    return label or "unscored"
+
+
+def not_scored_line(not_scored: Mapping[str, int]) -> str | None:
+    """"3 comments not scored (FR 2, DE 1)", most frequent language first; None when none."""
+    if not not_scored:
+        return None
+    languages = ", ".join(
+        f"{language.upper()} {count}"
+        for language, count in sorted(not_scored.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return f"{plural(sum(not_scored.values()), 'comment')} not scored ({languages})"
+
+
 def comments_message(
     rows: list[CommentRow], *, period: str, sentiment: str | None = None,
-    theme: str | None = None,
+    theme: str | None = None, not_scored: Mapping[str, int] | None = None,
 ) -> ReportMessage:
     shown = rows[:MAX_COMMENTS_SHOWN]
     which = f"{sentiment} comments" if sentiment else "What customers said"
@@ -130,7 +151,7 @@ def comments_message(
             SectionBlock(text=MarkdownTextObject(text=f"{none}{about} in this period."))
         )
     for row in shown:
-        label = row.sentiment_label or "unscored"
+        label = sentiment_text(row.sentiment_label, row.language)
         polarity = "" if row.sentiment_polarity is None else f" ({row.sentiment_polarity:+.2f})"
         blocks += [
             # Customer text is escaped here, so <!channel> or <@U…> can never ping anyone.
@@ -144,6 +165,13 @@ def comments_message(
                 ]
             ),
         ]
+    unscored = not_scored_line(not_scored or {})
+    if unscored:
+        # Counted over the whole period, so a filtered view ("negative") says what it cannot see.
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{unscored}{about} in this period: sentiment is read in English only, "
+            "so these are in no sentiment filter."
+        )]))
     return ReportMessage(
         text=f"{plural(len(shown), 'comment')} from customers{about}, {period}", blocks=blocks
     )

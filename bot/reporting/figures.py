@@ -26,6 +26,7 @@ from storage.reporting import (
     score_counts,
     segment_counts,
     trend_counts,
+    unscored_comment_languages,
 )
 from storage.scoped_reporting import (
     ReportScope,
@@ -156,6 +157,17 @@ def recent_comments(
     return latest_comments(
         session=session, team_id=team_id, since=period.start, until=period.end,
         sentiment=sentiment, theme=theme, limit=limit,
+        where=scoped_comment_filter(session, team_id, scope) if scope else (),
+    )
+
+
+def unscored_comments(
+    *, session: Session, team_id: str, period: Period, theme: str | None = None,
+    scope: ReportScope | None = None,
+) -> dict[str, int]:
+    """Comments of the period not scored (another language), by language."""
+    return unscored_comment_languages(
+        session=session, team_id=team_id, since=period.start, until=period.end, theme=theme,
         where=scoped_comment_filter(session, team_id, scope) if scope else (),
     )
 

@@ -135,12 +135,15 @@ def _themes_from(rows: list[dict[str, Any]]) -> list[Theme]:
 def themes_payload(report: ThemesReport) -> Payload:
     return {"comments": report.comments, "overall": _themes_payload(report.overall),
             "by_class": {name: _themes_payload(themes)
-                         for name, themes in report.by_class.items()}}
+                         for name, themes in report.by_class.items()},
+            "not_scored": report.not_scored}
 
 
 def themes_from(payload: Payload, period: Period) -> ThemesReport:
     return ThemesReport(period, int(payload["comments"]), _themes_from(payload["overall"]),
-                        {name: _themes_from(rows) for name, rows in payload["by_class"].items()})
+                        {name: _themes_from(rows) for name, rows in payload["by_class"].items()},
+                        # Snapshots kept before languages were detected have no such key.
+                        {str(k): int(v) for k, v in payload.get("not_scored", {}).items()})
 
 
 def as_of_label(period: Period, as_of: datetime | None) -> Period:

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 
 from bot.core.text import escape_mrkdwn, fmt_score, plural, truncate
 from bot.insights.themes import Theme
+from bot.reporting.blocks import not_scored_line
 from bot.reporting.themes import ThemesReport
 from bot.slack.message import ReportMessage
 
@@ -45,10 +46,16 @@ def themes_message(report: ThemesReport) -> ReportMessage:
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Themes · {report.period.label}", 150))
     ]
+    unscored = not_scored_line(report.not_scored)
+    left_out: list[Block] = (
+        [ContextBlock(elements=[MarkdownTextObject(
+            text=f"{unscored}, not in these themes: they are read in English only."
+        )])] if unscored else []
+    )
     if not report.overall:
         text = "No themes yet: too few comments mention the same thing in this period."
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
-        return ReportMessage(text=text, blocks=blocks)
+        return ReportMessage(text=text, blocks=blocks + left_out)
     lines = [f"• {theme_line(t)}" for t in report.overall]
     blocks.append(SectionBlock(text=MarkdownTextObject(
         text=truncate("*What customers talk about*\n" + "\n".join(lines), 2900))))
@@ -61,6 +68,7 @@ def themes_message(report: ThemesReport) -> ReportMessage:
         f"From {plural(report.comments, 'comment')}, no names. "
         "`/engagement comments negative THEME` shows what was said."
     ))]))
+    blocks += left_out
     top = report.overall[0]
     return ReportMessage(
         text=f"Themes, {report.period.label}: {top.phrase} ({top.count} comments) leads",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -24,6 +25,9 @@ class ThemesReport:
     comments: int  # read for the themes
     overall: list[Theme]
     by_class: dict[str, list[Theme]]  # promoter / passive / detractor (NPS comments only)
+    # Comments not scored (another language), by ISO 639-1 code: left out of the themes, whose
+    # words and feelings are read in English, and counted here instead.
+    not_scored: dict[str, int] = field(default_factory=dict)
 
 
 def build_themes(
@@ -41,6 +45,8 @@ def build_themes(
             row.polarity or 0.0,
         )
         for row in rows
+        if row.unscored_language is None
     ]
+    not_scored = Counter(row.unscored_language for row in rows if row.unscored_language)
     return ThemesReport(period, len(comments), extract_themes(comments, top=top),
-                        themes_by_class(comments, top=5))
+                        themes_by_class(comments, top=5), dict(not_scored))

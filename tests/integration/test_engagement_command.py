@@ -287,3 +287,34 @@ def test_themes_count_what_customers_repeat_overall_and_for_detractors(
     assert "`export` 3 comments" in detractors
     assert "`invoice` 2 comments" in detractors
     assert "<!channel>" not in shown
+
+
+def test_comments_in_other_languages_are_shown_as_not_scored_and_counted(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    said = [
+        (2, "Your billing portal double-charged us and support never replied."),
+        (3, "Le support ne répond jamais et la facture est fausse, c'est inacceptable."),
+        (4, "Die Abrechnung ist falsch und niemand antwortet auf unsere Tickets."),
+        (9, "Great support and a clear dashboard"),
+        (10, "Lovely support team, and the export just works"),
+    ]
+    for user_id, (score, text) in zip(CUSTOMERS, said, strict=True):
+        click_score(sandbox, slack, user_id, score)
+        comment(sandbox, slack, user_id, text)
+
+    every = str(slack.slash_command(STAFF, "comments").json()["blocks"])
+    negative = str(slack.slash_command(STAFF, "comments negative").json()["blocks"])
+    themes = str(slack.slash_command(STAFF, "themes").json()["blocks"])
+
+    assert "NPS 3 · not scored (FR)" in every
+    assert "NPS 4 · not scored (DE)" in every
+    assert "2 comments not scored (DE 1, FR 1) in this period" in every
+    # The NPS 0-style complaint is found by the negative filter now...
+    assert "double-charged us" in negative
+    # ...which cannot see the French and German ones, and says so.
+    assert "Le support" not in negative
+    assert "2 comments not scored (DE 1, FR 1) in this period" in negative
+    assert "2 comments not scored (DE 1, FR 1), not in these themes" in themes
+    assert "From 3 comments" in themes

@@ -227,3 +227,26 @@ def test_someone_else_cannot_submit_a_comment_on_a_pulse(
 
     assert "someone else" in reply.json()["errors"][ids.COMMENT_BLOCK]
     assert [r.comment for r in responses(engine)] == [None]
+
+
+FRENCH = "Le support ne répond jamais et la facture est fausse, c'est inacceptable."
+
+
+def test_a_comment_in_another_language_is_stored_unscored_with_its_language(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+) -> None:
+    send_pulse()
+    french, english = CUSTOMERS[1], CUSTOMERS[2]
+    for user_id, text in ((french, FRENCH), (english, COMPLAINT)):
+        click_score(sandbox, slack, user_id, 2)
+        view = open_comment_modal(sandbox, slack, user_id)
+        reply = slack.submit_view(user_id, view, {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: text}})
+        assert reply.status == 200
+
+    stored = {row.comment: row for row in responses(engine)}
+    unscored, scored = stored[FRENCH], stored[COMPLAINT]
+    # Not scored is not neutral: no polarity at all, and the language says why.
+    assert (unscored.sentiment_label, unscored.comment_language) == ("unscored", "fr")
+    assert (unscored.sentiment_polarity, unscored.sentiment_subjectivity) == (None, None)
+    assert (scored.sentiment_label, scored.comment_language) == ("negative", "en")
+    assert scored.sentiment_polarity is not None

@@ -27,8 +27,8 @@ def test_detractors_are_nps_0_to_6_and_csat_1_to_2() -> None:
 
 
 def test_only_clearly_negative_comments_count() -> None:
-    assert is_strongly_negative("negative", -0.5)
-    assert not is_strongly_negative("negative", -0.4)
+    assert is_strongly_negative("negative", -0.35)
+    assert not is_strongly_negative("negative", -0.3)
     assert not is_strongly_negative("neutral", -0.9)
 
 

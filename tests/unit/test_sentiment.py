@@ -1,8 +1,9 @@
 """Sentiment runs offline on TextBlob's and VADER's bundled lexicons.
 
-Expected polarities are what TextBlob's PatternAnalyzer gives today; they pin the lexicon, so an
-upgrade that changes scoring fails here rather than silently relabelling stored comments. The
-agreement tests at the end pin the choice of scorer against hand-labelled customer feedback.
+Expected polarities are what the shipped blend gives today; they pin both lexicons and the
+fitted weights, so an upgrade that changes scoring fails here rather than silently relabelling
+stored comments. The agreement tests pin the choice of scorer against hand-labelled customer
+feedback; the development set's figures are printed by benchmarks/fit_sentiment.py.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from bot.insights import sentiment
 from bot.insights.agreement import accuracy
 from bot.insights.sentiment import Sentiment
+from bot.insights.sentiment_fit import Agreement, agreement_with_labels
 
 DATA = Path(__file__).parents[1] / "data"
 Scorer = Callable[[str], Sentiment]
@@ -31,17 +33,17 @@ SCORERS: dict[str, Scorer] = {
 @pytest.mark.parametrize(
     ("text", "polarity", "label"),
     [
-        ("Support was excellent and really fast, thank you!", 0.625, "positive"),
-        ("The invoices are terrible and wrong", -0.75, "negative"),
-        ("Onboarding was slow and confusing", -0.3, "negative"),
-        ("not good", -0.35, "negative"),  # negation flips "good" (0.7) and halves it
+        ("Support was excellent and really fast, thank you!", 0.4749, "positive"),
+        ("The invoices are terrible and wrong", -0.5535, "negative"),
+        ("Onboarding was slow and confusing", -0.3445, "negative"),
+        ("not good", -0.2791, "negative"),  # negation flips "good" in both lexicons
         ("Please add an export to CSV", 0.0, "neutral"),
         ("Where do I change my email?", 0.0, "neutral"),
     ],
 )
 def test_clear_comments(text: str, polarity: float, label: str) -> None:
     result = sentiment.score(text)
-    assert result.polarity == pytest.approx(polarity)
+    assert result.polarity == pytest.approx(polarity, abs=1e-4)
     assert result.label == label
 
 
@@ -69,7 +71,7 @@ def test_ten_thousand_characters() -> None:
     text = ("The dashboard is great and support is helpful. " * 213)[:10_000]
     assert len(text) == 10_000
     result = sentiment.score(text)
-    assert result.polarity == pytest.approx(0.8)
+    assert result.polarity == pytest.approx(0.6227, abs=1e-4)
     assert result.subjectivity == pytest.approx(0.75)
     assert result.label == "positive"
     assert -1 <= result.polarity <= 1
@@ -82,18 +84,20 @@ def test_ten_thousand_characters_without_words_it_knows() -> None:
 @pytest.mark.parametrize(
     ("text", "polarity", "label"),
     [
-        ("The dashboard is great 😀 — très bien!", 1.0, "positive"),  # "!" intensifies great
-        ("Terrible 😡 support, nothing works", -1.0, "negative"),
-        ("Naïve café résumé — awesome!", 1.0, "positive"),
-        # No English words: the lexicon has no opinion, which is not the same as a bad score.
-        ("Merci beaucoup 🎉😀", 0.0, "neutral"),
+        ("The dashboard is great 😀 — très bien!", 0.5368, "positive"),
+        ("Terrible 😡 support, nothing works", -0.4525, "negative"),
+        ("Naïve café résumé — awesome!", 0.4692, "positive"),
+        # VADER reads emoji by their names ("grinning face"); the French words say nothing.
+        ("Merci beaucoup 🎉😀", 0.3032, "positive"),
+        # No English words: no opinion, which is not the same as a bad score. (`score_comment`
+        # does not score this at all: it is Japanese.)
         ("日本語のテキスト", 0.0, "neutral"),
-        (":(", -0.75, "negative"),  # emoticons are in the lexicon; emoji are not
+        (":(", -0.3943, "negative"),  # emoticons are in both lexicons
     ],
 )
 def test_unicode_emoji_and_emoticons(text: str, polarity: float, label: str) -> None:
     result = sentiment.score(text)
-    assert result.polarity == pytest.approx(polarity)
+    assert result.polarity == pytest.approx(polarity, abs=1e-4)
     assert result.label == label
     assert 0 <= result.subjectivity <= 1
 
@@ -138,12 +142,44 @@ def test_the_labelled_sets_are_balanced_and_distinct(name: str) -> None:
     assert min(counts.values()) >= len(truth) // 4
 
 
-def test_the_shipped_scorer_agrees_with_people_at_least_as_often_as_textblob() -> None:
-    for name in ("sentiment_eval.csv", "sentiment_holdout.csv"):
-        assert _agreement(sentiment.score, name) >= _agreement(sentiment.score_textblob, name)
-    # A floor a little under today's 0.663 / 0.589, so a lexicon upgrade that makes it worse fails.
-    assert _agreement(sentiment.score, "sentiment_eval.csv") >= 0.65
-    assert _agreement(sentiment.score, "sentiment_holdout.csv") >= 0.58
+def _polarity_agreement(scorer: Callable[[str], float], name: str) -> Agreement:
+    texts, truth = _labelled(name)
+    return agreement_with_labels([scorer(text) for text in texts], truth)
+
+
+def _shipped_polarity(text: str) -> float:
+    return sentiment.score(text).polarity
+
+
+AS_SHIPPED: dict[str, Callable[[str], float]] = {
+    "VADER as its package ships it": lambda text: float(
+        sentiment.shipped_vader().polarity_scores(text)["compound"]
+    ),
+    "TextBlob": lambda text: sentiment.score_textblob(text).polarity,
+}
+
+
+@pytest.mark.parametrize("name", ["sentiment_eval.csv", "sentiment_holdout.csv"])
+@pytest.mark.parametrize("alone", sorted(AS_SHIPPED))
+def test_the_shipped_scorer_agrees_with_people_better_than_vader_or_textblob_alone(
+    alone: str, name: str
+) -> None:
+    # The issue's bar, on the project's own labelled comments: Pearson r (labels as +1/0/−1)
+    # and three-class accuracy both above each lexicon alone.
+    shipped = _polarity_agreement(_shipped_polarity, name)
+    other = _polarity_agreement(AS_SHIPPED[alone], name)
+    assert shipped.pearson_r > other.pearson_r
+    assert shipped.accuracy > other.accuracy
+
+
+def test_the_shipped_scorer_keeps_its_measured_agreement() -> None:
+    # Floors a little under today's figures (eval r 0.843, accuracy 0.837; held-out 0.742,
+    # 0.722), so a lexicon upgrade or a rule change that makes it worse fails here.
+    evaluation = _polarity_agreement(_shipped_polarity, "sentiment_eval.csv")
+    held_out = _polarity_agreement(_shipped_polarity, "sentiment_holdout.csv")
+    assert (evaluation.pearson_r, evaluation.accuracy) >= (0.83, 0.82)
+    assert held_out.pearson_r >= 0.73
+    assert held_out.accuracy >= 0.71
 
 
 def test_the_shipped_scorer_finds_more_of_the_complaints_than_textblob() -> None:
@@ -155,15 +191,11 @@ def test_the_shipped_scorer_finds_more_of_the_complaints_than_textblob() -> None
         assert found > by_textblob
 
 
-def test_the_combination_beats_textblob_only_on_the_set_it_was_shaped_on() -> None:
-    # VADER-then-TextBlob, with "please" taken out of VADER's lexicon, was designed while looking
-    # at the evaluation set and does beat TextBlob there; on the held-out set it does not, which
-    # is why it is not `score`. If this starts failing, re-run benchmarks/bench_sentiment.py.
-    assert _agreement(sentiment.score_combined, "sentiment_eval.csv") >= _agreement(
-        sentiment.score_textblob, "sentiment_eval.csv"
-    )
-    held_out = _agreement(sentiment.score_combined, "sentiment_holdout.csv")
-    assert held_out <= _agreement(sentiment.score, "sentiment_holdout.csv")
+def test_the_scorer_shipped_before_the_blend_agreed_less_often() -> None:
+    # TextBlob with negatives from VADER was `score` until the blend; kept for the benchmark.
+    for name in ("sentiment_eval.csv", "sentiment_holdout.csv"):
+        before = _agreement(sentiment.score_negatives_from_vader, name)
+        assert _agreement(sentiment.score, name) > before
 
 
 @pytest.mark.parametrize(
@@ -187,9 +219,98 @@ def test_a_failure_without_an_adjective_is_negative_though_textblob_misses_it() 
     assert sentiment.score("The export keeps failing.").label == "negative"
 
 
-@pytest.mark.xfail(reason="no lexicon word says waiting is bad; see the benchmark", strict=True)
-def test_a_complaint_about_waiting_is_still_missed() -> None:
+def test_a_complaint_about_waiting_is_negative_though_no_lexicon_word_says_so() -> None:
+    assert sentiment.score_vader("I had to wait three days.").label == "neutral"
+    assert sentiment.score_textblob("I had to wait three days.").label == "neutral"
     assert sentiment.score("I had to wait three days.").label == "negative"
+
+
+# The issue's four examples: each was scored with the wrong sign (or none) before the blend.
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # An NPS 0 answer, scored 0.0 before: `/engagement comments negative` missed it.
+        ("Your billing portal double-charged us and support never replied.", "negative"),
+        ("Great product, but onboarding was a nightmare.", "negative"),  # was +0.80
+        ("Pricing went up 40% and we got nothing new.", "negative"),  # was positive
+    ],
+)
+def test_the_issues_english_examples_have_the_right_sign(text: str, label: str) -> None:
+    assert sentiment.score(text).label == label
+    assert sentiment.score_comment(text) == sentiment.CommentScore("en", sentiment.score(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le support ne répond jamais et la facture est fausse, c'est inacceptable.", "fr"),
+        ("Die Abrechnung ist falsch und niemand antwortet auf unsere Tickets.", "de"),
+    ],
+)
+def test_french_and_german_comments_are_not_scored_rather_than_neutral(
+    text: str, language: str
+) -> None:
+    # The fourth example: French was scored neutral. Now it is not scored, and says why.
+    scored = sentiment.score_comment(text)
+    assert scored == sentiment.CommentScore(language, None)
+    assert scored.label == sentiment.UNSCORED
+
+
+@pytest.mark.parametrize("text", ["ok", "thx", "Top", "Great!", "Love it", "Meh.", "Bad santa BAD"])
+def test_a_short_english_comment_is_scored(text: str) -> None:
+    scored = sentiment.score_comment(text)
+    assert scored.language == "en"
+    assert scored.sentiment == sentiment.score(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Great product, but onboarding was a nightmare.", "negative"),
+        ("Onboarding was a nightmare, but the product is great.", "positive"),
+        ("The app is good but support is bad", "negative"),
+        ("Useful but slow", "negative"),
+    ],
+)
+def test_the_clause_after_but_decides_a_mixed_comment(text: str, label: str) -> None:
+    assert sentiment.score(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I waited 40 minutes on hold.",  # waiting
+        "We were charged twice this month.",  # billing
+        "The export doesn't work.",  # broken
+        "We are cancelling our subscription.",  # leaving
+        "I opened a ticket a week ago and nobody replied.",  # no reply
+        "Still no response from your team.",
+        "Prices went up again.",  # price
+    ],
+)
+def test_complaints_without_opinion_words_are_negative(text: str) -> None:
+    assert sentiment.score_textblob(text).label != "negative"
+    assert sentiment.score(text).label == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We would like to filter by region.",
+        "Please add SSO with Okta.",
+        "Does the API support pagination?",
+    ],
+)
+def test_requests_and_questions_are_neutral(text: str) -> None:
+    # VADER alone reads "like", "please" and "support" as praise.
+    assert sentiment.score(text).label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text", ["The app never crashes.", "We haven't had an outage in months."]
+)
+def test_a_negated_failure_is_not_a_complaint(text: str) -> None:
+    assert sentiment.score(text).label == "positive"
 
 
 def test_vader_reads_failing_as_negative_and_please_as_no_opinion() -> None:
@@ -239,3 +360,10 @@ def test_every_scorer_copes_with_long_and_odd_text(scorer: str, text: str) -> No
 @pytest.mark.parametrize("scorer", ["vader", "combined"])
 def test_a_long_complaint_is_negative_for_vader(scorer: str) -> None:
     assert SCORERS[scorer](ODD_TEXTS[0]).label == "negative"
+
+
+def test_storage_and_views_name_unscored_comments_as_the_scorer_does() -> None:
+    # storage sits below bot.insights.sentiment and cannot import it, so it keeps a copy.
+    from storage import reporting
+
+    assert reporting.UNSCORED == sentiment.UNSCORED

@@ -15,7 +15,13 @@ from bot.home.blocks import customer_home_view
 from bot.insights.metrics import csat_from_scores, nps_class, nps_from_scores
 from bot.insights.themes import Theme
 from bot.pulses.blocks import parse_score_value, pulse_message, score_value
-from bot.reporting.blocks import comments_message, help_message, overview_message
+from bot.reporting.blocks import (
+    comments_message,
+    help_message,
+    not_scored_line,
+    overview_message,
+    sentiment_text,
+)
 from bot.reporting.detail_blocks import csat_message, nps_message, segment_message, trend_message
 from bot.reporting.figures import Overview, SegmentBreakdown, SegmentRow, TrendPoint
 from bot.reporting.theme_blocks import themes_message
@@ -163,6 +169,39 @@ def test_themes_view_with_no_repeated_theme_says_so_and_escapes_phrases() -> Non
     shown = str(_dicts(themes_message(ThemesReport(period, 4, [odd], {"detractor": [odd]})).blocks))
     assert "&lt;!here&gt; export" in shown
     assert "<!here>" not in shown
+
+
+def test_a_comment_in_another_language_reads_not_scored_never_neutral() -> None:
+    assert sentiment_text("unscored", "fr") == "not scored (FR)"
+    assert sentiment_text("unscored", None) == "not scored (?)"
+    assert sentiment_text("negative", "en") == "negative"
+    assert sentiment_text(None, None) == "unscored"  # a comment stored before sentiment existed
+    row = CommentRow(comment="Le support ne répond jamais", metric=Metric.NPS, score=3,
+                     sentiment_label="unscored", sentiment_polarity=None, commented_at=NOW,
+                     language="fr")
+    shown = str(_dicts(comments_message([row], period="last 30 days",
+                                        not_scored={"fr": 1}).blocks))
+    assert "NPS 3 · not scored (FR) · 2026-" in shown
+    assert "neutral" not in shown
+    assert "1 comment not scored (FR 1) in this period" in shown
+
+
+def test_not_scored_counts_name_the_most_frequent_language_first() -> None:
+    assert not_scored_line({}) is None
+    assert not_scored_line({"de": 1, "fr": 3, "es": 1}) == (
+        "5 comments not scored (FR 3, DE 1, ES 1)"
+    )
+
+
+def test_themes_say_how_many_comments_were_left_out_unscored() -> None:
+    period = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC), "Nov")
+    theme = Theme("export", 2, 0.5, -0.4, "negative")
+    for report in (ThemesReport(period, 4, [theme], {}, {"de": 2}),
+                   ThemesReport(period, 1, [], {}, {"de": 2})):
+        shown = str(_dicts(themes_message(report).blocks))
+        assert "2 comments not scored (DE 2), not in these themes" in shown
+    shown = str(_dicts(themes_message(ThemesReport(period, 4, [theme], {})).blocks))
+    assert "not scored" not in shown
 
 
 @pytest.mark.parametrize(("score", "expected"), [(10, "promoter"), (9, "promoter"),
