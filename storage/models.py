@@ -3,55 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage import kinds
 from storage.types import UTCDateTime
 
-
-class Metric(StrEnum):
-    """What one answer measures."""
-
-    NPS = "nps"
-    CSAT = "csat"
-
-
-class PulseMetric(StrEnum):
-    """What a pulse asks: one metric, or both in one message (NPS first, then CSAT)."""
-
-    NPS = "nps"
-    CSAT = "csat"
-    BOTH = "both"
-
-    @property
-    def metrics(self) -> tuple[Metric, ...]:
-        return (Metric.NPS, Metric.CSAT) if self is PulseMetric.BOTH else (Metric(self.value),)
-
-
-class PulseStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    DELETED = "deleted"  # kept so its waves and answers still count in reports
-
-
-class ReminderState(StrEnum):
-    NONE = "none"
-    SENDING = "sending"
-    SENT = "sent"
-    SKIPPED = "skipped"  # answered, failed or closed before the reminder was due
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-# Enums are stored as their plain string values: no PostgreSQL ENUM types to migrate by hand.
+# The kinds are re-exported: callers import every table and kind from here. Enums are stored as
+# their plain string values: no PostgreSQL ENUM types to migrate by hand.
+DeliveryStatus = kinds.DeliveryStatus
+DigestCadence = kinds.DigestCadence
+DigestStatus = kinds.DigestStatus
+Metric = kinds.Metric
+PulseMetric = kinds.PulseMetric
+PulseStatus = kinds.PulseStatus
+ReminderState = kinds.ReminderState
 
 
 def _utc(**kwargs: Any) -> Any:
@@ -249,11 +217,6 @@ class ProcessedEvent(SQLModel, table=True):
     received_at: datetime = _utc()
 
 
-class DigestCadence(StrEnum):
-    WEEKLY = "weekly"  # Mondays, covering the 7 days before
-    MONTHLY = "monthly"  # the 1st, covering the calendar month before
-
-
 class DigestSubscription(SQLModel, table=True):
     """A channel that gets the digest: when, in which time zone, and about what."""
 
@@ -269,12 +232,6 @@ class DigestSubscription(SQLModel, table=True):
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = _utc()
     active: bool = True
-
-
-class DigestStatus(StrEnum):
-    POSTING = "posting"  # claimed by a poster; if that poster died, reconciled from Slack
-    POSTED = "posted"
-    FAILED = "failed"  # Slack refused it for good (channel archived, bot removed)
 
 
 class DigestPost(SQLModel, table=True):

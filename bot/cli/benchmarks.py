@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.benchmarks import custom as settings
-from bot.benchmarks.custom import CustomFigure
+if TYPE_CHECKING:
+    from bot.benchmarks.custom import CustomFigure
+    from bot.core.services import Services
+
 from bot.cli.common import (
     CliFailure,
     Team,
@@ -17,14 +19,12 @@ from bot.cli.common import (
     slack_client_or_fail,
     user_errors,
 )
-from bot.core.services import Services
-from bot.workspaces.installations import identify_workspace
-from storage.engine import session_scope
-from storage.models import Metric
 
 app = typer.Typer(help="Industry, your own benchmarks and targets.", no_args_is_help=True)
 
 def _services_and_team(team: str | None) -> tuple[Services, str]:
+    from bot.workspaces.installations import identify_workspace
+
     config = settings_or_fail()
     services = services_or_fail(config)
     if team is not None:
@@ -36,6 +36,8 @@ def _services_and_team(team: str | None) -> tuple[Services, str]:
 
 
 def _figure_line(figure: CustomFigure) -> str:
+    from storage.models import Metric
+
     value = f"{figure.value:+g}" if figure.metric is Metric.NPS else f"{figure.value:g}%"
     who = f"added by {figure.added_by}" if figure.added_by else "added from the CLI"
     details = [str(figure.year)] if figure.year else []
@@ -54,6 +56,8 @@ def industry(
     team: Team = None,
 ) -> None:
     """Set (or --clear) the industry the benchmarks compare with."""
+    from bot.benchmarks import custom as settings
+
     if key is not None and clear:
         raise CliFailure("Give an industry key or --clear, not both")
     if key is None and not clear:
@@ -79,6 +83,8 @@ def add(
     team: Team = None,
 ) -> None:
     """Add a competitor's or best-in-class peer's figure (replaces one of the same name)."""
+    from bot.benchmarks import custom as settings
+
     services, team_id = _services_and_team(team)
     with user_errors():
         figure = settings.add_benchmark(
@@ -91,6 +97,9 @@ def add(
 @app.command("list")
 def list_figures(team: Team = None) -> None:
     """The industry, custom benchmarks and targets of the workspace."""
+    from bot.benchmarks import custom as settings
+    from storage.engine import session_scope
+
     services, team_id = _services_and_team(team)
     with session_scope(services.engine) as session:
         mine = settings.load_workspace_benchmarks(session=session, team_id=team_id)
@@ -109,6 +118,8 @@ def remove(
     team: Team = None,
 ) -> None:
     """Remove one custom benchmark."""
+    from bot.benchmarks import custom as settings
+
     services, team_id = _services_and_team(team)
     with user_errors():
         removed = settings.remove_benchmark(services, team_id=team_id, raw_id=benchmark_id)
@@ -122,6 +133,9 @@ def target(
     team: Team = None,
 ) -> None:
     """`target nps 50`, `target csat 85`, or `target clear nps`."""
+    from bot.benchmarks import custom as settings
+    from storage.models import Metric
+
     services, team_id = _services_and_team(team)
     with user_errors():
         if first.lower() == "clear":

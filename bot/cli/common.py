@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from slack_sdk import WebClient
-from sqlmodel import Session
 
-from bot.core.config import ConfigError, Settings, load_settings
-from bot.core.errors import UserFacingError
-from bot.core.logs import configure_logging
-from bot.core.services import Services, create_services
-from bot.slack.client import create_web_client
-from bot.workspaces.installations import client_for, identify_workspace, installed_team_ids
-from storage.migrate import SchemaOutOfDate, ensure_current
-from storage.pulses import list_workspaces
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+    from sqlmodel import Session
+
+    from bot.core.config import Settings
+    from bot.core.services import Services
 
 
 class CliFailure(Exception):
@@ -34,6 +30,9 @@ Team = Annotated[
 
 
 def settings_or_fail() -> Settings:
+    from bot.core.config import ConfigError, load_settings
+    from bot.core.logs import configure_logging
+
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -43,6 +42,9 @@ def settings_or_fail() -> Settings:
 
 
 def services_or_fail(settings: Settings, *, check_schema: bool = True) -> Services:
+    from bot.core.services import create_services
+    from storage.migrate import SchemaOutOfDate, ensure_current
+
     services = create_services(settings)
     if check_schema:
         try:
@@ -53,6 +55,9 @@ def services_or_fail(settings: Settings, *, check_schema: bool = True) -> Servic
 
 
 def slack_client_or_fail(settings: Settings) -> WebClient:
+    from bot.core.config import ConfigError
+    from bot.slack.client import create_web_client
+
     try:
         return create_web_client(settings)
     except ConfigError as exc:
@@ -62,6 +67,8 @@ def slack_client_or_fail(settings: Settings) -> WebClient:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Domain errors become one CLI line."""
+    from bot.core.errors import UserFacingError
+
     try:
         yield
     except UserFacingError as exc:
@@ -84,6 +91,8 @@ def in_workspace(team: str | None = None) -> InWorkspace:
     With one bot token: its workspace (`team`, if given, must be it). With OAuth: `team`, or
     the only installed workspace, and a client with its bot token (refreshed if it rotates).
     """
+    from bot.workspaces.installations import client_for, identify_workspace
+
     settings = settings_or_fail()
     if not settings.oauth_enabled:
         client = slack_client_or_fail(settings)
@@ -104,6 +113,8 @@ def in_workspace(team: str | None = None) -> InWorkspace:
 
 def installed_team_or_fail(services: Services, team: str | None) -> str:
     """OAuth mode: `team` if the app is installed there, or the only installed workspace."""
+    from bot.workspaces.installations import installed_team_ids
+
     return _one_team(
         team, installed_team_ids(services),
         unknown="The app is not installed in {team} (installed: {known})",
@@ -114,6 +125,8 @@ def installed_team_or_fail(services: Services, team: str | None) -> str:
 
 def team_or_fail(session: Session, team: str | None) -> str:
     """The workspace a command acts on: --team, or the only one there is."""
+    from storage.pulses import list_workspaces
+
     return _one_team(
         team, [w.team_id for w in list_workspaces(session=session)],
         unknown="No workspace {team} here (known: {known})",

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure, Team, in_workspace, user_errors
-from bot.workspaces.customers import import_customers
 
 app = typer.Typer(help="Customers and their segments.", no_args_is_help=True)
 
@@ -22,6 +21,8 @@ def import_file(
     team: Team = None,
 ) -> None:
     """Import customers; any further columns (plan, region…) become segments."""
+    from bot.workspaces.customers import import_customers
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

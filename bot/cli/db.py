@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import services_or_fail, settings_or_fail
-from storage.migrate import current_revision, head_revision, upgrade
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -13,6 +12,8 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_schema() -> None:
     """Apply every migration this version has (safe to run again)."""
+    from storage.migrate import current_revision, upgrade
+
     services = services_or_fail(settings_or_fail(), check_schema=False)
     before = current_revision(services.engine)
     upgrade(services.engine)
@@ -26,5 +27,7 @@ def upgrade_schema() -> None:
 @app.command("current")
 def show_revision() -> None:
     """Show the schema revision of the database and the one this version needs."""
+    from storage.migrate import current_revision, head_revision
+
     services = services_or_fail(settings_or_fail(), check_schema=False)
     typer.echo(f"database: {current_revision(services.engine) or 'empty'}; code: {head_revision()}")

@@ -18,20 +18,6 @@ from bot.cli.common import (
     user_errors,
 )
 from bot.core.periods import Period
-from bot.digests.blocks import digest_message
-from bot.digests.content import build_digest
-from bot.digests.poster import post_due_digests
-from bot.digests.subscriptions import (
-    DigestRequest,
-    list_subscriptions,
-    parse_cadence,
-    subscribe,
-    unsubscribe,
-)
-from bot.reporting.charts import nps_trend_png
-from bot.workspaces.installations import workspace_clients
-from storage.engine import session_scope
-from storage.pulses import list_workspaces
 
 app = typer.Typer(help="The digest posted to channels: headline figures, the best, the voices.",
                   no_args_is_help=True)
@@ -51,6 +37,8 @@ def subscribe_command(
     team: Team = None,
 ) -> None:
     """Post the digest to a channel on a cadence, about everything, one pulse or a segment."""
+    from bot.digests.subscriptions import DigestRequest, parse_cadence, subscribe
+
     here = in_workspace(team)
     with user_errors():
         request = DigestRequest(channel_id=channel, cadence=parse_cadence(cadence),
@@ -64,6 +52,8 @@ def subscribe_command(
 @app.command("list")
 def list_command(team: Team = None) -> None:
     """The channels that get the digest."""
+    from bot.digests.subscriptions import list_subscriptions
+
     here = in_workspace(team)
     lines = list_subscriptions(here.services, team_id=here.team_id)
     typer.echo("\n".join(lines) if lines else "No digests yet: `digest subscribe CHANNEL`")
@@ -75,6 +65,8 @@ def stop_command(
     team: Team = None,
 ) -> None:
     """Stop posting a digest (past posts stay where they are)."""
+    from bot.digests.subscriptions import unsubscribe
+
     here = in_workspace(team)
     with user_errors():
         unsubscribe(here.services, team_id=here.team_id, subscription_id=number)
@@ -84,6 +76,9 @@ def stop_command(
 @app.command("post-due")
 def post_due_command() -> None:
     """Post the digests that are due now (what `run` does on its own every cycle)."""
+    from bot.digests.poster import post_due_digests
+    from bot.workspaces.installations import workspace_clients
+
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)
     services = services_or_fail(settings)
@@ -99,6 +94,12 @@ def preview_command(
     team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
 ) -> None:
     """Show the digest for the last N days in the terminal, without posting it."""
+    from bot.digests.blocks import digest_message
+    from bot.digests.content import build_digest
+    from bot.reporting.charts import nps_trend_png
+    from storage.engine import session_scope
+    from storage.pulses import list_workspaces
+
     settings = settings_or_fail()
     services = services_or_fail(settings)
     now = services.clock()

@@ -12,9 +12,6 @@ from typing import Annotated, TextIO
 import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, team_or_fail, user_errors
-from bot.privacy.export import parse_format, parse_since, write_export
-from storage.engine import read_only_session
-from storage.export import stream_answers
 
 
 def export(
@@ -28,6 +25,10 @@ def export(
     team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
 ) -> None:
     """Every answer, one row each; anonymous pulses without anyone's name."""
+    from bot.privacy.export import parse_format, parse_since, write_export
+    from storage.engine import read_only_session
+    from storage.export import stream_answers
+
     with user_errors():
         export_format, start = parse_format(fmt), parse_since(since)
     services = services_or_fail(settings_or_fail())

@@ -16,9 +16,6 @@ from bot.cli.common import (
     team_or_fail,
     user_errors,
 )
-from bot.core.config import ConfigError
-from bot.privacy.forget import forget_person, is_email, resolve_subject
-from storage.engine import session_scope
 
 
 def _operator() -> str:
@@ -39,6 +36,10 @@ def forget(
     ),
 ) -> None:
     """Delete a person's answers, comments, deliveries and customer record; keep an audit."""
+    from bot.core.config import ConfigError
+    from bot.privacy.forget import forget_person, is_email, resolve_subject
+    from storage.engine import session_scope
+
     settings = settings_or_fail()
     try:
         settings.require_signing_secret()  # the audit hash is keyed with the signing secret

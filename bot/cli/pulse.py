@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,24 +18,14 @@ from bot.cli.common import (
     settings_or_fail,
     user_errors,
 )
-from bot.core.errors import UserFacingError
-from bot.core.services import Services
-from bot.pulses.audience import Audience, audience_of, parse_segment
-from bot.pulses.definition import (
-    PulseChanges,
-    define_pulse,
-    edit_pulse,
-    parse_user_ids,
-    set_pulse_status,
-    validate_policy,
-)
-from bot.pulses.dispatch import deliver_due
-from bot.pulses.schedule import next_fire_time
-from bot.pulses.status import WaveStatus, wave_status
-from bot.pulses.waves import manual_wave_time, open_pulse_wave
-from storage.engine import session_scope
-from storage.models import PulseMetric, PulseStatus
-from storage.pulses import list_pulses
+from storage.kinds import PulseMetric
+
+if TYPE_CHECKING:
+    from bot.core.services import Services
+    from bot.pulses.audience import Audience
+    from bot.pulses.status import WaveStatus
+    from storage.models import PulseStatus
+
 
 app = typer.Typer(help="Define and send pulses.", no_args_is_help=True)
 
@@ -83,6 +73,10 @@ def _audience(
     post_in: str | None = None,
 ) -> Audience | None:
     """The audience the options describe; None when none of them was given."""
+    from bot.core.errors import UserFacingError
+    from bot.pulses.audience import Audience, parse_segment
+    from bot.pulses.definition import parse_user_ids
+
     if segment and not customers:
         raise UserFacingError("--segment filters imported customers: add --customers")
     if users is None and channel is None and not customers and usergroup is None \
@@ -127,6 +121,9 @@ def create(
     team: Team = None,
 ) -> None:
     """Define a pulse: who receives it (checked with Slack first), what it asks, and when."""
+    from bot.pulses.audience import Audience
+    from bot.pulses.definition import define_pulse, validate_policy
+
     here = in_workspace(team)
     client, services = here.client, here.services
     with user_errors():
@@ -165,6 +162,8 @@ def create(
 
 
 def _next(schedule: str | None, timezone: str, services: Services) -> str:
+    from bot.pulses.schedule import next_fire_time
+
     fire = next_fire_time(schedule or "", timezone, now=services.clock()) if schedule else None
     return "never" if fire is None else f"{fire:%Y-%m-%d %H:%M} UTC"
 
@@ -192,6 +191,8 @@ def edit(
 
     Any of --users, --channel, --usergroup, --customers and --post-in replaces the whole
     audience."""
+    from bot.pulses.definition import PulseChanges, edit_pulse
+
     here = in_workspace(team)
     with user_errors():
         edit_pulse(
@@ -215,6 +216,8 @@ def edit(
 
 
 def _set_status(name: str, status: PulseStatus, done: str, team: str | None) -> None:
+    from bot.pulses.definition import set_pulse_status
+
     here = in_workspace(team)
     with user_errors():
         set_pulse_status(here.services, team_id=here.team_id, name=name, status=status)
@@ -224,12 +227,16 @@ def _set_status(name: str, status: PulseStatus, done: str, team: str | None) -> 
 @app.command("pause")
 def pause(name: Annotated[str, typer.Argument()], team: Team = None) -> None:
     """Stop scheduling new waves (open waves still collect answers)."""
+    from storage.models import PulseStatus
+
     _set_status(name, PulseStatus.PAUSED, "paused", team)
 
 
 @app.command("resume")
 def resume(name: Annotated[str, typer.Argument()], team: Team = None) -> None:
     """Schedule it again."""
+    from storage.models import PulseStatus
+
     _set_status(name, PulseStatus.ACTIVE, "resumed", team)
 
 
@@ -240,6 +247,8 @@ def delete(
     team: Team = None,
 ) -> None:
     """Remove the pulse; the answers it collected stay in the reports."""
+    from storage.models import PulseStatus
+
     if not yes and not typer.confirm(f"Delete pulse {name!r}?"):
         raise typer.Abort
     _set_status(name, PulseStatus.DELETED, "deleted (its answers stay in the reports)", team)
@@ -255,6 +264,10 @@ def send(
     team: Team = None,
 ) -> None:
     """Send one wave now. Running it again for the same wave messages nobody twice."""
+    from bot.pulses.dispatch import deliver_due
+    from bot.pulses.status import wave_status
+    from bot.pulses.waves import manual_wave_time, open_pulse_wave
+
     here = in_workspace(team)
     services, client = here.services, here.client
     with user_errors():
@@ -288,6 +301,10 @@ def _as_utc(value: datetime) -> datetime:
 @app.command("list")
 def list_all() -> None:
     """List the pulses."""
+    from bot.pulses.audience import audience_of
+    from storage.engine import session_scope
+    from storage.pulses import list_pulses
+
     services = services_or_fail(settings_or_fail())
     with session_scope(services.engine) as session:
         pulses = list_pulses(session=session)
@@ -307,6 +324,8 @@ def status(
     watch: Annotated[bool, typer.Option(help="Show progress until nothing is pending")] = False,
 ) -> None:
     """The latest wave: sent, pending, failed (why), answered, response rate."""
+    from bot.pulses.status import wave_status
+
     services = services_or_fail(settings_or_fail())
     with user_errors():
         current = wave_status(services, pulse_name=name)
@@ -316,6 +335,8 @@ def status(
 
 
 def _watch(services: Services, current: WaveStatus) -> WaveStatus:
+    from bot.pulses.status import wave_status
+
     with Progress(
         TextColumn("Wave going out"), BarColumn(), MofNCompleteColumn(), console=Console()
     ) as progress:

@@ -7,14 +7,8 @@ from typing import Annotated
 
 import typer
 
-from bot.benchmarks.custom import load_workspace_benchmarks
-from bot.benchmarks.targets import target_gaps
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
 from bot.core.periods import DEFAULT_DAYS, MAX_DAYS, PeriodSpec
-from bot.reporting.figures import build_overview
-from bot.reporting.full_report import build_full_report
-from storage.engine import session_scope
-from storage.pulses import list_workspaces
 
 
 def report(
@@ -24,6 +18,13 @@ def report(
 ) -> None:
     """NPS, CSAT and response rate for the last N days; --json adds trend, segments,
     benchmarks, targets and the engagement map."""
+    from bot.benchmarks.custom import load_workspace_benchmarks
+    from bot.benchmarks.targets import target_gaps
+    from bot.reporting.figures import build_overview
+    from bot.reporting.full_report import build_full_report
+    from storage.engine import session_scope
+    from storage.pulses import list_workspaces
+
     services = services_or_fail(settings_or_fail())
     with session_scope(services.engine) as session:
         team_ids = [w.team_id for w in list_workspaces(session=session)]

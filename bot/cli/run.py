@@ -6,12 +6,8 @@ import logging
 from typing import Annotated
 
 import typer
-from slack_bolt.error import BoltError
 
-from bot.app.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
-from bot.app.wiring import create_app
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, slack_client_or_fail
-from bot.worker.leader import PulseWorker
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +20,12 @@ def run(
     ] = True,
 ) -> None:
     """Serve Slack requests. Refuses to start on an out-of-date schema (run `db upgrade`)."""
+    from slack_bolt.error import BoltError
+
+    from bot.app.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
+    from bot.app.wiring import create_app
+    from bot.worker.leader import PulseWorker
+
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)  # credentials first: no database work without them
     services = services_or_fail(settings)

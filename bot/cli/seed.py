@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
-from storage.seed import SeedRefused, seed_history
 
 
 def seed(
@@ -17,6 +16,8 @@ def seed(
     team: Annotated[str, typer.Option(help="Workspace (team) ID to fill")] = "T0SEED",
 ) -> None:
     """Two years of NPS and CSAT waves with comments, for a workspace of its own."""
+    from storage.seed import SeedRefused, seed_history
+
     services = services_or_fail(settings_or_fail())
     started = time.perf_counter()
     try:

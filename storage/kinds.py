@@ -1,0 +1,59 @@
+"""The vocabulary the tables use: metrics, statuses and cadences, as plain enums.
+
+Kept apart from the tables (models.py re-exports them) so the command line can name them in its
+options without importing SQLModel.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Metric(StrEnum):
+    """What one answer measures."""
+
+    NPS = "nps"
+    CSAT = "csat"
+
+
+class PulseMetric(StrEnum):
+    """What a pulse asks: one metric, or both in one message (NPS first, then CSAT)."""
+
+    NPS = "nps"
+    CSAT = "csat"
+    BOTH = "both"
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        return (Metric.NPS, Metric.CSAT) if self is PulseMetric.BOTH else (Metric(self.value),)
+
+
+class PulseStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DELETED = "deleted"  # kept so its waves and answers still count in reports
+
+
+class ReminderState(StrEnum):
+    NONE = "none"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"  # answered, failed or closed before the reminder was due
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class DigestCadence(StrEnum):
+    WEEKLY = "weekly"  # Mondays, covering the 7 days before
+    MONTHLY = "monthly"  # the 1st, covering the calendar month before
+
+
+class DigestStatus(StrEnum):
+    POSTING = "posting"  # claimed by a poster; if that poster died, reconciled from Slack
+    POSTED = "posted"
+    FAILED = "failed"  # Slack refused it for good (channel archived, bot removed)
