@@ -1,7 +1,8 @@
 """Several workspaces: Bolt's OAuth install flow on slack-sdk's SQLAlchemy stores, in our database.
 
 Each workspace installs through /slack/install; its bot token lands in `slack_installations`
-and `slack_bots` (created by migration 0018, never by create_tables() at run time). Requests
+and `slack_bots` (created by migration 0018, never by create_tables() at run time), encrypted
+with TOKEN_ENCRYPTION_KEYS (`token_encryption`). Requests
 are authorized by Bolt from that store; the background worker and the CLI ask `client_for()`
 for a workspace's client, which refreshes a rotating token that is close to expiry first.
 """
@@ -25,6 +26,7 @@ from bot.core.config import Settings
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
 from bot.slack.client import create_web_client
+from bot.workspaces.token_encryption import EncryptedInstallationStore, token_cipher
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +37,11 @@ STATE_EXPIRATION_SECONDS = 600
 
 
 def installation_store(services: Services) -> SQLAlchemyInstallationStore:
+    """slack-sdk's store on our tables, with the tokens encrypted at rest."""
     client_id, _ = services.settings.require_oauth()
-    return SQLAlchemyInstallationStore(
-        client_id=client_id, engine=services.engine, logger=logging.getLogger("bot.installs")
+    return EncryptedInstallationStore(
+        client_id=client_id, engine=services.engine, cipher=token_cipher(services),
+        logger=logging.getLogger("bot.installs"),
     )
 
 

@@ -17,7 +17,13 @@ from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.workspaces.installations import REDIRECT_PATH
 from tests.conftest import SIGNING_SECRET, FakeClock
-from tests.integration.oauth.workspaces import CLIENT_ID, CLIENT_SECRET, KNOWN_TEAMS, OAuthBot
+from tests.integration.oauth.workspaces import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    KNOWN_TEAMS,
+    TOKEN_KEY,
+    OAuthBot,
+)
 
 
 @pytest.fixture
@@ -28,6 +34,7 @@ def oauth_settings(sandbox: SlackSandbox, database_url: str) -> Settings:
         slack_signing_secret=SIGNING_SECRET,
         slack_client_id=CLIENT_ID,
         slack_client_secret=CLIENT_SECRET,
+        token_encryption_keys=TOKEN_KEY,
         slack_app_token=None,
         slack_api_url=sandbox.api_url,
         database_url=database_url,

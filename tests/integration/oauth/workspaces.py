@@ -25,6 +25,9 @@ from tests.conftest import SIGNING_SECRET
 
 CLIENT_ID = "1234567890.0987654321"
 CLIENT_SECRET = "sandbox-oauth-client-secret"
+# The key stored tokens are encrypted with (a fixed test key; make real ones with
+# `python -m bot db new-token-key`).
+TOKEN_KEY = "dGVzdC1vbmx5LWtleS1mb3ItdG9rZW5zLTMyYnl0ZXM="
 HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D0HOME"}
 
 
@@ -77,13 +80,21 @@ def wait_until(condition: Callable[[], bool], *, timeout: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def run_cli(sandbox: SlackSandbox, database_url: str, cwd: Path,
-            *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in OAuth mode, as an operator runs it beside the server."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+def cli_environment(sandbox: SlackSandbox, database_url: str,
+                    token_keys: str | None = TOKEN_KEY) -> dict[str, str]:
+    """The environment of `python -m bot` in OAuth mode (no TOKEN_ENCRYPTION_KEYS if None)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("SLACK_", "DATABASE_URL", "TOKEN_ENCRYPTION_KEYS"))}
     env = clean | {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET,
                    "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": sandbox.api_url,
                    "DATABASE_URL": database_url}
+    return env if token_keys is None else env | {"TOKEN_ENCRYPTION_KEYS": token_keys}
+
+
+def run_cli(sandbox: SlackSandbox, database_url: str, cwd: Path,
+            *args: str, token_keys: str | None = TOKEN_KEY) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` in OAuth mode, as an operator runs it beside the server."""
+    env = cli_environment(sandbox, database_url, token_keys)
     return subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
         [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
         timeout=60, check=False,
