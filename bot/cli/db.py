@@ -1,10 +1,11 @@
-"""`db upgrade`: bring the schema to this version."""
+"""`db upgrade`: bring the schema to this version; `db new-token-key` and `db encrypt-tokens`:
+the key the stored Slack tokens are encrypted with (OAuth mode)."""
 
 from __future__ import annotations
 
 import typer
 
-from bot.cli.common import services_or_fail, settings_or_fail
+from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -31,3 +32,26 @@ def show_revision() -> None:
 
     services = services_or_fail(settings_or_fail(), check_schema=False)
     typer.echo(f"database: {current_revision(services.engine) or 'empty'}; code: {head_revision()}")
+
+
+@app.command("new-token-key")
+def new_token_key() -> None:
+    """Print a new random key for TOKEN_ENCRYPTION_KEYS (reads no settings)."""
+    from cryptography.fernet import Fernet
+
+    typer.echo(Fernet.generate_key().decode())
+
+
+@app.command("encrypt-tokens")
+def encrypt_tokens() -> None:
+    """Encrypt every stored Slack token with the first TOKEN_ENCRYPTION_KEYS key (`run` does
+    it at start-up); after it, keys that are not first may be removed."""
+    from bot.workspaces.token_encryption import encrypt_stored_tokens
+
+    settings = settings_or_fail()
+    if not settings.oauth_enabled:
+        raise CliFailure("Only OAuth installs store Slack tokens: set SLACK_CLIENT_ID and "
+                         "SLACK_CLIENT_SECRET")
+    services = services_or_fail(settings)
+    typer.echo(f"{encrypt_stored_tokens(services)} stored token(s) re-encrypted with the first "
+               "key; the others may now be removed.")

@@ -25,10 +25,14 @@ def run(
     from bot.app.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
     from bot.app.wiring import create_app
     from bot.worker.leader import PulseWorker
+    from bot.workspaces.token_encryption import encrypt_stored_tokens
 
     settings = settings_or_fail()
     client = slack_client_or_fail(settings)  # credentials first: no database work without them
     services = services_or_fail(settings)
+    if settings.oauth_enabled:
+        # Tokens stored before encryption, or under a key no longer first, are (re)encrypted.
+        encrypt_stored_tokens(services)
     try:
         app = create_app(services, client)
     except BoltError as exc:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
@@ -46,6 +47,10 @@ class Settings(BaseSettings):
     slack_redirect_uri: str | None = None
     # With token rotation on, a bot token this close to expiry is refreshed before use.
     slack_token_rotation_minutes: int = Field(default=120, ge=1, le=720)
+    # OAuth: Fernet keys the stored Slack tokens are encrypted with, comma-separated. The first
+    # encrypts; every one decrypts, so a new key goes first and the old one stays until the
+    # tokens are re-encrypted (docs/OPERATIONS.md).
+    token_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
@@ -120,6 +125,26 @@ class Settings(BaseSettings):
             raise ValueError("must name at least one bot scope, e.g. chat:write,commands")
         return value
 
+    @field_validator("token_encryption_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("token_encryption_keys")
+    @classmethod
+    def _keys_shape(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for number, key in enumerate(value, start=1):
+            try:
+                Fernet(key.get_secret_value())
+            except ValueError:
+                raise ValueError(
+                    f"key {number} of {len(value)} is not a Fernet key (32 url-safe "
+                    "base64-encoded bytes): make one with `python -m bot db new-token-key`"
+                ) from None
+        return value
+
     @field_validator("slack_redirect_uri")
     @classmethod
     def _redirect_shape(cls, value: str | None) -> str | None:
@@ -147,6 +172,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "OAuth installs need the HTTP pages /slack/install and /slack/oauth_redirect, "
                 "which Socket Mode does not serve: unset SLACK_APP_TOKEN"
+            )
+        if has_id and has_secret and not self.token_encryption_keys:
+            raise ValueError(
+                "TOKEN_ENCRYPTION_KEYS must be set for OAuth installs: each workspace's bot "
+                "token is stored encrypted with it. Make a key with "
+                "`python -m bot db new-token-key` and keep it as secret as SLACK_CLIENT_SECRET"
             )
         return self
 
@@ -247,12 +278,16 @@ class Settings(BaseSettings):
             )
         return self.slack_client_id, self.slack_client_secret.get_secret_value()
 
+    def token_keys(self) -> list[str]:
+        """TOKEN_ENCRYPTION_KEYS, the one that encrypts first."""
+        return [key.get_secret_value() for key in self.token_encryption_keys]
+
     def secrets(self) -> list[str]:
         """Every secret value set, for the log redaction filter."""
         return [
             secret.get_secret_value()
             for secret in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-                           self.slack_client_secret)
+                           self.slack_client_secret, *self.token_encryption_keys)
             if secret is not None and secret.get_secret_value()
         ]
 
@@ -268,7 +303,8 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: object) -> 
         if not first["loc"]:  # a check across settings: its message names the variables
             raise ConfigError(str(first["msg"]).removeprefix("Value error, ")) from None
         variable = str(first["loc"][0]).upper()
-        raise ConfigError(f"{variable}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{variable}: {message}") from None
     except SettingsError as exc:
         # Its message names the field ('error parsing value for field "port" ...') but no value.
         field = str(exc).split('"')[1] if '"' in str(exc) else "setting"

@@ -103,6 +103,9 @@ class SignedSlackClient:
             "response_url": self.sandbox.new_response_url(channel=channel_id),
             "trigger_id": self.sandbox.issue_trigger_id(),
         }
+        enterprise = self.sandbox.enterprise_of(form["team_id"])
+        if enterprise is not None:  # a Grid workspace: Slack names its org
+            form |= {"enterprise_id": enterprise, "enterprise_name": f"{enterprise} Org"}
         return self._checked(self.post_raw(urlencode(form).encode()))
 
     def click(self, user_id: str, message: dict[str, Any], action_id: str, *,
@@ -153,12 +156,14 @@ class SignedSlackClient:
         """Deliver an Events API callback; retry_num marks it as Slack's retry of a timeout."""
         now = time.time()
         team = team_id or self.team_id
+        enterprise = self.sandbox.enterprise_of(team)
         envelope = {
             "token": VERIFICATION_TOKEN, "team_id": team, "api_app_id": self.api_app_id,
+            **({"enterprise_id": enterprise} if enterprise is not None else {}),
             "event": {"event_ts": f"{now:.6f}", **event}, "type": "event_callback",
             "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
             "event_time": int(now), "is_ext_shared_channel": False,
-            "authorizations": [{"enterprise_id": None, "team_id": team,
+            "authorizations": [{"enterprise_id": enterprise, "team_id": team,
                                 "user_id": self.sandbox.bot_user_id, "is_bot": True,
                                 "is_enterprise_install": False}],
         }
@@ -211,11 +216,15 @@ class SignedSlackClient:
 
     def _interaction(self, kind: str, user_id: str, team_id: str | None) -> dict[str, Any]:
         team = team_id or self.team_id
+        enterprise = self.sandbox.enterprise_of(team)
         return {
             "type": kind, "user": self._user(user_id, team_id), "api_app_id": self.api_app_id,
             "token": VERIFICATION_TOKEN, "trigger_id": self.sandbox.issue_trigger_id(),
-            "team": {"id": team, "domain": self.sandbox.team_domain},
-            "enterprise": None, "is_enterprise_install": False,
+            "team": {"id": team, "domain": self.sandbox.team_domain,
+                     **({"enterprise_id": enterprise} if enterprise is not None else {})},
+            "enterprise": (None if enterprise is None
+                           else {"id": enterprise, "name": f"{enterprise} Org"}),
+            "is_enterprise_install": False,
         }
 
     @staticmethod

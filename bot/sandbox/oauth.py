@@ -32,6 +32,9 @@ class SandboxTeam:
     bot_user_id: str
     bot_id: str
     installer: str  # the user who clicks "Allow" on the authorize page
+    # The Enterprise Grid org the workspace belongs to; its installs, requests and auth.test
+    # name it, as Slack's do (an install into one workspace, not the whole org).
+    enterprise_id: str | None = None
 
     @property
     def domain(self) -> str:
@@ -129,7 +132,9 @@ class SandboxOAuth:
         answer: dict[str, Any] = {
             "access_token": token, "token_type": "bot", "scope": "chat:write,commands",
             "bot_user_id": team.bot_user_id, "app_id": self.app_id,
-            "team": {"id": team.team_id, "name": team.name}, "enterprise": None,
+            "team": {"id": team.team_id, "name": team.name},
+            "enterprise": (None if team.enterprise_id is None
+                           else {"id": team.enterprise_id, "name": f"{team.name} Org"}),
             "is_enterprise_install": False, "authed_user": {"id": team.installer},
         }
         if rotating:

@@ -291,9 +291,11 @@ class SlackSandbox:
             return copy.deepcopy(user)
 
     def add_team(self, team_id: str, *, name: str, bot_user_id: str,
-                 installer: str = "U0ADMIN") -> SandboxTeam:
-        """Another workspace the app can be installed in through OAuth (register_app first)."""
-        team = SandboxTeam(team_id, name, bot_user_id, f"B{bot_user_id[1:]}", installer)
+                 installer: str = "U0ADMIN", enterprise_id: str | None = None) -> SandboxTeam:
+        """Another workspace the app can be installed in through OAuth (register_app first);
+        `enterprise_id`: the Enterprise Grid org it belongs to."""
+        team = SandboxTeam(team_id, name, bot_user_id, f"B{bot_user_id[1:]}", installer,
+                           enterprise_id)
         with self._changed:
             self.oauth.add_team(team)
         self.add_user(bot_user_id, name=f"{team.domain}-bot", is_bot=True, team_id=team_id)
@@ -324,6 +326,12 @@ class SlackSandbox:
     def add_usergroup(self, group_id: str, *, handle: str, users: list[str]) -> None:
         with self._changed:
             self._usergroups[group_id] = {"id": group_id, "handle": handle, "users": list(users)}
+
+    def enterprise_of(self, team_id: str) -> str | None:
+        """The Enterprise Grid org a team belongs to, None for a stand-alone workspace."""
+        with self._changed:
+            team = self.oauth.teams.get(team_id)
+            return None if team is None else team.enterprise_id
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         with self._changed:
@@ -713,7 +721,8 @@ class SlackSandbox:
         return {"url": f"https://{team.domain}.slack.com/", "team": team.name,
                 "user": self._users[team.bot_user_id]["name"], "team_id": team.team_id,
                 "user_id": team.bot_user_id, "bot_id": team.bot_id,
-                "is_enterprise_install": False}
+                "is_enterprise_install": False,
+                **({"enterprise_id": team.enterprise_id} if team.enterprise_id else {})}
 
     def _chat_post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         # A deactivated user's DM still accepts posts in Slack (python-slack-sdk issue #1156).

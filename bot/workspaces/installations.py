@@ -1,7 +1,8 @@
 """Several workspaces: Bolt's OAuth install flow on slack-sdk's SQLAlchemy stores, in our database.
 
 Each workspace installs through /slack/install; its bot token lands in `slack_installations`
-and `slack_bots` (created by migration 0018, never by create_tables() at run time). Requests
+and `slack_bots` (created by migration 0018, never by create_tables() at run time), encrypted
+with TOKEN_ENCRYPTION_KEYS (`token_encryption`). Requests
 are authorized by Bolt from that store; the background worker and the CLI ask `client_for()`
 for a workspace's client, which refreshes a rotating token that is close to expiry first.
 """
@@ -25,6 +26,7 @@ from bot.core.config import Settings
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
 from bot.slack.client import create_web_client
+from bot.workspaces.token_encryption import EncryptedInstallationStore, token_cipher
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +37,11 @@ STATE_EXPIRATION_SECONDS = 600
 
 
 def installation_store(services: Services) -> SQLAlchemyInstallationStore:
+    """slack-sdk's store on our tables, with the tokens encrypted at rest."""
     client_id, _ = services.settings.require_oauth()
-    return SQLAlchemyInstallationStore(
-        client_id=client_id, engine=services.engine, logger=logging.getLogger("bot.installs")
+    return EncryptedInstallationStore(
+        client_id=client_id, engine=services.engine, cipher=token_cipher(services),
+        logger=logging.getLogger("bot.installs"),
     )
 
 
@@ -90,18 +94,42 @@ def oauth_settings(services: Services, client: WebClient) -> OAuthSettings:
     return oauth
 
 
-def installed_team_ids(services: Services) -> list[str]:
-    """Workspaces with a bot installed now (uninstalled ones are deleted from the store)."""
+@dataclass(frozen=True)
+class InstalledTeam:
+    """A workspace with the bot installed, and the Enterprise Grid org it belongs to (None for a
+    stand-alone workspace). The store keys an installation by both: a Grid workspace's is found
+    only with its enterprise id."""
+
+    team_id: str
+    enterprise_id: str | None
+
+
+def installed_teams(services: Services) -> list[InstalledTeam]:
+    """Workspaces with a bot installed now (uninstalled ones are deleted from the store), each
+    with the enterprise id of its latest install: a workspace moved into a Grid org is
+    reinstalled there, and its newest row says where it is now."""
     store = installation_store(services)
     bots = store.bots.c
     with services.engine.connect() as connection:
         rows = connection.execute(
-            sa.select(bots.team_id)
-            .where(bots.client_id == store.client_id, bots.team_id.is_not(None))
-            .distinct()
-            .order_by(bots.team_id)
-        )
-        return [str(team_id) for (team_id,) in rows]
+            sa.select(bots.team_id, bots.enterprise_id)
+            .where(bots.client_id == store.client_id, bots.team_id.is_not(None),
+                   bots.bot_token.is_not(None))
+            .order_by(bots.team_id, bots.installed_at.desc(), bots.id.desc())
+        ).all()
+    latest: dict[str, InstalledTeam] = {}
+    for team_id, enterprise_id in rows:
+        latest.setdefault(str(team_id), InstalledTeam(
+            str(team_id), None if enterprise_id is None else str(enterprise_id)))
+    return list(latest.values())
+
+
+def installed_team_ids(services: Services) -> list[str]:
+    return [team.team_id for team in installed_teams(services)]
+
+
+def installed_team(services: Services, team_id: str) -> InstalledTeam | None:
+    return next((team for team in installed_teams(services) if team.team_id == team_id), None)
 
 
 @dataclass(frozen=True)
@@ -119,10 +147,10 @@ def workspace_clients(services: Services, base: WebClient) -> list[WorkspaceClie
     if not services.settings.oauth_enabled:
         return [WorkspaceClient(None, base)]
     found = []
-    for team_id in installed_team_ids(services):
-        client = client_for(services, base, team_id)
+    for team in installed_teams(services):
+        client = _installed_client(services, base, team)
         if client is not None:
-            found.append(WorkspaceClient(team_id, client))
+            found.append(WorkspaceClient(team.team_id, client))
     return found
 
 
@@ -132,8 +160,16 @@ def client_for(services: Services, base: WebClient, team_id: str) -> WebClient |
     A rotating token within SLACK_TOKEN_ROTATION_MINUTES of expiry is refreshed and saved
     first, as Bolt does before each request it authorizes.
     """
+    team = installed_team(services, team_id)
+    return None if team is None else _installed_client(services, base, team)
+
+
+def _installed_client(
+    services: Services, base: WebClient, team: InstalledTeam
+) -> WebClient | None:
     store = installation_store(services)
-    installation = store.find_installation(enterprise_id=None, team_id=team_id)
+    installation = store.find_installation(enterprise_id=team.enterprise_id,
+                                           team_id=team.team_id)
     if installation is None or installation.bot_token is None:
         return None
     token = _current_token(services, store, base, installation)
@@ -158,7 +194,8 @@ def _current_token(
     except SlackTokenRotationError:
         # Another replica (or a request) may have rotated it a moment ago with the same
         # refresh token: its saved token is the one to use.
-        again = store.find_installation(enterprise_id=None, team_id=installation.team_id)
+        again = store.find_installation(enterprise_id=installation.enterprise_id,
+                                        team_id=installation.team_id)
         if again is not None and again.bot_token != installation.bot_token:
             return again.bot_token
         logger.warning("bot token of team %s could not be refreshed; skipped for now",

@@ -9,13 +9,17 @@ from bot.core.config import ConfigError, load_settings
 from bot.core.logs import RedactSecrets
 
 TOKEN = "xoxb-1234-5678-abcdefSECRET"
+# Fernet keys: 32 url-safe base64-encoded bytes.
+KEY = "U0VDUkVULWtleS1vbmUtMDEyMzQ1Njc4OWFiY2RlZmc="
+OLD_KEY = "U0VDUkVULWtleS10d28tMDEyMzQ1Njc4OWFiY2RlZmc="
 
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
                  "DATABASE_URL", "PORT", "LOG_LEVEL", "ADMIN_USER_IDS", "SLACK_CLIENT_ID",
-                 "SLACK_CLIENT_SECRET", "SLACK_SCOPES", "SLACK_REDIRECT_URI"):
+                 "SLACK_CLIENT_SECRET", "SLACK_SCOPES", "SLACK_REDIRECT_URI",
+                 "TOKEN_ENCRYPTION_KEYS"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -54,6 +58,7 @@ def test_reads_the_environment_and_a_dotenv_file(tmp_path: Path,
         ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("ADMIN_USER_IDS", "alice", "ADMIN_USER_IDS"),
+        ("TOKEN_ENCRYPTION_KEYS", f"{KEY},not-a-key-SECRET", "TOKEN_ENCRYPTION_KEYS: key 2"),
     ],
 )
 def test_a_malformed_value_names_the_variable_and_never_echoes_it(
@@ -108,7 +113,8 @@ def test_a_bad_retention_period_names_the_variable(
 
 def test_oauth_mode_needs_client_id_and_secret_and_asks_for_the_manifests_scopes() -> None:
     settings = load_settings(env_file=None, slack_client_id="123.456",
-                             slack_client_secret="SECRETvalue", slack_scopes="")
+                             slack_client_secret="SECRETvalue", slack_scopes="",
+                             token_encryption_keys=KEY)
 
     assert settings.oauth_enabled
     assert "chat:write" in settings.slack_scopes
@@ -127,6 +133,8 @@ def test_oauth_mode_needs_client_id_and_secret_and_asks_for_the_manifests_scopes
           "slack_app_token": "xapp-1-SECRET"}, "unset SLACK_APP_TOKEN"),
         ({"slack_scopes": "chat:write,<bad>"}, "SLACK_SCOPES"),
         ({"slack_redirect_uri": "not a url"}, "SLACK_REDIRECT_URI"),
+        ({"slack_client_id": "123.456", "slack_client_secret": "SECRETvalue"},
+         "TOKEN_ENCRYPTION_KEYS must be set for OAuth installs"),
     ],
 )
 def test_a_half_configured_oauth_setup_says_what_to_change(
@@ -139,8 +147,20 @@ def test_a_half_configured_oauth_setup_says_what_to_change(
 
 def test_oauth_mode_asks_commands_for_a_workspace_instead_of_a_bot_token() -> None:
     settings = load_settings(env_file=None, slack_client_id="123.456",
-                             slack_client_secret="SECRETvalue", slack_signing_secret="s")
+                             slack_client_secret="SECRETvalue", slack_signing_secret="s",
+                             token_encryption_keys=KEY)
 
     with pytest.raises(ConfigError, match="--team"):
         settings.require_slack()
     assert settings.require_signing_secret() == "s"
+
+
+def test_token_keys_are_comma_separated_the_first_encrypts_and_all_are_redacted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TOKEN_ENCRYPTION_KEYS", f" {KEY} , {OLD_KEY} ")
+    settings = load_settings(env_file=None)
+
+    assert settings.token_keys() == [KEY, OLD_KEY]
+    assert {KEY, OLD_KEY} <= set(settings.secrets())
+    assert KEY not in repr(settings)

@@ -1,4 +1,5 @@
-"""Fixtures: the bot in OAuth mode, serving HTTP, with two workspaces known to the sandbox."""
+"""Fixtures: the bot in OAuth mode, serving HTTP, with three workspaces known to the sandbox
+(two stand-alone, one in an Enterprise Grid org)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.workspaces.installations import REDIRECT_PATH
 from tests.conftest import SIGNING_SECRET, FakeClock
-from tests.integration.oauth.workspaces import CLIENT_ID, CLIENT_SECRET, TEAMS, OAuthBot
+from tests.integration.oauth.workspaces import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    KNOWN_TEAMS,
+    TOKEN_KEY,
+    OAuthBot,
+)
 
 
 @pytest.fixture
@@ -27,6 +34,7 @@ def oauth_settings(sandbox: SlackSandbox, database_url: str) -> Settings:
         slack_signing_secret=SIGNING_SECRET,
         slack_client_id=CLIENT_ID,
         slack_client_secret=CLIENT_SECRET,
+        token_encryption_keys=TOKEN_KEY,
         slack_app_token=None,
         slack_api_url=sandbox.api_url,
         database_url=database_url,
@@ -37,12 +45,13 @@ def oauth_settings(sandbox: SlackSandbox, database_url: str) -> Settings:
 def oauth_bot(
     oauth_settings: Settings, engine: Engine, clock: FakeClock, sandbox: SlackSandbox
 ) -> Iterator[OAuthBot]:
-    """The bot in OAuth mode, serving HTTP; two workspaces known to Slack, none installed."""
+    """The bot in OAuth mode, serving HTTP; three workspaces known to Slack, none installed."""
     services = Services(settings=oauth_settings, engine=engine, clock=clock)
     app = create_app(services, create_web_client(oauth_settings))
-    for number, team in enumerate(TEAMS):
+    for number, team in enumerate(KNOWN_TEAMS):
         sandbox.add_team(team.team_id, name=f"Team {team.team_id[2:]}",
-                         bot_user_id=f"U0BOT{number}", installer=team.staff)
+                         bot_user_id=f"U0BOT{number}", installer=team.staff,
+                         enterprise_id=team.enterprise_id)
         sandbox.add_user(team.staff, name=f"staff-{number}", team_id=team.team_id,
                          is_admin=True)
         for user_id in team.customers:
@@ -55,5 +64,5 @@ def oauth_bot(
             team.team_id: SignedSlackClient(bot_url=base_url + EVENTS_PATH,
                                             signing_secret=SIGNING_SECRET, sandbox=sandbox,
                                             team_id=team.team_id)
-            for team in TEAMS
+            for team in KNOWN_TEAMS
         })

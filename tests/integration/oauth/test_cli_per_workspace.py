@@ -3,26 +3,11 @@ that workspace's bot, and refuses to guess when several are installed."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.sandbox.slack_api import SlackSandbox
-from tests.conftest import SIGNING_SECRET
-from tests.integration.oauth.workspaces import ALPHA, BRAVO, CLIENT_ID, CLIENT_SECRET, OAuthBot
-
-
-def _cli(sandbox: SlackSandbox, database_url: str, cwd: Path,
-         *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
-    env = clean | {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-                   "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": sandbox.api_url,
-                   "DATABASE_URL": database_url}
-    return subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
-        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
-        timeout=60, check=False,
-    )
+from tests.integration.oauth.workspaces import ALPHA, BRAVO, CLIENT_SECRET, OAuthBot, run_cli
 
 
 def test_commands_act_in_the_named_workspace_with_its_own_token(
@@ -32,12 +17,14 @@ def test_commands_act_in_the_named_workspace_with_its_own_token(
         assert oauth_bot.slack[team.team_id].install(team.team_id).status == 200
     users = ",".join(ALPHA.customers)
 
-    guessed = _cli(sandbox, database_url, tmp_path, "pulse", "create", "q4", "--metric", "nps",
-                   "--users", users)
-    created = _cli(sandbox, database_url, tmp_path, "pulse", "create", "q4", "--metric", "nps",
-                   "--users", users, "--team", ALPHA.team_id)
-    sent = _cli(sandbox, database_url, tmp_path, "pulse", "send", "q4", "--team", ALPHA.team_id)
-    unknown = _cli(sandbox, database_url, tmp_path, "pulse", "send", "q4", "--team", "T0NOPE")
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli(sandbox, database_url, tmp_path, *args)
+
+    guessed = cli("pulse", "create", "q4", "--metric", "nps", "--users", users)
+    created = cli("pulse", "create", "q4", "--metric", "nps", "--users", users,
+                  "--team", ALPHA.team_id)
+    sent = cli("pulse", "send", "q4", "--team", ALPHA.team_id)
+    unknown = cli("pulse", "send", "q4", "--team", "T0NOPE")
 
     assert guessed.returncode == 2
     assert f"Several workspaces: pick one with --team ({ALPHA.team_id}, {BRAVO.team_id})" in (
