@@ -12,12 +12,13 @@ neither for building the statement nor for loading ORM objects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from storage.answered_mark import anonymous_mark
 from storage.deliveries import PulseDelivery
 from storage.delivery_rollup import Counted
 from storage.models import Delivery, DeliveryStatus, Pulse, PulseMetric, Respondent, Wave
@@ -37,7 +38,7 @@ _LOCKED_TARGET = (
         _respondent.c.team_id, _respondent.c.user_id,
         _pulse.c.team_id.label("pulse_team_id"), _pulse.c.name, _pulse.c.metric,
         _pulse.c.question, _pulse.c.csat_question, _pulse.c.follow_up, _pulse.c.anonymous,
-        _pulse.c.post_channel, _wave.c.closed_at,
+        _pulse.c.post_channel, _wave.c.closed_at, _wave.c.scheduled_for,
     )
     .select_from(_delivery)
     .join(_respondent, _respondent.c.id == _delivery.c.respondent_id)
@@ -57,6 +58,8 @@ class AnswerTarget:
     answered: bool  # the delivery has its answer time already
     # What it adds to the delivery rollup now (None: not sent yet, or a channel post's).
     counted: Counted | None
+    # What an anonymous pulse's delivery holds as its answer time (storage.answered_mark).
+    anonymous_mark: datetime
 
 
 def lock_answer_target(session: Session, delivery_id: int) -> AnswerTarget | None:
@@ -91,4 +94,4 @@ def lock_answer_target(session: Session, delivery_id: int) -> AnswerTarget | Non
         else None
     )
     return AnswerTarget(delivery=delivery, respondent_id=row.respondent_id, answered=answered,
-                        counted=counted)
+                        counted=counted, anonymous_mark=anonymous_mark(row.scheduled_for))

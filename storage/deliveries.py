@@ -230,19 +230,23 @@ def get_pulse_delivery(*, session: Session, delivery_id: int) -> PulseDelivery |
 
 
 def post_answerer_delivery(
-    *, session: Session, post: PulseDelivery, user_id: str, now: datetime, create: bool
+    *, session: Session, post: PulseDelivery, user_id: str, now: datetime, create: bool,
+    anonymous_mark: datetime | None = None,
 ) -> PulseDelivery | None:
     """The delivery that stands for one person's answers to a channel post.
 
     Keyed like any delivery by (wave, respondent), so however often someone clicks, and however
     many replicas handle the clicks, they count once. It has no message of its own (the post is
-    shared), so closing notices and reminders pass it by.
+    shared), so closing notices and reminders pass it by. Created by the first click, so for
+    an anonymous pulse its sent time is `anonymous_mark` (storage.answered_mark), not `now`.
     """
+    # Nor does a first-time answerer's new customer row say when they clicked.
+    first_seen = now if anonymous_mark is None else anonymous_mark
     if create:
         session.exec(
             insert_for(session, Respondent)
             .values(team_id=post.team_id, user_id=user_id, attributes={}, opted_out=False,
-                    deactivated=False, created_at=now)
+                    deactivated=False, created_at=first_seen)
             .on_conflict_do_nothing(index_elements=["team_id", "user_id"])
         )
     respondent_id = session.exec(
@@ -255,7 +259,8 @@ def post_answerer_delivery(
         session.exec(
             insert_for(session, Delivery)
             .values(wave_id=post.wave_id, respondent_id=respondent_id,
-                    status=DeliveryStatus.SENT, attempts=0, next_attempt_at=now, sent_at=now,
+                    status=DeliveryStatus.SENT, attempts=0, next_attempt_at=first_seen,
+                    sent_at=first_seen,
                     reminder=ReminderState.NONE, post_delivery_id=post.delivery_id)
             .on_conflict_do_nothing(index_elements=["wave_id", "respondent_id"])
         )

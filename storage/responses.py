@@ -130,13 +130,19 @@ def record_score(
     action_ts: str,
     now: datetime,
 ) -> ScoreOutcome:
-    """store_score for a delivery not yet read: locks it first."""
+    """store_score for a delivery not yet read (it locks it first), all in the caller's
+    transaction: for loading history. A click's anonymous answer is marked on its delivery in
+    a transaction of its own (bot.answers.recording)."""
     target = lock_answer_target(session, delivery_id)
     if target is None:
         raise LookupError(f"no delivery {delivery_id}")
-    return store_score(session=session, key=key, target=target, wave_id=wave_id,
-                       team_id=team_id, metric=metric, score=score, action_ts=action_ts,
-                       now=now).outcome
+    anonymous = key.anonymous_key is not None
+    recorded = store_score(session=session, key=key, target=target, wave_id=wave_id,
+                           team_id=team_id, metric=metric, score=score, action_ts=action_ts,
+                           now=now, mark_delivery=not anonymous)
+    if anonymous:
+        mark_anonymous_answered(session, delivery_id)
+    return recorded.outcome
 
 
 def store_score(
@@ -150,13 +156,17 @@ def store_score(
     score: int,
     action_ts: str,
     now: datetime,
+    mark_delivery: bool = True,
 ) -> Recorded:
     """Store one click's score for a delivery locked by lock_answer_target, in the caller's
-    transaction: the answer, the delivery's answer time, both rollups and the answer order."""
+    transaction: the answer, the delivery's answer time, both rollups and the answer order.
+
+    `mark_delivery=False` (an anonymous pulse) leaves the delivery to mark_anonymous_answered,
+    in a transaction of its own: see there why.
+    """
     connection = session.connection()
-    # Who answered (not what) is kept for response rates and reminders, even when anonymous.
     when = stamp(key, now)
-    if not target.answered:
+    if mark_delivery and not target.answered:
         connection.execute(_MARK_ANSWERED, {"delivery_id": target.delivery.delivery_id,
                                             "when": when})
         if target.counted is not None:
@@ -196,6 +206,32 @@ def store_score(
     if respondent_id is not None:  # the next answer's previous_score names this one
         renumber_answers(session, respondent_id=respondent_id, metric=metric)
     return Recorded(ScoreOutcome.CHANGED, score)
+
+
+_REMARK_ANSWERED = (
+    update(_delivery)
+    .where(_delivery.c.id == bindparam("delivery_id"))
+    .values(answered_at=bindparam("when", type_=_delivery.c.answered_at.type))
+)
+
+
+def mark_anonymous_answered(session: Session, delivery_id: int) -> bool:
+    """Mark an anonymous pulse's delivery answered, in a transaction of its own that the caller
+    commits after the answer's: its time is the wave's (storage.answered_mark), and the
+    delivery row is written by this transaction, never by the answer's, so on PostgreSQL its
+    xmin (and a row lock's xmax) cannot pair it with the answer's row. Run again after a change
+    of answer for the same reason: the answer's transaction locked the delivery row.
+
+    Counts the delivery in the rollup the first time; False for a delivery forgotten since.
+    """
+    target = lock_answer_target(session, delivery_id)
+    if target is None:
+        return False
+    session.connection().execute(_REMARK_ANSWERED, {"delivery_id": delivery_id,
+                                                    "when": target.anonymous_mark})
+    if not target.answered and target.counted is not None:
+        count_answered(session, target.counted)
+    return True
 
 
 def answered_scores(*, session: Session, key: AnswerKey) -> dict[Metric, int]:

@@ -91,3 +91,35 @@ def scoped_delivery_counts(
 def scoped_comment_filter(session: Session, team_id: str, scope: ReportScope) -> list[Any]:
     """The same conditions, for the comment queries of storage.reporting."""
     return _answer_filter(session, team_id, scope)
+
+
+def people_answering(
+    *, session: Session, team_id: str, since: datetime, until: datetime,
+    scope: ReportScope | None = None,
+) -> int:
+    """How many people gave the answers of [since, until] (in the scope), never more than
+    really did: what the anonymity minimum is held against, since a pulse asking both metrics
+    gets two answers from each person and a person may answer several waves.
+
+    A named answer counts its respondent once. An anonymous one names nobody, so those count as
+    the most that one wave got for one metric: each of those came from someone else.
+    """
+    conditions: list[Any] = [
+        Response.team_id == team_id,
+        col(Response.answered_at) >= since,
+        col(Response.answered_at) <= until,
+        *(_answer_filter(session, team_id, scope) if scope is not None else []),
+    ]
+    named = session.exec(
+        select(func.count(func.distinct(col(Response.respondent_id))))
+        .where(*conditions, col(Response.respondent_id).is_not(None))
+    ).one()
+    per_wave = (
+        select(func.count().label("answers"))
+        .where(*conditions, col(Response.respondent_id).is_(None))
+        .group_by(col(Response.wave_id), col(Response.metric))
+        .subquery()
+    )
+    anonymous = session.exec(select(func.coalesce(func.max(per_wave.c.answers), 0))).one()
+    # Named and anonymous answerers may be the same people: only the larger count is sure.
+    return max(int(named), int(anonymous))

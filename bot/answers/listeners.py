@@ -81,8 +81,13 @@ def register(app: App, services: Services) -> None:
                 text=message.text,
                 blocks=[block.to_dict() for block in message.blocks],
             )
-        logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
-                    result.outcome.value)
+        if result.delivery.anonymous:
+            # Neither the delivery nor the score: together with the line's own time they would
+            # say who gave which answer.
+            logger.info("anonymous answer %s", result.outcome.value)
+        else:
+            logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
+                        result.outcome.value)
         if result.follow_up_id is not None:
             # After the ack: the row already exists, so a failed post is left to the sweep.
             publish_alert(services, client, follow_up_id=result.follow_up_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -13,7 +14,7 @@ from bot.insights import sentiment
 from bot.insights.followups import is_detractor, is_strongly_negative
 from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
 from bot.privacy.anonymity import answer_key
-from storage.answer_target import lock_answer_target
+from storage.answer_target import AnswerTarget, lock_answer_target
 from storage.deliveries import PulseDelivery, get_pulse_delivery, post_answerer_delivery
 from storage.engine import session_scope
 from storage.followups import raise_or_update
@@ -23,6 +24,7 @@ from storage.responses import (
     ScoreOutcome,
     answered_scores,
     current_comment,
+    mark_anonymous_answered,
     record_comment,
     store_score,
 )
@@ -35,6 +37,11 @@ class AnswerResult:
     score: int  # the score now stored (a stale click leaves the newer one)
     scores: dict[Metric, int]  # every answer of this delivery, for a pulse asking both
     follow_up_id: int | None = None  # a follow-up raised or changed: its alert needs publishing
+
+
+@dataclass(frozen=True)
+class _Stored(AnswerResult):
+    marked: bool = False  # the delivery was marked answered before this click
 
 
 class InvalidComment(ValueError):
@@ -61,7 +68,8 @@ def authorised_delivery(
 
 
 def _post_answerer(
-    services: Services, session: Session, post: PulseDelivery, *, user_id: str, answering: bool
+    services: Services, session: Session, post: PulseDelivery, *, user_id: str, answering: bool,
+    anonymous_mark: datetime | None = None,
 ) -> PulseDelivery:
     if post.wave_closed:
         raise SurveyClosed
@@ -69,6 +77,7 @@ def _post_answerer(
     # Slack only shows the buttons to members, and user IDs are unique across them.
     answerer = post_answerer_delivery(
         session=session, post=post, user_id=user_id, now=services.clock(), create=answering,
+        anonymous_mark=anonymous_mark,
     )
     if answerer is None:
         raise AnswerFirst
@@ -99,23 +108,76 @@ def record_answer(
     transaction with prebuilt statements: the delivery read and locked once
     (storage.answer_target) serves the permission check, the answered mark, the rollups and
     the answer order. Refusals raise before anything is written (the transaction rolls back).
+
+    An anonymous pulse takes three instead, so that no transaction writes both a row that
+    names the person and their answer (on PostgreSQL a row's xmin names the transaction that
+    wrote it): someone's first click on a channel post creates their delivery in one, the
+    answer is stored in the next, and the delivery is marked answered in a third
+    (storage.responses.mark_anonymous_answered).
     """
-    with session_scope(services.engine) as session:
-        target = lock_answer_target(session, delivery_id)
-        if target is None:
-            raise UnknownSurvey
-        if target.delivery.is_post:
-            # The post's own row is locked by that read too: clicks on one post queue on it
-            # for their few milliseconds (the price of one read for the usual DM click).
-            answerer = _post_answerer(services, session, target.delivery, user_id=user_id,
-                                      answering=True)
-            target = lock_answer_target(session, answerer.delivery_id)
+    click = _Click(services, team_id=team_id, user_id=user_id, metric=metric, score=score,
+                   action_ts=action_ts)
+    stored = click.store(delivery_id)
+    if isinstance(stored, _AnonymousPost):
+        with session_scope(services.engine) as session:
+            answerer = _post_answerer(services, session, stored.post, user_id=user_id,
+                                      answering=True, anonymous_mark=stored.mark)
+        stored = click.store(answerer.delivery_id)
+        assert not isinstance(stored, _AnonymousPost)
+    delivery = stored.delivery
+    if delivery.anonymous and (stored.outcome in _WRITTEN or not stored.marked):
+        # After the answer's commit. Should this fail, the click is not acknowledged and its
+        # repetition (or the reminder sweep, bot.pulses.lifecycle) marks the delivery then.
+        with session_scope(services.engine) as session:
+            mark_anonymous_answered(session, delivery.delivery_id)
+    return stored
+
+
+# An answer's transaction that wrote an answer: an anonymous one's delivery is written after it.
+_WRITTEN = frozenset({ScoreOutcome.RECORDED, ScoreOutcome.CHANGED})
+
+
+@dataclass(frozen=True)
+class _AnonymousPost:
+    """A click on an anonymous channel post: its answerer's delivery is made on its own first."""
+
+    post: PulseDelivery
+    mark: datetime
+
+
+@dataclass(frozen=True)
+class _Click:
+    services: Services
+    team_id: str
+    user_id: str
+    metric: Metric
+    score: int
+    action_ts: str
+
+    def store(self, delivery_id: int) -> _Stored | _AnonymousPost:
+        services = self.services
+        with session_scope(services.engine) as session:
+            target = lock_answer_target(session, delivery_id)
             if target is None:
-                raise AnswerFirst
-        else:
-            _check_answerer(target.delivery, team_id=team_id, user_id=user_id)
+                raise UnknownSurvey
+            if target.delivery.is_post and target.delivery.anonymous:
+                return _AnonymousPost(target.delivery, target.anonymous_mark)
+            if target.delivery.is_post:
+                # The post's own row is locked by that read too: clicks on one post queue on
+                # it for their few milliseconds (the price of one read for the usual DM click).
+                answerer = _post_answerer(services, session, target.delivery,
+                                          user_id=self.user_id, answering=True)
+                target = lock_answer_target(session, answerer.delivery_id)
+                if target is None:
+                    raise AnswerFirst
+            else:
+                _check_answerer(target.delivery, team_id=self.team_id, user_id=self.user_id)
+            return self._store_locked(session, target)
+
+    def _store_locked(self, session: Session, target: AnswerTarget) -> _Stored:
+        services, metric = self.services, self.metric
         delivery = target.delivery
-        if metric not in delivery.metric.metrics or score not in _SCALE[metric]:
+        if metric not in delivery.metric.metrics or self.score not in _SCALE[metric]:
             raise UnknownSurvey
         if delivery.wave_closed:
             raise SurveyClosed
@@ -129,9 +191,10 @@ def record_answer(
             wave_id=delivery.wave_id,
             team_id=delivery.team_id,  # a Slack Connect answerer's own team is not ours
             metric=metric,
-            score=score,
-            action_ts=action_ts,
+            score=self.score,
+            action_ts=self.action_ts,
             now=services.clock(),
+            mark_delivery=not delivery.anonymous,
         )
         # A pulse asking one metric has just the score stored; reading it back would cost a
         # statement on every click.
@@ -146,8 +209,8 @@ def record_answer(
                 metric=metric, score=scores[metric], comment=None,
                 should_raise=is_detractor(metric.value, scores[metric]), now=services.clock(),
             )
-    return AnswerResult(delivery=delivery, outcome=recorded.outcome, score=recorded.score,
-                        scores=scores, follow_up_id=follow_up_id)
+        return _Stored(delivery=delivery, outcome=recorded.outcome, score=recorded.score,
+                       scores=scores, follow_up_id=follow_up_id, marked=target.answered)
 
 
 def _closes_the_loop(services: Services, delivery: PulseDelivery) -> bool:

@@ -44,8 +44,9 @@ def digest_message(digest: Digest) -> ReportMessage:
     blocks: list[Block] = [HeaderBlock(text=truncate(title, 150))]
     if digest.held_back:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=(
-            f"Fewer answers than the anonymity minimum from {escape_mrkdwn(scope)} in the "
-            f"{digest.period.label}: the figures are held back so nobody's answer stands out."
+            f"Fewer people than the anonymity minimum answered ({escape_mrkdwn(scope)}) in "
+            f"the {digest.period.label}: the figures are held back so nobody's answer stands "
+            "out."
         ))))
         return ReportMessage(text=f"{title}: too few answers to show", blocks=blocks)
     if digest.empty:
@@ -85,7 +86,8 @@ def digest_message(digest: Digest) -> ReportMessage:
             blocks.append(SectionBlock(text=MarkdownTextObject(text=quote(row.comment, 1500))))
             blocks.append(_context(f"{row.metric.value.upper()} {row.score} · {label}"))
     elif digest.comments_hidden:
-        blocks.append(_context("Comments are not quoted: too few answers to keep them anonymous"))
+        blocks.append(_context("Comments are not quoted: too few people answered to keep them "
+                                "anonymous"))
     blocks.append(_context("The NPS trend chart is in the thread · `/engagement` for more"))
     nps = overview.nps.score
     score = "no NPS answers" if nps is None else f"NPS {fmt_score(nps)}"

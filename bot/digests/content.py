@@ -25,7 +25,7 @@ from bot.reporting.engagement_map import EngagementMap, build_engagement_map
 from bot.reporting.figures import Overview, build_overview, build_trend, recent_comments
 from bot.reporting.themes import ThemesReport, build_themes
 from storage.reporting import CommentRow
-from storage.scoped_reporting import ReportScope
+from storage.scoped_reporting import ReportScope, people_answering
 
 COMMENTS_SHOWN = 3
 COMMENT_POOL = 200  # recent comments to choose the representative ones from
@@ -48,8 +48,8 @@ class Digest:
     follow_ups: FollowUpSummary | None = None
     targets: list[TargetGap] = field(default_factory=list)
     scope_label: str = "all pulses"
-    # A segment with fewer answers than the anonymity minimum: its figures could point at
-    # someone, so the digest says only that they are held back.
+    # A pulse or segment answered by fewer people than the anonymity minimum: its figures could
+    # point at someone, so the digest says only that they are held back.
     held_back: bool = False
     extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
 
@@ -107,9 +107,13 @@ def build_digest(
                           f"last {TREND_WEEKS} weeks")
     trend = build_trend(session=session, team_id=team_id, period=trend_period,
                         granularity="weekly")
-    # Quoting comments from a handful of answers could point at who wrote them.
-    quotable = overview.responses >= anonymity_minimum
-    held_back = scope is not None and scope.segment is not None and not quotable
+    # Quoting comments from a handful of people could point at who wrote them, and a scope's
+    # figures from a handful are a breakdown below the minimum. People, not answers: a pulse
+    # asking both metrics gets two answers from each.
+    people = people_answering(session=session, team_id=team_id, since=period.start,
+                              until=period.end, scope=scope)
+    quotable = people >= anonymity_minimum
+    held_back = scope is not None and 0 < people < anonymity_minimum
     pool = (
         recent_comments(session=session, team_id=team_id, period=period, limit=COMMENT_POOL,
                         scope=scope)

@@ -19,7 +19,12 @@ from storage.lifecycle import (
     close_due_waves,
     mark_reminded,
 )
-from storage.responses import AnswerKey, answered_scores, forget_anonymous_links
+from storage.responses import (
+    AnswerKey,
+    answered_scores,
+    forget_anonymous_links,
+    mark_anonymous_answered,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,8 @@ def send_reminders(services: Services, client: WebClient, *, team_id: str | None
         if not due:
             return sent
         for pulse in due:
+            if pulse.anonymous and _answered_unmarked(services, pulse):
+                continue
             message = reminder_message(closes_at=pulse.closes_at)
             try:
                 client.chat_postMessage(
@@ -57,6 +64,18 @@ def send_reminders(services: Services, client: WebClient, *, team_id: str | None
                     session=session, delivery_id=pulse.delivery_id, now=services.clock(), sent=ok
                 )
             sent += ok
+
+
+def _answered_unmarked(services: Services, pulse: SentPulse) -> bool:
+    """An anonymous answer whose delivery missed its "answered" mark (written after the answer,
+    in a transaction of its own that can fail): marked now, and no reminder."""
+    with session_scope(services.engine) as session:
+        if not answered_scores(session=session, key=_key(services, pulse)):
+            return False
+        mark_anonymous_answered(session, pulse.delivery_id)
+        mark_reminded(session=session, delivery_id=pulse.delivery_id, now=services.clock(),
+                      sent=False)
+    return True
 
 
 def close_waves(

@@ -99,17 +99,28 @@ def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessag
         f"({plural(row.respondents, 'respondent')})"
         for row in breakdown.shown[:40]
     ]
-    if not lines:
+    if not lines and breakdown.complementary:
+        lines = [f"No {attribute} group can be shown without giving a smaller one away."]
+    elif not lines:
         lines = [f"No {attribute} group has {breakdown.minimum} or more respondents yet."]
     for start in range(0, len(lines), 10):
         chunk = "\n".join(lines[start : start + 10])
         blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
     if breakdown.hidden:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{plural(breakdown.hidden, 'group')} with fewer than {breakdown.minimum} "
-            "respondents hidden, so no answer can be traced to a person."
-        )]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_hidden_groups(breakdown))]))
     return ReportMessage(text=f"NPS by {breakdown.attribute}, {period}", blocks=blocks)
+
+
+def _hidden_groups(breakdown: SegmentBreakdown) -> str:
+    small, minimum = breakdown.hidden - breakdown.complementary, breakdown.minimum
+    if not breakdown.complementary:
+        return (f"{plural(small, 'group')} with fewer than {minimum} respondents hidden, "
+                "so no answer can be traced to a person.")
+    none = "neither" if breakdown.hidden == 2 else "none"
+    return (f"{plural(breakdown.hidden, 'group')} hidden so {none} can be worked out: "
+            f"{small} with fewer than {minimum} respondents, and "
+            f"{plural(breakdown.complementary, 'larger one')} hidden too: the whole minus the "
+            f"groups shown would otherwise reveal the {'small one' if small == 1 else 'rest'}.")
 
 
 def _source(line: BenchmarkLine) -> str:

@@ -125,8 +125,11 @@ class SegmentRow:
 class SegmentBreakdown:
     attribute: str
     shown: list[SegmentRow]
-    hidden: int  # segments with fewer respondents than the anonymity minimum
+    hidden: int  # groups not shown: those below the anonymity minimum, and `complementary`
     minimum: int
+    # Of `hidden`, groups large enough to show, hidden so that the small ones cannot be worked
+    # out by subtracting the groups shown from the whole (which /engagement nps shows).
+    complementary: int = 0
 
 
 def build_segments(
@@ -140,14 +143,29 @@ def build_segments(
 
 
 def segments_from(rows: list[SegmentCounts], *, attribute: str, minimum: int) -> SegmentBreakdown:
-    """The breakdown from NPS counts per attribute value (live or kept: bot.reporting.snapshots)."""
-    # Below the minimum a segment could point at one person's answer: it is not shown at all.
+    """The breakdown from NPS counts per attribute value (live or kept: bot.reporting.snapshots).
+
+    Below the minimum a group could point at one person's answer: it is not shown. Nor is
+    what the hidden groups hold together: the whole minus the groups shown gives it away, so
+    the hidden groups must be at least two and hold at least `minimum` people between them.
+    While they do not, the smallest group shown is hidden too (complementary suppression).
+    """
+    small = [r for r in rows if r.respondents < minimum]
+    showable = sorted((r for r in rows if r.respondents >= minimum),
+                      key=lambda r: (r.respondents, r.value))
+    withheld: set[str] = set()
+    people = sum(r.respondents for r in small)
+    while small and showable and (len(small) + len(withheld) < 2 or people < minimum):
+        smallest = showable.pop(0)
+        withheld.add(smallest.value)
+        people += smallest.respondents
     shown = [
         SegmentRow(r.value, r.respondents, nps_from_scores(r.scores))
         for r in rows
-        if r.respondents >= minimum
+        if r.respondents >= minimum and r.value not in withheld
     ]
-    return SegmentBreakdown(attribute, shown, hidden=len(rows) - len(shown), minimum=minimum)
+    return SegmentBreakdown(attribute, shown, hidden=len(rows) - len(shown), minimum=minimum,
+                            complementary=len(withheld))
 
 
 def recent_comments(

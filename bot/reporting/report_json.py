@@ -123,7 +123,7 @@ def segments_json(breakdowns: Sequence[SegmentBreakdown]) -> dict[str, Any]:
         b.attribute: {
             "shown": [{"value": r.value, "respondents": r.respondents, "nps": _brief(r.nps)}
                       for r in b.shown],
-            "hidden": b.hidden,  # groups below the anonymity minimum: counted, never shown
+            "hidden": b.hidden,  # below the anonymity minimum, or hidden with them: never shown
             "minimum": b.minimum,
         }
         for b in breakdowns

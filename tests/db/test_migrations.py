@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
-from sqlmodel import SQLModel
+from sqlalchemy import inspect, text
+from sqlalchemy import select as core_select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.engine import create_db_engine
 from storage.migrate import (
@@ -20,6 +21,7 @@ from storage.migrate import (
     include_name,
     upgrade,
 )
+from storage.models import Delivery
 from storage.oauth_tables import bots
 
 TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent",
@@ -86,7 +88,70 @@ def test_the_token_columns_widen_for_encrypted_tokens_and_keep_stored_ones(
             connection.execute(
                 bots.insert().values({**row, "team_id": "T2", "bot_token": long_token}))
             stored = connection.execute(
-                select(bots.c.team_id, bots.c.bot_token).order_by(bots.c.team_id)).all()
+                core_select(bots.c.team_id, bots.c.bot_token).order_by(bots.c.team_id)).all()
         assert [tuple(r) for r in stored] == [("T1", "xoxb-plain-1"), ("T2", long_token)]
+    finally:
+        engine.dispose()
+
+
+def test_anonymous_deliveries_lose_the_day_of_their_answer(database_url: str) -> None:
+    """0023: an anonymous pulse's answered deliveries, and the deliveries made by clicks on an
+    anonymous channel post, all carry their wave's day instead of the answer's."""
+    engine = create_db_engine(database_url)
+    try:
+        upgrade(engine, "0020_comment_language")
+        with engine.begin() as connection:
+            for statement in (
+                "INSERT INTO workspace (team_id, name, created_at) "
+                "VALUES ('T1', 't', '2026-11-01 00:00:00')",
+                "INSERT INTO respondent (id, team_id, user_id, attributes, opted_out, "
+                "deactivated, created_at) VALUES "
+                "(1, 'T1', 'U1', '{}', false, false, '2026-11-01 00:00:00'), "
+                "(2, 'T1', 'U2', '{}', false, false, '2026-11-01 00:00:00'), "
+                "(3, 'T1', 'C1', '{}', false, false, '2026-11-01 00:00:00')",
+                "INSERT INTO pulse (id, team_id, name, metric, question, follow_up, audience, "
+                "post_channel, status, timezone, min_interval_days, anonymous, close_after_days, "
+                "created_at) VALUES "
+                "(1, 'T1', 'anon', 'nps', 'q', 'f', '[]', NULL, 'active', 'UTC', 0, true, 7, "
+                "'2026-11-01 00:00:00'), "
+                "(2, 'T1', 'named', 'nps', 'q', 'f', '[]', NULL, 'active', 'UTC', 0, false, 7, "
+                "'2026-11-01 00:00:00'), "
+                "(3, 'T1', 'post', 'nps', 'q', 'f', '[]', 'C1', 'active', 'UTC', 0, true, 7, "
+                "'2026-11-01 00:00:00')",
+                "INSERT INTO wave (id, pulse_id, scheduled_for, created_at) VALUES "
+                "(1, 1, '2026-11-02 09:00:00', '2026-11-02 09:00:00'), "
+                "(2, 2, '2026-11-02 09:00:00', '2026-11-02 09:00:00'), "
+                "(3, 3, '2026-11-02 09:00:00', '2026-11-02 09:00:00')",
+                "INSERT INTO delivery (id, wave_id, respondent_id, status, attempts, "
+                "next_attempt_at, sent_at, answered_at, reminder, post_delivery_id) VALUES "
+                "(1, 1, 1, 'sent', 1, '2026-11-02 09:00:00', '2026-11-02 09:00:01', "
+                "'2026-11-04 00:00:00', 'none', NULL), "
+                "(2, 1, 2, 'sent', 1, '2026-11-02 09:00:00', '2026-11-02 09:00:01', NULL, "
+                "'none', NULL), "
+                "(3, 2, 1, 'sent', 1, '2026-11-02 09:00:00', '2026-11-02 09:00:01', "
+                "'2026-11-03 10:11:12', 'none', NULL), "
+                "(4, 3, 3, 'sent', 1, '2026-11-02 09:00:00', '2026-11-02 09:00:01', NULL, "
+                "'none', NULL), "
+                "(5, 3, 1, 'sent', 0, '2026-11-05 14:15:16', '2026-11-05 14:15:16', "
+                "'2026-11-05 00:00:00', 'none', 4)",
+            ):
+                connection.execute(text(statement))
+
+        upgrade(engine)
+
+        with Session(engine) as session:
+            rows = session.exec(
+                select(Delivery.id, Delivery.next_attempt_at, Delivery.sent_at,
+                       Delivery.answered_at).order_by(col(Delivery.id))
+            ).all()
+        day, nine = datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 2, 9, tzinfo=UTC)
+        sent = datetime(2026, 11, 2, 9, 0, 1, tzinfo=UTC)
+        assert [tuple(row) for row in rows] == [
+            (1, nine, sent, day),
+            (2, nine, sent, None),
+            (3, nine, sent, datetime(2026, 11, 3, 10, 11, 12, tzinfo=UTC)),  # not anonymous
+            (4, nine, sent, None),  # the post itself
+            (5, day, day, day),  # made by a click on the anonymous post
+        ]
     finally:
         engine.dispose()

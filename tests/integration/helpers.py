@@ -73,6 +73,14 @@ def eight_customers_score_nine(
 ) -> None:
     """Five enterprise and three starter customers (imported with a `plan`), each answering 9
     to one wave: a segment breakdown with one group above ANONYMITY_MINIMUM and one below."""
+    customers_score_nine(services, sandbox, slack, ["enterprise"] * 5 + ["starter"] * 3)
+
+
+def customers_score_nine(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, plans: list[str]
+) -> None:
+    """One imported customer per entry of `plans` (the first five are CUSTOMERS), each with
+    that `plan`, each answering 9 to one wave."""
     from bot.pulses.audience import Audience
     from bot.pulses.definition import define_pulse, validate_policy
     from bot.pulses.dispatch import deliver_due
@@ -82,11 +90,10 @@ def eight_customers_score_nine(
     from storage.models import Metric
     from tests.conftest import CUSTOMERS
 
-    extra = ("U0CUST6", "U0CUST7", "U0CUST8")
+    extra = tuple(f"U0CUST{n}" for n in range(len(CUSTOMERS) + 1, len(plans) + 1))
     for user_id in extra:
         sandbox.add_user(user_id, name=user_id.lower())
-    people = (*CUSTOMERS, *extra)
-    plans = ["enterprise"] * 5 + ["starter"] * 3
+    people = (*CUSTOMERS, *extra)[:len(plans)]
     csv = "slack_user_id,plan\n" + "".join(f"{u},{p}\n" for u, p in zip(people, plans, strict=True))
     client = create_web_client(services.settings)
     import_customers(services, client, csv)

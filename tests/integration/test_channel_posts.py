@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from bot.core import ids
@@ -23,7 +23,7 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.engine import session_scope
-from storage.models import Delivery, DeliveryStatus, Metric
+from storage.models import Delivery, DeliveryStatus, Metric, Respondent
 from tests.conftest import CUSTOMERS, FakeClock
 from tests.integration.helpers import deliveries, responses
 
@@ -184,3 +184,48 @@ def test_a_post_whose_sender_died_is_found_in_the_channel_not_posted_again(
     assert (settled.status, settled.channel_id, settled.message_ts) == (
         DeliveryStatus.SENT, CHANNEL, post["ts"])
     assert len(sandbox.messages(CHANNEL)) == 1
+
+
+def test_an_anonymous_post_keeps_its_answerers_rows_apart_from_their_answers(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    clock: FakeClock,
+) -> None:
+    """A first click on an anonymous post makes the clicker's delivery (and, for a newcomer,
+    their customer row): those carry the wave's day, not the click's, and are written by
+    transactions of their own (on PostgreSQL, no xmin of theirs is an answer's)."""
+    sandbox.add_user(PARTNER, name="partner", team_id=PARTNER_TEAM)
+    sandbox.add_channel(CHANNEL, name="acme-shared", members=[CUSTOMERS[0], PARTNER, "U0BOT"])
+    client = create_web_client(services.settings)
+    define_pulse(services, client, name="anon-post", metric=Metric.CSAT,
+                 audience=Audience(post_channel=CHANNEL), anonymous=True,
+                 policy=validate_policy(metric=Metric.CSAT, remind_after_hours=0))
+    scheduled_for = manual_wave_time(services.clock())
+    wave = open_pulse_wave(services, name="anon-post", team_id=sandbox.team_id, client=client,
+                           scheduled_for=scheduled_for)
+    deliver_due(services, client, wave_id=wave.wave_id)
+    [message] = sandbox.messages(CHANNEL)
+
+    clock.now += timedelta(days=1, hours=3)
+    _click(sandbox, slack, message, PARTNER, 2, team_id=PARTNER_TEAM)
+    clock.now += timedelta(minutes=5)
+    _click(sandbox, slack, message, CUSTOMERS[0], 5)
+    _click(sandbox, slack, message, PARTNER, 4, team_id=PARTNER_TEAM)  # a change of mind
+
+    assert sorted(r.score for r in responses(engine)) == [4, 5]
+    assert all(r.delivery_id is None for r in responses(engine))
+    mark = scheduled_for.replace(hour=0, minute=0, second=0, microsecond=0)
+    answerers = [d for d in deliveries(engine) if d.post_delivery_id is not None]
+    assert len(answerers) == 2
+    assert {(d.sent_at, d.next_attempt_at, d.answered_at) for d in answerers} == {
+        (mark, mark, mark)}
+    with Session(engine) as session:
+        newcomer = session.exec(select(Respondent).where(Respondent.user_id == PARTNER)).one()
+    assert newcomer.created_at == mark
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            answers = set(connection.execute(text("SELECT xmin::text FROM response")).scalars())
+            people = set(connection.execute(text(
+                "SELECT xmin::text FROM delivery UNION SELECT xmax::text FROM delivery "
+                "UNION SELECT xmin::text FROM respondent UNION SELECT xmax::text FROM respondent"
+            )).scalars())
+        assert not answers & people

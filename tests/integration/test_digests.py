@@ -11,6 +11,9 @@ from sqlmodel import Session, select
 from bot.core.services import Services
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
+from bot.pulses.definition import define_pulse, validate_policy
+from bot.pulses.dispatch import deliver_due
+from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
@@ -18,7 +21,7 @@ from bot.slack.lookup import DIGEST
 from storage import benchmarks as benchmark_store
 from storage.digests import claim_post
 from storage.engine import session_scope
-from storage.models import DigestPost, DigestStatus, DigestSubscription, Metric
+from storage.models import DigestPost, DigestStatus, DigestSubscription, Metric, PulseMetric
 from storage.pulses import CustomerRecord, upsert_customers
 from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, comment
@@ -198,7 +201,7 @@ def test_few_answers_are_summarised_but_never_quoted(
 
     shown = str(_digests(sandbox)[0]["blocks"])
     assert "Only I said this" not in shown
-    assert "too few answers" in shown
+    assert "too few people answered" in shown
 
 
 def test_admins_subscribe_list_and_stop_from_slack_and_others_cannot(
@@ -310,3 +313,74 @@ def test_a_small_segment_is_held_back_and_never_quoted(
     assert "held back" in shown
     assert "customers where plan=enterprise" in shown
     assert "NPS" not in str(digest["text"])
+
+
+def _both_metrics_answered(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, people: int, *,
+    anonymous: bool = False,
+) -> tuple[str, ...]:
+    """`people` customers answer a pulse asking NPS and CSAT (two answers each) and comment."""
+    users = (*CUSTOMERS, "U0CUST6", "U0CUST7")[:people]
+    for user_id in users[len(CUSTOMERS):]:
+        sandbox.add_user(user_id, name=user_id.lower())
+    client = create_web_client(services.settings)
+    define_pulse(services, client, name="both", metric=PulseMetric.BOTH, user_ids=list(users),
+                 policy=validate_policy(metric=PulseMetric.BOTH), anonymous=anonymous)
+    wave = open_pulse_wave(services, name="both", team_id=sandbox.team_id, client=client,
+                           scheduled_for=manual_wave_time(services.clock()))
+    deliver_due(services, client, wave_id=wave.wave_id)
+    for user_id in users:
+        click_score(sandbox, slack, user_id, 9, metric="nps")
+        click_score(sandbox, slack, user_id, 4, metric="csat")
+        comment(sandbox, slack, user_id, f"Said by {user_id.lower()} only")
+    return users
+
+
+@pytest.mark.parametrize(("people", "shown"), [(3, False), (4, False), (5, True), (6, True)])
+def test_a_segment_digest_counts_people_not_answers(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, clock: FakeClock,
+    people: int, shown: bool,
+) -> None:
+    """With a minimum of 5: 3 people answering both metrics give 6 answers, and stay hidden."""
+    assert services.settings.anonymity_minimum == 5
+    users = _both_metrics_answered(services, sandbox, slack, people)
+    with session_scope(services.engine) as session:
+        upsert_customers(session=session, team_id=sandbox.team_id, now=clock.now, records=[
+            CustomerRecord(user_id, f"Account {user_id}", {"plan": "enterprise"})
+            for user_id in users
+        ])
+    client = create_web_client(services.settings)
+    subscribe(services, client, team_id=sandbox.team_id, created_by=ADMIN,
+              request=DigestRequest(channel_id=TEAM_CHANNEL, segment=["plan=enterprise"]))
+    _subscribe(services, sandbox)  # the whole workspace: figures always, words from 5 people
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    by_scope = {("plan=enterprise" in str(m["blocks"])): str(m["blocks"])
+                for m in _digests(sandbox)}
+    assert ("held back" not in by_scope[True]) == shown
+    assert ("*+100*" in by_scope[True]) == shown
+    assert "*+100*" in by_scope[False]
+    for digest in by_scope.values():
+        assert ("Said by" in digest) == shown
+        assert ("too few people answered" in digest) == (not shown and digest == by_scope[False])
+
+
+@pytest.mark.parametrize(("people", "shown"), [(4, False), (5, True)])
+def test_a_digest_about_an_anonymous_pulse_holds_back_a_few_peoples_answers(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, clock: FakeClock,
+    people: int, shown: bool,
+) -> None:
+    _both_metrics_answered(services, sandbox, slack, people, anonymous=True)
+    subscribe(services, create_web_client(services.settings), team_id=sandbox.team_id,
+              request=DigestRequest(channel_id=TEAM_CHANNEL, pulse="both"), created_by=ADMIN)
+    clock.now = MONDAY
+
+    post_due_digests(services, create_web_client(services.settings))
+
+    [digest] = _digests(sandbox)
+    blocks = str(digest["blocks"])
+    assert ("held back" not in blocks) == shown
+    assert ("*+100*" in blocks) == shown
+    assert ("Said by" in blocks) == shown

@@ -9,7 +9,13 @@ from bot.core import ids
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
-from tests.integration.helpers import click_score, comment, eight_customers_score_nine, responses
+from tests.integration.helpers import (
+    click_score,
+    comment,
+    customers_score_nine,
+    eight_customers_score_nine,
+    responses,
+)
 
 
 def _answer_all(sandbox: SlackSandbox, slack: SignedSlackClient, scores: list[int]) -> None:
@@ -197,9 +203,26 @@ def test_segments_below_the_anonymity_minimum_stay_hidden(
 
     blocks = str(slack.slash_command(STAFF, "segment plan").json()["blocks"])
 
-    assert "*enterprise*: NPS *+100* (5 respondents)" in blocks
+    # Showing enterprise would show starter too: the whole NPS minus enterprise's.
+    assert "enterprise" not in blocks
     assert "starter" not in blocks
-    assert "1 group with fewer than 5 respondents hidden" in blocks
+    assert "No plan group can be shown without giving a smaller one away" in blocks
+    assert "2 groups hidden so neither can be worked out" in blocks
+
+
+def test_one_small_segment_hides_the_next_smallest_so_it_cannot_be_subtracted(
+    services, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    customers_score_nine(services, sandbox, slack,
+                         ["enterprise"] * 6 + ["growth"] * 5 + ["starter"] * 3)
+
+    blocks = str(slack.slash_command(STAFF, "segment plan").json()["blocks"])
+
+    assert "*enterprise*: NPS *+100* (6 respondents)" in blocks
+    assert "growth" not in blocks
+    assert "starter" not in blocks
+    assert "2 groups hidden so neither can be worked out: 1 with fewer than 5 respondents" \
+        in blocks
 
 
 def test_share_posts_in_the_channel(slack: SignedSlackClient) -> None:
