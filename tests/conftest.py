@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, text
+from psycopg import sql
+from sqlalchemy import URL, Engine, event, make_url, text
 
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
@@ -22,7 +24,8 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.engine import create_db_engine
-from storage.migrate import upgrade
+from storage.migrate import current_revision, head_revision, upgrade
+from tests.settling import SettledSlackClient, SettlingExecutor
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 POSTGRES_URL = os.environ.get(
@@ -52,19 +55,40 @@ def postgres_available() -> None:
     pytest.skip(problem)
 
 
+@pytest.fixture(scope="session")
+def postgres_database(postgres_available: None) -> Iterator[str]:
+    """This worker's own database on the server (xdist runs one worker per process), so
+    parallel runs, and other checkouts testing on the same server, never share a schema, a
+    table or the `public` schema of POSTGRES_URL's database."""
+    server = make_url(POSTGRES_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{server.database}_{worker}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_libpq(server), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_libpq(server), autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _libpq(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a private PostgreSQL schema."""
+    """A fresh, empty database: a SQLite file, or a private schema in the worker's database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'bot.db'}"
         return
-    request.getfixturevalue("postgres_available")
+    database: str = request.getfixturevalue("postgres_database")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(POSTGRES_URL, pool_size=1, max_overflow=0)
+    admin = create_db_engine(database, pool_size=1, max_overflow=0)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        yield f"{database}?options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -72,11 +96,81 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(database_url)
-    upgrade(engine)
+def engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine]:
+    """`database_url` at the head revision, as `upgrade` leaves it, without running the
+    migrations again for each test: they ran once in this worker (see the two fixtures below)."""
+    if database_url.startswith("sqlite"):
+        template: Path = request.getfixturevalue("migrated_sqlite_file")
+        shutil.copyfile(template, make_url(database_url).database or "")
+        engine = create_db_engine(database_url)
+    else:
+        engine = create_db_engine(database_url)
+        migration: RecordedMigration = request.getfixturevalue("migrated_postgres_statements")
+        migration.replay(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per worker; each test gets a copy."""
+    path = tmp_path_factory.mktemp("migrated") / "head.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection closed: its WAL is checkpointed into the file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_statements(postgres_database: str) -> RecordedMigration:
+    """The statements `upgrade` sends to an empty PostgreSQL schema, recorded once per worker."""
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    engine = create_db_engine(postgres_database, pool_size=1, max_overflow=0)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    migrating = create_db_engine(f"{postgres_database}?options=-csearch_path%3D{schema}")
+    migration = RecordedMigration.of(migrating)
+    migrating.dispose()
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+    return migration
+
+
+@dataclass(frozen=True)
+class RecordedMigration:
+    """`upgrade` as the statements it sent (in its one transaction), to send again verbatim:
+    an empty schema gets exactly the same, in one round trip per statement."""
+
+    statements: list[tuple[str, Any, bool]]
+
+    @classmethod
+    def of(cls, engine: Engine) -> RecordedMigration:
+        statements: list[tuple[str, Any, bool]] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                   executemany: bool) -> None:
+            statements.append((statement, parameters, executemany))
+
+        event.listen(engine, "before_cursor_execute", record)
+        upgrade(engine)
+        event.remove(engine, "before_cursor_execute", record)
+        return cls(statements)
+
+    def replay(self, engine: Engine) -> None:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            for statement, parameters, executemany in self.statements:
+                if executemany:
+                    cursor.executemany(statement, parameters)
+                else:
+                    cursor.execute(statement, parameters)
+            connection.commit()
+        finally:
+            connection.close()
+        assert current_revision(engine) == head_revision()
 
 
 @pytest.fixture
@@ -128,17 +222,27 @@ def services(settings: Settings, engine: Engine, clock: FakeClock) -> Services:
 
 
 @pytest.fixture
-def bot_url(services: Services) -> Iterator[str]:
+def listeners() -> Iterator[SettlingExecutor]:
+    """The bot's listener pool: requests sent through `slack` return once it is idle."""
+    executor = SettlingExecutor()
+    yield executor
+    executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def bot_url(services: Services, listeners: SettlingExecutor) -> Iterator[str]:
     """The bot serving HTTP on a free port, dispatching to the sandbox's Web API."""
-    app = create_app(services, create_web_client(services.settings))
+    app = create_app(services, create_web_client(services.settings), listener_executor=listeners)
     with serve_in_background(create_asgi_app(app, services.engine)) as base_url:
         yield base_url
 
 
 @pytest.fixture
-def slack(bot_url: str, sandbox: SlackSandbox) -> SignedSlackClient:
-    return SignedSlackClient(
-        bot_url=bot_url + EVENTS_PATH, signing_secret=SIGNING_SECRET, sandbox=sandbox
+def slack(bot_url: str, sandbox: SlackSandbox, listeners: SettlingExecutor) -> SignedSlackClient:
+    """Slack, signing each request; each returns once the listeners it started have finished."""
+    return SettledSlackClient(
+        bot_url=bot_url + EVENTS_PATH, signing_secret=SIGNING_SECRET, sandbox=sandbox,
+        listeners=listeners,
     )
 
 

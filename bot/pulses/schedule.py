@@ -27,7 +27,8 @@ class InvalidSchedule(UserFacingError):
 def check_timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a name too long for a file name reaches the file system before being refused.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidSchedule(
             f"Unknown time zone {name[:64]!r}: use an IANA name such as Europe/Paris"
         ) from None

@@ -34,19 +34,21 @@ def click_score(
     sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str, score: int, *,
     clicker: str | None = None, metric: str = "nps", wait: bool = True,
 ) -> int:
-    """Click a score on user_id's pulse (as `clicker`, default the recipient); HTTP status."""
+    """Click a score on user_id's pulse (as `clicker`, default the recipient); HTTP status.
+
+    With `wait`, the click must have updated the pulse message (its listener has finished by
+    the time `slack` returns)."""
     dm = sandbox.dm_channel(user_id)
 
     def in_dm(call: RecordedCall) -> bool:
-        # Only this DM's edits: another listener's edit (a comment stored a moment ago) finishing
-        # now must not pass for this click's.
+        # Only this DM's edits: another listener's edit must not pass for this click's.
         return bool(call.args.get("channel") == dm)
 
     updates = len([c for c in sandbox.calls("chat.update") if in_dm(c)])
     reply = slack.click(clicker or user_id, pulse_message(sandbox, user_id),
                         ids.score_action_id(metric, score))
     if wait:
-        sandbox.wait_for("chat.update", count=updates + 1, where=in_dm)
+        assert len([c for c in sandbox.calls("chat.update") if in_dm(c)]) == updates + 1
     return reply.status
 
 
@@ -56,7 +58,9 @@ def open_comment_modal(
     """Press "Add a comment" on user_id's pulse; the modal Slack opened."""
     opened = len(sandbox.calls("views.open"))
     slack.click(user_id, pulse_message(sandbox, user_id), ids.COMMENT_ACTION)
-    view: dict[str, Any] = sandbox.wait_for("views.open", count=opened + 1)[-1].response["view"]
+    calls = sandbox.calls("views.open")
+    assert len(calls) == opened + 1
+    view: dict[str, Any] = calls[-1].response["view"]
     return view
 
 

@@ -77,6 +77,10 @@ class TcpProxy:
         self._closed = True
         self._released.set()
         self.cut()
+        # shutdown() wakes the thread blocked in accept(); close() alone would not, and the
+        # join below waited its full 5 s at every test's teardown.
+        with suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         self._thread.join(timeout=5)
 

@@ -17,7 +17,7 @@ HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D0HOME"}
 def test_staff_home_shows_the_figures(sandbox: SlackSandbox, slack: SignedSlackClient) -> None:
     reply = slack.event({**HOME_OPENED, "user": STAFF})
 
-    [published] = sandbox.wait_for("views.publish")
+    [published] = sandbox.calls("views.publish")
     assert reply.status == 200
     assert published.args["user_id"] == STAFF
     assert "Customer engagement" in str(published.args["view"]["blocks"])
@@ -30,7 +30,7 @@ def test_customer_home_shows_no_figures(
     send_pulse()
     slack.event({**HOME_OPENED, "user": CUSTOMERS[0]})
 
-    [published] = sandbox.wait_for("views.publish")
+    [published] = sandbox.calls("views.publish")
     assert "Thanks for helping us improve" in str(published.args["view"]["blocks"])
     assert "NPS" not in str(published.args["view"]["blocks"])
 
@@ -39,14 +39,13 @@ def test_a_retried_event_is_handled_once(
     sandbox: SlackSandbox, slack: SignedSlackClient
 ) -> None:
     first = slack.event({**HOME_OPENED, "user": STAFF}, event_id="Ev0RETRY")
-    sandbox.wait_for("views.publish")
     retries = [
         slack.event({**HOME_OPENED, "user": STAFF}, event_id="Ev0RETRY", retry_num=n)
         for n in (1, 2)
     ]
     other = slack.event({**HOME_OPENED, "user": STAFF}, event_id="Ev0OTHER")
-    sandbox.wait_for("views.publish", count=2)
 
+    # Each request returned once its listeners had finished: every publish there will be is in.
     assert [r.status for r in (first, *retries, other)] == [200, 200, 200, 200]
     assert len(sandbox.calls("views.publish")) == 2
 
@@ -64,7 +63,7 @@ def test_the_staff_dashboard_shows_trend_benchmark_map_and_pulses_within_100_blo
 
     slack.event({**HOME_OPENED, "user": STAFF})
 
-    [published] = sandbox.wait_for("views.publish")
+    [published] = sandbox.calls("views.publish")
     blocks = published.args["view"]["blocks"]
     shown = str(blocks)
     assert len(blocks) <= 100
@@ -85,7 +84,7 @@ def test_a_customers_home_lists_the_surveys_they_had(
 
     slack.event({**HOME_OPENED, "user": CUSTOMERS[0]})
 
-    [published] = sandbox.wait_for("views.publish")
+    [published] = sandbox.calls("views.publish")
     shown = str(published.args["view"]["blocks"])
     assert "*Your surveys*" in shown
     assert "q4-nps · answered" in shown

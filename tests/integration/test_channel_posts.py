@@ -55,7 +55,8 @@ def _click(sandbox: SlackSandbox, slack: SignedSlackClient, message: dict[str, A
     answered = len(sandbox.calls("response_url"))
     reply = slack.click(user_id, message, ids.score_action_id("csat", score), team_id=team_id)
     assert reply.status == 200
-    return sandbox.wait_for("response_url", count=answered + 1)[-1].args
+    [answer] = sandbox.calls("response_url")[answered:]
+    return answer.args
 
 
 def test_one_message_goes_to_the_channel_and_nobody_gets_a_dm(
@@ -105,7 +106,8 @@ def test_a_slack_connect_member_may_answer_and_comment(
                  "text": shown["text"]}
     opened = len(sandbox.calls("views.open"))
     slack.click(PARTNER, ephemeral, ids.COMMENT_ACTION, team_id=PARTNER_TEAM)
-    view = sandbox.wait_for("views.open", count=opened + 1)[-1].response["view"]
+    [opened_view] = sandbox.calls("views.open")[opened:]
+    view = opened_view.response["view"]
     reply = slack.submit_view(PARTNER, view,
                               {ids.COMMENT_BLOCK: {ids.COMMENT_INPUT: "Quick, kind support"}},
                               team_id=PARTNER_TEAM)
@@ -124,7 +126,7 @@ def test_a_comment_before_any_answer_is_refused(
                            question="How satisfied are you?", chosen=3)
     slack.click(CUSTOMERS[2], {**post, "blocks": [b.to_dict() for b in forged.blocks]},
                 ids.COMMENT_ACTION)
-    refusal = sandbox.wait_for("response_url")[-1]
+    refusal = sandbox.calls("response_url")[-1]
     assert refusal.args["response_type"] == "ephemeral"
     assert sandbox.calls("views.open") == []
     assert [d for d in deliveries(engine) if d.post_delivery_id is not None] == []

@@ -1,4 +1,5 @@
-"""The command line as a person runs it: a real process, real HTTP, the sandbox as Slack."""
+"""The command line as a person runs it, in process (tests/integration/cli_runner.py), with the
+sandbox as Slack; `run` is also started as a real process, serving real HTTP."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF
+from tests.integration.cli_runner import CliResult, run_cli
 
 
 @pytest.fixture
@@ -33,11 +35,8 @@ def env(sandbox: SlackSandbox, database_url: str) -> dict[str, str]:
     }
 
 
-def bot(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
-        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
-        timeout=60, check=False,
-    )
+def bot(env: dict[str, str], cwd: Path, *args: str) -> CliResult:
+    return run_cli(env, cwd, *args)
 
 
 def test_create_send_twice_and_report(env: dict[str, str], tmp_path: Path,
@@ -118,6 +117,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The smoke test of `python -m bot` itself: `run` as a real process, as a person starts it.
 @pytest.fixture
 def running_bot(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     bot(env, tmp_path, "db", "upgrade")
@@ -127,17 +127,19 @@ def running_bot(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, subp
         env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:  # a separate process: polling its health endpoint is the only signal we get
-        try:
-            with urlopen(base + "/healthz", timeout=1):  # noqa: S310 (local)
-                break
-        except (URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.communicate()[0] if process.poll() is not None else ""
-                pytest.fail(f"bot did not start: {output}")
-            time.sleep(0.1)
+    # Stopped however this ends: a process left running surfaced later, in another test, as
+    # a ResourceWarning. A slow machine gets time: the wait ends as soon as the bot answers.
     try:
+        deadline = time.monotonic() + 60
+        while True:  # a separate process: polling its health endpoint is the only signal
+            try:
+                with urlopen(base + "/healthz", timeout=5):  # noqa: S310 (local)
+                    break
+            except (URLError, ConnectionError, TimeoutError):  # refused, or accepted but slow
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.communicate()[0] if process.poll() is not None else ""
+                    pytest.fail(f"bot did not start: {output}")
+                time.sleep(0.1)
         yield base, process
     finally:
         process.terminate()

@@ -1,11 +1,10 @@
-"""`export` and `forget` as a person runs them: a real process, one clear line on bad input."""
+"""`export` and `forget` as a person runs them (in process: tests/integration/cli_runner.py),
+one clear line on bad input."""
 
 from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from bot.privacy.export import COLUMNS
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import SIGNING_SECRET
 from tests.integration.answer_history import ANN, BOB, OTHER_TEAM, TEAM, seed_answer_history
+from tests.integration.cli_runner import CliResult, run_cli
 
 
 @pytest.fixture
@@ -30,11 +30,8 @@ def env(sandbox: SlackSandbox, database_url: str, engine: Engine) -> dict[str, s
     }
 
 
-def bot(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
-        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
-        timeout=60, check=False,
-    )
+def bot(env: dict[str, str], cwd: Path, *args: str) -> CliResult:
+    return run_cli(env, cwd, *args)
 
 
 def test_export_to_a_file(env: dict[str, str], tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
 from bot.core import ids
 from bot.core.services import Services, utc_now
+from bot.pulses.dispatch import SENDERS
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
@@ -39,6 +40,7 @@ from tests.integration.running_bots import (
     wait_until,
 )
 from tests.integration.tcp_proxy import TcpProxy
+from tests.settling import SettledSlackClient, SettlingExecutor
 
 OUTAGE_SECONDS = 3.0
 
@@ -112,12 +114,18 @@ def test_the_database_going_away_mid_wave_loses_and_doubles_nothing(
         if proxy is not None:
             with proxy.outage():  # a restart: connections cut, new ones refused
                 time.sleep(OUTAGE_SECONDS)
+            assert proxy.refused > 0  # the bot met it: it came back for a connection, refused
             sent = len(sandbox.calls("chat.postMessage"))
             sandbox.wait_for("chat.postMessage", count=sent + 40, timeout=60)
             assert terminate_backends(engine, bot.pid) >= 1  # a failover, or an administrator
         else:
             with FileLock(database_url):
+                posted = len(sandbox.calls("chat.postMessage"))
                 time.sleep(OUTAGE_SECONDS)
+                # The bot met the lock: each sender stopped at its next write, having posted at
+                # most the one message it held, and the wave was still under way.
+                assert len(sandbox.calls("chat.postMessage")) - posted <= SENDERS
+                assert unsettled(engine) > 0  # a plain read: WAL lets it past the lock
         wait_until(lambda: unsettled(engine) == 0, timeout=120, what="the wave to finish")
 
         assert_each_messaged_once(sandbox, engine, users)
@@ -137,7 +145,7 @@ def test_the_database_going_away_mid_wave_loses_and_doubles_nothing(
 @pytest.fixture
 def outage_slack(
     proxy: TcpProxy | None, database_url: str, services: Services, slack: SignedSlackClient,
-    sandbox: SlackSandbox,
+    sandbox: SlackSandbox, listeners: SettlingExecutor,
 ) -> Iterator[SignedSlackClient]:
     """The bot as Slack reaches it; on PostgreSQL its database connections go through the
     proxy (the `slack` fixture's bot stays on the direct URL, to send the wave)."""
@@ -146,10 +154,10 @@ def outage_slack(
         return
     engine = create_db_engine(through(proxy, database_url))
     proxied = replace(services, engine=engine)
-    app = create_app(proxied, create_web_client(proxied.settings))
+    app = create_app(proxied, create_web_client(proxied.settings), listener_executor=listeners)
     with serve_in_background(create_asgi_app(app, engine)) as base_url:
-        yield SignedSlackClient(bot_url=base_url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
-                                sandbox=sandbox)
+        yield SettledSlackClient(bot_url=base_url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
+                                 sandbox=sandbox, listeners=listeners)
     engine.dispose()
 
 
@@ -184,7 +192,7 @@ def test_a_click_while_the_database_is_down_is_refused_plainly_then_counted_once
 
     with _Down(proxy, database_url):
         reply = outage_slack.click(user_id, message, ids.score_action_id("nps", 9))
-        told = sandbox.wait_for("response_url")
+        told = sandbox.calls("response_url")
 
     # Acknowledged (no Slack warning), told plainly, and nothing changed: no answer stored,
     # and the survey keeps its buttons for the second click.
@@ -232,12 +240,12 @@ def test_a_home_button_while_the_database_is_down_keeps_the_home_and_says_why(
     send_pulse()
     user_id = CUSTOMERS[2]
     outage_slack.event({"type": "app_home_opened", "tab": "home", "user": user_id})
-    [shown] = sandbox.wait_for("views.publish")
+    [shown] = sandbox.calls("views.publish")
     home = {**shown.args["view"], "id": "V0HOME"}
 
     with _Down(proxy, database_url):
         reply = outage_slack.click_home(user_id, home, ids.HOME_OPT_OUT_ACTION)
-        [_, notice] = sandbox.wait_for("views.publish", count=2)
+        [_, notice] = sandbox.calls("views.publish")
 
     assert reply.status == 200
     assert notice.args["user_id"] == user_id
@@ -247,7 +255,7 @@ def test_a_home_button_while_the_database_is_down_keeps_the_home_and_says_why(
     assert _opted_out(engine, user_id) is False
 
     assert outage_slack.click_home(user_id, home, ids.HOME_OPT_OUT_ACTION).status == 200
-    sandbox.wait_for("views.publish", count=3)
+    assert len(sandbox.calls("views.publish")) == 3
     assert _opted_out(engine, user_id) is True
 
 

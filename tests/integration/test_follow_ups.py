@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -43,25 +41,24 @@ def _in_alerts(call: RecordedCall) -> bool:
     return bool(call.args.get("channel") == ALERTS)
 
 
-def settled(engine: Engine, timeout: float = 5.0) -> None:
-    """Until every alert shows its row: the bot records a post just after Slack has it.
+def settled(engine: Engine) -> None:
+    """Every alert shows its row: the bot records a post just after Slack has it.
 
     Tests move the FakeClock by days; a listener still between its post and that record would
-    then look like a poster that died, and the sweep would rightly post again.
+    then look like a poster that died, and the sweep would rightly post again. (Listeners have
+    finished when `slack` returns: this checks the record, it does not wait for it.)
     """
-    deadline = time.monotonic() + timeout
-    while any(r.alert_revision < r.revision for r in follow_ups(engine)):
-        assert time.monotonic() < deadline, "an alert was never recorded as published"
-        threading.Event().wait(0.01)
+    assert all(r.alert_revision >= r.revision for r in follow_ups(engine)), (
+        "an alert was never recorded as published")
 
 
 def wait_alert_posts(sandbox: SlackSandbox, engine: Engine, count: int = 1) -> None:
-    sandbox.wait_for("chat.postMessage", count=count, where=_in_alerts)
+    assert len([c for c in sandbox.calls("chat.postMessage") if _in_alerts(c)]) == count
     settled(engine)
 
 
 def wait_alert_edits(sandbox: SlackSandbox, engine: Engine, count: int) -> dict[str, Any]:
-    sandbox.wait_for("chat.update", count=count, where=_in_alerts)
+    assert len([c for c in sandbox.calls("chat.update") if _in_alerts(c)]) == count
     settled(engine)
     return alert(sandbox)
 
@@ -94,7 +91,9 @@ def submit_modal(sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str,
                  action_id: str, text: str) -> SlackReply:
     opened = len(sandbox.calls("views.open"))
     press(sandbox, slack, user_id, action_id)
-    view = sandbox.wait_for("views.open", count=opened + 1)[-1].response["view"]
+    calls = sandbox.calls("views.open")
+    assert len(calls) == opened + 1
+    view = calls[-1].response["view"]
     return slack.submit_view(user_id, view,
                              {ids.FOLLOW_UP_TEXT_BLOCK: {ids.FOLLOW_UP_TEXT_INPUT: text}})
 
@@ -171,7 +170,7 @@ def test_a_failed_alert_post_is_retried_by_the_sweep(
     send_pulse(users=(CUSTOMER,))
     sandbox.respond_error("chat.postMessage", "service_unavailable")
     click_score(sandbox, slack, CUSTOMER, 0)
-    sandbox.wait_for("chat.postMessage", count=1, where=_in_alerts)  # refused
+    assert len([c for c in sandbox.calls("chat.postMessage") if _in_alerts(c)]) == 1  # refused
     assert sandbox.messages(ALERTS) == []
     assert [row.score for row in follow_ups(engine)] == [0]  # stored with the answer
     # Past the poster's lease, so the test need not wait for the failed poster to let go.
@@ -188,7 +187,7 @@ def test_an_alert_posted_by_a_poster_that_died_is_found_not_posted_again(
     send_pulse(users=(CUSTOMER,))
     sandbox.respond_error("chat.postMessage", "service_unavailable")
     click_score(sandbox, slack, CUSTOMER, 1)
-    sandbox.wait_for("chat.postMessage", count=1, where=_in_alerts)
+    assert len([c for c in sandbox.calls("chat.postMessage") if _in_alerts(c)]) == 1
     [row] = follow_ups(engine)
     assert row.id is not None
     # As if another poster's chat.postMessage went through and it was killed before recording.
@@ -217,7 +216,8 @@ def test_staff_own_reply_and_resolve_and_customers_cannot(
     for action in (ids.FOLLOW_UP_OWN_ACTION, ids.FOLLOW_UP_REPLY_ACTION,
                    ids.FOLLOW_UP_RESOLVE_ACTION):
         press(sandbox, slack, CUSTOMERS[1], action)  # a customer, even in the channel
-    refusals = sandbox.wait_for("response_url", count=3)
+    refusals = sandbox.calls("response_url")
+    assert len(refusals) == 3
     assert all("Only the team" in str(r.args.get("text")) for r in refusals)
     assert sandbox.calls("views.open") == []
     assert follow_ups(engine)[0].owner_user_id is None
@@ -254,7 +254,7 @@ def test_staff_own_reply_and_resolve_and_customers_cannot(
 
     refusals = len(sandbox.calls("response_url"))
     slack.click(STAFF2, stale_copy, ids.FOLLOW_UP_OWN_ACTION)  # too late: already resolved
-    late = sandbox.wait_for("response_url", count=refusals + 1)[-1]
+    [late] = sandbox.calls("response_url")[refusals:]
     assert "already resolved" in str(late.args.get("text"))
 
     [row] = follow_ups(engine)
@@ -270,7 +270,7 @@ def test_staff_own_reply_and_resolve_and_customers_cannot(
 
     # The same figures reach App Home (and the digest, which shares the line).
     slack.event({"type": "app_home_opened", "tab": "home", "user": STAFF})
-    home = str(sandbox.wait_for("views.publish")[-1].args["view"]["blocks"])
+    home = str(sandbox.calls("views.publish")[-1].args["view"]["blocks"])
     assert ("*Follow-ups*: 1 raised, 1 replied to (median 3 h to the first reply), "
             "1 resolved (median 8 h); 0 still open") in home
 

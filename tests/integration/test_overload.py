@@ -23,15 +23,18 @@ from bot.slack.client import create_web_client
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, SendPulse
 from tests.integration.helpers import click_score, pulse_message, responses
 from tests.integration.tcp_proxy import TcpProxy
+from tests.settling import SettledSlackClient, SettlingExecutor
 
 
 @pytest.fixture
-def full_slack(services: Services, sandbox: SlackSandbox) -> Iterator[SignedSlackClient]:
+def full_slack(
+    services: Services, sandbox: SlackSandbox, listeners: SettlingExecutor
+) -> Iterator[SignedSlackClient]:
     """A bot whose admission limit is already reached (0): every Slack request is one too many."""
-    app = create_app(services, create_web_client(services.settings))
+    app = create_app(services, create_web_client(services.settings), listener_executor=listeners)
     with serve_in_background(create_asgi_app(app, services.engine, max_in_flight=0)) as url:
-        yield SignedSlackClient(bot_url=url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
-                                sandbox=sandbox)
+        yield SettledSlackClient(bot_url=url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
+                                 sandbox=sandbox, listeners=listeners)
 
 
 def test_a_click_beyond_the_limit_is_refused_retryably_and_nothing_is_stored(

@@ -66,7 +66,7 @@ def test_a_correctly_signed_copy_of_the_same_click_is_accepted(
     send_pulse()
 
     reply = slack.post_raw(_click_body(sandbox, CUSTOMERS[0]))
-    sandbox.wait_for("chat.update")
+    assert sandbox.calls("chat.update")
 
     assert reply.status == 200
     assert [r.score for r in responses(engine)] == [10]

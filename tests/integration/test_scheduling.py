@@ -16,6 +16,7 @@ from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.worker.leader import PulseWorker
 from bot.worker.leadership import Leadership
+from storage.engine import LOCK_WAIT_MS
 from storage.models import Metric, PulseStatus, Wave
 from tests.conftest import CUSTOMERS, FakeClock
 from tests.integration.helpers import deliveries
@@ -134,12 +135,20 @@ def test_a_restart_in_the_middle_of_a_wave_sends_each_message_once(
 
 
 def test_exactly_one_replica_leads_and_another_takes_over(engine: Engine) -> None:
-    first, second = Leadership(engine, key=4242), Leadership(engine, key=4242)
+    # The lock key comes from the test's own schema, as the bot derives it: a fixed key would
+    # be contended by every other run on the same server.
+    first, second = Leadership(engine), Leadership(engine)
     try:
         assert first.try_acquire()
         if engine.dialect.name == "sqlite":
-            # One SQLite file means one process: it always leads.
+            # One SQLite file means one process: every replica leads, and leading holds no
+            # connection and no lock, so nothing stops a writer (not even for a moment).
             assert second.try_acquire()
+            assert (first.is_leader, second.is_leader) == (True, True)
+            assert engine.pool.checkedout() == 0
+            impatient = engine.execution_options(**{LOCK_WAIT_MS: 0})
+            with impatient.begin() as connection:  # BEGIN IMMEDIATE: takes the write lock
+                connection.execute(text("SELECT 1"))
             return
         assert not second.try_acquire()
         assert first.try_acquire()  # still held

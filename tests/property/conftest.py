@@ -16,11 +16,11 @@ from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background  # 
 from bot.app.wiring import create_app  # noqa: E402
 from bot.core.config import Settings, load_settings  # noqa: E402
 from bot.core.services import Services  # noqa: E402
-from bot.sandbox.client import SignedSlackClient  # noqa: E402
 from bot.sandbox.slack_api import SlackSandbox  # noqa: E402
 from bot.slack.client import create_web_client  # noqa: E402
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF  # noqa: E402
-from tests.property.harness import ErrorLog, HostileBot, SettlingExecutor  # noqa: E402
+from tests.property.harness import ErrorLog, HostileBot  # noqa: E402
+from tests.settling import SettledSlackClient, SettlingExecutor  # noqa: E402
 
 ADMIN = "U0ADMIN"
 ALERTS = "C0ALERTS"
@@ -60,8 +60,9 @@ def hostile(services: Services, sandbox: SlackSandbox) -> Iterator[HostileBot]:
     app = create_app(services, create_web_client(services.settings), listener_executor=listeners)
     try:
         with serve_in_background(create_asgi_app(app, services.engine)) as base_url:
-            slack = SignedSlackClient(bot_url=base_url + EVENTS_PATH,
-                                      signing_secret=SIGNING_SECRET, sandbox=sandbox)
+            slack = SettledSlackClient(bot_url=base_url + EVENTS_PATH,
+                                       signing_secret=SIGNING_SECRET, sandbox=sandbox,
+                                       listeners=listeners)
             yield HostileBot(sandbox=sandbox, slack=slack, engine=services.engine,
                              listeners=listeners, errors=errors,
                              known_ids=[STAFF, ADMIN, *CUSTOMERS, sandbox.bot_user_id])

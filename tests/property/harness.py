@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -17,31 +15,11 @@ from sqlmodel import SQLModel
 from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from tests.property.markup import markup_problems, mrkdwn_texts
+from tests.settling import SettlingExecutor
 
 # Slack retries an event whose ack it missed; the bot notes each event id to skip the retry.
 # A report snapshot is a cache of counts any read of the map or a segment may refresh.
 BOOKKEEPING = frozenset({"processedevent", "reportsnapshot"})
-
-
-class SettlingExecutor(ThreadPoolExecutor):
-    """Bolt's listener pool, which can say when every listener it started has finished."""
-
-    def __init__(self) -> None:
-        super().__init__(max_workers=4, thread_name_prefix="listener")
-        self._lock = threading.Lock()
-        self._futures: list[Future[Any]] = []
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future = super().submit(fn, *args, **kwargs)
-        with self._lock:
-            self._futures.append(future)
-        return future
-
-    def settle(self, timeout: float = 20.0) -> None:
-        with self._lock:
-            pending, self._futures = self._futures, []
-        _, not_done = wait(pending, timeout=timeout)
-        assert not not_done, f"{len(not_done)} listener(s) still running after {timeout}s"
 
 
 class ErrorLog(logging.Handler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -45,7 +46,10 @@ def manifest() -> dict[str, object]:
 
 def test_valid_against_slacks_schema(manifest: dict[str, object]) -> None:
     if not SCHEMA.exists():
-        pytest.skip(f"Slack's manifest schema is not beside the repository ({SCHEMA})")
+        missing = f"Slack's manifest schema is not beside the repository ({SCHEMA})"
+        if os.environ.get("CI") == "true":  # CI has shared/ beside its clone: never unchecked
+            pytest.fail(missing)
+        pytest.skip(missing)
     jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
 
 

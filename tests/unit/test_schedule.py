@@ -10,6 +10,7 @@ from bot.pulses.definition import InvalidField, validate_policy
 from bot.pulses.schedule import (
     InvalidSchedule,
     check_local_time,
+    check_timezone,
     due_fire_time,
     local_send_time,
     next_fire_time,
@@ -102,3 +103,11 @@ def test_local_send_time_is_the_next_morning_in_each_zone(
 def test_a_local_time_must_be_hh_mm(text: str) -> None:
     with pytest.raises(InvalidSchedule, match="HH:MM"):
         check_local_time(text)
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "../../etc/passwd", "<@U123>" * 2000])
+def test_a_time_zone_that_is_not_one_is_refused_with_its_name_cut_short(name: str) -> None:
+    # A name longer than a file name reaches the file system (OSError), not the time zone list.
+    with pytest.raises(InvalidSchedule, match="Unknown time zone") as refused:
+        check_timezone(name)
+    assert len(str(refused.value)) < 200

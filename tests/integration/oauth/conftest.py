@@ -12,7 +12,6 @@ from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
 from bot.core.config import Settings, load_settings
 from bot.core.services import Services
-from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.workspaces.installations import REDIRECT_PATH
@@ -24,6 +23,7 @@ from tests.integration.oauth.workspaces import (
     TOKEN_KEY,
     OAuthBot,
 )
+from tests.settling import SettledSlackClient, SettlingExecutor
 
 
 @pytest.fixture
@@ -43,11 +43,12 @@ def oauth_settings(sandbox: SlackSandbox, database_url: str) -> Settings:
 
 @pytest.fixture
 def oauth_bot(
-    oauth_settings: Settings, engine: Engine, clock: FakeClock, sandbox: SlackSandbox
+    oauth_settings: Settings, engine: Engine, clock: FakeClock, sandbox: SlackSandbox,
+    listeners: SettlingExecutor,
 ) -> Iterator[OAuthBot]:
     """The bot in OAuth mode, serving HTTP; three workspaces known to Slack, none installed."""
     services = Services(settings=oauth_settings, engine=engine, clock=clock)
-    app = create_app(services, create_web_client(oauth_settings))
+    app = create_app(services, create_web_client(oauth_settings), listener_executor=listeners)
     for number, team in enumerate(KNOWN_TEAMS):
         sandbox.add_team(team.team_id, name=f"Team {team.team_id[2:]}",
                          bot_user_id=f"U0BOT{number}", installer=team.staff,
@@ -61,8 +62,8 @@ def oauth_bot(
         sandbox.register_app(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
                              redirect_url=base_url + REDIRECT_PATH)
         yield OAuthBot(services, {
-            team.team_id: SignedSlackClient(bot_url=base_url + EVENTS_PATH,
-                                            signing_secret=SIGNING_SECRET, sandbox=sandbox,
-                                            team_id=team.team_id)
+            team.team_id: SettledSlackClient(bot_url=base_url + EVENTS_PATH,
+                                             signing_secret=SIGNING_SECRET, sandbox=sandbox,
+                                             team_id=team.team_id, listeners=listeners)
             for team in KNOWN_TEAMS
         })

@@ -61,7 +61,7 @@ def test_two_workspaces_install_and_each_sees_only_its_own(
     assert "onboarding" not in bravo_comments
 
     bravo.event({**HOME_OPENED, "user": BRAVO.staff})
-    [home] = sandbox.wait_for("views.publish")
+    [home] = sandbox.calls("views.publish")
     assert home.team_id == BRAVO.team_id
     assert "alpha-pulse" not in str(home.args["view"])
     assert "onboarding" not in str(home.args["view"])

@@ -18,7 +18,7 @@ from bot.workspaces.uninstalls import UNINSTALLED
 from storage.models import Delivery, Pulse, Response, Wave
 from tests.conftest import FakeClock
 from tests.integration.helpers import click_score, comment
-from tests.integration.oauth.workspaces import ALPHA, BRAVO, TEAMS, OAuthBot, Team, wait_until
+from tests.integration.oauth.workspaces import ALPHA, BRAVO, TEAMS, OAuthBot, Team
 
 # Weekly pulses fire on Mondays at 09:00 in Paris (08:00 UTC); digests go at 09:00 UTC.
 FIRST_MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -86,7 +86,7 @@ def test_each_workspace_gets_its_own_waves_and_digest_and_an_uninstalled_one_not
         sandbox.uninstall(BRAVO.team_id)
         reply = oauth_bot.slack[BRAVO.team_id].event({"type": "app_uninstalled"})
         assert reply.status == 200
-        wait_until(lambda: installed_team_ids(oauth_bot.services) == [ALPHA.team_id])
+        assert installed_team_ids(oauth_bot.services) == [ALPHA.team_id]
         sandbox.clear_calls()
 
         _monday(worker, clock, FIRST_MONDAY + 2 * WEEK)
@@ -126,9 +126,9 @@ def test_uninstall_cancels_what_was_waiting_and_a_request_from_there_is_told_to_
         with Session(engine) as session:
             return {d.error for d in session.exec(select(Delivery)).all()} == {UNINSTALLED}
 
-    wait_until(cancelled)
+    assert cancelled()
     assert installed_team_ids(oauth_bot.services) == []
     answer = bravo.slash_command(BRAVO.staff, "")
     assert answer.status == 200
-    [told] = sandbox.wait_for("response_url")
+    [told] = sandbox.calls("response_url")
     assert told.args["text"] == NOT_INSTALLED
