@@ -56,7 +56,7 @@ def authorised_delivery(
                                   answering=answering)
     if delivery is None:
         raise UnknownSurvey
-    _check_answerer(delivery, team_id=team_id, user_id=user_id)
+    check_answerer(delivery, team_id=team_id, user_id=user_id)
     return delivery
 
 
@@ -75,7 +75,8 @@ def _post_answerer(
     return answerer
 
 
-def _check_answerer(delivery: PulseDelivery, *, team_id: str, user_id: str) -> None:
+def check_answerer(delivery: PulseDelivery, *, team_id: str, user_id: str) -> None:
+    """NotYourSurvey unless this person may act on this (non-post) delivery."""
     if delivery.post_delivery_id is not None and delivery.user_id == user_id:
         return  # their own answer to a channel post, whichever workspace they are in
     # Only the person it was sent to, in the workspace it was sent in, may answer it.
@@ -113,7 +114,7 @@ def record_answer(
             if target is None:
                 raise AnswerFirst
         else:
-            _check_answerer(target.delivery, team_id=team_id, user_id=user_id)
+            check_answerer(target.delivery, team_id=team_id, user_id=user_id)
         delivery = target.delivery
         if metric not in delivery.metric.metrics or score not in _SCALE[metric]:
             raise UnknownSurvey
