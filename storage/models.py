@@ -6,7 +6,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -255,7 +264,18 @@ class DigestCadence(StrEnum):
 
 
 class DigestSubscription(SQLModel, table=True):
-    """A channel that gets the digest: when, in which time zone, and about what."""
+    """A channel that gets the digest: when, in which time zone, and about what.
+
+    One active subscription per workspace, channel, cadence and scope (the partial unique
+    index): a replayed or repeated `digest subscribe` adds none, and a stopped one leaves room
+    for a new one.
+    """
+
+    __table_args__ = (
+        Index("uq_digestsubscription_active_scope", "team_id", "channel_id", "cadence",
+              "scope_key", unique=True, sqlite_where=text("active"),
+              postgresql_where=text("active")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
@@ -266,6 +286,9 @@ class DigestSubscription(SQLModel, table=True):
     # Scope: everything (both None), one pulse, or imported customers matching a segment.
     pulse_id: int | None = Field(default=None, foreign_key="pulse.id")
     segment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
+    # The scope as one comparable value, for the unique index: "all", "pulse:<id>", or
+    # "segment:" and a hash of the normalised segment (storage.digests.scope_key).
+    scope_key: str = Field(default="all", max_length=80)
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = _utc()
     active: bool = True

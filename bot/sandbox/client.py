@@ -103,7 +103,9 @@ class SignedSlackClient:
             "response_url": self.sandbox.new_response_url(channel=channel_id),
             "trigger_id": self.sandbox.issue_trigger_id(),
         }
-        return self._checked(self.post_raw(urlencode(form).encode()))
+        body = urlencode(form).encode()
+        self._last = (body, "application/x-www-form-urlencoded")
+        return self._checked(self.post_raw(body))
 
     def click(self, user_id: str, message: dict[str, Any], action_id: str, *,
               team_id: str | None = None) -> SlackReply:
@@ -270,8 +272,9 @@ class SignedSlackClient:
         return self._checked(self.post_raw(body))
 
     def redeliver(self) -> SlackReply:
-        """Send the last interaction again, byte for byte (same action_ts and trigger_id),
-        freshly signed: Slack delivering one click twice."""
+        """Send the last interaction or slash command again, byte for byte (same action_ts and
+        trigger_id), freshly signed: Slack delivering one click twice, or a signed request
+        replayed within the 5 minutes its signature is accepted."""
         if self._last is None:
             raise LookupError("nothing sent yet to deliver again")
         body, content_type = self._last
