@@ -130,11 +130,13 @@ def remind_stale_follow_ups(
         text = reminder_text(details, days=days, owned=owner is not None)
         try:
             # The owner by DM; unowned, in the alert's thread where the team will see it.
-            client.chat_postMessage(channel=channel, text=text,
-                                    thread_ts=None if owner else row.alert_ts)
+            # Through the posting client: a 5xx may come after Slack posted it.
+            posting_client(client).chat_postMessage(channel=channel, text=text,
+                                                    thread_ts=None if owner else row.alert_ts)
             reminded += 1
         except (SlackApiError, SlackClientError, OSError) as exc:
-            # A reminder is a nudge: a failed one waits for the next period rather than retry.
+            # A reminder is a nudge: a failed one (perhaps posted all the same) waits for the
+            # next period rather than retry.
             logger.warning("follow-up %s reminder failed: %s", follow_up_id, exc)
     return reminded
 
