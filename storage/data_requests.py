@@ -3,6 +3,7 @@
 Their answers, comments, deliveries, customer record and segments are deleted, and they are
 taken off the named audiences of pulses. Answers of anonymous pulses carry no link to anyone;
 the caller may still name the keys of those it can find (waves still open), and they go too.
+What they did as staff (owned a follow-up, set a target...) stays, under a pseudonym.
 """
 
 from __future__ import annotations
@@ -12,20 +13,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.delivery_rollup import counted_for, recount
 from storage.models import (
+    CustomBenchmark,
     DataRequest,
     Delivery,
+    DigestSubscription,
     FollowUp,
     Metric,
     Pulse,
     Respondent,
     Response,
     SurveySuppression,
+    Target,
     Wave,
+    WorkspaceSetting,
 )
 from storage.rollups import count_answer
 from storage.upsert import insert_for
@@ -138,6 +143,54 @@ def delete_personal_data(
         "respondent": int(respondents.rowcount),
         "pulse_audience": len(data.audience_pulse_ids),
     }
+
+
+# Where a staff member's Slack ID is kept for what they did, in their workspace's rows.
+STAFF_COLUMNS: tuple[tuple[Any, str], ...] = (
+    (FollowUp, "owner_user_id"),
+    (FollowUp, "previous_owner_user_id"),
+    (FollowUp, "resolved_by"),
+    (Target, "set_by"),
+    (CustomBenchmark, "added_by"),
+    (DigestSubscription, "created_by"),
+    (WorkspaceSetting, "updated_by"),
+)
+
+
+def _staff_label(model: Any, column: str) -> str:
+    return f"{model.__tablename__}.{column}"
+
+
+def _naming(model: Any, column: str, team_id: str, user_id: str) -> Any:
+    return (col(model.team_id) == team_id) & (col(getattr(model, column)) == user_id)
+
+
+def count_staff_references(*, session: Session, team_id: str, user_id: str) -> dict[str, int]:
+    """Rows that name `user_id` as the staff member who did something, per column."""
+    return {
+        _staff_label(model, column): int(session.exec(
+            select(func.count()).select_from(model)
+            .where(_naming(model, column, team_id, user_id))
+        ).one())
+        for model, column in STAFF_COLUMNS
+    }
+
+
+def pseudonymise_staff(
+    *, session: Session, team_id: str, user_id: str, pseudonym: str
+) -> dict[str, int]:
+    """Put `pseudonym` where `user_id` is named as the staff member who acted; counts per
+    column. A changed follow-up's alert is marked behind, so the sweep edits the name out."""
+    counts: dict[str, int] = {}
+    for model, column in STAFF_COLUMNS:
+        values: dict[str, Any] = {column: pseudonym}
+        if model is FollowUp:
+            values["revision"] = col(FollowUp.revision) + 1
+        result = session.exec(
+            update(model).where(_naming(model, column, team_id, user_id)).values(**values)
+        )
+        counts[_staff_label(model, column)] = int(result.rowcount)
+    return counts
 
 
 def suppress_subject(*, session: Session, team_id: str, subject_hash: str, now: datetime) -> int:

@@ -2,21 +2,68 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
 from storage.models import DigestPost, DigestStatus, DigestSubscription
 from storage.upsert import insert_for
 
 
-def add_subscription(*, session: Session, subscription: DigestSubscription) -> int:
-    session.add(subscription)
-    session.flush()
-    assert subscription.id is not None
-    return subscription.id
+def scope_key(pulse_id: int | None, segment: Mapping[str, str] | None) -> str:
+    """A subscription's scope as one value the unique index can compare (NULLs never equal).
+
+    A segment is normalised as it is matched (storage.pulses.imported_customers): keys and
+    values trimmed, keys lower case, values compared case-blind, order irrelevant. Hashed, so
+    a long segment still fits the index.
+    """
+    if pulse_id is not None:
+        return f"pulse:{pulse_id}"
+    if segment:
+        pairs = sorted((k.strip().lower(), v.strip().casefold()) for k, v in segment.items())
+        canonical = json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+        return "segment:" + hashlib.sha256(canonical.encode()).hexdigest()
+    return "all"
+
+
+# The partial unique index's columns and predicate, which ON CONFLICT must name to use it.
+_ACTIVE_SCOPE = ["team_id", "channel_id", "cadence", "scope_key"]
+_ACTIVE = text("active")
+
+
+def add_subscription(*, session: Session, subscription: DigestSubscription) -> int | None:
+    """Store it; None when the channel already has an active one of that cadence and scope.
+
+    The unique index decides, not a read first: a replayed or concurrent subscribe adds nothing.
+    """
+    values = subscription.model_dump(exclude={"id"})
+    values["scope_key"] = scope_key(subscription.pulse_id, subscription.segment)
+    inserted = session.exec(
+        insert_for(session, DigestSubscription)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=_ACTIVE_SCOPE, index_where=_ACTIVE)
+        .returning(DigestSubscription.id)
+    ).first()
+    return None if inserted is None else int(inserted[0])
+
+
+def active_subscription(
+    *, session: Session, team_id: str, channel_id: str, cadence: str, scope: str
+) -> DigestSubscription | None:
+    return session.exec(
+        select(DigestSubscription).where(
+            DigestSubscription.team_id == team_id,
+            DigestSubscription.channel_id == channel_id,
+            DigestSubscription.cadence == cadence,
+            DigestSubscription.scope_key == scope,
+            col(DigestSubscription.active).is_(True),
+        )
+    ).first()
 
 
 def subscriptions(*, session: Session, team_id: str | None = None) -> list[DigestSubscription]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, true, update
+from sqlalchemy import and_, func, or_, true, update
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, FollowUp, Metric, Respondent, Response
@@ -81,6 +81,33 @@ def raise_or_update(
         .values(revision=col(FollowUp.revision) + 1, **changes)
     )
     return existing.id
+
+
+def blank_words_answered_before(*, session: Session, cutoff: datetime) -> int:
+    """Blank the follow-ups' copy of the customer's comment and the resolution note (which may
+    quote it) when the answer they follow is older than `cutoff`; how many rows changed.
+
+    The answer's time, not the follow-up's, decides, so the copy goes exactly when the comment
+    does. Each changed alert is marked behind and edited by the next sweep: the alert quotes
+    the comment too.
+    """
+    answered_before = select(Response.delivery_id).where(
+        col(Response.answered_at) < cutoff, col(Response.delivery_id).is_not(None)
+    )
+    result = session.exec(
+        update(FollowUp)
+        .where(
+            or_(col(FollowUp.comment).is_not(None), col(FollowUp.resolution_note).is_not(None)),
+            or_(
+                col(FollowUp.delivery_id).in_(answered_before),
+                # Its delivery is gone: it was raised after the answer, so never too early.
+                and_(col(FollowUp.delivery_id).is_(None), col(FollowUp.raised_at) < cutoff),
+            ),
+        )
+        .values(comment=None, resolution_note=None, revision=col(FollowUp.revision) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)
 
 
 def get_follow_up(*, session: Session, follow_up_id: int) -> FollowUp | None:

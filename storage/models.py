@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage import kinds
@@ -218,7 +227,18 @@ class ProcessedEvent(SQLModel, table=True):
 
 
 class DigestSubscription(SQLModel, table=True):
-    """A channel that gets the digest: when, in which time zone, and about what."""
+    """A channel that gets the digest: when, in which time zone, and about what.
+
+    One active subscription per workspace, channel, cadence and scope (the partial unique
+    index): a replayed or repeated `digest subscribe` adds none, and a stopped one leaves room
+    for a new one.
+    """
+
+    __table_args__ = (
+        Index("uq_digestsubscription_active_scope", "team_id", "channel_id", "cadence",
+              "scope_key", unique=True, sqlite_where=text("active"),
+              postgresql_where=text("active")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.team_id", max_length=32, index=True)
@@ -229,6 +249,9 @@ class DigestSubscription(SQLModel, table=True):
     # Scope: everything (both None), one pulse, or imported customers matching a segment.
     pulse_id: int | None = Field(default=None, foreign_key="pulse.id")
     segment: dict[str, str] | None = Field(default=None, sa_column=Column(JSON))
+    # The scope as one comparable value, for the unique index: "all", "pulse:<id>", or
+    # "segment:" and a hash of the normalised segment (storage.digests.scope_key).
+    scope_key: str = Field(default="all", max_length=80)
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = _utc()
     active: bool = True

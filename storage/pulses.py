@@ -237,6 +237,21 @@ def set_opted_out(*, session: Session, team_id: str, user_id: str, opted_out: bo
     return True
 
 
+def opt_out_respondent(*, session: Session, team_id: str, user_id: str, now: datetime) -> None:
+    """Record an opt-out, creating the person if `team_id` has not surveyed them yet.
+
+    Someone in a channel that got a post may stop surveys before ever answering one; keyed by
+    (team, user), so a repeated click changes nothing.
+    """
+    session.exec(
+        insert_for(session, Respondent)
+        .values(team_id=team_id, user_id=user_id, attributes={}, opted_out=True,
+                deactivated=False, created_at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "user_id"])
+    )
+    set_opted_out(session=session, team_id=team_id, user_id=user_id, opted_out=True)
+
+
 def get_respondent(*, session: Session, team_id: str, user_id: str) -> Respondent | None:
     return session.exec(
         select(Respondent).where(Respondent.team_id == team_id, Respondent.user_id == user_id)

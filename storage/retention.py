@@ -2,7 +2,8 @@
 
 The score, the sentiment polarity and label, and `commented_at` stay, so the figures and the
 sentiment mix of past periods do not change when the words go; only the text, the part that
-can identify or quote a person, is erased.
+can identify or quote a person, is erased: with it, the follow-up's copy of the comment and
+its resolution note, at the same cut-off.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from storage.followups import blank_words_answered_before
 from storage.models import Response
 
 
 def purge_expired_comments(*, session: Session, now: datetime, days: int) -> int:
-    """Blank the comments of answers older than `days`; how many were blanked."""
+    """Blank the comments of answers older than `days`, and their follow-ups' copies; how many
+    rows lost words (answers and follow-ups)."""
     if days < 1:
         raise ValueError("a retention period is at least one day")
     cutoff = now - timedelta(days=days)
@@ -25,4 +28,4 @@ def purge_expired_comments(*, session: Session, now: datetime, days: int) -> int
         .where(col(Response.answered_at) < cutoff, col(Response.comment).is_not(None))
         .values(comment=None)
     )
-    return int(result.rowcount)
+    return int(result.rowcount) + blank_words_answered_before(session=session, cutoff=cutoff)

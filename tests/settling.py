@@ -9,8 +9,9 @@ SettledSlackClient, so every assertion is made on settled work.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 from bot.sandbox.client import SignedSlackClient, SlackReply
@@ -47,8 +48,20 @@ class SettledSlackClient(SignedSlackClient):
     def __init__(self, *, listeners: SettlingExecutor, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.listeners = listeners
+        self._settling = True
+
+    @contextmanager
+    def unsettled(self) -> Iterator[None]:
+        """Requests that return with Slack's answer alone: for a test that holds what the
+        listener waits for (a lock) until after it has looked; it settles once that is let go."""
+        self._settling = False
+        try:
+            yield
+        finally:
+            self._settling = True
 
     def post_raw(self, body: bytes, **kwargs: Any) -> SlackReply:
         reply = super().post_raw(body, **kwargs)
-        self.listeners.settle()
+        if self._settling:
+            self.listeners.settle()
         return reply

@@ -2,7 +2,8 @@
 
 Public surface:
 - `recording.record_answer` (a score click), `recording.add_comment`, `recording.comment_target`,
-  `recording.authorised_delivery` (only a delivery's recipient may answer it).
+  `recording.authorised_delivery`, `recording.check_answerer` (only a delivery's recipient may
+  answer it).
 - `opt_out.opt_out_from_pulse`: "Stop these surveys" on a pulse.
 - `comment_modal.comment_modal`: the comment modal and its length limit.
 - `listeners.register`: score, comment and opt-out clicks.

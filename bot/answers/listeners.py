@@ -15,7 +15,12 @@ from bot.core import ids
 from bot.core.errors import UnknownSurvey, UserFacingError
 from bot.core.services import Services
 from bot.followups.alerts import publish_alert
-from bot.pulses.blocks import answered_pulse, opted_out_message, parse_score_value
+from bot.pulses.blocks import (
+    PulseMessage,
+    answered_pulse,
+    opted_out_message,
+    parse_score_value,
+)
 from bot.slack.payload import tell_privately, who_clicked
 from storage.responses import ScoreOutcome
 
@@ -29,6 +34,23 @@ def _submitted_comment(view: dict[str, Any]) -> tuple[int, str]:
         return ids.record_id(view["private_metadata"]), str(value or "")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(UNREADABLE) from exc
+
+
+def show_to_clicker(
+    message: PulseMessage, body: dict[str, Any], client: WebClient, respond: Respond, *,
+    shared: bool, channel_id: str | None = None, ts: str | None = None,
+) -> None:
+    """Show the pulse's new state to the person who clicked: their DM is edited; a channel
+    post is shared, so they get it privately and the post stays as it is for everyone else."""
+    container = body.get("container") or {}
+    blocks = [block.to_dict() for block in message.blocks]
+    if shared:
+        respond(text=message.text, blocks=blocks, response_type="ephemeral",
+                replace_original=bool(container.get("is_ephemeral")))
+        return
+    client.chat_update(channel=str(container.get("channel_id") or channel_id),
+                       ts=str(container.get("message_ts") or ts), text=message.text,
+                       blocks=blocks)
 
 
 def register(app: App, services: Services) -> None:
@@ -64,23 +86,9 @@ def register(app: App, services: Services) -> None:
         ack()
         if result.outcome is ScoreOutcome.STALE:
             return
-        container = body.get("container") or {}
-        message = answered_pulse(result.delivery, result.scores)
-        if result.delivery.post_delivery_id is not None:
-            # A channel post is shared: the answer is shown to the person who gave it only.
-            respond(
-                text=message.text,
-                blocks=[block.to_dict() for block in message.blocks],
-                response_type="ephemeral",
-                replace_original=bool(container.get("is_ephemeral")),
-            )
-        else:
-            client.chat_update(
-                channel=str(container.get("channel_id") or result.delivery.channel_id),
-                ts=str(container.get("message_ts") or result.delivery.message_ts),
-                text=message.text,
-                blocks=[block.to_dict() for block in message.blocks],
-            )
+        show_to_clicker(answered_pulse(result.delivery, result.scores), body, client, respond,
+                        shared=result.delivery.post_delivery_id is not None,
+                        channel_id=result.delivery.channel_id, ts=result.delivery.message_ts)
         if result.delivery.anonymous:
             # Neither the delivery nor the score: together with the line's own time they would
             # say who gave which answer.
@@ -157,17 +165,11 @@ def register(app: App, services: Services) -> None:
                 delivery_id = ids.record_id(action.get("value"))
             except ValueError:
                 raise UnknownSurvey from None
-            opt_out_from_pulse(services, team_id=team_id, user_id=user_id, delivery_id=delivery_id)
+            opted_out = opt_out_from_pulse(services, team_id=team_id, user_id=user_id,
+                                           delivery_id=delivery_id)
         except UserFacingError as refusal:
             ack()
             tell_privately(respond, body, str(refusal))
             return
         ack()
-        container = body.get("container") or {}
-        message = opted_out_message()
-        client.chat_update(
-            channel=str(container.get("channel_id")),
-            ts=str(container.get("message_ts")),
-            text=message.text,
-            blocks=[block.to_dict() for block in message.blocks],
-        )
+        show_to_clicker(opted_out_message(), body, client, respond, shared=opted_out.shared)

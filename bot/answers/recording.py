@@ -63,7 +63,7 @@ def authorised_delivery(
                                   answering=answering)
     if delivery is None:
         raise UnknownSurvey
-    _check_answerer(delivery, team_id=team_id, user_id=user_id)
+    check_answerer(delivery, team_id=team_id, user_id=user_id)
     return delivery
 
 
@@ -84,7 +84,8 @@ def _post_answerer(
     return answerer
 
 
-def _check_answerer(delivery: PulseDelivery, *, team_id: str, user_id: str) -> None:
+def check_answerer(delivery: PulseDelivery, *, team_id: str, user_id: str) -> None:
+    """NotYourSurvey unless this person may act on this (non-post) delivery."""
     if delivery.post_delivery_id is not None and delivery.user_id == user_id:
         return  # their own answer to a channel post, whichever workspace they are in
     # Only the person it was sent to, in the workspace it was sent in, may answer it.
@@ -171,7 +172,7 @@ class _Click:
                 if target is None:
                     raise AnswerFirst
             else:
-                _check_answerer(target.delivery, team_id=self.team_id, user_id=self.user_id)
+                check_answerer(target.delivery, team_id=self.team_id, user_id=self.user_id)
             return self._store_locked(session, target)
 
     def _store_locked(self, session: Session, target: AnswerTarget) -> _Stored:

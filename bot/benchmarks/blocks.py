@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.benchmarks.custom import CustomFigure
-from bot.core.text import escape_mrkdwn, fmt_score, truncate
+from bot.core.text import escape_mrkdwn, fmt_score, mention, truncate
 from bot.slack.message import ReportMessage
 from storage.models import Metric
 
@@ -22,7 +22,7 @@ def _value(metric: Metric, value: float) -> str:
 
 def figure_line(figure: CustomFigure) -> str:
     """E.g. "#3 NPS +62 — Acme (competitor), 2026 · added by <@U…> · their report"."""
-    who = f"added by <@{figure.added_by}>" if figure.added_by else "added from the CLI"
+    who = f"added by {mention(figure.added_by)}" if figure.added_by else "added from the CLI"
     details = [who]
     if figure.source:
         details.append(escape_mrkdwn(figure.source))

@@ -30,6 +30,7 @@ from bot.benchmarks.published import (
     load_default_benchmarks,
 )
 from bot.core.services import Services
+from bot.core.text import mention
 from storage import benchmarks as store
 from storage.engine import session_scope
 from storage.models import CustomBenchmark, Metric
@@ -67,7 +68,7 @@ def shipped_industries() -> list[tuple[str, str]]:
 
 def as_benchmark(figure: CustomFigure) -> Benchmark:
     """The stored figure as a Benchmark that says who added it and that it is not published."""
-    who = f"<@{figure.added_by}>" if figure.added_by else "the CLI"
+    who = mention(figure.added_by) if figure.added_by else "the CLI"
     benchmark = custom_benchmark(
         metric=BENCHMARK_METRIC[figure.metric],
         value=figure.value,

@@ -26,6 +26,20 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# What `forget` leaves where a staff member's Slack ID was (bot.privacy.subjects makes it).
+PSEUDONYM_PREFIX = "forgotten-"
+FORGOTTEN_PERSON = "a forgotten person"
+
+
+def is_pseudonym(user_id: str) -> bool:
+    return user_id.startswith(PSEUDONYM_PREFIX)
+
+
+def mention(user_id: str) -> str:
+    """A staff member as a Slack mention; one who was forgotten as such, not as a broken one."""
+    return FORGOTTEN_PERSON if is_pseudonym(user_id) else f"<@{user_id}>"
+
+
 def _continues_previous(char: str) -> bool:
     """Whether `char` belongs to the character before it on screen (accent, emoji skin tone…)."""
     code = ord(char)

@@ -12,7 +12,13 @@ from bot.core.services import Services
 from bot.core.text import escape_mrkdwn
 from bot.pulses.audience import InvalidAudience, check_channel, parse_segment
 from bot.pulses.schedule import InvalidSchedule, check_local_time, check_timezone
-from storage.digests import add_subscription, deactivate, subscriptions
+from storage.digests import (
+    active_subscription,
+    add_subscription,
+    deactivate,
+    scope_key,
+    subscriptions,
+)
 from storage.engine import session_scope
 from storage.models import DigestCadence, DigestSubscription, Pulse
 from storage.pulses import ensure_workspace, get_pulse
@@ -60,6 +66,14 @@ def _scope(session: Session, team_id: str, request: DigestRequest
     return None, None
 
 
+class AlreadySubscribed(UserFacingError):
+    """The channel already gets this digest (a repeated or replayed subscribe): nothing added."""
+
+    def __init__(self, existing: str | None) -> None:
+        super().__init__("This channel already gets that digest, so nothing was added"
+                         + (f": {existing}" if existing else "."))
+
+
 def parse_cadence(word: str) -> DigestCadence:
     try:
         return DigestCadence(word.lower())
@@ -84,11 +98,19 @@ def subscribe(
     with session_scope(services.engine) as session:
         pulse_id, segment = _scope(session, team_id, request)
         ensure_workspace(session=session, team_id=team_id, name="", now=now)
-        return add_subscription(session=session, subscription=DigestSubscription(
+        added = add_subscription(session=session, subscription=DigestSubscription(
             team_id=team_id, channel_id=request.channel_id, cadence=request.cadence,
             send_time=send_time, timezone=request.timezone, created_by=created_by,
             created_at=now, pulse_id=pulse_id, segment=segment,
         ))
+        if added is not None:
+            return added
+        existing = active_subscription(
+            session=session, team_id=team_id, channel_id=request.channel_id,
+            cadence=request.cadence, scope=scope_key(pulse_id, segment),
+        )
+        raise AlreadySubscribed(None if existing is None else
+                                describe(existing, subscription_scope(session, existing)[1]))
 
 
 def unsubscribe(services: Services, *, team_id: str, subscription_id: int) -> None:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core import ids
-from bot.core.text import escape_mrkdwn, quote, truncate
+from bot.core.text import escape_mrkdwn, mention, quote, truncate
 from bot.insights.followups import is_detractor
 from bot.insights.metrics import nps_class
 from bot.slack.message import ReportMessage
@@ -84,9 +84,9 @@ def _status(details: FollowUpDetails) -> str:
     row = details.row
     parts = [f"Raised {fmt_when(row.raised_at)}"]
     if row.owner_user_id:
-        owned = f"Owned by <@{row.owner_user_id}>"
+        owned = f"Owned by {mention(row.owner_user_id)}"
         if row.previous_owner_user_id:
-            owned += f" (taken over from <@{row.previous_owner_user_id}>)"
+            owned += f" (taken over from {mention(row.previous_owner_user_id)})"
         parts.append(owned)
     else:
         parts.append("Nobody owns this yet")
@@ -94,7 +94,8 @@ def _status(details: FollowUpDetails) -> str:
         parts.append(f"First reply {fmt_when(row.first_response_at)}")
     if row.resolved_at:
         note = escape_mrkdwn(truncate(row.resolution_note or "", 500))
-        parts.append(f"Resolved by <@{row.resolved_by}> {fmt_when(row.resolved_at)}: {note}")
+        by = mention(row.resolved_by) if row.resolved_by else "someone"
+        parts.append(f"Resolved by {by} {fmt_when(row.resolved_at)}: {note}")
     return " · ".join(parts)
 
 

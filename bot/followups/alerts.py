@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.services import Services
+from bot.core.text import is_pseudonym
 from bot.followups.alert_blocks import alert_message
 from bot.followups.blocks import reminder_text
 from bot.slack.client import posting_client
@@ -120,17 +121,22 @@ def remind_stale_follow_ups(
         if details is None:
             continue
         row = details.row
-        channel = row.owner_user_id or row.alert_channel_id
+        # An owner who was forgotten cannot be reached: the team hears of it, as if unowned.
+        owner = row.owner_user_id if row.owner_user_id and not is_pseudonym(row.owner_user_id) \
+            else None
+        channel = owner or row.alert_channel_id
         if channel is None:
             continue
-        text = reminder_text(details, days=days, owned=row.owner_user_id is not None)
+        text = reminder_text(details, days=days, owned=owner is not None)
         try:
             # The owner by DM; unowned, in the alert's thread where the team will see it.
-            client.chat_postMessage(channel=channel, text=text,
-                                    thread_ts=None if row.owner_user_id else row.alert_ts)
+            # Through the posting client: a 5xx may come after Slack posted it.
+            posting_client(client).chat_postMessage(channel=channel, text=text,
+                                                    thread_ts=None if owner else row.alert_ts)
             reminded += 1
         except (SlackApiError, SlackClientError, OSError) as exc:
-            # A reminder is a nudge: a failed one waits for the next period rather than retry.
+            # A reminder is a nudge: a failed one (perhaps posted all the same) waits for the
+            # next period rather than retry.
             logger.warning("follow-up %s reminder failed: %s", follow_up_id, exc)
     return reminded
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.core.text import DASH, escape_mrkdwn, plural, truncate
+from bot.core.text import DASH, escape_mrkdwn, mention, plural, truncate
 from bot.insights.followups import FollowUpSummary
 from bot.slack.message import ReportMessage
 from storage.followups import FollowUpDetails
@@ -69,7 +69,7 @@ def followups_message(
 def _line(details: FollowUpDetails, now: datetime) -> str:
     row = details.row
     account = escape_mrkdwn(details.account) if details.account else "no account"
-    owner = f"owned by <@{row.owner_user_id}>" if row.owner_user_id else "*unowned*"
+    owner = f"owned by {mention(row.owner_user_id)}" if row.owner_user_id else "*unowned*"
     line = (f"• {str(row.metric).upper()} *{row.score}* · {account} · "
             f"{fmt_duration(now - row.raised_at)} old · {owner}")
     if row.comment:

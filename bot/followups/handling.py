@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
@@ -9,6 +12,7 @@ from sqlmodel import Session
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
 from bot.followups.alert_blocks import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, customer_reply_text
+from bot.slack.lookup import FOLLOW_UP_REPLY, PostUnconfirmed, post_once
 from bot.workspaces.access import is_staff
 from storage.engine import session_scope
 from storage.followups import (
@@ -17,6 +21,8 @@ from storage.followups import (
     get_follow_up,
 )
 from storage.models import FollowUp, Workspace
+
+logger = logging.getLogger(__name__)
 
 
 class FollowUpRefused(UserFacingError):
@@ -29,6 +35,11 @@ NOT_STAFF = FollowUpRefused(
 UNKNOWN = FollowUpRefused("I couldn't find that follow-up any more, so nothing was changed.")
 RESOLVED = FollowUpRefused("This follow-up is already resolved, so nothing was changed.")
 NOBODY_TO_REPLY = FollowUpRefused("There is no known customer to reply to for this follow-up.")
+NOT_DELIVERED = FollowUpRefused(
+    "Slack did not deliver the reply, so nothing was recorded. Please try again.")
+NOT_CONFIRMED = FollowUpRefused(
+    "Slack could not confirm the reply, so nothing was recorded; it may have reached the "
+    "customer. Please wait a few minutes before sending it again.")
 
 
 def _open_follow_up(
@@ -93,18 +104,22 @@ def reply_to_customer(
 ) -> None:
     """DM the customer on the replier's behalf; the first reply sets the time to first response.
 
-    The DM goes first: a reply Slack refused is not counted as a response.
+    The DM goes first: a reply Slack refused is not counted as a response. It is posted once
+    (bot.slack.lookup.post_once): a 5xx after Slack posted it is found in the DM by the reply's
+    own id, so the customer gets one DM and the replier is told it went.
     """
     reply = _written(text, limit=REPLY_MAX_LENGTH, what="a reply")
     team_name, customer = reply_target(services, follow_up_id=follow_up_id, team_id=team_id,
                                        user_id=user_id)
     message = customer_reply_text(replier_id=user_id, team_name=team_name, reply=reply)
     try:
-        client.chat_postMessage(channel=customer, text=message)
+        post_once(client, kind=FOLLOW_UP_REPLY, record_id=secrets.token_hex(8),
+                  channel=customer, text=message)
+    except PostUnconfirmed as exc:
+        logger.warning("follow-up %s reply not confirmed: %s", follow_up_id, exc)
+        raise NOT_CONFIRMED from exc
     except (SlackApiError, SlackClientError, OSError) as exc:
-        raise FollowUpRefused(
-            "Slack did not deliver the reply, so nothing was recorded. Please try again."
-        ) from exc
+        raise NOT_DELIVERED from exc
     now = services.clock()
     with session_scope(services.engine) as session:
         row = get_follow_up(session=session, follow_up_id=follow_up_id)

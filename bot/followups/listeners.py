@@ -51,15 +51,17 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.FOLLOW_UP_OWN_ACTION)
     def own_follow_up(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                       client: WebClient, respond: Respond) -> None:
-        ack()
         team_id, user_id = who_clicked(body)
         try:
             follow_up_id = _follow_up_id(action.get("value"))
             take_ownership(services, follow_up_id=follow_up_id, team_id=team_id,
                            user_id=user_id)
         except UserFacingError as refusal:
+            ack()
             refuse(respond, body, refusal)
             return
+        # Stored before the ack, as every click is: an acknowledged press is never lost.
+        ack()
         publish_alert(services, client, follow_up_id=follow_up_id)
 
     def modal_opener(check: Callable[..., object],

@@ -5,4 +5,5 @@ Public surface:
 - `anonymity.answer_key`: the key an anonymous answer is stored under instead of its delivery.
 - `forget.forget_person`, `export.write_export`, `retention.purge_old_comments`.
 - `subjects.without_suppressed`: people who asked to be forgotten are never surveyed again.
+- `subjects.staff_pseudonym`: what stands for a forgotten staff member where they acted.
 """

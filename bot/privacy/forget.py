@@ -4,8 +4,11 @@ What goes: their answers and comments (named pulses, and anonymous ones whose wa
 and so still findable), their deliveries, their customer record with its account and segments,
 and their place in pulses' named audiences. What stays: answers to anonymous pulses whose wave
 has closed (nothing links them to anyone any more), and, if they had opted out, a keyed hash in
-the suppression list, so being forgotten never means being surveyed again. The audit record
-names who asked, when, the same hash (never the ID) and how many rows went from each table.
+the suppression list, so being forgotten never means being surveyed again. What they did as
+staff (owning, resolving follow-ups; targets, custom benchmarks, digests, the industry) stays as
+the team's record, with a pseudonym in place of their Slack ID. The audit record names who
+asked, when, the same hash (never the ID) and how many rows went from each table or were
+pseudonymised in each column.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from bot.core.errors import UserFacingError
 from bot.core.ids import EMAIL, USER_ID
 from bot.core.services import Services
 from bot.privacy.anonymity import answer_key
-from bot.privacy.subjects import subject_hash
+from bot.privacy.subjects import staff_pseudonym, subject_hash
 from storage.data_requests import (
     FORGET,
     count_personal_data,
+    count_staff_references,
     delete_personal_data,
     find_personal_data,
+    pseudonymise_staff,
     record_data_request,
     suppress_subject,
 )
@@ -101,6 +106,7 @@ def forget_person(
         if dry_run:
             counts = count_personal_data(session=session, data=data, anonymous_keys=keys)
             counts["surveysuppression"] = int(data.opted_out)
+            counts |= count_staff_references(session=session, team_id=team_id, user_id=user_id)
             return ForgetReport(hashed, counts, dry_run=True)
         counts = delete_personal_data(
             session=session, user_id=user_id, data=data, anonymous_keys=keys
@@ -111,6 +117,10 @@ def forget_person(
             suppress_subject(session=session, team_id=team_id, subject_hash=hashed, now=now)
             if data.opted_out
             else 0
+        )
+        counts |= pseudonymise_staff(
+            session=session, team_id=team_id, user_id=user_id,
+            pseudonym=staff_pseudonym(services, team_id=team_id, user_id=user_id),
         )
         record_data_request(
             session=session,

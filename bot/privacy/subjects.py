@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Sequence
 
 from bot.core.services import Services
+from bot.core.text import PSEUDONYM_PREFIX
 from storage.data_requests import suppressed_subjects
 from storage.engine import session_scope
 
@@ -20,6 +21,15 @@ def subject_hash(services: Services, *, team_id: str, user_id: str) -> str:
     secret = services.settings.require_signing_secret()
     message = f"data-subject:{team_id}:{user_id}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def staff_pseudonym(services: Services, *, team_id: str, user_id: str) -> str:
+    """What stands for a forgotten staff member where they acted: the same in every row (so
+    "resolved by the one who owned it" still reads true), keyed like subject_hash but from
+    another message, so it does not repeat the audit's hash either."""
+    secret = services.settings.require_signing_secret()
+    message = f"staff-pseudonym:{team_id}:{user_id}".encode()
+    return PSEUDONYM_PREFIX + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
 def without_suppressed(services: Services, *, team_id: str, user_ids: Sequence[str]) -> list[str]:

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.core.services import Services
 from bot.privacy.anonymity import answer_key
 from bot.pulses.blocks import closed_message, reminder_message
+from bot.slack.lookup import PULSE_REMINDER, PostUnconfirmed, post_once
 from storage.engine import session_scope
 from storage.lifecycle import (
     SentPulse,
@@ -49,12 +50,16 @@ def send_reminders(services: Services, client: WebClient, *, team_id: str | None
                 continue
             message = reminder_message(closes_at=pulse.closes_at)
             try:
-                client.chat_postMessage(
-                    channel=pulse.channel_id,
-                    text=message.text,
-                    blocks=[block.to_dict() for block in message.blocks],
-                )
+                # Posted once: after a 5xx it is looked for in the DM by its delivery id.
+                post_once(client, kind=PULSE_REMINDER, record_id=pulse.delivery_id,
+                          channel=pulse.channel_id, text=message.text,
+                          blocks=[block.to_dict() for block in message.blocks])
                 ok = True
+            except PostUnconfirmed as exc:
+                # Perhaps sent: recorded as not sent rather than risk a second one.
+                logger.warning("reminder for delivery %s not confirmed: %s",
+                               pulse.delivery_id, exc)
+                ok = False
             except (SlackApiError, SlackClientError, OSError) as exc:
                 # A reminder is a courtesy: one failed attempt is recorded, never retried.
                 logger.warning("reminder for delivery %s failed: %s", pulse.delivery_id, exc)

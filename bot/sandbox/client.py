@@ -106,7 +106,9 @@ class SignedSlackClient:
         enterprise = self.sandbox.enterprise_of(form["team_id"])
         if enterprise is not None:  # a Grid workspace: Slack names its org
             form |= {"enterprise_id": enterprise, "enterprise_name": f"{enterprise} Org"}
-        return self._checked(self.post_raw(urlencode(form).encode()))
+        body = urlencode(form).encode()
+        self._last = (body, "application/x-www-form-urlencoded")
+        return self._checked(self.post_raw(body))
 
     def click(self, user_id: str, message: dict[str, Any], action_id: str, *,
               team_id: str | None = None) -> SlackReply:
@@ -279,8 +281,9 @@ class SignedSlackClient:
         return self._checked(self.post_raw(body))
 
     def redeliver(self) -> SlackReply:
-        """Send the last interaction again, byte for byte (same action_ts and trigger_id),
-        freshly signed: Slack delivering one click twice."""
+        """Send the last interaction or slash command again, byte for byte (same action_ts and
+        trigger_id), freshly signed: Slack delivering one click twice, or a signed request
+        replayed within the 5 minutes its signature is accepted."""
         if self._last is None:
             raise LookupError("nothing sent yet to deliver again")
         body, content_type = self._last

@@ -3,8 +3,10 @@
 Public surface:
 - `client.create_web_client` (retries transient errors), `client.posting_client` (retries only
   429s, for posts that must not double).
-- `lookup.find_posted`, `lookup.PULSE`/`FOLLOW_UP_ALERT`/`DIGEST`, `lookup.PERMANENT_ERRORS`: the
-  one "did Slack already post it?" check, by the record id a message carries in its metadata.
+- `lookup.find_posted`, `lookup.PULSE`/`FOLLOW_UP_ALERT`/`DIGEST`/`PULSE_REMINDER`/
+  `FOLLOW_UP_REPLY`, `lookup.PERMANENT_ERRORS`: the one "did Slack already post it?" check, by
+  the record id a message carries in its metadata; `lookup.post_once` posts with it and checks
+  after an answer that leaves it open.
 - `payload.who_clicked`, `payload.tell_privately`: reading an interaction and answering it.
 - `message.ReportMessage`: a message as the bot answers it (text + blocks).
 """

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from storage.digests import scope_key
 from storage.engine import create_db_engine
 from storage.migrate import (
     SchemaOutOfDate,
@@ -153,5 +156,49 @@ def test_anonymous_deliveries_lose_the_day_of_their_answer(database_url: str) ->
             (4, nine, sent, None),  # the post itself
             (5, day, day, day),  # made by a click on the anonymous post
         ]
+    finally:
+        engine.dispose()
+
+
+def test_digest_unique_stops_duplicate_subscriptions_keeping_the_oldest(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    try:
+        upgrade(engine, "0020_comment_language")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO workspace (team_id, name, created_at) VALUES ('T1', '', :now)"),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)})
+            for number, (channel, cadence, segment, active) in enumerate([
+                ("C1", "weekly", None, True),  # 1: the oldest of three: kept
+                ("C1", "weekly", None, True),  # 2: stopped
+                ("C1", "weekly", None, False),  # 3: stopped already
+                ("C1", "weekly", None, True),  # 4: stopped
+                ("C1", "monthly", None, True),  # 5: another cadence: kept
+                ("C2", "weekly", None, True),  # 6: another channel: kept
+                ("C1", "weekly", {"Plan": " Enterprise"}, True),  # 7: a segment: kept
+                ("C1", "weekly", {"plan": "enterprise"}, True),  # 8: the same one: stopped
+            ], start=1):
+                connection.execute(text(
+                    "INSERT INTO digestsubscription (id, team_id, channel_id, cadence, send_time, "
+                    "timezone, segment, created_at, active) VALUES (:id, 'T1', :channel, "
+                    ":cadence, '09:00', 'UTC', :segment, :created, :active)"),
+                    {"id": number, "channel": channel, "cadence": cadence,
+                     "segment": None if segment is None else json.dumps(segment),
+                     "created": datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=number),
+                     "active": active})
+
+        upgrade(engine)
+
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT id, active, scope_key FROM digestsubscription ORDER BY id")).all()
+        assert [row.id for row in rows if row.active] == [1, 5, 6, 7]
+        assert [row.scope_key for row in rows][:6] == ["all"] * 6
+        assert rows[6].scope_key == rows[7].scope_key == scope_key(None, {"plan": "enterprise"})
+        with engine.begin() as connection, pytest.raises(IntegrityError):
+            connection.execute(text("UPDATE digestsubscription SET active = :yes WHERE id = 2"),
+                               {"yes": True})
     finally:
         engine.dispose()

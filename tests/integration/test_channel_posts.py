@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.core import ids
 from bot.core.periods import PeriodSpec
@@ -231,3 +231,38 @@ def test_an_anonymous_post_keeps_its_answerers_rows_apart_from_their_answers(
                 "UNION SELECT xmin::text FROM respondent UNION SELECT xmax::text FROM respondent"
             )).scalars())
         assert not answers & people
+
+
+def _stop_surveys(sandbox: SlackSandbox, slack: SignedSlackClient, message: dict[str, Any],
+                  user_id: str, *, team_id: str | None = None) -> dict[str, Any]:
+    """Press "Stop these surveys" on the post (or a private copy of it); what the clicker got."""
+    answered = len(sandbox.calls("response_url"))
+    reply = slack.click(user_id, message, ids.OPT_OUT_ACTION, team_id=team_id)
+    assert reply.status == 200
+    return sandbox.wait_for("response_url", count=answered + 1)[-1].args
+
+
+def test_stop_these_surveys_on_a_post_is_answered_privately_and_kept_by_the_posts_workspace(
+    post: dict[str, Any], sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+) -> None:
+    # A member of the workspace, from the post before answering it; a Slack Connect member,
+    # from the private copy their answer gave them.
+    member = _stop_surveys(sandbox, slack, post, CUSTOMERS[0])
+    shown = _click(sandbox, slack, post, PARTNER, 4, team_id=PARTNER_TEAM)
+    private_copy = {"channel": CHANNEL, "ts": post["ts"], "blocks": shown["blocks"],
+                    "text": shown["text"]}
+    partner = _stop_surveys(sandbox, slack, private_copy, PARTNER, team_id=PARTNER_TEAM)
+
+    for told in (member, partner):
+        assert told["response_type"] == "ephemeral"
+        assert told["text"].startswith("Done")
+    # The post stays as it was for everyone else in the channel.
+    assert sandbox.calls("chat.update") == []
+    assert sandbox.messages(CHANNEL)[0]["blocks"] == post["blocks"]
+    # Both are kept under the workspace that sent the pulse, where its audiences look.
+    with Session(engine) as session:
+        opted_out = session.exec(
+            select(Respondent.team_id, Respondent.user_id).where(col(Respondent.opted_out))
+        ).all()
+    assert sorted(opted_out) == sorted([(sandbox.team_id, CUSTOMERS[0]),
+                                        (sandbox.team_id, PARTNER)])

@@ -229,6 +229,40 @@ def test_admins_subscribe_list_and_stop_from_slack_and_others_cannot(
     assert subscription.created_by == ADMIN
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["digest subscribe", "digest subscribe monthly 08:30 Europe/Paris",
+     "digest subscribe segment:plan=enterprise segment:region=EMEA"],
+)
+def test_a_replayed_subscribe_makes_no_second_subscription(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine, text: str,
+) -> None:
+    made = slack.slash_command(ADMIN, text, channel_id=TEAM_CHANNEL)
+    assert "Digest #1" in made.json()["text"]
+
+    replayed = slack.redeliver()  # the same signed request, within its 5 minutes
+
+    assert replayed.status == 200
+    assert "already gets" in replayed.json()["text"]
+    with Session(engine) as session:
+        assert len(session.exec(select(DigestSubscription)).all()) == 1
+    # The same scope written another way is the same subscription; another scope is not.
+    if "segment:" in text:
+        again = slack.slash_command(
+            ADMIN, "digest subscribe segment:Region=EMEA 10:00 segment:plan=enterprise",
+            channel_id=TEAM_CHANNEL)
+        assert "already gets" in again.json()["text"]
+    else:
+        other = slack.slash_command(ADMIN, f"{text} segment:plan=starter",
+                                    channel_id=TEAM_CHANNEL)
+        assert other.json()["text"].startswith("Digest #")
+    # Once stopped, the channel may subscribe to it again.
+    assert "stopped" in slack.slash_command(ADMIN, "digest stop 1",
+                                            channel_id=TEAM_CHANNEL).json()["text"]
+    assert slack.slash_command(ADMIN, text, channel_id=TEAM_CHANNEL).json()["text"].startswith(
+        "Digest #")
+
+
 def test_the_digest_reports_both_metrics(
     services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
     send_pulse: SendPulse, clock: FakeClock,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session, select
 
+from bot.app.outage import CLICK_NOT_SAVED
 from bot.core import ids
 from bot.core.config import Settings, load_settings
 from bot.core.services import Services
@@ -17,9 +20,13 @@ from bot.sandbox.client import SignedSlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from bot.slack.client import create_web_client
 from bot.slack.lookup import FOLLOW_UP_ALERT
+from storage.engine import read_only_session
 from storage.models import FollowUp, Metric, Respondent
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, comment
+from tests.integration.running_bots import wait_until
+from tests.integration.test_database_outage import FileLock
+from tests.settling import SettledSlackClient
 
 ALERTS = "C0ALERTS"
 STAFF2 = "U0STAFF2"
@@ -359,3 +366,108 @@ def test_a_reply_slack_refused_is_not_counted_as_a_response(
     [row] = follow_ups(engine)
     assert row.first_response_at is None
     assert row.owner_user_id is None
+
+
+def test_a_reply_answered_503_after_slack_posted_it_reaches_the_customer_once(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    send_pulse: SendPulse,
+) -> None:
+    send_pulse(users=(CUSTOMER,))
+    click_score(sandbox, slack, CUSTOMER, 4)
+    wait_alert_posts(sandbox, engine)
+    dm = sandbox.dm_channel(CUSTOMER)
+    before = len(sandbox.messages(dm))
+    sandbox.fail_share("chat.postMessage", every=1, status=503, applied=True)
+
+    sent = submit_modal(sandbox, slack, STAFF, ids.FOLLOW_UP_REPLY_ACTION, "Sorry, fixing it")
+
+    replies = sandbox.messages(dm)[before:]
+    assert [m["text"].endswith("Sorry, fixing it") for m in replies] == [True]
+    # Found in the DM after the 503: the modal closes (sent) and the reply counts.
+    assert (sent.status, sent.body.strip()) == (200, b"")
+    [row] = follow_ups(engine)
+    assert (row.first_response_at, row.owner_user_id) == (services.clock(), STAFF)
+
+
+def test_a_reply_slack_never_posted_after_a_503_is_not_counted(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    send_pulse: SendPulse,
+) -> None:
+    send_pulse(users=(CUSTOMER,))
+    click_score(sandbox, slack, CUSTOMER, 4)
+    wait_alert_posts(sandbox, engine)
+    before = len(sandbox.messages(sandbox.dm_channel(CUSTOMER)))
+    sandbox.fail_share("chat.postMessage", every=1, status=503)  # refused: nothing posted
+
+    refused = submit_modal(sandbox, slack, STAFF, ids.FOLLOW_UP_REPLY_ACTION, "Hello")
+
+    assert "did not deliver" in str(refused.json()["errors"])
+    assert len(sandbox.messages(sandbox.dm_channel(CUSTOMER))) == before
+    assert follow_ups(engine)[0].first_response_at is None
+
+
+@contextmanager
+def writes_held(engine: Engine, database_url: str) -> Iterator[None]:
+    """Another writer in the way: the follow-up rows locked (PostgreSQL), or the whole file
+    (SQLite, where a person's request gives up after its short lock wait)."""
+    if database_url.startswith("sqlite"):
+        with FileLock(database_url):
+            yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT id FROM follow_up FOR UPDATE"))
+        yield
+        connection.rollback()
+
+
+def test_take_ownership_is_stored_before_slack_is_answered(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine, database_url: str,
+    send_pulse: SendPulse,
+) -> None:
+    send_pulse(users=(CUSTOMER,))
+    click_score(sandbox, slack, CUSTOMER, 2)
+    wait_alert_posts(sandbox, engine)
+    told = len(sandbox.calls("response_url"))
+
+    assert isinstance(slack, SettledSlackClient)
+    with slack.unsettled(), writes_held(engine, database_url):
+        reply = slack.click(STAFF, alert(sandbox), ids.FOLLOW_UP_OWN_ACTION)
+        # Read at the moment Slack had its answer, while the write still cannot happen.
+        with read_only_session(engine) as session:
+            stored = session.exec(select(FollowUp.owner_user_id)).one() == STAFF
+        said = [str(c.args.get("text")) for c in sandbox.calls("response_url")[told:]]
+
+    # Never a plain "done" (a 200 ack) while nothing is stored and nobody was told: the write
+    # comes first, and if it cannot happen the person hears so with the answer (SQLite), or
+    # Slack gets no ack in time and shows them the button failed (PostgreSQL).
+    assert reply.status != 200 or stored or said == [CLICK_NOT_SAVED], (reply.status, said)
+
+    slack.listeners.settle()  # the held press finishes once the lock is let go
+    edits = 0
+    if reply.status != 200:  # the press Slack gave up on is stored once the lock goes
+        wait_until(lambda: follow_ups(engine)[0].owner_user_id == STAFF, timeout=10,
+                   what="the held write")
+        edits = 1
+        wait_alert_edits(sandbox, engine, edits)
+
+    # Pressed again with the database free: stored by the time Slack has its answer.
+    assert slack.click(STAFF2, alert(sandbox), ids.FOLLOW_UP_OWN_ACTION).status == 200
+    assert follow_ups(engine)[0].owner_user_id == STAFF2
+    assert "Owned by <@U0STAFF2>" in str(wait_alert_edits(sandbox, engine, edits + 1)["blocks"])
+
+
+def test_a_follow_up_reminder_answered_503_after_slack_posted_it_is_not_repeated(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    clock: FakeClock, send_pulse: SendPulse,
+) -> None:
+    send_pulse(users=(CUSTOMER,))
+    click_score(sandbox, slack, CUSTOMER, 1)
+    wait_alert_posts(sandbox, engine)
+    clock.now += timedelta(days=3)
+    sandbox.fail_share("chat.postMessage", every=1, status=503, applied=True)
+
+    remind(services)
+    sandbox.clear_faults()
+    remind(services)  # the same period: nothing more
+
+    assert len([m for m in sandbox.messages(ALERTS) if "thread_ts" in m]) == 1

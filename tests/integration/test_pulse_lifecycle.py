@@ -15,7 +15,7 @@ from bot.pulses.waves import manual_wave_time, open_pulse_wave
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
-from storage.models import DeliveryStatus, Respondent, Wave
+from storage.models import DeliveryStatus, ReminderState, Respondent, Wave
 from tests.conftest import CUSTOMERS, FakeClock, SendPulse
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses
 
@@ -155,4 +155,24 @@ def test_a_pulse_without_reminders_sends_none(
     send_pulse(remind_after_hours=0, close_after_days=7)
     clock.now += timedelta(days=6)
 
+    assert run_lifecycle(services, create_web_client(services.settings)).reminded == 0
+
+
+def test_a_reminder_answered_503_after_slack_posted_it_reaches_each_person_once(
+    send_pulse: SendPulse, sandbox: SlackSandbox, services: Services, clock: FakeClock,
+    engine: Engine,
+) -> None:
+    send_pulse(users=CUSTOMERS[:2], remind_after_hours=24)
+    clock.now += timedelta(hours=25)
+    sandbox.fail_share("chat.postMessage", every=1, status=503, applied=True)
+
+    reminded = run_lifecycle(services, create_web_client(services.settings)).reminded
+
+    for user_id in CUSTOMERS[:2]:
+        texts = [m["text"] for m in sandbox.messages(sandbox.dm_channel(user_id))]
+        assert sum("reminder" in text for text in texts) == 1, texts
+    # Found in the DM after the 503, so recorded as sent, and never sent again.
+    assert reminded == 2
+    assert {d.reminder for d in deliveries(engine)} == {ReminderState.SENT}
+    sandbox.clear_faults()
     assert run_lifecycle(services, create_web_client(services.settings)).reminded == 0
