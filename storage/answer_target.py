@@ -20,12 +20,21 @@ from sqlmodel import Session
 
 from storage.deliveries import PulseDelivery
 from storage.delivery_rollup import Counted
-from storage.models import Delivery, DeliveryStatus, Pulse, PulseMetric, Respondent, Wave
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Pulse,
+    PulseMetric,
+    Respondent,
+    Wave,
+    WorkspaceSetting,
+)
 
 _delivery: Any = Delivery.__table__  # type: ignore[attr-defined]
 _respondent: Any = Respondent.__table__  # type: ignore[attr-defined]
 _pulse: Any = Pulse.__table__  # type: ignore[attr-defined]
 _wave: Any = Wave.__table__  # type: ignore[attr-defined]
+_setting: Any = WorkspaceSetting.__table__  # type: ignore[attr-defined]
 
 # Locks the delivery row only (as counted_for does): locking its wave and pulse would serialise
 # every click of a wave. SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE holds the write lock.
@@ -37,12 +46,15 @@ _LOCKED_TARGET = (
         _respondent.c.team_id, _respondent.c.user_id,
         _pulse.c.team_id.label("pulse_team_id"), _pulse.c.name, _pulse.c.metric,
         _pulse.c.question, _pulse.c.csat_question, _pulse.c.follow_up, _pulse.c.anonymous,
-        _pulse.c.post_channel, _wave.c.closed_at,
+        _pulse.c.post_channel, _wave.c.closed_at, _setting.c.alert_channel_id,
     )
     .select_from(_delivery)
     .join(_respondent, _respondent.c.id == _delivery.c.respondent_id)
     .join(_wave, _wave.c.id == _delivery.c.wave_id)
     .join(_pulse, _pulse.c.id == _wave.c.pulse_id)
+    # The pulse's workspace's alert channel, if it chose one: whether a detractor raises a
+    # follow-up is decided in this same read, not by one more statement per click.
+    .outerjoin(_setting, _setting.c.team_id == _pulse.c.team_id)
     .where(_delivery.c.id == bindparam("delivery_id"))
     .with_for_update(of=_delivery)
 )
@@ -57,6 +69,8 @@ class AnswerTarget:
     answered: bool  # the delivery has its answer time already
     # What it adds to the delivery rollup now (None: not sent yet, or a channel post's).
     counted: Counted | None
+    # The alert channel the pulse's workspace chose (None: it chose none).
+    alert_channel_id: str | None = None
 
 
 def lock_answer_target(session: Session, delivery_id: int) -> AnswerTarget | None:
@@ -91,4 +105,4 @@ def lock_answer_target(session: Session, delivery_id: int) -> AnswerTarget | Non
         else None
     )
     return AnswerTarget(delivery=delivery, respondent_id=row.respondent_id, answered=answered,
-                        counted=counted)
+                        counted=counted, alert_channel_id=row.alert_channel_id)

@@ -5,6 +5,8 @@ Public surface:
   429s, for posts that must not double).
 - `lookup.find_posted`, `lookup.PULSE`/`FOLLOW_UP_ALERT`/`DIGEST`, `lookup.PERMANENT_ERRORS`: the
   one "did Slack already post it?" check, by the record id a message carries in its metadata.
-- `payload.who_clicked`, `payload.tell_privately`: reading an interaction and answering it.
+- `payload.who_clicked`, `payload.actor_team`, `payload.tell_privately`: reading an
+  interaction (who acted, and the team they belong to) and answering it.
+- `mentions`: people, channels and user groups named in a slash command's text.
 - `message.ReportMessage`: a message as the bot answers it (text + blocks).
 """

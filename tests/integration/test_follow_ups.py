@@ -12,7 +12,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from bot.core import ids
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services
 from bot.followups.alerts import sweep_follow_ups
 from bot.sandbox.client import SignedSlackClient, SlackReply
@@ -20,7 +20,14 @@ from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from bot.slack.client import create_web_client
 from bot.slack.lookup import FOLLOW_UP_ALERT
 from storage.models import FollowUp, Metric, Respondent
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.conftest import (
+    CUSTOMERS,
+    STAFF,
+    STAFF_GROUP,
+    FakeClock,
+    SendPulse,
+    sandbox_settings,
+)
 from tests.integration.helpers import click_score, comment
 
 ALERTS = "C0ALERTS"
@@ -31,12 +38,9 @@ CUSTOMER = CUSTOMERS[0]
 @pytest.fixture
 def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
     sandbox.add_user(STAFF2, name="staff2", real_name="Kim Staff")
+    sandbox.add_usergroup(STAFF_GROUP, handle="cx-team", users=[STAFF, STAFF2])
     sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, STAFF2, "U0BOT"])
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        alert_channel_id=ALERTS,
-    )
+    return sandbox_settings(sandbox, database_url, alert_channel_id=ALERTS)
 
 
 def _in_alerts(call: RecordedCall) -> bool:
@@ -359,3 +363,24 @@ def test_a_reply_slack_refused_is_not_counted_as_a_response(
     [row] = follow_ups(engine)
     assert row.first_response_at is None
     assert row.owner_user_id is None
+
+
+def test_an_admin_moves_the_alerts_from_alert_channel_id_or_turns_them_off(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine, send_pulse: SendPulse,
+) -> None:
+    """ALERT_CHANNEL_ID is only the default: the workspace's own choice wins, even "off"."""
+    sandbox.add_user("U0ADMIN", name="admin", is_admin=True)
+    sandbox.add_channel("C0ESCALATE", name="escalations", members=["U0ADMIN", "U0BOT"])
+    send_pulse()
+
+    moved = slack.slash_command("U0ADMIN", "set alerts <#C0ESCALATE|escalations>")
+    assert "now go to <#C0ESCALATE>" in moved.json()["text"]
+    click_score(sandbox, slack, CUSTOMERS[0], 2)
+    sandbox.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "C0ESCALATE")
+    settled(engine)
+    assert sandbox.messages(ALERTS) == []
+
+    slack.slash_command("U0ADMIN", "set alerts off")
+    click_score(sandbox, slack, CUSTOMERS[1], 1)
+    assert len(follow_ups(engine)) == 1  # the first one only
+    assert sandbox.messages(ALERTS) == []
