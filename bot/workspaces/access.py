@@ -198,6 +198,11 @@ def member_of(user: dict[str, Any], team_id: str) -> bool:
     return isinstance(teams, list) and team_id in teams
 
 
+# Answers that will not change by asking again: the group is gone or cannot be read.
+_GROUP_GONE = frozenset({"no_such_subteam", "plan_upgrade_required", "paid_teams_only",
+                         "missing_scope"})
+
+
 def _group_members(
     services: Services, client: WebClient, *, team_id: str, group: str
 ) -> frozenset[str] | None:
@@ -210,10 +215,11 @@ def _group_members(
         members = frozenset(str(user) for user in
                             client.usergroups_users_list(usergroup=group)["users"])
     except SlackApiError as refused:
-        if refused.response.status_code != 200:
+        if refused.response.get("error") not in _GROUP_GONE:
             _unchecked("usergroups.users.list", team_id, refused)
             return None
-        # Deleted or disabled since it was chosen: nobody is staff through it.
+        # Deleted or disabled since it was chosen, or no longer allowed: nobody is staff
+        # through it (until an admin chooses another).
         logger.warning("team %s: staff user group %s unusable (%s)", team_id, group,
                        refused.response.get("error"))
         members = frozenset()

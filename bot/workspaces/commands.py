@@ -96,7 +96,14 @@ def _set_staff(
 def _find_usergroup(client: WebClient, command: SetStaff) -> dict[str, Any]:
     try:
         groups = client.usergroups_list(include_users=True)["usergroups"]
-    except (SlackApiError, SlackClientError, OSError) as exc:
+    except SlackApiError as refused:
+        if refused.response.get("error") in ("plan_upgrade_required", "paid_teams_only"):
+            raise InvalidAccessChoice(
+                "This workspace's Slack plan has no user groups, so nothing was changed: its "
+                "admins and owners are its staff, and `/engagement admin add @person` adds more."
+            ) from refused
+        raise SLACK_UNREACHABLE from refused
+    except (SlackClientError, OSError) as exc:
         raise SLACK_UNREACHABLE from exc
     for group in groups if isinstance(groups, list) else []:
         if not isinstance(group, dict) or group.get("date_delete"):
