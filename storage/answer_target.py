@@ -21,12 +21,21 @@ from sqlmodel import Session
 from storage.answered_mark import anonymous_mark
 from storage.deliveries import PulseDelivery
 from storage.delivery_rollup import Counted
-from storage.models import Delivery, DeliveryStatus, Pulse, PulseMetric, Respondent, Wave
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Pulse,
+    PulseMetric,
+    Respondent,
+    Wave,
+    WorkspaceSetting,
+)
 
 _delivery: Any = Delivery.__table__  # type: ignore[attr-defined]
 _respondent: Any = Respondent.__table__  # type: ignore[attr-defined]
 _pulse: Any = Pulse.__table__  # type: ignore[attr-defined]
 _wave: Any = Wave.__table__  # type: ignore[attr-defined]
+_setting: Any = WorkspaceSetting.__table__  # type: ignore[attr-defined]
 
 # Locks the delivery row only (as counted_for does): locking its wave and pulse would serialise
 # every click of a wave. SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE holds the write lock.
@@ -39,11 +48,15 @@ _LOCKED_TARGET = (
         _pulse.c.team_id.label("pulse_team_id"), _pulse.c.name, _pulse.c.metric,
         _pulse.c.question, _pulse.c.csat_question, _pulse.c.follow_up, _pulse.c.anonymous,
         _pulse.c.post_channel, _wave.c.closed_at, _wave.c.scheduled_for,
+        _setting.c.alert_channel_id,
     )
     .select_from(_delivery)
     .join(_respondent, _respondent.c.id == _delivery.c.respondent_id)
     .join(_wave, _wave.c.id == _delivery.c.wave_id)
     .join(_pulse, _pulse.c.id == _wave.c.pulse_id)
+    # The pulse's workspace's alert channel, if it chose one: whether a detractor raises a
+    # follow-up is decided in this same read, not by one more statement per click.
+    .outerjoin(_setting, _setting.c.team_id == _pulse.c.team_id)
     .where(_delivery.c.id == bindparam("delivery_id"))
     .with_for_update(of=_delivery)
 )
@@ -60,6 +73,8 @@ class AnswerTarget:
     counted: Counted | None
     # What an anonymous pulse's delivery holds as its answer time (storage.answered_mark).
     anonymous_mark: datetime
+    # The alert channel the pulse's workspace chose (None: it chose none).
+    alert_channel_id: str | None = None
 
 
 def lock_answer_target(session: Session, delivery_id: int) -> AnswerTarget | None:
@@ -94,4 +109,5 @@ def lock_answer_target(session: Session, delivery_id: int) -> AnswerTarget | Non
         else None
     )
     return AnswerTarget(delivery=delivery, respondent_id=row.respondent_id, answered=answered,
-                        counted=counted, anonymous_mark=anonymous_mark(row.scheduled_for))
+                        counted=counted, anonymous_mark=anonymous_mark(row.scheduled_for),
+                        alert_channel_id=row.alert_channel_id)

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, true, update
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, FollowUp, Metric, Respondent, Response
+from storage.models import Delivery, FollowUp, Metric, Respondent, Response, WorkspaceSetting
 from storage.upsert import insert_for
+from storage.workspaces import set_workspace_choice
 
 HISTORY_SHOWN = 5
 
@@ -31,6 +32,21 @@ class FollowUpDetails:
     account: str | None
     history: list[PastAnswer]  # their earlier answers, newest first
     pulse_count: int  # pulses they have been sent, this one included
+
+
+def workspace_alert_channel(*, session: Session, team_id: str) -> str | None:
+    """The channel the workspace chose for its alerts, or None (it chose none)."""
+    return session.exec(
+        select(WorkspaceSetting.alert_channel_id).where(WorkspaceSetting.team_id == team_id)
+    ).first()
+
+
+def set_alert_channel(
+    *, session: Session, team_id: str, channel_id: str | None, user_id: str | None,
+    now: datetime,
+) -> None:
+    set_workspace_choice(session=session, team_id=team_id, user_id=user_id, now=now,
+                         alert_channel_id=channel_id)
 
 
 def raise_or_update(

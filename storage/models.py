@@ -353,13 +353,28 @@ class SurveySuppression(SQLModel, table=True):
 
 
 class WorkspaceSetting(SQLModel, table=True):
-    """One row per workspace: choices an admin makes once (today, the industry to compare with)."""
+    """One row per workspace: choices its admins make once (the industry to compare with, who
+    is staff, where alerts go). None means not chosen: the single-workspace setting, if any."""
 
     team_id: str = Field(primary_key=True, foreign_key="workspace.team_id", max_length=32)
     # A shipped industry key (bot.benchmarks.published.industries); None means cross-industry.
     industry: str | None = Field(default=None, max_length=64)
+    # The Slack user group (S…) whose members are staff; None: STAFF_USERGROUP_ID, if any.
+    staff_usergroup_id: str | None = Field(default=None, max_length=32)
+    # The channel (C…/G…) follow-up alerts go to; None: ALERT_CHANNEL_ID, if any.
+    alert_channel_id: str | None = Field(default=None, max_length=32)
     updated_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
     updated_at: datetime = _utc()
+
+
+class WorkspaceAdmin(SQLModel, table=True):
+    """Someone a workspace's admins made an admin of the bot there, beyond Slack's own admins
+    and owners. Per workspace: being listed in one gives nothing in another."""
+
+    team_id: str = Field(primary_key=True, foreign_key="workspace.team_id", max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    added_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
+    added_at: datetime = _utc()
 
 
 class CustomBenchmark(SQLModel, table=True):

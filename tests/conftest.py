@@ -31,7 +31,9 @@ SIGNING_SECRET = "test-signing-secret-0123456789"
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# Staff by being in the workspace's staff user group (STAFF_USERGROUP_ID), not an admin.
 STAFF = "U0STAFF"
+STAFF_GROUP = "S0STAFF"
 CUSTOMERS = ("U0CUST1", "U0CUST2", "U0CUST3", "U0CUST4", "U0CUST5")
 
 
@@ -177,6 +179,7 @@ class RecordedMigration:
 def sandbox() -> Iterator[SlackSandbox]:
     with SlackSandbox() as sandbox:
         sandbox.add_user(STAFF, name="staff", real_name="Sam Staff")
+        sandbox.add_usergroup(STAFF_GROUP, handle="cx-team", users=[STAFF])
         for number, user_id in enumerate(CUSTOMERS, start=1):
             sandbox.add_user(user_id, name=f"customer{number}", real_name=f"Customer {number}")
         yield sandbox
@@ -200,20 +203,27 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
-    return load_settings(
-        env_file=None,
-        slack_bot_token=sandbox.bot_token,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None,
-        slack_api_url=sandbox.api_url,
-        database_url=database_url,
+def sandbox_settings(sandbox: SlackSandbox, database_url: str, **overrides: object) -> Settings:
+    """The bot on the sandbox's one workspace (a bot token), STAFF's group as its staff."""
+    return load_settings(**{
+        "env_file": None,
+        "slack_bot_token": sandbox.bot_token,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": None,
+        "slack_api_url": sandbox.api_url,
+        "database_url": database_url,
+        "staff_usergroup_id": STAFF_GROUP,
         # Snapshots are served only when computing took long, which on a loaded machine a tiny
         # map might: off here so no test depends on timing; test_engagement_snapshots turns
         # them on.
-        report_snapshot_minutes=0,
-    )
+        "report_snapshot_minutes": 0,
+        **overrides,
+    })
+
+
+@pytest.fixture
+def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
+    return sandbox_settings(sandbox, database_url)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.answers.comment_modal import COMMENT_MAX_LENGTH
 from bot.core.errors import AnswerFirst, NotYourSurvey, SurveyClosed, UnknownSurvey
 from bot.core.services import Services
+from bot.followups.alerts import alert_channel
 from bot.insights import sentiment
 from bot.insights.followups import is_detractor, is_strongly_negative
 from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
@@ -17,7 +18,7 @@ from bot.privacy.anonymity import answer_key
 from storage.answer_target import AnswerTarget, lock_answer_target
 from storage.deliveries import PulseDelivery, get_pulse_delivery, post_answerer_delivery
 from storage.engine import session_scope
-from storage.followups import raise_or_update
+from storage.followups import raise_or_update, workspace_alert_channel
 from storage.models import Metric
 from storage.responses import (
     CommentSentiment,
@@ -202,7 +203,7 @@ class _Click:
         scores = ({metric: recorded.score} if len(delivery.metric.metrics) == 1
                   else answered_scores(session=session, key=key))
         follow_up_id = None
-        if _closes_the_loop(services, delivery):
+        if _closes_the_loop(services, delivery, target.alert_channel_id):
             # In the answer's own transaction: an acknowledged detractor always has its
             # follow-up row, and the alert is posted (or retried by the sweep) from that row.
             follow_up_id = raise_or_update(
@@ -214,9 +215,10 @@ class _Click:
                        scores=scores, follow_up_id=follow_up_id, marked=target.answered)
 
 
-def _closes_the_loop(services: Services, delivery: PulseDelivery) -> bool:
-    """Alerts need a channel to go to, and never name the person behind an anonymous answer."""
-    return services.settings.alert_channel_id is not None and not delivery.anonymous
+def _closes_the_loop(services: Services, delivery: PulseDelivery, chosen: str | None) -> bool:
+    """Alerts need a channel to go to (the workspace's, `chosen`), and never name the person
+    behind an anonymous answer."""
+    return alert_channel(services, chosen) is not None and not delivery.anonymous
 
 
 _SCALE = {Metric.NPS: NPS_SCALE, Metric.CSAT: CSAT_SCALE}
@@ -284,7 +286,8 @@ def add_comment(
             raise AnswerFirst
         scores = answered_scores(session=session, key=key)
         follow_up_id = None
-        if _closes_the_loop(services, delivery):
+        chosen = workspace_alert_channel(session=session, team_id=delivery.team_id)
+        if _closes_the_loop(services, delivery, chosen):
             # The comment belongs to the first answer; a pulse asking both asks NPS first.
             metric = next(m for m in delivery.metric.metrics if m in scores)
             follow_up_id = raise_or_update(

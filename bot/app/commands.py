@@ -18,6 +18,8 @@ from bot.core.services import Services
 from bot.core.text import escape_mrkdwn
 from bot.digests.commands import run_digest_command
 from bot.digests.grammar import DigestCommand
+from bot.followups.commands import run_alerts_command
+from bot.followups.grammar import SetAlerts
 from bot.pulses.admin_blocks import new_pulse_modal
 from bot.pulses.commands import run_pulse_command
 from bot.pulses.grammar import PulseAction, PulseCommand
@@ -25,7 +27,9 @@ from bot.reporting.answers import answer_engagement
 from bot.reporting.blocks import help_message
 from bot.reporting.grammar import EngagementQuery, UsageError
 from bot.slack.message import ReportMessage
-from bot.workspaces.access import STAFF_ONLY, is_staff, require_admin
+from bot.workspaces.access import Access, require_admin, require_staff
+from bot.workspaces.commands import run_access_command
+from bot.workspaces.grammar import ACCESS_COMMANDS
 
 
 @dataclass(frozen=True)
@@ -38,28 +42,41 @@ class Typed:
     trigger_id: str
 
 
-# An admin subcommand that answers itself (opens a modal) returns None.
-AdminRun = Callable[[Services, WebClient, Typed, Any], ReportMessage | None]
+# An admin subcommand that answers itself (opens a modal) returns None. It gets the admin's
+# own access, already checked.
+AdminRun = Callable[[Services, WebClient, Typed, Access, Any], ReportMessage | None]
 
 
-def _run_pulse(services: Services, client: WebClient, typed: Typed, command: Any,
-               ) -> ReportMessage | None:
+def _run_pulse(services: Services, client: WebClient, typed: Typed, access: Access,
+               command: Any) -> ReportMessage | None:
     if command.action is PulseAction.NEW:
         client.views_open(trigger_id=typed.trigger_id, view=new_pulse_modal(timezone="UTC"))
         return None
     return run_pulse_command(services, client, team_id=typed.team_id, command=command)
 
 
-def _run_digest(services: Services, client: WebClient, typed: Typed, command: Any,
-                ) -> ReportMessage | None:
+def _run_digest(services: Services, client: WebClient, typed: Typed, access: Access,
+                command: Any) -> ReportMessage | None:
     return run_digest_command(services, client, team_id=typed.team_id, user_id=typed.user_id,
                               channel_id=typed.channel_id, command=command)
 
 
-def _run_settings(services: Services, client: WebClient, typed: Typed, command: Any,
-                  ) -> ReportMessage | None:
+def _run_settings(services: Services, client: WebClient, typed: Typed, access: Access,
+                  command: Any) -> ReportMessage | None:
     return run_settings_command(services, team_id=typed.team_id, user_id=typed.user_id,
                                 command=command)
+
+
+def _run_access(services: Services, client: WebClient, typed: Typed, access: Access,
+                command: Any) -> ReportMessage | None:
+    return run_access_command(services, client, team_id=typed.team_id, user_id=typed.user_id,
+                              access=access, command=command)
+
+
+def _run_alerts(services: Services, client: WebClient, typed: Typed, access: Access,
+                command: Any) -> ReportMessage | None:
+    return run_alerts_command(services, client, team_id=typed.team_id, user_id=typed.user_id,
+                              command=command)
 
 
 # (parsed types, what only admins can do, how to run it)
@@ -67,6 +84,8 @@ ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
     ((PulseCommand,), "manage pulses", _run_pulse),
     ((DigestCommand,), "manage digests", _run_digest),
     (SETTINGS_COMMANDS, "change benchmarks, targets and the industry", _run_settings),
+    (ACCESS_COMMANDS, "change who is staff and who is an admin", _run_access),
+    ((SetAlerts,), "choose where follow-up alerts go", _run_alerts),
 )
 
 
@@ -83,17 +102,20 @@ def register(app: App, services: Services) -> None:
         for types, what, run in ADMIN_SUBCOMMANDS:
             if isinstance(query, types):
                 try:
-                    require_admin(services, client, user_id=typed.user_id, what=what)
+                    access = require_admin(services, client, team_id=typed.team_id,
+                                           user_id=typed.user_id, what=what)
                     if isinstance(query, PulseCommand) and query.action is PulseAction.NEW:
                         ack()  # a modal needs the trigger while it is fresh
-                    message = run(services, client, typed, query)
+                    message = run(services, client, typed, access, query)
                 except UserFacingError as refusal:
                     message = _refused(refusal)
                 if message is not None:
                     _answer(ack, message)
                 return
-        if not is_staff(services, team_id=typed.team_id, user_id=typed.user_id):
-            ack(response_type="ephemeral", text=STAFF_ONLY)
+        try:
+            require_staff(services, client, team_id=typed.team_id, user_id=typed.user_id)
+        except UserFacingError as refusal:
+            _answer(ack, _refused(refusal))
             return
         assert isinstance(query, EngagementQuery)
         _answer(ack, answer_engagement(services, team_id=typed.team_id, query=query),

@@ -7,24 +7,49 @@
     /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] [pulse:NAME |
                                  segment:KEY=VALUE ...] | list | stop N
     /engagement set industry|target ... , /engagement benchmark add|list|remove ...
+    /engagement set staff @group|clear , /engagement admin list|add|remove @person…
+    /engagement set alerts #channel|off
 """
 
 from __future__ import annotations
 
 from bot.benchmarks.grammar import SettingsCommand, is_settings_command, parse_settings
+from bot.core.usage import UsageError
 from bot.digests.grammar import DigestCommand, parse_digest
+from bot.followups.grammar import SetAlerts, parse_set_alerts
 from bot.pulses.grammar import PulseCommand, parse_pulse
 from bot.reporting.grammar import EngagementQuery, parse_query
+from bot.workspaces.grammar import AccessCommand, is_admin_command, parse_admin, parse_set_staff
+
+Parsed = (
+    EngagementQuery | PulseCommand | DigestCommand | SettingsCommand | AccessCommand | SetAlerts
+)
 
 
-def parse_engagement(
-    text: str,
-) -> EngagementQuery | PulseCommand | DigestCommand | SettingsCommand:
+def parse_engagement(text: str) -> Parsed:
     words = text.strip().split()
-    if words and words[0].lower() == "pulse":
+    first = words[0].lower() if words else ""
+    if first == "pulse":
         return parse_pulse(words[1:])
-    if words and words[0].lower() == "digest":
+    if first == "digest":
         return parse_digest(words[1:])
+    if first == "set":
+        return _parse_set(words)
+    if is_admin_command(words):
+        return parse_admin(words)
     if is_settings_command(words):
         return parse_settings(words)
     return parse_query(text)
+
+
+def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts:
+    """`set WHAT …`: each WHAT belongs to its domain."""
+    subject = words[1].lower() if len(words) > 1 else ""
+    if subject == "staff":
+        return parse_set_staff(words[2:])
+    if subject == "alerts":
+        return parse_set_alerts(words[2:])
+    if subject == "industry":
+        return parse_settings(words)
+    raise UsageError("write set industry KEY, set staff @group or set alerts #channel",
+                     " ".join(words[1:2]) or "set")

@@ -75,6 +75,12 @@ def create_app(
         # OAuth mode: a request from a workspace whose installation is gone (uninstalled).
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
+    if ignored := services.settings.ignored_in_oauth_mode():
+        logger.warning(
+            "%s ignored: they name people or a channel of one workspace, and with OAuth each "
+            "workspace sets its own from Slack (/engagement admin add, set staff, set alerts)",
+            ", ".join(ignored),
+        )
     app.middleware(_drop_nul_characters)
     app.middleware(_skip_repeated_events(services))
 

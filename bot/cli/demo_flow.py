@@ -38,6 +38,7 @@ from storage.models import Metric
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-not-a-real-one"  # noqa: S105 (sandbox only)
 STAFF = ("U0DEMOSTAFF", "Dana (Customer Success)")
+STAFF_GROUP = "S0DEMOCX"
 DIGEST_CHANNEL = "C0DEMOCX"
 
 
@@ -81,6 +82,7 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
         stale.unlink()
     with SlackSandbox(team_name="Acme Support (sandbox)") as sandbox:
         sandbox.add_user(STAFF[0], name="dana", real_name=STAFF[1])
+        sandbox.add_usergroup(STAFF_GROUP, handle="customer-success", users=[STAFF[0]])
         for customer in CUSTOMERS:
             sandbox.add_user(customer.user_id, name=customer.name.split()[0].lower(),
                              real_name=customer.name, tz=customer.tz)
@@ -91,6 +93,7 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
             slack_app_token=None,
             slack_api_url=sandbox.api_url,
             database_url=f"sqlite:///{database}",
+            staff_usergroup_id=STAFF_GROUP,  # Dana sees the figures as one of the CX team
         )
         services = create_services(settings)
         upgrade(services.engine)

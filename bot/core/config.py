@@ -15,6 +15,7 @@ from bot.core.ids import USER_ID
 DEFAULT_DATABASE_URL = "sqlite:///engagement.db"
 SLACK_API_URL = "https://slack.com/api/"
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 # The bot scopes manifest.yml asks for; an OAuth install asks for the same unless SLACK_SCOPES
 # says otherwise.
 MANIFEST_BOT_SCOPES = (
@@ -72,9 +73,13 @@ class Settings(BaseSettings):
     report_snapshot_minutes: int = Field(default=5, ge=0, le=1440)
     report_snapshot_slow_ms: int = Field(default=200, ge=0, le=60000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    # Staff who may run admin subcommands; Slack workspace admins and owners always may.
+    # The next three speak of one workspace, so they count only with SLACK_BOT_TOKEN; in OAuth
+    # mode each workspace sets its own from Slack (`/engagement admin|set staff|set alerts`).
+    # People who may run admin subcommands, beyond the workspace's Slack admins and owners.
     # Comma-separated in the environment, not JSON: NoDecode leaves the splitting to us.
     admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The user group (S…) whose members are staff: they see the figures and customers' words.
+    staff_usergroup_id: str | None = None
     # Where detractors and strongly negative comments are raised for follow-up; unset = no alerts.
     alert_channel_id: str | None = None
     # An open follow-up nobody has acted on for this long reminds its owner (or the channel).
@@ -214,6 +219,38 @@ class Settings(BaseSettings):
         if value is not None and not _CHANNEL_ID.match(value.strip()):
             raise ValueError("must be a Slack channel ID such as C0123ABCD")
         return None if value is None else value.strip()
+
+    @field_validator("staff_usergroup_id")
+    @classmethod
+    def _staff_group_shape(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not _USERGROUP_ID.match(value.strip()):
+            raise ValueError("must be a Slack user group ID such as S0123ABCD")
+        return value.strip()
+
+    # What the single-workspace settings say for a workspace: nothing in OAuth mode, where a
+    # user or channel ID of one workspace would otherwise count in every other.
+    @property
+    def default_admin_user_ids(self) -> list[str]:
+        return [] if self.oauth_enabled else self.admin_user_ids
+
+    @property
+    def default_staff_usergroup_id(self) -> str | None:
+        return None if self.oauth_enabled else self.staff_usergroup_id
+
+    @property
+    def default_alert_channel_id(self) -> str | None:
+        return None if self.oauth_enabled else self.alert_channel_id
+
+    def ignored_in_oauth_mode(self) -> list[str]:
+        """Single-workspace settings that are set but mean nothing with several workspaces."""
+        if not self.oauth_enabled:
+            return []
+        return [name for name, value in (("ADMIN_USER_IDS", self.admin_user_ids),
+                                         ("STAFF_USERGROUP_ID", self.staff_usergroup_id),
+                                         ("ALERT_CHANNEL_ID", self.alert_channel_id))
+                if value]
 
     @field_validator("comment_retention_days", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ from storage.followups import (
     mark_alert_published,
     release_alert_claim,
     unpublished_alerts,
+    workspace_alert_channel,
 )
 
 logger = logging.getLogger(__name__)
@@ -46,15 +47,24 @@ class SweepReport:
     reminded: int
 
 
+def alert_channel(services: Services, chosen: str | None) -> str | None:
+    """Where a workspace's alerts go: its own choice ("" = none), else, with one workspace,
+    ALERT_CHANNEL_ID. In OAuth mode a workspace that chose nothing gets no alerts."""
+    if chosen is None:
+        return services.settings.default_alert_channel_id
+    return chosen or None
+
+
 def publish_alert(services: Services, client: WebClient, *, follow_up_id: int) -> bool:
     """Post the alert, or edit it to match its row; True when Slack now shows the latest."""
-    channel = services.settings.alert_channel_id
     now = services.clock()
     with session_scope(services.engine) as session:
         if not claim_alert(session=session, follow_up_id=follow_up_id, now=now,
                            lease_before=now - ALERT_LEASE):
             return False
         details = follow_up_details(session=session, follow_up_id=follow_up_id)
+        channel = None if details is None else alert_channel(
+            services, workspace_alert_channel(session=session, team_id=details.row.team_id))
     if details is None:
         return False
     row = details.row

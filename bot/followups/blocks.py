@@ -86,3 +86,16 @@ def reminder_text(details: FollowUpDetails, *, days: int, owned: bool) -> str:
                 f"news for {plural(days, 'day')}. Reply to the customer or resolve it.")
     return (f"Reminder: nobody has taken ownership of this follow-up ({what}) after "
             f"{plural(days, 'day')}. Press *Take ownership* to handle it.")
+
+
+def alerts_set_message(channel_id: str) -> ReportMessage:
+    text = (f"Follow-up alerts for this workspace now go to <#{channel_id}>: a detractor's answer "
+            "or a strongly negative comment raises one there, with buttons to own, reply and "
+            "resolve. Alerts already posted stay where they are.")
+    return ReportMessage(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def alerts_off_message() -> ReportMessage:
+    text = ("Follow-up alerts are off for this workspace: unhappy answers raise no alert and "
+            "nothing is recorded for follow-up until `/engagement set alerts #channel`.")
+    return ReportMessage(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

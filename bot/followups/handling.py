@@ -13,7 +13,7 @@ from bot.core.errors import UserFacingError
 from bot.core.services import Services
 from bot.followups.alert_blocks import NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, customer_reply_text
 from bot.slack.lookup import FOLLOW_UP_REPLY, PostUnconfirmed, post_once
-from bot.workspaces.access import is_staff
+from bot.workspaces.access import require_staff
 from storage.engine import session_scope
 from storage.followups import (
     change_follow_up,
@@ -29,9 +29,7 @@ class FollowUpRefused(UserFacingError):
     """A follow-up action that cannot be done; nothing was changed."""
 
 
-NOT_STAFF = FollowUpRefused(
-    "Only the team that runs these surveys can act on follow-ups, so nothing was changed."
-)
+NOT_STAFF_LEAD = "Only the team can act on follow-ups; nothing was changed."
 UNKNOWN = FollowUpRefused("I couldn't find that follow-up any more, so nothing was changed.")
 RESOLVED = FollowUpRefused("This follow-up is already resolved, so nothing was changed.")
 NOBODY_TO_REPLY = FollowUpRefused("There is no known customer to reply to for this follow-up.")
@@ -42,12 +40,18 @@ NOT_CONFIRMED = FollowUpRefused(
     "customer. Please wait a few minutes before sending it again.")
 
 
-def _open_follow_up(
-    services: Services, session: Session, *, follow_up_id: int, team_id: str, user_id: str
-) -> FollowUp:
-    """The follow-up, if this person may act on it and it is still open."""
-    if not is_staff(services, team_id=team_id, user_id=user_id):
-        raise NOT_STAFF
+def check_staff(services: Services, client: WebClient, *, team_id: str, user_id: str,
+                user_team_id: str | None = None) -> None:
+    """Only staff act on follow-ups; asked of Slack before any transaction is opened."""
+    try:
+        require_staff(services, client, team_id=team_id, user_id=user_id,
+                      user_team_id=user_team_id, lead=NOT_STAFF_LEAD)
+    except UserFacingError as refusal:
+        raise FollowUpRefused(str(refusal)) from None
+
+
+def _open_follow_up(session: Session, *, follow_up_id: int, team_id: str) -> FollowUp:
+    """The follow-up, if it belongs to this workspace and is still open."""
     row = get_follow_up(session=session, follow_up_id=follow_up_id)
     if row is None or row.team_id != team_id:
         raise UNKNOWN
@@ -56,12 +60,13 @@ def _open_follow_up(
     return row
 
 
-def take_ownership(services: Services, *, follow_up_id: int, team_id: str, user_id: str) -> None:
+def take_ownership(services: Services, client: WebClient, *, follow_up_id: int, team_id: str,
+                   user_id: str, user_team_id: str | None = None) -> None:
     """Anyone on the team may take over; the alert then names who had it before."""
+    check_staff(services, client, team_id=team_id, user_id=user_id, user_team_id=user_team_id)
     now = services.clock()
     with session_scope(services.engine) as session:
-        row = _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
-                              user_id=user_id)
+        row = _open_follow_up(session, follow_up_id=follow_up_id, team_id=team_id)
         if row.owner_user_id == user_id:
             return
         change_follow_up(session=session, follow_up_id=follow_up_id, owner_user_id=user_id,
@@ -69,12 +74,13 @@ def take_ownership(services: Services, *, follow_up_id: int, team_id: str, user_
 
 
 def reply_target(
-    services: Services, *, follow_up_id: int, team_id: str, user_id: str
+    services: Services, client: WebClient, *, follow_up_id: int, team_id: str, user_id: str,
+    user_team_id: str | None = None,
 ) -> tuple[str, str]:
     """Check a reply can be written, before its modal opens: (team name, customer's user id)."""
+    check_staff(services, client, team_id=team_id, user_id=user_id, user_team_id=user_team_id)
     with session_scope(services.engine) as session:
-        _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
-                        user_id=user_id)
+        _open_follow_up(session, follow_up_id=follow_up_id, team_id=team_id)
         details = follow_up_details(session=session, follow_up_id=follow_up_id)
         if details is None or details.user_id is None:
             raise NOBODY_TO_REPLY
@@ -82,10 +88,11 @@ def reply_target(
         return (workspace.name if workspace is not None else ""), details.user_id
 
 
-def check_resolvable(services: Services, *, follow_up_id: int, team_id: str, user_id: str) -> None:
+def check_resolvable(services: Services, client: WebClient, *, follow_up_id: int, team_id: str,
+                     user_id: str, user_team_id: str | None = None) -> None:
+    check_staff(services, client, team_id=team_id, user_id=user_id, user_team_id=user_team_id)
     with session_scope(services.engine) as session:
-        _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
-                        user_id=user_id)
+        _open_follow_up(session, follow_up_id=follow_up_id, team_id=team_id)
 
 
 def _written(text: str, *, limit: int, what: str) -> str:
@@ -100,7 +107,7 @@ def _written(text: str, *, limit: int, what: str) -> str:
 
 def reply_to_customer(
     services: Services, client: WebClient, *, follow_up_id: int, team_id: str, user_id: str,
-    text: str,
+    text: str, user_team_id: str | None = None,
 ) -> None:
     """DM the customer on the replier's behalf; the first reply sets the time to first response.
 
@@ -108,9 +115,10 @@ def reply_to_customer(
     (bot.slack.lookup.post_once): a 5xx after Slack posted it is found in the DM by the reply's
     own id, so the customer gets one DM and the replier is told it went.
     """
+    team_name, customer = reply_target(services, client, follow_up_id=follow_up_id,
+                                       team_id=team_id, user_id=user_id,
+                                       user_team_id=user_team_id)
     reply = _written(text, limit=REPLY_MAX_LENGTH, what="a reply")
-    team_name, customer = reply_target(services, follow_up_id=follow_up_id, team_id=team_id,
-                                       user_id=user_id)
     message = customer_reply_text(replier_id=user_id, team_name=team_name, reply=reply)
     try:
         post_once(client, kind=FOLLOW_UP_REPLY, record_id=secrets.token_hex(8),
@@ -133,13 +141,14 @@ def reply_to_customer(
 
 
 def resolve_follow_up(
-    services: Services, *, follow_up_id: int, team_id: str, user_id: str, note: str
+    services: Services, client: WebClient, *, follow_up_id: int, team_id: str, user_id: str,
+    note: str, user_team_id: str | None = None,
 ) -> None:
+    check_staff(services, client, team_id=team_id, user_id=user_id, user_team_id=user_team_id)
     written = _written(note, limit=NOTE_MAX_LENGTH, what="a resolution note")
     now = services.clock()
     with session_scope(services.engine) as session:
-        row = _open_follow_up(services, session, follow_up_id=follow_up_id, team_id=team_id,
-                              user_id=user_id)
+        row = _open_follow_up(session, follow_up_id=follow_up_id, team_id=team_id)
         changes: dict[str, object] = {"resolved_at": now, "resolved_by": user_id,
                                       "resolution_note": written, "touched_at": now}
         if row.owner_user_id is None:

@@ -21,7 +21,7 @@ from bot.followups.handling import (
     resolve_follow_up,
     take_ownership,
 )
-from bot.slack.payload import tell_privately, who_clicked
+from bot.slack.payload import actor_team, tell_privately, who_clicked
 
 
 def _follow_up_id(value: object) -> int:
@@ -54,8 +54,8 @@ def register(app: App, services: Services) -> None:
         team_id, user_id = who_clicked(body)
         try:
             follow_up_id = _follow_up_id(action.get("value"))
-            take_ownership(services, follow_up_id=follow_up_id, team_id=team_id,
-                           user_id=user_id)
+            take_ownership(services, client, follow_up_id=follow_up_id, team_id=team_id,
+                           user_id=user_id, user_team_id=actor_team(body))
         except UserFacingError as refusal:
             ack()
             refuse(respond, body, refusal)
@@ -72,8 +72,8 @@ def register(app: App, services: Services) -> None:
             team_id, user_id = who_clicked(body)
             try:
                 follow_up_id = _follow_up_id(action.get("value"))
-                checked = check(services, follow_up_id=follow_up_id, team_id=team_id,
-                                user_id=user_id)
+                checked = check(services, client, follow_up_id=follow_up_id, team_id=team_id,
+                                user_id=user_id, user_team_id=actor_team(body))
             except UserFacingError as refusal:
                 refuse(respond, body, refusal)
                 return
@@ -94,7 +94,7 @@ def register(app: App, services: Services) -> None:
             follow_up_id, text = _submitted(view)
             # Sent before the ack, so a reply Slack refused is shown beside the text to retry.
             reply_to_customer(services, client, follow_up_id=follow_up_id, team_id=team_id,
-                              user_id=user_id, text=text)
+                              user_id=user_id, text=text, user_team_id=actor_team(body))
         except UserFacingError as problem:
             ack(response_action="errors", errors={ids.FOLLOW_UP_TEXT_BLOCK: str(problem)[:150]})
             return
@@ -107,8 +107,8 @@ def register(app: App, services: Services) -> None:
         team_id, user_id = who_clicked(body)
         try:
             follow_up_id, note = _submitted(view)
-            resolve_follow_up(services, follow_up_id=follow_up_id, team_id=team_id,
-                              user_id=user_id, note=note)
+            resolve_follow_up(services, client, follow_up_id=follow_up_id, team_id=team_id,
+                              user_id=user_id, note=note, user_team_id=actor_team(body))
         except UserFacingError as problem:
             ack(response_action="errors", errors={ids.FOLLOW_UP_TEXT_BLOCK: str(problem)[:150]})
             return

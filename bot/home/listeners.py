@@ -11,8 +11,8 @@ from bot.core import ids
 from bot.core.services import Services
 from bot.home.view import home_for, publish_home
 from bot.privacy.consent import set_consent
-from bot.slack.payload import who_clicked
-from bot.workspaces.access import is_admin
+from bot.slack.payload import actor_team, who_clicked
+from bot.workspaces.access import access_of
 
 
 def register(app: App, services: Services) -> None:
@@ -21,10 +21,9 @@ def register(app: App, services: Services) -> None:
         user_id = event.get("user")
         if event.get("tab", "home") != "home" or not isinstance(user_id, str) or not user_id:
             return
-        admin = is_admin(services, client, user_id=user_id)
-        view = home_for(
-            services, team_id=str(body.get("team_id", "")), user_id=user_id, admin=admin
-        )
+        team_id = str(body.get("team_id", ""))
+        access = access_of(services, client, team_id=team_id, user_id=user_id)
+        view = home_for(services, team_id=team_id, user_id=user_id, access=access)
         publish_home(client, user_id=user_id, view=view)
 
     def switch(opted_out: bool) -> Any:
@@ -38,8 +37,11 @@ def register(app: App, services: Services) -> None:
             # racing an ack already sent against the failure that followed it.
             set_consent(services, team_id=team_id, user_id=user_id, opted_out=opted_out)
             ack()
+            access = access_of(services, client, team_id=team_id, user_id=user_id,
+                               user_team_id=actor_team(body))
             publish_home(client, user_id=user_id,
-                         view=home_for(services, team_id=team_id, user_id=user_id))
+                         view=home_for(services, team_id=team_id, user_id=user_id,
+                                       access=access))
 
         return switch_surveys
 

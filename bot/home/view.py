@@ -15,14 +15,16 @@ from bot.home.dashboard import customer_surveys, staff_dashboard
 from bot.privacy.consent import is_opted_out
 from bot.reporting.answers import engagement_map_for
 from bot.reporting.snapshots import answer_from_snapshot, themes_from, themes_key
-from bot.workspaces.access import is_staff
+from bot.workspaces.access import Access
 from storage.engine import session_scope
 
 logger = logging.getLogger(__name__)
 
 
-def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = False) -> View:
-    if not is_staff(services, team_id=team_id, user_id=user_id):
+def home_for(services: Services, *, team_id: str, user_id: str, access: Access) -> View:
+    """Staff get the dashboard; anyone else (a customer, a guest, someone never surveyed) the
+    customer Home: their own surveys, if any, and the switch. Never a figure."""
+    if not access.staff:
         with session_scope(services.engine) as session:
             surveys = customer_surveys(session, team_id=team_id, user_id=user_id)
         return customer_home_view(
@@ -35,7 +37,7 @@ def home_for(services: Services, *, team_id: str, user_id: str, admin: bool = Fa
         dashboard = staff_dashboard(session, team_id=team_id, now=services.clock(),
                                     engagement=engagement,
                                     themes=themes_from(themes.payload, themes.period))
-    return staff_home_view(dashboard, admin=admin)
+    return staff_home_view(dashboard, admin=access.admin)
 
 
 def publish_home(client: WebClient, *, user_id: str, view: View) -> None:

@@ -21,9 +21,9 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.NEW_PULSE_ACTION)
     def open_new_pulse_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _, user_id = who_clicked(body)
+        team_id, user_id = who_clicked(body)
         # The button is only shown to admins; a forged click from anyone else opens nothing.
-        if is_admin(services, client, user_id=user_id):
+        if is_admin(services, client, team_id=team_id, user_id=user_id):
             client.views_open(
                 trigger_id=str(body.get("trigger_id", "")), view=new_pulse_modal(timezone="UTC")
             )
@@ -32,11 +32,11 @@ def register(app: App, services: Services) -> None:
     def create_pulse_from_modal(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
-        _, user_id = who_clicked(body)
+        team_id, user_id = who_clicked(body)
         state = view.get("state")
         values = (state.get("values") if isinstance(state, dict) else None) or {}
         try:
-            require_admin(services, client, user_id=user_id)
+            require_admin(services, client, team_id=team_id, user_id=user_id)
             form = read_form(values if isinstance(values, dict) else {})
             create_from_form(services, client, form)
         except InvalidField as problem:

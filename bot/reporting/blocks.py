@@ -187,6 +187,11 @@ HELP_LINES = (
     "`/engagement benchmark add nps 62 Acme [year:2026] [source:their report]` · "
     "`benchmark list` · `benchmark remove ID` — your own benchmarks (admins)",
     "`/engagement target nps 50` · `target csat 85` · `target clear nps` — targets (admins)",
+    "`/engagement set staff @group|clear` — the user group whose members see the figures "
+    "(admins)",
+    "`/engagement set alerts #channel|off` — where follow-up alerts go (admins)",
+    "`/engagement admin list|add @person|remove @person` — admins of the bot here (added and "
+    "removed by the workspace's admins and owners)",
     "`/engagement engagement` — the map of customers by loyalty × satisfaction",
     "`/engagement comments [positive|negative|neutral] [theme]` — the latest comments, or only "
     "those that mention a theme, e.g. `/engagement comments negative csv export`",

@@ -222,6 +222,7 @@ class SlackSandbox:
             "users.info": self._users_info,
             "users.list": self._users_list,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.list": self._usergroups_list,
             "usergroups.users.list": self._usergroups_users_list,
             "views.open": self._views_open,
             "views.push": self._views_open,
@@ -271,8 +272,11 @@ class SlackSandbox:
     def add_user(self, user_id: str, *, name: str, real_name: str | None = None,
                  email: str | None = None, tz: str = "Europe/London", is_bot: bool = False,
                  deleted: bool = False, team_id: str | None = None,
-                 is_admin: bool = False) -> dict[str, Any]:
-        """Register a user; returns the object users.info answers for them."""
+                 is_admin: bool = False, is_owner: bool = False, is_restricted: bool = False,
+                 is_ultra_restricted: bool = False) -> dict[str, Any]:
+        """Register a user; returns the object users.info answers for them. `is_restricted`:
+        a multi-channel guest; `is_ultra_restricted`: a single-channel guest (Slack sets
+        is_restricted on those too)."""
         now = datetime.now(ZoneInfo(tz))
         offset = now.utcoffset()
         profile = {"real_name": real_name or name, "display_name": name,
@@ -280,7 +284,9 @@ class SlackSandbox:
         user = {
             "id": user_id, "team_id": team_id or self.team_id, "name": name,
             "real_name": real_name or name, "deleted": deleted, "is_bot": is_bot,
-            "is_admin": is_admin, "is_owner": False, "is_app_user": False, "tz": tz,
+            "is_admin": is_admin, "is_owner": is_owner, "is_primary_owner": False,
+            "is_restricted": is_restricted or is_ultra_restricted,
+            "is_ultra_restricted": is_ultra_restricted, "is_app_user": False, "tz": tz,
             # zoneinfo knows only abbreviations ("BST"), not Slack's long names.
             "tz_label": now.tzname() or tz,
             "tz_offset": int(offset.total_seconds()) if offset else 0,
@@ -318,14 +324,20 @@ class SlackSandbox:
             self.oauth.revoke_team(team_id)
 
     def add_channel(self, channel_id: str, *, name: str, members: list[str],
-                    is_private: bool = False) -> None:
+                    is_private: bool = False, team_id: str | None = None) -> None:
+        """A channel; with `team_id`, of that workspace: the token of another workspace the app
+        is installed in cannot see it. Without, every workspace can (as a shared channel)."""
         with self._changed:
-            self._channels[channel_id] = {"id": channel_id, "name": name,
+            self._channels[channel_id] = {"id": channel_id, "name": name, "team_id": team_id,
                                           "is_private": is_private, "members": list(members)}
 
-    def add_usergroup(self, group_id: str, *, handle: str, users: list[str]) -> None:
+    def add_usergroup(self, group_id: str, *, handle: str, users: list[str],
+                      team_id: str | None = None, disabled: bool = False) -> None:
+        """A user group; `team_id` as for add_channel. A disabled one is left out of both
+        usergroups methods unless they are asked to include_disabled."""
         with self._changed:
-            self._usergroups[group_id] = {"id": group_id, "handle": handle, "users": list(users)}
+            self._usergroups[group_id] = {"id": group_id, "handle": handle, "users": list(users),
+                                          "team_id": team_id, "disabled": disabled}
 
     def enterprise_of(self, team_id: str) -> str | None:
         """The Enterprise Grid org a team belongs to, None for a stand-alone workspace."""
@@ -609,11 +621,19 @@ class SlackSandbox:
         team = user["team_id"]
         return team == self._caller.team_id or team not in self.oauth.teams
 
+    def _of_caller(self, thing: dict[str, Any] | None) -> bool:
+        """A channel or user group the calling team's token can see (as _visible for users)."""
+        if thing is None:
+            return False
+        team = thing.get("team_id")
+        return team is None or team == self._caller.team_id or team not in self.oauth.teams
+
     def _channel_id(self, channel: Any, *, user_ids: bool = True) -> str:
         """The conversation `channel` names; a user id names their DM where Slack allows it."""
         if not isinstance(channel, str):
             raise SlackError("channel_not_found")
-        if channel in self._channels or (channel[:1] == "D" and self._visible(channel[1:])):
+        if self._of_caller(self._channels.get(channel)) or (
+                channel[:1] == "D" and self._visible(channel[1:])):
             return channel
         if user_ids and self._visible(channel):
             return self.dm_channel(channel)
@@ -783,7 +803,9 @@ class SlackSandbox:
         private = channel["is_private"]
         return {"channel": {"id": channel_id, "name": channel["name"], "is_im": False,
                             "is_channel": not private, "is_group": private,
-                            "is_private": private, "num_members": len(channel["members"])}}
+                            "is_private": private, "is_archived": False,
+                            "is_member": self._caller.bot_user_id in channel["members"],
+                            "num_members": len(channel["members"])}}
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         """Newest first, between `oldest` and `latest`; metadata only when asked, as Slack does."""
@@ -810,9 +832,24 @@ class SlackSandbox:
         return {"members": members, "cache_ts": int(time.time()),
                 "response_metadata": {"next_cursor": cursor}}
 
+    def _usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        include_users = _truthy(args.get("include_users"))
+        groups = [
+            {"id": group["id"], "team_id": group["team_id"] or self._caller.team_id,
+             "handle": group["handle"], "name": group["handle"], "is_usergroup": True,
+             "date_delete": 1 if group["disabled"] else 0, "user_count": len(group["users"]),
+             **({"users": list(group["users"])} if include_users else {})}
+            for group in self._usergroups.values()
+            if self._of_caller(group) and (not group["disabled"]
+                                           or _truthy(args.get("include_disabled")))
+        ]
+        return {"usergroups": groups}
+
     def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
         group = self._usergroups.get(str(args.get("usergroup") or ""))
-        if group is None:
+        if group is None or not self._of_caller(group):
+            raise SlackError("no_such_subteam")
+        if group["disabled"] and not _truthy(args.get("include_disabled")):
             raise SlackError("no_such_subteam")
         return {"users": list(group["users"])}
 

@@ -7,6 +7,8 @@ Public surface:
   `FOLLOW_UP_REPLY`, `lookup.PERMANENT_ERRORS`: the one "did Slack already post it?" check, by
   the record id a message carries in its metadata; `lookup.post_once` posts with it and checks
   after an answer that leaves it open.
-- `payload.who_clicked`, `payload.tell_privately`: reading an interaction and answering it.
+- `payload.who_clicked`, `payload.actor_team`, `payload.tell_privately`: reading an
+  interaction (who acted, and the team they belong to) and answering it.
+- `mentions`: people, channels and user groups named in a slash command's text.
 - `message.ReportMessage`: a message as the bot answers it (text + blocks).
 """

@@ -20,6 +20,13 @@ def who_clicked(body: dict[str, Any]) -> tuple[str, str]:
     return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
 
 
+def actor_team(body: dict[str, Any]) -> str | None:
+    """The team the person who acted belongs to, as the payload says: in a Slack Connect
+    channel, their own organisation's rather than the workspace's."""
+    team = _object(body.get("user")).get("team_id")
+    return team if isinstance(team, str) and team else None
+
+
 def tell_privately(respond: Respond, body: dict[str, Any], text: str) -> None:
     """An ephemeral answer to whoever clicked.
 

@@ -6,8 +6,10 @@ Public surface:
   `client_for`), `identify_workspace`.
 - `token_encryption`: the stored Slack tokens encrypted at rest (the installation store's
   token columns, `encrypt_stored_tokens` for plain rows and key rotation).
-- `access`: `is_admin`/`require_admin` (admins, owners, ADMIN_USER_IDS) and `is_staff` (who may
-  see figures and customers' words).
+- `access`: `access_of` (what a person may do in a workspace: admin, staff, or why not),
+  `require_admin`/`require_staff`, remembered briefly in the Services' access cache.
+- `grammar`/`commands`/`blocks`: `/engagement set staff @group|clear` and
+  `/engagement admin list|add|remove`, each workspace's own.
 - `uninstalls`: what an uninstall or revoked token cancels.
 - `customers.import_customers`: the customer directory (accounts and segment attributes).
 - `listeners.register`: app_uninstalled and tokens_revoked.

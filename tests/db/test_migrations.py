@@ -30,7 +30,7 @@ from storage.oauth_tables import bots
 TABLES = {"workspace", "respondent", "pulse", "wave", "delivery", "response", "processedevent",
           "slack_installations", "slack_bots", "slack_oauth_states",
           "follow_up", "digestsubscription", "digestpost", "datarequest",
-          "surveysuppression", "workspacesetting", "custombenchmark", "target"}
+          "surveysuppression", "workspacesetting", "workspaceadmin", "custombenchmark", "target"}
 
 
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:

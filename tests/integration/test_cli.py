@@ -18,20 +18,22 @@ import pytest
 
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF
+from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, STAFF_GROUP
 from tests.integration.cli_runner import CliResult, run_cli
 
 
 @pytest.fixture
 def env(sandbox: SlackSandbox, database_url: str) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "ADMIN_"))}
+             if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "ADMIN_", "STAFF_",
+                                  "ALERT_"))}
     return clean | {
         "SLACK_BOT_TOKEN": sandbox.bot_token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": sandbox.api_url,
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "INFO",
+        "STAFF_USERGROUP_ID": STAFF_GROUP,
     }
 
 

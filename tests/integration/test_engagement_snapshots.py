@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
@@ -19,7 +19,7 @@ from bot.slack.client import create_web_client
 from bot.worker.leader import PulseWorker
 from storage.engine import session_scope
 from storage.models import Metric, ReportSnapshot
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse, sandbox_settings
 from tests.integration.helpers import click_score, eight_customers_score_nine
 
 ADVOCATES = "*Engaged advocates* — "
@@ -29,11 +29,8 @@ ADVOCATES = "*Engaged advocates* — "
 def settings(sandbox: SlackSandbox, database_url: str, request: pytest.FixtureRequest) -> Settings:
     """REPORT_SNAPSHOT_SLOW_MS 0 unless a test asks for `@pytest.mark.slow_ms(N)`."""
     marker = request.node.get_closest_marker("slow_ms")
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        report_snapshot_minutes=5, report_snapshot_slow_ms=marker.args[0] if marker else 0,
-    )
+    return sandbox_settings(sandbox, database_url, report_snapshot_minutes=5,
+                            report_snapshot_slow_ms=marker.args[0] if marker else 0)
 
 
 def _both_answers(sandbox: SlackSandbox, slack: SignedSlackClient, send_pulse: SendPulse,

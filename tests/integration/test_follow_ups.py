@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from bot.app.outage import CLICK_NOT_SAVED
 from bot.core import ids
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services
 from bot.followups.alerts import sweep_follow_ups
 from bot.sandbox.client import SignedSlackClient, SlackReply
@@ -22,7 +22,14 @@ from bot.slack.client import create_web_client
 from bot.slack.lookup import FOLLOW_UP_ALERT
 from storage.engine import read_only_session
 from storage.models import FollowUp, Metric, Respondent
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.conftest import (
+    CUSTOMERS,
+    STAFF,
+    STAFF_GROUP,
+    FakeClock,
+    SendPulse,
+    sandbox_settings,
+)
 from tests.integration.helpers import click_score, comment
 from tests.integration.running_bots import wait_until
 from tests.integration.test_database_outage import FileLock
@@ -36,12 +43,9 @@ CUSTOMER = CUSTOMERS[0]
 @pytest.fixture
 def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
     sandbox.add_user(STAFF2, name="staff2", real_name="Kim Staff")
+    sandbox.add_usergroup(STAFF_GROUP, handle="cx-team", users=[STAFF, STAFF2])
     sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, STAFF2, "U0BOT"])
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        alert_channel_id=ALERTS,
-    )
+    return sandbox_settings(sandbox, database_url, alert_channel_id=ALERTS)
 
 
 def _in_alerts(call: RecordedCall) -> bool:
@@ -471,3 +475,24 @@ def test_a_follow_up_reminder_answered_503_after_slack_posted_it_is_not_repeated
     remind(services)  # the same period: nothing more
 
     assert len([m for m in sandbox.messages(ALERTS) if "thread_ts" in m]) == 1
+
+
+def test_an_admin_moves_the_alerts_from_alert_channel_id_or_turns_them_off(
+    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine, send_pulse: SendPulse,
+) -> None:
+    """ALERT_CHANNEL_ID is only the default: the workspace's own choice wins, even "off"."""
+    sandbox.add_user("U0ADMIN", name="admin", is_admin=True)
+    sandbox.add_channel("C0ESCALATE", name="escalations", members=["U0ADMIN", "U0BOT"])
+    send_pulse()
+
+    moved = slack.slash_command("U0ADMIN", "set alerts <#C0ESCALATE|escalations>")
+    assert "now go to <#C0ESCALATE>" in moved.json()["text"]
+    click_score(sandbox, slack, CUSTOMERS[0], 2)
+    sandbox.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == "C0ESCALATE")
+    settled(engine)
+    assert sandbox.messages(ALERTS) == []
+
+    slack.slash_command("U0ADMIN", "set alerts off")
+    click_score(sandbox, slack, CUSTOMERS[1], 1)
+    assert len(follow_ups(engine)) == 1  # the first one only
+    assert sandbox.messages(ALERTS) == []

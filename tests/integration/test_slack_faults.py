@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.core import ids
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
@@ -25,7 +25,7 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from bot.slack.client import create_web_client
 from storage.models import DeliveryStatus, DigestPost, DigestStatus, FollowUp
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse, sandbox_settings
 from tests.integration.helpers import click_score, deliveries, pulse_message, responses
 from tests.integration.running_bots import (
     assert_each_messaged_once,
@@ -41,11 +41,7 @@ ALERTS, TEAM = "C0ALERTS", "C0TEAM"
 def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
     sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, sandbox.bot_user_id])
     sandbox.add_channel(TEAM, name="cx-team", members=[STAFF, sandbox.bot_user_id])
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        alert_channel_id=ALERTS,
-    )
+    return sandbox_settings(sandbox, database_url, alert_channel_id=ALERTS)
 
 
 def top_level(sandbox: SlackSandbox, channel: str) -> list[dict[str, object]]:

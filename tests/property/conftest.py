@@ -14,11 +14,11 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background  # noqa: E402
 from bot.app.wiring import create_app  # noqa: E402
-from bot.core.config import Settings, load_settings  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
 from bot.core.services import Services  # noqa: E402
 from bot.sandbox.slack_api import SlackSandbox  # noqa: E402
 from bot.slack.client import create_web_client  # noqa: E402
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF  # noqa: E402
+from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, sandbox_settings  # noqa: E402
 from tests.property.harness import ErrorLog, HostileBot  # noqa: E402
 from tests.settling import SettledSlackClient, SettlingExecutor  # noqa: E402
 
@@ -39,11 +39,7 @@ soak_over_http = hypothesis_settings(over_http, max_examples=300)
 def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
     """Detractor alerts on, so follow-ups and their buttons exist to be attacked."""
     sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, sandbox.bot_user_id])
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        alert_channel_id=ALERTS,
-    )
+    return sandbox_settings(sandbox, database_url, alert_channel_id=ALERTS)
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from bot.app.grammar import parse_engagement
 from bot.benchmarks.grammar import SETTINGS_COMMANDS
 from bot.core import ids
 from bot.digests.grammar import DigestAction, DigestCommand
+from bot.followups.grammar import SetAlerts
 from bot.pulses.grammar import PulseAction, PulseCommand
+from bot.workspaces.grammar import ACCESS_COMMANDS
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
 from tests.property.conftest import ADMIN
 from tests.property.harness import HostileBot, assert_refused_and_unchanged
@@ -28,6 +30,8 @@ ADMIN_COMMANDS = (
     "set industry b2b_saas_software", "set industry clear",
     "benchmark add nps 62 Acme year:2025 source:their report", "benchmark list",
     "benchmark remove 1", "target nps 50", "target clear csat",
+    "set staff @cx-team", "set staff clear", "set alerts C0ALERTS", "set alerts off",
+    "admin list", "admin add U0CUST2", "admin remove U0ADMIN",
 )
 # Buttons and modals by who may use them; the listeners enforce each.
 ADMIN_ONLY = {"NEW_PULSE_ACTION", "NEW_PULSE_MODAL"}
@@ -36,6 +40,8 @@ STAFF_ONLY = {"FOLLOW_UP_OWN_ACTION", "FOLLOW_UP_REPLY_ACTION", "FOLLOW_UP_RESOL
 RECIPIENT_ONLY = {"COMMENT_ACTION", "COMMENT_MODAL", "OPT_OUT_ACTION"}  # + the score buttons
 ANYONE_FOR_THEMSELVES = {"HOME_OPT_OUT_ACTION", "HOME_OPT_IN_ACTION"}
 NOT_ADMINS = (STAFF, CUSTOMERS[0])
+# What a refusal may ask Slack first: who the person is, whether they are in the staff group.
+READS = ("users.info", "usergroups.users.list", "conversations.info")
 
 
 def test_every_action_is_classified() -> None:
@@ -44,9 +50,12 @@ def test_every_action_is_classified() -> None:
     pulse_actions = {p.action for p in parsed if isinstance(p, PulseCommand)}
     digest_actions = {p.action for p in parsed if isinstance(p, DigestCommand)}
     settings_kinds = {type(p) for p in parsed if isinstance(p, SETTINGS_COMMANDS)}
+    access_kinds = {type(p) for p in parsed if isinstance(p, ACCESS_COMMANDS)}
     assert pulse_actions == set(PulseAction)
     assert digest_actions == set(DigestAction)
     assert settings_kinds == set(SETTINGS_COMMANDS)
+    assert access_kinds == set(ACCESS_COMMANDS)
+    assert any(isinstance(p, SetAlerts) for p in parsed)
     declared = {name for name in dir(ids) if name.endswith(("_ACTION", "_MODAL"))}
     classified = ADMIN_ONLY | STAFF_ONLY | RECIPIENT_ONLY | ANYONE_FOR_THEMSELVES
     assert declared - {"SCORE_ACTION"} == classified
@@ -74,7 +83,7 @@ def test_a_non_admin_is_refused_every_admin_subcommand(admin_state: HostileBot) 
                 assert_refused_and_unchanged(admin_state, outcome)
                 assert "Only admins" in outcome.refusal(), outcome.refusal()
                 assert [call.method for call in outcome.calls
-                        if call.method not in ("users.info", "conversations.info")] == []
+                        if call.method not in READS] == []
             except AssertionError as failure:
                 wrong.append(f"{user_id} /engagement {text}: {failure}")
     assert wrong == []

@@ -34,6 +34,7 @@ SCOPES_BY_METHOD: dict[str, tuple[str, ...]] = {
     "conversations_history": ("im:history", "channels:history", "groups:history"),
     # User-group audiences.
     "usergroups_users_list": ("usergroups:read",),
+    "usergroups_list": ("usergroups:read",),
     # The digest's chart, uploaded into its thread.
     "files_upload_v2": ("files:write",),
 }

@@ -1,7 +1,7 @@
 """anonymity: an anonymous pulse's deliveries say that they were answered, never when
 
 Revision ID: 0023_anonymity
-Revises: 0020_comment_language
+Revises: 0022_tokens
 Create Date: 2026-12-09 10:00:00
 
 A delivery of an anonymous pulse used to carry the day of its answer in answered_at; joined

@@ -1,7 +1,7 @@
 """digest unique: one active subscription per workspace, channel, cadence and scope
 
 Revision ID: 0024_digest_unique
-Revises: 0020_comment_language
+Revises: 0023_anonymity
 Create Date: 2026-12-09 10:00:00
 
 A signed `digest subscribe` replayed within the 5 minutes its signature is accepted (or typed
