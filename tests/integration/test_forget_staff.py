@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from bot.core import ids
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services
 from bot.followups.alerts import sweep_follow_ups
 from bot.privacy.forget import forget_person
@@ -24,7 +24,7 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.models import FollowUp
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse, sandbox_settings
 from tests.integration.helpers import click_score
 from tests.integration.running_bots import wait_until
 
@@ -38,11 +38,7 @@ def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
     sandbox.add_user(ADMIN2, name="boss", is_admin=True)
     sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, ADMIN, sandbox.bot_user_id])
     sandbox.add_channel(TEAM_CHANNEL, name="cx-team", members=[STAFF, ADMIN, ADMIN2])
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        alert_channel_id=ALERTS, report_snapshot_minutes=0,
-    )
+    return sandbox_settings(sandbox, database_url, alert_channel_id=ALERTS)
 
 
 def _follow_ups(engine: Engine) -> dict[int, FollowUp]:

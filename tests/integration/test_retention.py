@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.core import ids
-from bot.core.config import Settings, load_settings
+from bot.core.config import Settings
 from bot.core.services import Services
 from bot.followups.alerts import sweep_follow_ups
 from bot.privacy.retention import purge_old_comments
@@ -21,7 +21,7 @@ from bot.worker.leader import PulseWorker
 from storage.engine import session_scope
 from storage.models import FollowUp, Response
 from storage.retention import purge_expired_comments
-from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, FakeClock, SendPulse
+from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse, sandbox_settings
 from tests.integration.answer_history import seed_answer_history
 from tests.integration.helpers import click_score, comment
 from tests.integration.running_bots import wait_until
@@ -34,11 +34,7 @@ ALERTS = "C0ALERTS"
 def settings(sandbox: SlackSandbox, database_url: str) -> Settings:
     """Follow-up alerts on, so detractors' comments are copied into follow-ups."""
     sandbox.add_channel(ALERTS, name="cx-alerts", members=[STAFF, sandbox.bot_user_id])
-    return load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url=database_url,
-        alert_channel_id=ALERTS, report_snapshot_minutes=0,
-    )
+    return sandbox_settings(sandbox, database_url, alert_channel_id=ALERTS)
 
 
 def _answers(engine: Engine) -> list[tuple[int, str | None, str | None, float | None]]:
