@@ -58,13 +58,10 @@ from storage.deliveries import status_counts
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import DeliveryStatus, Metric
-from storage.pulses import (
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-)
+from storage.pulses import create_pulse
+from storage.respondents import ensure_respondents
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 POST = "chat.postMessage"

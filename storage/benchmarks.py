@@ -13,8 +13,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage.models import CustomBenchmark, Metric, Target, WorkspaceSetting
-from storage.pulses import ensure_workspace
 from storage.upsert import insert_for
+from storage.workspaces import ensure_workspace
 
 
 def _ensure_workspace(session: Session, team_id: str, now: datetime) -> None:

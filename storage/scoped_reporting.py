@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, DeliveryStatus, Metric, Pulse, Respondent, Response, Wave
-from storage.pulses import imported_customers
+from storage.respondents import imported_customers
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Queries for who a workspace counts as staff and as admins of the bot.
+"""Workspaces: the row each one gets, who it counts as staff and as admins of the bot, and the
+deliveries an uninstall cancels.
 
 Writes are upserts on the workspace (its staff group) or on (workspace, person) (its admins),
 so a Slack retry or a repeated command changes nothing more than the first did.
@@ -6,14 +7,20 @@ so a Slack retry or a repeated command changes nothing more than the first did.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from storage.models import WorkspaceAdmin, WorkspaceSetting
-from storage.pulses import ensure_workspace
+from storage.deliveries import of_team
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Workspace,
+    WorkspaceAdmin,
+    WorkspaceSetting,
+)
 from storage.upsert import insert_for
 
 
@@ -69,3 +76,20 @@ def list_admins(*, session: Session, team_id: str) -> list[str]:
 
 def is_listed_admin(*, session: Session, team_id: str, user_id: str) -> bool:
     return session.get(WorkspaceAdmin, (team_id, user_id)) is not None
+
+
+def ensure_workspace(*, session: Session, team_id: str, name: str, now: datetime) -> None:
+    stmt = insert_for(session, Workspace).values(team_id=team_id, name=name, created_at=now)
+    session.exec(stmt.on_conflict_do_nothing(index_elements=["team_id"]))
+
+
+def list_workspaces(*, session: Session) -> Sequence[Workspace]:
+    return session.exec(select(Workspace).order_by(col(Workspace.team_id))).all()
+
+
+def pending_of_team(*, session: Session, team_id: str) -> list[int]:
+    """Deliveries of the workspace not sent yet (nor being sent): what an uninstall cancels."""
+    ids = session.exec(
+        select(Delivery.id).where(Delivery.status == DeliveryStatus.PENDING, of_team(team_id))
+    ).all()
+    return [i for i in ids if i is not None]

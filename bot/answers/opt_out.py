@@ -9,7 +9,7 @@ from bot.core.errors import UnknownSurvey
 from bot.core.services import Services
 from storage.deliveries import get_pulse_delivery
 from storage.engine import session_scope
-from storage.pulses import opt_out_respondent
+from storage.respondents import opt_out_respondent
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def installed_team_or_fail(services: Services, team: str | None) -> str:
 
 def team_or_fail(session: Session, team: str | None) -> str:
     """The workspace a command acts on: --team, or the only one there is."""
-    from storage.pulses import list_workspaces
+    from storage.workspaces import list_workspaces
 
     return _one_team(
         team, [w.team_id for w in list_workspaces(session=session)],

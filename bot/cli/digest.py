@@ -98,7 +98,7 @@ def preview_command(
     from bot.digests.content import build_digest
     from bot.reporting.charts import nps_trend_png
     from storage.engine import session_scope
-    from storage.pulses import list_workspaces
+    from storage.workspaces import list_workspaces
 
     settings = settings_or_fail()
     services = services_or_fail(settings)

@@ -23,7 +23,7 @@ def report(
     from bot.reporting.figures import build_overview
     from bot.reporting.full_report import build_full_report
     from storage.engine import session_scope
-    from storage.pulses import list_workspaces
+    from storage.workspaces import list_workspaces
 
     services = services_or_fail(settings_or_fail())
     with session_scope(services.engine) as session:

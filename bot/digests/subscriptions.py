@@ -21,8 +21,9 @@ from storage.digests import (
 )
 from storage.engine import session_scope
 from storage.models import DigestCadence, DigestSubscription, Pulse
-from storage.pulses import ensure_workspace, get_pulse
+from storage.pulses import get_pulse
 from storage.scoped_reporting import ReportScope
+from storage.workspaces import ensure_workspace
 
 
 @dataclass(frozen=True)

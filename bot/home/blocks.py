@@ -22,7 +22,7 @@ from bot.home.dashboard import Dashboard, PulseStatusRow
 from bot.reporting.blocks import overview_message
 from bot.reporting.summary_blocks import benchmark_line, engagement_line, trend_line
 from bot.reporting.theme_blocks import themes_summary
-from storage.deliveries import SurveyRow
+from storage.home import SurveyRow
 
 
 def _section(text: str) -> SectionBlock:

@@ -17,8 +17,9 @@ from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
 from bot.reporting.themes import ThemesReport
-from storage.deliveries import SurveyRow, surveys_of, wave_counts
+from storage.deliveries import wave_counts
 from storage.digests import subscriptions
+from storage.home import SurveyRow, surveys_of
 from storage.models import DeliveryStatus, PulseStatus
 from storage.pulses import list_pulses
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.services import Services
 from storage.engine import session_scope
-from storage.pulses import get_respondent, set_opted_out
+from storage.respondents import get_respondent, set_opted_out
 
 
 def set_consent(services: Services, *, team_id: str, user_id: str, opted_out: bool) -> bool:

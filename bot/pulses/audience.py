@@ -17,7 +17,7 @@ from bot.core.text import plural
 from bot.privacy.subjects import without_suppressed
 from storage.engine import session_scope
 from storage.models import Pulse
-from storage.pulses import imported_customers
+from storage.respondents import imported_customers
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,30}$")

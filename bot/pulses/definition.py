@@ -28,15 +28,9 @@ from bot.pulses.schedule import (
 from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.models import Metric, Pulse, PulseMetric, PulseStatus
-from storage.pulses import (
-    PulseExists,
-    PulsePolicy,
-    create_pulse,
-    delete_pulse,
-    ensure_respondents,
-    ensure_workspace,
-    get_pulse,
-)
+from storage.pulses import PulseExists, PulsePolicy, create_pulse, delete_pulse, get_pulse
+from storage.respondents import ensure_respondents
+from storage.workspaces import ensure_workspace
 
 PULSE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}$")
 

@@ -16,15 +16,9 @@ from bot.pulses.audience import Members, resolve_members
 from bot.pulses.schedule import InvalidSchedule, due_fire_time, local_send_time
 from storage.engine import session_scope
 from storage.models import Pulse, PulseMetric, Respondent
-from storage.pulses import (
-    enqueue_deliveries,
-    ensure_respondents,
-    find_wave,
-    get_pulse,
-    open_wave,
-    recently_surveyed,
-    scheduled_pulses,
-)
+from storage.pulses import get_pulse, scheduled_pulses
+from storage.respondents import ensure_respondents
+from storage.waves import enqueue_deliveries, find_wave, open_wave, recently_surveyed
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from bot.core.ids import EMAIL, USER_ID
 from bot.core.services import Services
 from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
-from storage.pulses import CustomerRecord, ensure_workspace, upsert_customers
+from storage.respondents import CustomerRecord, upsert_customers
+from storage.workspaces import ensure_workspace
 
 ID_COLUMNS = ("slack_user_id", "user_id")
 ACCOUNT_COLUMNS = ("account", "company")

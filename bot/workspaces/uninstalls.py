@@ -12,8 +12,9 @@ import logging
 
 from bot.core.services import Services
 from bot.workspaces.installations import installation_store
-from storage.deliveries import mark_failed, pending_of_team
+from storage.deliveries import mark_failed
 from storage.engine import session_scope
+from storage.workspaces import pending_of_team
 
 logger = logging.getLogger(__name__)
 

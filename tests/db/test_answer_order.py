@@ -20,16 +20,13 @@ from storage.data_requests import delete_personal_data, find_personal_data
 from storage.engine import session_scope
 from storage.migrate import downgrade, upgrade
 from storage.models import Delivery, Metric, Respondent, Response
-from storage.pulses import (
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-)
+from storage.pulses import create_pulse
+from storage.respondents import ensure_respondents
 from storage.responses import AnswerKey, record_score
 from storage.retention import purge_expired_comments
 from storage.seed import seed_history
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 from tests.db.map_reference import reference_map
 
 TEAM = "T0ORDER"

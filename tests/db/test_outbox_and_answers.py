@@ -12,14 +12,11 @@ from storage.deliveries import claim_due, mark_sent
 from storage.engine import session_scope
 from storage.events import first_delivery_of_event
 from storage.models import Delivery, DeliveryStatus, Metric, Response
-from storage.pulses import (
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-)
+from storage.pulses import create_pulse
+from storage.respondents import ensure_respondents
 from storage.responses import AnswerKey, ScoreOutcome, record_score
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TEAM = "T0TEST"

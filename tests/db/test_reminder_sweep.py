@@ -13,14 +13,10 @@ from storage.deliveries import claim_due, mark_sent
 from storage.engine import session_scope
 from storage.lifecycle import claim_reminders
 from storage.models import Delivery, Metric
-from storage.pulses import (
-    PulsePolicy,
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-)
+from storage.pulses import PulsePolicy, create_pulse
+from storage.respondents import ensure_respondents
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TEAM = "T0TEST"

@@ -15,16 +15,13 @@ from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.migrate import downgrade, upgrade
 from storage.models import DailyDeliveryCount, DailyScoreCount, Delivery, Metric, Response
-from storage.pulses import (
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-)
+from storage.pulses import create_pulse
 from storage.reporting import delivery_counts, score_counts, trend_counts
+from storage.respondents import ensure_respondents
 from storage.responses import AnswerKey, record_score
 from storage.seed import seed_history
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 
 NOW = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # near midnight: a change lands next day
 TEAM = "T0TEST"

@@ -12,18 +12,12 @@ from sqlmodel import Session, col, select
 from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, Respondent
-from storage.pulses import (
-    CustomerRecord,
-    PulsePolicy,
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-    upsert_customers,
-)
+from storage.pulses import PulsePolicy, create_pulse
+from storage.respondents import CustomerRecord, ensure_respondents, upsert_customers
 from storage.responses import AnswerKey, CommentSentiment, record_comment, record_score
 from storage.rollups import rebuild_daily_counts
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 
 TEAM = "T0ACME"
 OTHER_TEAM = "T0OTHER"

@@ -22,7 +22,7 @@ from storage import benchmarks as benchmark_store
 from storage.digests import claim_post
 from storage.engine import session_scope
 from storage.models import DigestPost, DigestStatus, DigestSubscription, Metric, PulseMetric
-from storage.pulses import CustomerRecord, upsert_customers
+from storage.respondents import CustomerRecord, upsert_customers
 from tests.conftest import CUSTOMERS, STAFF, FakeClock, SendPulse
 from tests.integration.helpers import click_score, comment
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.privacy.export import COLUMNS, ExportFormat, write_export
 from storage.engine import read_only_session, session_scope
 from storage.export import stream_answers
-from storage.pulses import ensure_workspace
+from storage.workspaces import ensure_workspace
 from tests.integration.answer_history import ANN, BOB, OTHER_TEAM, TEAM, seed_answer_history
 
 

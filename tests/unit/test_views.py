@@ -26,7 +26,7 @@ from bot.reporting.detail_blocks import csat_message, nps_message, segment_messa
 from bot.reporting.figures import Overview, SegmentBreakdown, SegmentRow, TrendPoint
 from bot.reporting.theme_blocks import themes_message
 from bot.reporting.themes import ThemesReport
-from storage.deliveries import SurveyRow
+from storage.home import SurveyRow
 from storage.models import Metric, PulseMetric
 from storage.reporting import CommentRow
 
