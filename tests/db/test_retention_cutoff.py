@@ -71,6 +71,8 @@ def test_a_comment_exactly_as_old_as_the_period_keeps_its_text(engine: Engine) -
 
     assert blanked == 1
     assert _comments(engine) == [None, "said at 21 Oct 09:30", "said at 22 Oct 09:30"]
+    with session_scope(engine) as session:  # what was blanked is not counted again
+        assert purge_expired_comments(session=session, now=NOW, days=30) == 0
 
 
 def test_a_one_day_period_is_allowed_and_blanks_what_is_older(engine: Engine) -> None:

@@ -155,3 +155,8 @@ def test_since_is_the_start_of_that_day_in_utc() -> None:
 def test_since_must_be_one_real_day_written_yyyy_mm_dd(value: str) -> None:
     with pytest.raises(InvalidExportRequest, match="is not a date: write YYYY-MM-DD"):
         parse_since(value)
+
+
+def test_a_long_since_is_quoted_back_only_by_its_start() -> None:
+    with pytest.raises(InvalidExportRequest, match=r"^--since '9{20}' is not a date: write "):
+        parse_since("9" * 50)
