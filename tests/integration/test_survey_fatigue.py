@@ -134,7 +134,10 @@ def test_opted_out_people_are_skipped_and_counted(
 
     opened = _open(services, sandbox, "nps-pulse", manual_wave_time(clock.now))
 
-    assert _skipped(opened) == (0, 1, len(CUSTOMERS) - 1)
+    assert opened == WaveOpened(pulse_name="nps-pulse", wave_id=opened.wave_id,
+                                audience=len(CUSTOMERS), enqueued=len(CUSTOMERS) - 1,
+                                opted_out=1, fatigued=0)
+    assert opened.skipped == 1
 
 
 def test_the_same_person_in_another_workspace_is_not_surveyed_twice(
