@@ -1,5 +1,6 @@
-"""The metrics and the engagement map at their edges: scores −1/0/10/11 and 0/1/5/6, each class
-line from both sides, intervals exactly at 0% and 100%, and refusals word for word."""
+"""The metrics, the engagement map and the follow-up lines at their edges: scores −1/0/10/11 and
+0/1/5/6, each class line from both sides, intervals exactly at 0% and 100%, refusals word for
+word."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.insights.engagement import (
     loyalty_of,
     promoters_retained_share,
 )
+from bot.insights.followups import STRONGLY_NEGATIVE_POLARITY, is_strongly_negative
 from bot.insights.metrics import (
     csat_from_scores,
     nps_class,
@@ -119,3 +121,11 @@ def test_promoters_retained_share_is_the_share_of_last_periods_promoters() -> No
     assert promoters_retained_share(4, 2) == 50
     assert promoters_retained_share(4, 0) == 0
     assert promoters_retained_share(0, 0) is None
+
+
+def test_a_comment_is_strongly_negative_from_exactly_the_line() -> None:
+    line = STRONGLY_NEGATIVE_POLARITY
+    assert line == -0.35
+    assert is_strongly_negative("negative", line)
+    assert is_strongly_negative("negative", line - 1e-9)
+    assert not is_strongly_negative("negative", line + 1e-9)
