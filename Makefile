@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test soak lint typecheck run migrate clean
+.PHONY: install demo test soak mutate lint typecheck run migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ test: $(STAMP)
 soak: $(STAMP)
 	$(BIN)/pytest -m soak -s --timeout=3600
 
+# Mutation testing of the rule modules over the tests that cover them (minutes; docs/TESTING.md).
+# Not part of `make test`. Niced, one mutant at a time unless MUTATE_JOBS says otherwise.
+MUTATE_JOBS ?= 1
+mutate: $(STAMP)
+	nice -n 10 $(BIN)/python scripts/mutate.py --jobs $(MUTATE_JOBS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
@@ -49,4 +55,4 @@ run: migrate
 	$(BIN)/python -m bot run
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*
+	rm -rf $(VENV) demo-output mutants .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

@@ -57,8 +57,9 @@ def _margin_clause(beyond: bool) -> str:
 
 
 def _rounds_to_zero(value: float) -> bool:
-    # Figures are shown in whole points, so a difference that would print as 0 reads as level.
-    return abs(value) < 0.5
+    # Figures are shown in whole points, so a difference that would print as 0 reads as level:
+    # the same round() as _points, which takes exactly half a point to 0 (half to even).
+    return round(value) == 0
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Change:
         return f"{self.direction} {_points(self.difference)}, {_margin_clause(self.significant)}"
 
 
-def _missing_change(current_n: int, previous_n: int) -> str:
+def _missing_change(previous_n: int) -> str:
     return "no earlier answers to compare" if previous_n == 0 else "no answers yet this period"
 
 
@@ -100,7 +101,7 @@ def _nps_adjusted(result: NpsResult) -> tuple[float, float]:
 
 def nps_change(current: NpsResult, previous: NpsResult) -> Change:
     if current.score is None or previous.score is None:
-        missing = _missing_change(current.n, previous.n)
+        missing = _missing_change(previous.n)
         return Change("nps", current.score, previous.score, None, None, False, None, missing)
     c1, v1 = _nps_adjusted(current)
     c2, v2 = _nps_adjusted(previous)
@@ -123,7 +124,7 @@ def csat_change(current: CsatResult, previous: CsatResult) -> Change:
     w1 = wilson_interval(current.satisfied, current.n)
     w2 = wilson_interval(previous.satisfied, previous.n)
     if w1 is None or w2 is None or current.score is None or previous.score is None:
-        missing = _missing_change(current.n, previous.n)
+        missing = _missing_change(previous.n)
         return Change("csat_pct", current.score, previous.score, None, None, False, None, missing)
     difference = current.score - previous.score
     # Newcombe: each side of the difference takes the matching sides of the two Wilson intervals.

@@ -111,7 +111,8 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         # Our own numbers (a negative polarity too) are left alone: they cannot be formulas.
-        return repr(value) if isinstance(value, float) else str(value)
+        # str() of a float is its shortest exact form (repr), every digit kept.
+        return str(value)
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
