@@ -9,7 +9,7 @@ another) and runs the tests that cover the changed function. A change no test no
 listed with its reason in docs/TESTING.md).
 
 SCOPE below names what counts: whole modules where every function is a rule, and single
-functions where a module mixes a rule with plumbing (waves.py, storage/pulses.py, figures.py).
+functions where a module mixes a rule with plumbing (waves.py, storage/waves.py, figures.py).
 Only those mutants are run and counted. The run starts from an empty mutants/ every time, so
 the figures never mix results from older code or tests.
 
@@ -40,7 +40,7 @@ SCOPE: dict[str, tuple[str, ...]] = {
     "bot/insights/comparison.py": ("*",),  # changes, gaps, what it takes to reach a target
     "bot/privacy/export.py": ("*",),  # export rows, the CSV formula guard
     "bot/pulses/waves.py": ("_open",),  # the audience of a wave: consent and fatigue
-    "storage/pulses.py": ("recently_surveyed",),  # the fatigue window's query
+    "storage/waves.py": ("recently_surveyed",),  # the fatigue window's query
     "bot/reporting/figures.py": ("segments_from",),  # the anonymity minimum
     "storage/retention.py": ("*",),  # the comment retention cut-off
 }
