@@ -10,14 +10,10 @@ from sqlmodel import select
 from storage.deliveries import mark_sent
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, PulseMetric
-from storage.pulses import (
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-    recently_surveyed,
-)
+from storage.pulses import create_pulse
+from storage.respondents import ensure_respondents
+from storage.waves import enqueue_deliveries, open_wave, recently_surveyed
+from storage.workspaces import ensure_workspace
 
 TEAM, OTHER = "T0FIRST", "T0SECOND"
 SENT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

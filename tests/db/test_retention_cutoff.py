@@ -11,15 +11,12 @@ from sqlmodel import Session, col, select
 
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, PulseMetric, Response
-from storage.pulses import (
-    create_pulse,
-    enqueue_deliveries,
-    ensure_respondents,
-    ensure_workspace,
-    open_wave,
-)
+from storage.pulses import create_pulse
+from storage.respondents import ensure_respondents
 from storage.responses import AnswerKey, CommentSentiment, record_comment, record_score
 from storage.retention import purge_expired_comments
+from storage.waves import enqueue_deliveries, open_wave
+from storage.workspaces import ensure_workspace
 
 TEAM = "T0KEEP"
 NOW = datetime(2026, 11, 20, 9, 30, 15, 250000, tzinfo=UTC)

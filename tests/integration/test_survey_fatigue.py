@@ -18,7 +18,8 @@ from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, PulseMetric, Wave
-from storage.pulses import ensure_respondents, ensure_workspace, set_opted_out
+from storage.respondents import ensure_respondents, set_opted_out
+from storage.workspaces import ensure_workspace
 from tests.conftest import CUSTOMERS, FakeClock, SendPulse
 
 

@@ -11,8 +11,11 @@ from storage.reporting import SegmentCounts
 
 @pytest.mark.parametrize("minimum", [3, 5, 10])
 def test_a_segment_is_shown_from_exactly_the_minimum(minimum: int) -> None:
+    # Two groups below the minimum: hidden together they hold at least the minimum, so no
+    # group is hidden only to protect them, and the line falls exactly at the minimum.
     rows = [
         SegmentCounts("below", minimum - 1, {10: minimum - 1}),
+        SegmentCounts("also below", minimum - 1, {0: minimum - 1}),
         SegmentCounts("at", minimum, {10: minimum - 1, 0: 1}),
         SegmentCounts("above", minimum + 1, {9: 1, 7: minimum}),
     ]
@@ -25,19 +28,21 @@ def test_a_segment_is_shown_from_exactly_the_minimum(minimum: int) -> None:
             SegmentRow("at", minimum, nps_from_scores({10: minimum - 1, 0: 1})),
             SegmentRow("above", minimum + 1, nps_from_scores({9: 1, 7: minimum})),
         ],
-        hidden=1,
+        hidden=2,
         minimum=minimum,
     )
 
 
 def test_the_minimum_counts_people_not_answers() -> None:
     # Four people who answered twice each are still four people: below a minimum of five.
-    rows = [SegmentCounts("repeat", 4, {10: 8}), SegmentCounts("wide", 5, {3: 5})]
+    # (A second small group keeps the first from being worked out by subtraction.)
+    rows = [SegmentCounts("repeat", 4, {10: 8}), SegmentCounts("few", 3, {0: 3}),
+            SegmentCounts("wide", 5, {3: 5})]
 
     breakdown = segments_from(rows, attribute="region", minimum=5)
 
     assert [row.value for row in breakdown.shown] == ["wide"]
-    assert breakdown.hidden == 1
+    assert (breakdown.hidden, breakdown.complementary) == (2, 0)
 
 
 def test_nothing_to_break_down_hides_nothing() -> None:
