@@ -86,31 +86,24 @@ def register(app: App, services: Services) -> None:
     app.action(ids.FOLLOW_UP_RESOLVE_ACTION)(modal_opener(
         check_resolvable, lambda i, _: resolve_modal(follow_up_id=i)))
 
-    @app.view(ids.FOLLOW_UP_REPLY_MODAL)
-    def send_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+    def modal_submission(act: Callable[..., None]) -> Any:
+        """A reply or resolve form: done before the ack, so a refusal is shown beside the text
+        to correct or retry; the alert is brought up to date after."""
+        def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                    client: WebClient) -> None:
-        team_id, user_id = who_clicked(body)
-        try:
-            follow_up_id, text = _submitted(view)
-            # Sent before the ack, so a reply Slack refused is shown beside the text to retry.
-            reply_to_customer(services, client, follow_up_id=follow_up_id, team_id=team_id,
-                              user_id=user_id, text=text, user_team_id=actor_team(body))
-        except UserFacingError as problem:
-            ack(response_action="errors", errors={ids.FOLLOW_UP_TEXT_BLOCK: str(problem)[:150]})
-            return
-        ack()
-        publish_alert(services, client, follow_up_id=follow_up_id)
+            team_id, user_id = who_clicked(body)
+            try:
+                follow_up_id, text = _submitted(view)
+                act(services, client, follow_up_id=follow_up_id, team_id=team_id,
+                    user_id=user_id, text=text, user_team_id=actor_team(body))
+            except UserFacingError as problem:
+                ack(response_action="errors",
+                    errors={ids.FOLLOW_UP_TEXT_BLOCK: str(problem)[:150]})
+                return
+            ack()
+            publish_alert(services, client, follow_up_id=follow_up_id)
+        return submit
 
-    @app.view(ids.FOLLOW_UP_RESOLVE_MODAL)
-    def resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any],
-                client: WebClient) -> None:
-        team_id, user_id = who_clicked(body)
-        try:
-            follow_up_id, note = _submitted(view)
-            resolve_follow_up(services, client, follow_up_id=follow_up_id, team_id=team_id,
-                              user_id=user_id, note=note, user_team_id=actor_team(body))
-        except UserFacingError as problem:
-            ack(response_action="errors", errors={ids.FOLLOW_UP_TEXT_BLOCK: str(problem)[:150]})
-            return
-        ack()
-        publish_alert(services, client, follow_up_id=follow_up_id)
+    app.view(ids.FOLLOW_UP_REPLY_MODAL)(modal_submission(reply_to_customer))
+    app.view(ids.FOLLOW_UP_RESOLVE_MODAL)(modal_submission(
+        lambda *args, text, **kwargs: resolve_follow_up(*args, note=text, **kwargs)))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
+from bot.core.ids import USER_ID
 from bot.core.usage import UsageError
 
-_USER = re.compile(r"^<@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,30})$")
+# A member ID as core.ids.USER_ID reads it, bare or inside the link Slack makes of a mention.
+_USER_ID = USER_ID.pattern.removeprefix("^").removesuffix("$")
+_USER = re.compile(rf"^<@({_USER_ID})(?:\|[^>]*)?>$|^({_USER_ID})$")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,30})(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,30})$")
 _USERGROUP = re.compile(r"^<!subteam\^(S[A-Z0-9]{2,30})(?:\|[^>]*)?>$|^(S[A-Z0-9]{2,30})$")
 _HANDLE = re.compile(r"^@([a-z0-9][a-z0-9._-]{0,79})$")
