@@ -57,3 +57,19 @@ class DigestStatus(StrEnum):
     POSTING = "posting"  # claimed by a poster; if that poster died, reconciled from Slack
     POSTED = "posted"
     FAILED = "failed"  # Slack refused it for good (channel archived, bot removed)
+
+
+class OutcomeKind(StrEnum):
+    """What a customer did, as imported from billing or CRM (`outcomes import`).
+
+    The first five are revealed loyalty (do they stay and buy more?); the last two revealed
+    advocacy (do they recommend us where it costs them something?).
+    """
+
+    RENEWED = "renewed"
+    CHURNED = "churned"
+    EXPANDED = "expanded"
+    CONTRACTED = "contracted"
+    PURCHASED = "purchased"
+    REFERRED = "referred"
+    REVIEWED = "reviewed"

@@ -26,6 +26,7 @@ DeliveryStatus = kinds.DeliveryStatus
 DigestCadence = kinds.DigestCadence
 DigestStatus = kinds.DigestStatus
 Metric = kinds.Metric
+OutcomeKind = kinds.OutcomeKind
 PulseMetric = kinds.PulseMetric
 PulseStatus = kinds.PulseStatus
 ReminderState = kinds.ReminderState
@@ -160,6 +161,9 @@ class Response(SQLModel, table=True):
         # The newest comments first, without scanning every answer.
         Index("ix_response_comments", "team_id", "commented_at"),
         CheckConstraint("score BETWEEN 0 AND 10", name="ck_response_score_range"),
+        # An imported answer's key (storage of `responses import`): the same row imported
+        # twice is found again instead of counted twice. NULL for answers given in Slack.
+        UniqueConstraint("team_id", "import_key", name="uq_response_import"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -191,6 +195,8 @@ class Response(SQLModel, table=True):
     # language the scorer does not read; `comment_language` says which (ISO 639-1).
     sentiment_label: str | None = Field(default=None, max_length=16)
     comment_language: str | None = Field(default=None, max_length=8)
+    # Set only on answers brought in by `responses import` (they have no delivery or wave).
+    import_key: str | None = Field(default=None, max_length=64)
 
 
 class DailyScoreCount(SQLModel, table=True):
@@ -363,6 +369,9 @@ class WorkspaceSetting(SQLModel, table=True):
     staff_usergroup_id: str | None = Field(default=None, max_length=32)
     # The channel (C…/G…) follow-up alerts go to; None: ALERT_CHANNEL_ID, if any.
     alert_channel_id: str | None = Field(default=None, max_length=32)
+    # ISO 4217 code of the amounts `outcomes import` brings (revenue at risk is in it); None:
+    # amounts are shown without a currency.
+    currency: str | None = Field(default=None, max_length=3)
     updated_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
     updated_at: datetime = _utc()
 
@@ -436,6 +445,31 @@ class ReportSnapshot(SQLModel, table=True):
     payload: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
+
+
+class OutcomeEvent(SQLModel, table=True):
+    """Something a customer did (renewed, churned, bought more, referred someone…) on a day, as
+    imported from billing or CRM: revealed loyalty beside what they said.
+
+    One row per customer, event and day, so importing the same file twice adds nothing.
+    """
+
+    __tablename__ = "outcome_event"
+    __table_args__ = (
+        UniqueConstraint("team_id", "respondent_id", "event", "occurred_on",
+                         name="uq_outcome_event"),
+        Index("ix_outcome_event_team_day", "team_id", "occurred_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    respondent_id: int = Field(foreign_key="respondent.id", index=True)
+    event: OutcomeKind = Field(sa_type=String(16))
+    occurred_on: date
+    # Annual revenue after the event, in the workspace's currency; None when not given.
+    amount: float | None = None
+    imported_at: datetime = _utc()
+
 
 # slack-sdk's OAuth tables live in the same database and the same migrations (see the module).
 import storage.oauth_tables  # noqa: E402, F401
