@@ -74,6 +74,12 @@ def _places(standing: StandingCount) -> tuple[Segment, Segment]:
     return before, now
 
 
+def movement_from_counts(counts: list[StandingCount]) -> ContinuumMovement:
+    """The movement table from the map's own standing counts: no query of its own."""
+    return count_movement((*_places(c), c.customers) for c in counts
+                          if c.in_previous or c.in_current)
+
+
 def customer_places(*, session: Session, team_id: str, period: Period) -> list[CustomerPlace]:
     """Every customer who answered in this period or the previous one of the same length."""
     previous = period.previous()

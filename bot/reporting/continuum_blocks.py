@@ -19,7 +19,7 @@ from bot.core.text import (
     plural,
     truncate,
 )
-from bot.insights.continuum import PLACES, PlaceAdvocacy
+from bot.insights.continuum import PLACES, ContinuumMovement, PlaceAdvocacy
 from bot.insights.engagement import PLACED_SEGMENTS, Segment
 from bot.insights.metrics import Interval, nps_from_counts
 from bot.reporting.continuum import AdvocacyReport, ContinuumReport, Customer, PlanReport
@@ -97,14 +97,14 @@ def continuum_message(report: ContinuumReport, *, names: bool) -> ReportMessage:
     return ReportMessage(text=text, blocks=blocks)
 
 
-def continuum_line(report: ContinuumReport) -> str | None:
-    """One line for the digest and App Home; None when nobody was placed in both periods."""
-    movement = report.movement
-    if movement.placed_both == 0:
+def continuum_line(movement: ContinuumMovement | None, minimum: int) -> str | None:
+    """One line for the digest and App Home; None until at least `minimum` customers were
+    placed in both periods (shares of fewer could point at someone)."""
+    if movement is None or movement.placed_both < minimum:
         return None
-    return (f"Engagement map: {fmt_percent(movement.share(1))} moved toward engaged advocate, "
-            f"{fmt_percent(movement.share(-1))} away ({report.previous.label} → "
-            f"{report.period.label})")
+    return (f"*Engagement map movement:* {fmt_percent(movement.share(1))} of "
+            f"{plural(movement.placed_both, 'customer')} placed in both periods moved toward "
+            f"engaged advocate, {fmt_percent(movement.share(-1))} away from it")
 
 
 def advocacy_blocks(report: AdvocacyReport) -> list[Block]:

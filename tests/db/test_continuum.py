@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.digests.content import build_digest
 from bot.insights.continuum import PLACES
 from bot.insights.engagement import Segment
 from bot.reporting.continuum import (
@@ -14,6 +17,8 @@ from bot.reporting.continuum import (
     open_place_follow_ups,
 )
 from bot.reporting.engagement_map import build_engagement_map
+from bot.reporting.full_report import build_full_report
+from bot.reporting.snapshots import map_from, map_payload
 from storage.continuum import set_plan_step
 from storage.engine import session_scope
 from storage.models import FollowUp
@@ -142,3 +147,54 @@ def test_a_whole_place_gets_follow_ups_once(engine: Engine) -> None:
     assert sorted((r.respondent_id, str(r.metric), r.score) for r in rows) == sorted([
         (ids["UE"], "nps", 9), (ids["UH"], "nps", 10), (ids["UK"], "nps", 9)])
     assert all(r.alert_revision < r.revision for r in rows)  # the sweep will post the alerts
+
+
+def test_report_json_carries_the_continuum_by_the_maps_place_names(engine: Engine) -> None:
+    seed_places(engine)
+    with session_scope(engine) as session:
+        data = build_full_report(session=session, team_id=TEAM, period=PERIOD,
+                                 anonymity_minimum=3)
+    json.dumps(data)
+    matrix = data["movement"]["continuum"]["matrix"]
+    names = ["engaged_advocate", "satisfied_not_loyal", "loyal_not_satisfied", "at_risk",
+             "not_placed"]
+    assert list(matrix) == names
+    assert all(list(row) == names for row in matrix.values())
+    # Every non-empty cell holds one customer (under 3): hidden, as are the zeros beside them
+    # that would give a lone hidden cell away. Nothing shown is a count under the minimum.
+    assert matrix["engaged_advocate"]["at_risk"] is None
+    assert all(n is None or n == 0 or n >= 3 for row in matrix.values() for n in row.values())
+    assert data["movement"]["continuum"]["placed_both"] == 6
+    assert data["advocacy"]["engaged_advocate"] == {"customers": 4, "referred": 3, "reviewed": 1}
+    assert data["advocacy"]["at_risk"] is None  # 1 customer, under 3
+    assert data["plan"]["at_risk"] == {"customers": 1, "next_step": "follow up",
+                                       "top_themes": []}
+    assert data["plan"]["loyal_not_satisfied"]["top_themes"] == ["onboarding doc"]
+    assert "Hooli" not in json.dumps(data)  # a report file travels: nobody is named
+
+
+def test_the_maps_own_counts_give_the_same_table(engine: Engine) -> None:
+    """The digest and App Home read the table from the map's counts (and its snapshot); the
+    answer to `map movement` from each customer: the two must agree."""
+    seed_places(engine)
+    with session_scope(engine) as session:
+        engagement = build_engagement_map(session=session, team_id=TEAM, period=PERIOD)
+        report = build_continuum(session=session, team_id=TEAM, period=PERIOD, minimum=1)
+    assert engagement.movement == report.movement
+    kept = map_from(map_payload(engagement), PERIOD)
+    assert kept.movement == report.movement
+
+
+def test_the_digest_says_how_the_map_moved_once_enough_were_placed_twice(
+    engine: Engine,
+) -> None:
+    seed_places(engine)
+    lines = {}
+    for minimum in (6, 7):  # 6 customers were placed in both periods
+        with session_scope(engine) as session:
+            digest = build_digest(session=session, team_id=TEAM, period=PERIOD,
+                                  anonymity_minimum=minimum)
+        lines[minimum] = [extra for extra in digest.extras if "map movement" in extra]
+    assert lines[6] == ["*Engagement map movement:* 33% of 6 customers placed in both periods "
+                        "moved toward engaged advocate, 33% away from it"]
+    assert lines[7] == []
