@@ -21,7 +21,7 @@ from bot.core.text import (
 )
 from bot.insights.continuum import PLACES, ContinuumMovement, PlaceAdvocacy
 from bot.insights.engagement import PLACED_SEGMENTS, Segment
-from bot.insights.metrics import Interval, nps_from_counts
+from bot.insights.metrics import Interval, nps_from_counts, wilson_interval
 from bot.reporting.continuum import AdvocacyReport, ContinuumReport, Customer, PlanReport
 from bot.slack.message import ReportMessage
 
@@ -129,7 +129,10 @@ def _advocacy(line: PlaceAdvocacy | None, minimum: int) -> str:
     stated = nps_from_counts(line.promoters, line.passives, line.detractors)
     said = "no NPS answer" if stated.score is None else (
         f"stated NPS {fmt_score(stated.score)}" + _margin(stated.ci95))
-    return (f"{fmt_percent(line.percent(line.advocates))} referred or reviewed "
+    share = wilson_interval(line.advocates, line.customers)
+    margin = "" if share is None else (
+        f" (95%: {fmt_interval(share.low, share.high, percent=True)})")
+    return (f"{fmt_percent(line.percent(line.advocates))}{margin} referred or reviewed "
             f"({line.referred} referred, {line.reviewed} reviewed) · {said}")
 
 
