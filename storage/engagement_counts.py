@@ -49,22 +49,12 @@ class StandingCount:
     customers: int
 
 
-def standing_counts(
-    *,
-    session: Session,
-    team_id: str,
-    earlier: datetime,
-    previous: datetime,
-    current: datetime,
+def _per_customer(
+    *, session: Session, team_id: str, earlier: datetime, previous: datetime, current: datetime,
     until: datetime,
-) -> list[StandingCount]:
-    """Customers per standing from linked answers in [earlier, until]; the periods are
-    [earlier, previous), [previous, current) and [current, until].
-
-    The latest answer is the one answered last; answers given at the same instant fall back to
-    insertion order (storage.answer_order). Anonymous answers have no respondent and are left
-    out: the map is per customer.
-    """
+) -> Any:
+    """One row per customer who answered in [earlier, until]: what the map's rules read, packed
+    (unpacked by `_people`)."""
     at = col(Response.answered_at)
     seq, score = col(Response.respondent_seq), col(Response.score)
     # 15 stands for "no earlier answer": scores are 0..10, so it never collides with one.
@@ -97,8 +87,9 @@ def standing_counts(
         # spares it sorting every answer of the periods (about 2x faster at 100k answers).
         whose = [col(Response.respondent_id).in_(
             select(col(Respondent.id)).where(col(Respondent.team_id) == team_id))]
-    per_customer = (
+    return (
         select(
+            col(Response.respondent_id).label("respondent_id"),
             latest_two(nps, in_now).label("now_nps"),
             how_many(nps, in_now).label("now_nps_answers"),
             latest(csat, in_now).label("now_csat"),
@@ -115,14 +106,16 @@ def standing_counts(
         .group_by(col(Response.respondent_id))
         .subquery()
     )
+
+
+def _people(per_customer: Any) -> list[Any]:
+    """The standing columns, unpacked from `_per_customer`'s, in StandingCount's order."""
     c = per_customer.c
 
     def second(packed: Any, answers: Any) -> Any:
         return case((answers >= 2, packed % 16))
 
-    # Unpacked in a subquery of its own, so GROUP BY names columns, not expressions with
-    # bound parameters (which PostgreSQL would not match to the SELECT list).
-    people = select(
+    return [
         ((c.now_nps // 16) % 16).label("now_latest_nps"),
         second(c.now_nps, c.now_nps_answers).label("now_nps_before"),
         (c.now_csat % 16).label("now_latest_csat"),
@@ -132,20 +125,77 @@ def standing_counts(
         c.in_earlier, c.in_previous, c.in_current,
         (c.previous_nps % 16).label("previous_latest_nps"),
         (c.current_nps % 16).label("current_latest_nps"),
-    ).subquery()
+    ]
+
+
+def _standing(row: Any, customers: int) -> StandingCount:
+    return StandingCount(
+        now_latest_nps=_score(row[0]), now_nps_before=_score(row[1]),
+        now_latest_csat=_score(row[2]), before_latest_nps=_score(row[3]),
+        before_nps_before=_score(row[4]), before_latest_csat=_score(row[5]),
+        in_earlier=bool(row[6]), in_previous=bool(row[7]), in_current=bool(row[8]),
+        previous_latest_nps=_score(row[9]), current_latest_nps=_score(row[10]),
+        customers=customers,
+    )
+
+
+def standing_counts(
+    *,
+    session: Session,
+    team_id: str,
+    earlier: datetime,
+    previous: datetime,
+    current: datetime,
+    until: datetime,
+) -> list[StandingCount]:
+    """Customers per standing from linked answers in [earlier, until]; the periods are
+    [earlier, previous), [previous, current) and [current, until].
+
+    The latest answer is the one answered last; answers given at the same instant fall back to
+    insertion order (storage.answer_order). Anonymous answers have no respondent and are left
+    out: the map is per customer.
+    """
+    per_customer = _per_customer(session=session, team_id=team_id, earlier=earlier,
+                                 previous=previous, current=current, until=until)
+    # Unpacked in a subquery of its own, so GROUP BY names columns, not expressions with
+    # bound parameters (which PostgreSQL would not match to the SELECT list).
+    people = select(*_people(per_customer)).subquery()
     keys = tuple(people.c)
     rows = session.execute(select(*keys, func.count()).group_by(*keys)).all()
-    return [
-        StandingCount(
-            now_latest_nps=_score(row[0]), now_nps_before=_score(row[1]),
-            now_latest_csat=_score(row[2]), before_latest_nps=_score(row[3]),
-            before_nps_before=_score(row[4]), before_latest_csat=_score(row[5]),
-            in_earlier=bool(row[6]), in_previous=bool(row[7]), in_current=bool(row[8]),
-            previous_latest_nps=_score(row[9]), current_latest_nps=_score(row[10]),
-            customers=int(row[11]),
-        )
-        for row in rows
-    ]
+    return [_standing(row, int(row[11])) for row in rows]
+
+
+@dataclass(frozen=True)
+class CustomerStanding:
+    """One customer's standing (StandingCount with `customers` = 1), and who they are."""
+
+    respondent_id: int
+    user_id: str
+    account: str | None
+    standing: StandingCount
+
+
+def customer_standings(
+    *,
+    session: Session,
+    team_id: str,
+    earlier: datetime,
+    previous: datetime,
+    current: datetime,
+    until: datetime,
+) -> list[CustomerStanding]:
+    """Each customer's standing, as standing_counts counts them: for views that must name
+    customers (to staff) or join them with what they did."""
+    per_customer = _per_customer(session=session, team_id=team_id, earlier=earlier,
+                                 previous=previous, current=current, until=until)
+    rows = session.execute(
+        select(*_people(per_customer), col(Respondent.id), col(Respondent.user_id),
+               col(Respondent.account))
+        .join(Respondent, col(Respondent.id) == per_customer.c.respondent_id)
+        .order_by(col(Respondent.id))
+    ).all()
+    return [CustomerStanding(int(row[11]), str(row[12]), row[13], _standing(row, 1))
+            for row in rows]
 
 
 def _score(value: Any) -> int | None:

@@ -471,5 +471,17 @@ class OutcomeEvent(SQLModel, table=True):
     imported_at: datetime = _utc()
 
 
+class PlanStep(SQLModel, table=True):
+    """The next step a workspace's staff chose for one place of the engagement map (at risk,
+    engaged advocate…): what the team does with the customers there. No row: the default."""
+
+    __tablename__ = "plan_step"
+
+    team_id: str = Field(primary_key=True, foreign_key="workspace.team_id", max_length=32)
+    place: str = Field(primary_key=True, max_length=32)  # bot.insights.engagement.Segment
+    next_step: str = Field(max_length=200)
+    set_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
+    set_at: datetime = _utc()
+
 # slack-sdk's OAuth tables live in the same database and the same migrations (see the module).
 import storage.oauth_tables  # noqa: E402, F401

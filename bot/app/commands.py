@@ -25,7 +25,8 @@ from bot.pulses.commands import run_pulse_command
 from bot.pulses.grammar import PulseAction, PulseCommand
 from bot.reporting.answers import answer_engagement
 from bot.reporting.blocks import help_message
-from bot.reporting.grammar import EngagementQuery, UsageError
+from bot.reporting.grammar import EngagementQuery, PlanCommand, UsageError
+from bot.reporting.plan_commands import run_plan_command
 from bot.slack.message import ReportMessage
 from bot.workspaces.access import Access, require_admin, require_staff
 from bot.workspaces.commands import run_access_command
@@ -116,6 +117,11 @@ def register(app: App, services: Services) -> None:
             require_staff(services, client, team_id=typed.team_id, user_id=typed.user_id)
         except UserFacingError as refusal:
             _answer(ack, _refused(refusal))
+            return
+        if isinstance(query, PlanCommand):
+            # Staff, not only admins, choose and act on the plan: it is their daily work.
+            _answer(ack, run_plan_command(services, team_id=typed.team_id,
+                                          user_id=typed.user_id, command=query))
             return
         assert isinstance(query, EngagementQuery)
         _answer(ack, answer_engagement(services, team_id=typed.team_id, query=query),

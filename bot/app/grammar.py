@@ -9,6 +9,7 @@
     /engagement set industry|target ... , /engagement benchmark add|list|remove ...
     /engagement set staff @group|clear , /engagement admin list|add|remove @person…
     /engagement set alerts #channel|off
+    /engagement plan set PLACE "STEP" | reset PLACE | followup PLACE
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ from bot.benchmarks.grammar import SettingsCommand, is_settings_command, parse_s
 from bot.core.usage import UsageError
 from bot.digests.grammar import DigestCommand, parse_digest
 from bot.followups.grammar import SetAlerts, parse_set_alerts
+from bot.insights.engagement import PLACED_SEGMENTS
 from bot.pulses.grammar import PulseCommand, parse_pulse
-from bot.reporting.grammar import EngagementQuery, parse_query
+from bot.reporting.grammar import (
+    EngagementQuery,
+    PlanCommand,
+    is_plan_command,
+    parse_plan,
+    parse_query,
+)
 from bot.workspaces.grammar import AccessCommand, is_admin_command, parse_admin, parse_set_staff
 
 Parsed = (
     EngagementQuery | PulseCommand | DigestCommand | SettingsCommand | AccessCommand | SetAlerts
+    | PlanCommand
 )
 
 
@@ -35,6 +44,8 @@ def parse_engagement(text: str) -> Parsed:
         return parse_digest(words[1:])
     if first == "set":
         return _parse_set(words)
+    if is_plan_command(words):
+        return parse_plan(words, tuple(segment.value for segment in PLACED_SEGMENTS))
     if is_admin_command(words):
         return parse_admin(words)
     if is_settings_command(words):

@@ -21,6 +21,7 @@ from bot.core.periods import Period
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.reporting.charts import NpsPoint, ReferenceLine
+from bot.reporting.continuum_blocks import continuum_line
 from bot.reporting.engagement_map import EngagementMap, build_engagement_map
 from bot.reporting.figures import Overview, build_overview, build_trend, recent_comments
 from bot.reporting.themes import ThemesReport, build_themes
@@ -119,11 +120,14 @@ def build_digest(
                         scope=scope)
         if quotable else []
     )
+    engagement = build_engagement_map(session=session, team_id=team_id, period=period)
+    # The continuum is the whole workspace's: a digest of one pulse or segment leaves it out.
+    moved = None if scope is not None else continuum_line(engagement.movement, anonymity_minimum)
     return Digest(
         period=period,
         overview=overview,
         benchmarks=compare_with_benchmarks(overview, industry=industry, extra=mine.extra),
-        engagement=build_engagement_map(session=session, team_id=team_id, period=period),
+        engagement=engagement,
         comments=representative(pool),
         trend=[NpsPoint(p.start, p.nps) for p in trend],
         trend_window=(trend_period.start.date(), trend_period.end.date()),
@@ -136,4 +140,5 @@ def build_digest(
         # Themes count comments, never quote them, so they are shown whatever the numbers.
         themes=build_themes(session=session, team_id=team_id, period=period, scope=scope),
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
+        extras=[moved] if moved else [],
     )

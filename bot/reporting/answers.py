@@ -14,6 +14,8 @@ from bot.core.periods import Period, PeriodSpec
 from bot.core.services import Services
 from bot.followups.listing import list_follow_ups
 from bot.reporting.blocks import comments_message, help_message, overview_message
+from bot.reporting.continuum import build_advocacy, build_continuum, build_plan
+from bot.reporting.continuum_blocks import advocacy_blocks, continuum_message, plan_message
 from bot.reporting.detail_blocks import (
     benchmark_message,
     csat_message,
@@ -81,8 +83,24 @@ def _trend(asked: Asked) -> ReportMessage:
 
 
 def _engagement(asked: Asked) -> ReportMessage:
-    return engagement_message(engagement_map_for(asked.services, asked.session, asked.team_id,
-                                                 asked.query.period))
+    message = engagement_message(engagement_map_for(asked.services, asked.session,
+                                                    asked.team_id, asked.query.period))
+    advocacy = build_advocacy(session=asked.session, team_id=asked.team_id, period=asked.period,
+                              minimum=asked.services.settings.anonymity_minimum)
+    return ReportMessage(text=message.text, blocks=[*message.blocks, *advocacy_blocks(advocacy)])
+
+
+def _continuum(asked: Asked) -> ReportMessage:
+    report = build_continuum(session=asked.session, team_id=asked.team_id, period=asked.period,
+                             minimum=asked.services.settings.anonymity_minimum)
+    # /engagement answers only staff; accounts are named only while the answer stays private.
+    return continuum_message(report, names=not asked.query.share)
+
+
+def _plan(asked: Asked) -> ReportMessage:
+    report = build_plan(session=asked.session, team_id=asked.team_id, period=asked.period,
+                        minimum=asked.services.settings.anonymity_minimum)
+    return plan_message(report, names=not asked.query.share)
 
 
 def _segment(asked: Asked) -> ReportMessage:
@@ -117,6 +135,8 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
     QueryKind.THEMES: _themes,
     QueryKind.TREND: _trend,
     QueryKind.ENGAGEMENT: _engagement,
+    QueryKind.CONTINUUM: _continuum,
+    QueryKind.PLAN: _plan,
     QueryKind.SEGMENT: _segment,
     QueryKind.OVERVIEW: _headline,
     QueryKind.NPS: _headline,

@@ -192,7 +192,12 @@ HELP_LINES = (
     "`/engagement set alerts #channel|off` — where follow-up alerts go (admins)",
     "`/engagement admin list|add @person|remove @person` — admins of the bot here (added and "
     "removed by the workspace's admins and owners)",
-    "`/engagement engagement` — the map of customers by loyalty × satisfaction",
+    "`/engagement map` — the map of customers by loyalty × satisfaction, with the advocacy "
+    "(referrals, reviews) each place showed",
+    "`/engagement map movement` — who moved between the map's places since the period before",
+    "`/engagement plan` — each place's customers, themes and next step · "
+    "`plan set at_risk \"call within 5 days\"` · `plan reset PLACE` · `plan followup PLACE` "
+    "(open a follow-up for everyone there)",
     "`/engagement comments [positive|negative|neutral] [theme]` — the latest comments, or only "
     "those that mention a theme, e.g. `/engagement comments negative csv export`",
     "`/engagement themes` — what customers talk about, overall and promoters against detractors",

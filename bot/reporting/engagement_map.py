@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.core.periods import Period
+from bot.insights.continuum import ContinuumMovement
 from bot.insights.engagement import (
     Mix,
     Retention,
@@ -17,6 +18,7 @@ from bot.insights.engagement import (
     mix_change,
     promoters_retained_share,
 )
+from bot.reporting.continuum import movement_from_counts
 from storage.engagement_counts import StandingCount, standing_counts
 
 
@@ -28,6 +30,9 @@ class EngagementMap:
     change: dict[Segment, float] | None
     retention: Retention
     promoters_retained: float | None
+    # Who moved between places since the previous period; None from a snapshot kept before
+    # the map carried it.
+    movement: ContinuumMovement | None = None
 
 
 def _mixes(counts: list[StandingCount]) -> tuple[Mix, Mix]:
@@ -79,4 +84,5 @@ def build_engagement_map(*, session: Session, team_id: str, period: Period) -> E
         change=mix_change(mix, previous_mix),
         retention=kept,
         promoters_retained=promoters_kept,
+        movement=movement_from_counts(counts),
     )

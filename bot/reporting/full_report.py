@@ -10,6 +10,13 @@ from bot.benchmarks.comparison import compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import target_gaps
 from bot.core.periods import Period
+from bot.reporting.continuum import (
+    build_advocacy,
+    build_continuum,
+    build_plan,
+    customer_places,
+)
+from bot.reporting.continuum_json import advocacy_json, continuum_json, plan_json
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.figures import build_overview, build_segments, build_trend
 from bot.reporting.report_json import build_report_json
@@ -27,7 +34,7 @@ def build_full_report(
                        minimum=anonymity_minimum)
         for attribute in segment_attributes(session=session, team_id=team_id)
     ]
-    return build_report_json(
+    data = build_report_json(
         overview=overview,
         trend=build_trend(session=session, team_id=team_id, period=period, granularity="monthly"),
         segments=segments,
@@ -36,3 +43,14 @@ def build_full_report(
         engagement=build_engagement_map(session=session, team_id=team_id, period=period),
         themes=build_themes(session=session, team_id=team_id, period=period),
     )
+    places = customer_places(session=session, team_id=team_id, period=period)
+    data.setdefault("movement", {})["continuum"] = continuum_json(build_continuum(
+        session=session, team_id=team_id, period=period, minimum=anonymity_minimum,
+        places=places))
+    data["advocacy"] = advocacy_json(build_advocacy(
+        session=session, team_id=team_id, period=period, minimum=anonymity_minimum,
+        places=places))
+    data["plan"] = plan_json(build_plan(
+        session=session, team_id=team_id, period=period, minimum=anonymity_minimum,
+        places=places))
+    return data

@@ -1,7 +1,8 @@
 """The /engagement query, parsed into a typed query or a usage error naming the mistake.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
-                 comments [positive|negative|neutral] [THEME]|themes|followups|help]
+                 comments [positive|negative|neutral] [THEME]|themes|followups|
+                 map [movement]|plan|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
 """
 
@@ -36,6 +37,10 @@ class QueryKind(StrEnum):
     COMMENTS = "comments"
     THEMES = "themes"
     FOLLOWUPS = "followups"  # open follow-ups and response times (closing the loop)
+    PLAN = "plan"  # the next step for each place of the map, and who is there
+    # `map movement` (or `engagement movement`): who moved between the map's places. Its value
+    # has a space, so no single typed word is taken for it.
+    CONTINUUM = "map movement"
     HELP = "help"
 
 
@@ -72,6 +77,12 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         position += 1
         if theme and not (kind is QueryKind.COMMENTS and _is_theme_word(word)):
             theme_closed = True  # a theme is one run of words: "comments dark mode 30d"
+        if kind is None and word == "map":  # the map's everyday name
+            kind = QueryKind.ENGAGEMENT
+            continue
+        if kind is QueryKind.ENGAGEMENT and word == "movement":
+            kind = QueryKind.CONTINUUM
+            continue
         if kind is None and word in QueryKind.__members__.values():
             kind = QueryKind(word)
             if kind is QueryKind.SEGMENT:
@@ -159,3 +170,47 @@ def _period(words: list[str], position: int) -> tuple[PeriodSpec | None, int]:
 
 def parse_query(text: str) -> EngagementQuery:
     return _parse_query([word.lower() for word in text.strip().split()])
+
+
+class PlanAction(StrEnum):
+    SET = "set"  # choose the next step for a place
+    RESET = "reset"  # back to the default step
+    FOLLOWUP = "followup"  # open a follow-up for everyone in a place
+
+
+PLAN_ACTIONS = tuple(action.value for action in PlanAction)
+MAX_STEP_LENGTH = 200
+# Quotes people type around the step, straight or as Slack's clients curl them.
+_QUOTES = "\"'“”‘’"
+
+
+@dataclass(frozen=True)
+class PlanCommand:
+    action: PlanAction
+    place: str  # a value of bot.insights.engagement.Segment, placed ones only
+    next_step: str | None = None  # SET only
+
+
+def is_plan_command(words: list[str]) -> bool:
+    return len(words) > 1 and words[0].lower() == "plan" and words[1].lower() in PLAN_ACTIONS
+
+
+def parse_plan(words: list[str], places: tuple[str, ...]) -> PlanCommand:
+    """`plan set PLACE "STEP"`, `plan reset PLACE` or `plan followup PLACE`: the words after
+    /engagement, as typed (the step keeps its case)."""
+    action = PlanAction(words[1].lower())
+    if len(words) < 3:
+        raise UsageError(f"name the place: {', '.join(places)}", words[1])
+    place = words[2].lower()
+    if place not in places:
+        raise UsageError(f"the places are {', '.join(places)}", words[2])
+    if action is not PlanAction.SET:
+        if len(words) > 3:
+            raise UsageError(f"plan {action.value} takes only the place", words[3])
+        return PlanCommand(action, place)
+    step = " ".join(words[3:]).strip().strip(_QUOTES).strip()
+    if not step:
+        raise UsageError('write the step, e.g. plan set at_risk "call within 5 days"', place)
+    if len(step) > MAX_STEP_LENGTH:
+        raise UsageError(f"a step is at most {MAX_STEP_LENGTH} characters", step)
+    return PlanCommand(action, place, step)

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from bot.core.periods import Calendar, Period, PeriodSpec
 from bot.core.services import Services
+from bot.insights.continuum import ContinuumMovement
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
 from bot.insights.themes import Theme
 from bot.reporting.engagement_map import EngagementMap, build_engagement_map
@@ -96,6 +97,9 @@ def map_payload(engagement: EngagementMap) -> Payload:
         "previous": {segment.value: n for segment, n in engagement.previous.counts.items()},
         "retention": asdict(engagement.retention),
         "promoters_retained": engagement.promoters_retained,
+        "movement": None if engagement.movement is None else {
+            before.value: {now.value: n for now, n in row.items()}
+            for before, row in engagement.movement.cells.items()},
     }
 
 
@@ -107,9 +111,14 @@ def map_from(payload: Payload, period: Period) -> EngagementMap:
 
     now, before = mix(payload["mix"]), mix(payload["previous"])
     kept = payload["promoters_retained"]
+    moved = payload.get("movement")
+    movement = None if moved is None else ContinuumMovement(
+        {Segment(b): {Segment(n): int(count) for n, count in row.items()}
+         for b, row in moved.items()})
     return EngagementMap(period=period, mix=now, previous=before, change=mix_change(now, before),
                          retention=Retention(**payload["retention"]),
-                         promoters_retained=None if kept is None else float(kept))
+                         promoters_retained=None if kept is None else float(kept),
+                         movement=movement)
 
 
 def segments_payload(rows: list[SegmentCounts]) -> Payload:

@@ -10,11 +10,14 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from bot.core.periods import Period
+from bot.insights.continuum import ContinuumMovement, count_movement
 from bot.insights.engagement import (
     Mix,
+    Segment,
     Standing,
     counted_mix,
     mix_change,
+    place,
     promoters_retained,
     retention,
 )
@@ -74,6 +77,10 @@ def _answers(session: Session, team_id: str, since: datetime, until: datetime) -
 
 
 def _histories(rows: list[Row], *, current: Period) -> list[CustomerHistory]:
+    return list(_histories_by_customer(rows, current=current).values())
+
+
+def _histories_by_customer(rows: list[Row], *, current: Period) -> dict[int, CustomerHistory]:
     nps: dict[int, list[tuple[date, int]]] = defaultdict(list)
     csat: dict[int, list[tuple[date, int]]] = defaultdict(list)
     before: set[int] = set()
@@ -81,7 +88,18 @@ def _histories(rows: list[Row], *, current: Period) -> list[CustomerHistory]:
     for who, metric, score, at in rows:
         (nps if metric is Metric.NPS else csat)[who].append((at.date(), score))
         (now if at >= current.start else before).add(who)
-    return [CustomerHistory(nps[w], csat[w], w in before, True) for w in now]
+    return {w: CustomerHistory(nps[w], csat[w], w in before, True) for w in now}
+
+
+def _movement(rows: list[Row], period: Period) -> ContinuumMovement:
+    """Each customer placed in Python in both periods, then counted."""
+    previous = period.previous()
+    now = {who: place(standing_of(h)) for who, h in _histories_by_customer(
+        [r for r in rows if r[3] >= previous.start], current=period).items()}
+    before = {who: place(standing_of(h)) for who, h in _histories_by_customer(
+        [r for r in rows if r[3] < period.start], current=previous).items()}
+    return count_movement((before.get(who, Segment.UNPLACED), now.get(who, Segment.UNPLACED), 1)
+                          for who in {*now, *before})
 
 
 def _promoters(rows: list[Row]) -> set[str]:
@@ -102,4 +120,5 @@ def reference_map(session: Session, team_id: str, period: Period) -> EngagementM
         period=period, mix=mix, previous=before, change=mix_change(mix, before),
         retention=retention({str(r[0]) for r in in_previous}, {str(r[0]) for r in in_current}),
         promoters_retained=promoters_retained(_promoters(in_previous), _promoters(in_current)),
+        movement=_movement(rows, period),
     )

@@ -1,0 +1,229 @@
+"""The continuum views: who moved between the map's places, what advocacy each place showed, and
+the plan per place (bot.insights.continuum holds the rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.core.periods import Period
+from bot.insights.continuum import (
+    DEFAULT_STEPS,
+    ContinuumMovement,
+    CustomerAdvocacy,
+    PlaceAdvocacy,
+    ShownCells,
+    advocacy,
+    count_movement,
+    suppress,
+)
+from bot.insights.engagement import PLACED_SEGMENTS, Segment, Standing, place
+from bot.insights.metrics import nps_class
+from bot.insights.themes import CommentForThemes, extract_themes
+from storage.continuum import (
+    advocacy_events,
+    customer_comments,
+    latest_answers,
+    open_follow_up_owners,
+    plan_steps,
+    raise_follow_ups,
+)
+from storage.engagement_counts import StandingCount, customer_standings
+from storage.models import Metric, OutcomeKind
+
+# Comments read for a plan's themes: the newest of the period, as the themes view reads them.
+MAX_COMMENTS = 5000
+TOP_THEMES = 3
+
+
+@dataclass(frozen=True)
+class Customer:
+    respondent_id: int
+    user_id: str
+    account: str | None
+
+
+@dataclass(frozen=True)
+class CustomerPlace:
+    """Where one customer stood last period and stands now (UNPLACED: not placed)."""
+
+    customer: Customer
+    before: Segment
+    now: Segment
+    latest_nps: int | None  # now
+    answered_now: bool  # in this period: the map of this period counts them
+
+
+def _places(standing: StandingCount) -> tuple[Segment, Segment]:
+    """The map's own placing (bot.reporting.engagement_map._mixes): last period's place from
+    the history up to its end, this period's from the history up to now."""
+    before = Segment.UNPLACED
+    if standing.in_previous:
+        before = place(Standing(standing.before_latest_nps, standing.before_nps_before,
+                                standing.before_latest_csat,
+                                answered_previous_period=standing.in_earlier,
+                                answered_this_period=True))
+    now = Segment.UNPLACED
+    if standing.in_current:
+        now = place(Standing(standing.now_latest_nps, standing.now_nps_before,
+                             standing.now_latest_csat,
+                             answered_previous_period=standing.in_previous,
+                             answered_this_period=True))
+    return before, now
+
+
+def movement_from_counts(counts: list[StandingCount]) -> ContinuumMovement:
+    """The movement table from the map's own standing counts: no query of its own."""
+    return count_movement((*_places(c), c.customers) for c in counts
+                          if c.in_previous or c.in_current)
+
+
+def customer_places(*, session: Session, team_id: str, period: Period) -> list[CustomerPlace]:
+    """Every customer who answered in this period or the previous one of the same length."""
+    previous = period.previous()
+    rows = customer_standings(session=session, team_id=team_id,
+                              earlier=previous.previous().start, previous=previous.start,
+                              current=period.start, until=period.end)
+    places = []
+    for row in rows:
+        if not (row.standing.in_previous or row.standing.in_current):
+            continue
+        before, now = _places(row.standing)
+        latest = row.standing.now_latest_nps if row.standing.in_current else None
+        places.append(CustomerPlace(Customer(row.respondent_id, row.user_id, row.account),
+                                    before, now, latest, row.standing.in_current))
+    return places
+
+
+@dataclass(frozen=True)
+class ContinuumReport:
+    period: Period
+    previous: Period
+    movement: ContinuumMovement
+    shown: ShownCells  # the cells as shown: None where hidden for anonymity
+    minimum: int
+    fell_out: list[Customer]  # engaged advocates last period, placed elsewhere now
+
+
+def build_continuum(
+    *, session: Session, team_id: str, period: Period, minimum: int,
+    places: list[CustomerPlace] | None = None,
+) -> ContinuumReport:
+    if places is None:
+        places = customer_places(session=session, team_id=team_id, period=period)
+    movement = count_movement((p.before, p.now, 1) for p in places)
+    fell_out = [p.customer for p in places
+                if p.before is Segment.ENGAGED_ADVOCATE
+                and p.now not in (Segment.ENGAGED_ADVOCATE, Segment.UNPLACED)]
+    return ContinuumReport(period, period.previous(), movement,
+                           suppress(movement.cells, minimum), minimum, fell_out)
+
+
+@dataclass(frozen=True)
+class AdvocacyReport:
+    period: Period
+    places: dict[Segment, PlaceAdvocacy]
+    minimum: int
+
+    def shown(self, segment: Segment) -> PlaceAdvocacy | None:
+        """A place's line, or None when it holds some but fewer customers than the minimum."""
+        line = self.places[segment]
+        return None if 0 < line.customers < self.minimum else line
+
+
+def build_advocacy(
+    *, session: Session, team_id: str, period: Period, minimum: int,
+    places: list[CustomerPlace] | None = None,
+) -> AdvocacyReport:
+    """Per place this period: the share of its customers who referred someone or wrote a
+    public review in the period, beside their stated loyalty (latest NPS answer)."""
+    if places is None:
+        places = customer_places(session=session, team_id=team_id, period=period)
+    events = advocacy_events(session=session, team_id=team_id, start=period.start.date(),
+                             end=period.end.date())
+    customers = [
+        CustomerAdvocacy(p.now, p.latest_nps,
+                         referred=OutcomeKind.REFERRED in events.get(p.customer.respondent_id, ()),
+                         reviewed=OutcomeKind.REVIEWED in events.get(p.customer.respondent_id, ()))
+        for p in places if p.answered_now
+    ]
+    return AdvocacyReport(period, advocacy(customers), minimum)
+
+
+@dataclass(frozen=True)
+class PlanAccount:
+    customer: Customer
+    owner: str | None  # the Slack user who owns their open follow-up
+    followed_up: bool  # an open follow-up exists
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    place: Segment
+    customers: int
+    themes: list[str]  # empty when the place is under the anonymity minimum
+    next_step: str
+    chosen: bool  # False: the default step
+    accounts: list[PlanAccount]
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    period: Period
+    lines: list[PlanLine]
+    minimum: int
+
+
+def build_plan(
+    *, session: Session, team_id: str, period: Period, minimum: int,
+    places: list[CustomerPlace] | None = None,
+) -> PlanReport:
+    if places is None:
+        places = customer_places(session=session, team_id=team_id, period=period)
+    by_place: dict[Segment, list[Customer]] = {segment: [] for segment in PLACED_SEGMENTS}
+    for p in places:
+        if p.now in by_place:
+            by_place[p.now].append(p.customer)
+    where = {p.customer.respondent_id: p.now for p in places}
+    comments: dict[Segment, list[CommentForThemes]] = {segment: [] for segment in by_place}
+    for row in customer_comments(session=session, team_id=team_id, since=period.start,
+                                 until=period.end, limit=MAX_COMMENTS):
+        segment = where.get(row.respondent_id)
+        if segment in comments and row.polarity is not None:
+            comments[segment].append(CommentForThemes(
+                row.comment, nps_class(row.score) if row.metric is Metric.NPS else None,
+                row.polarity))
+    chosen = plan_steps(session=session, team_id=team_id)
+    owners = open_follow_up_owners(session=session, team_id=team_id,
+                                   respondent_ids=list(where))
+    lines = []
+    for segment, customers in by_place.items():
+        step = chosen.get(segment.value)
+        hidden = 0 < len(customers) < minimum
+        themes = [] if hidden else [t.phrase for t in
+                                    extract_themes(comments[segment], top=TOP_THEMES)]
+        accounts = [PlanAccount(c, owners.get(c.respondent_id),
+                                c.respondent_id in owners) for c in customers]
+        lines.append(PlanLine(segment, len(customers), themes,
+                              step.next_step if step else DEFAULT_STEPS[segment],
+                              step is not None, accounts))
+    return PlanReport(period, lines, minimum)
+
+
+def open_place_follow_ups(
+    *, session: Session, team_id: str, period: Period, segment: Segment, now: datetime
+) -> tuple[int, int]:
+    """Open a follow-up for every customer now in `segment` who has no open one, on their
+    latest NPS answer (or CSAT, without one). Returns (opened, already open)."""
+    places = customer_places(session=session, team_id=team_id, period=period)
+    ids = [p.customer.respondent_id for p in places if p.now is segment]
+    open_ones = open_follow_up_owners(session=session, team_id=team_id, respondent_ids=ids)
+    wanted = [i for i in ids if i not in open_ones]
+    nps = latest_answers(session=session, team_id=team_id, respondent_ids=wanted,
+                         metric=Metric.NPS)
+    csat = latest_answers(session=session, team_id=team_id,
+                          respondent_ids=[i for i in wanted if i not in nps], metric=Metric.CSAT)
+    opened = raise_follow_ups(session=session, answers=[*nps.values(), *csat.values()], now=now)
+    return opened, len(open_ones)

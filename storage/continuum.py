@@ -1,0 +1,145 @@
+"""What the continuum views read beyond each customer's standing: advocacy events, comments by
+customer, open follow-ups, and the plan's chosen steps."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from storage.models import FollowUp, Metric, OutcomeEvent, OutcomeKind, PlanStep, Response
+from storage.upsert import insert_for
+from storage.workspaces import ensure_workspace
+
+ADVOCACY_EVENTS = (OutcomeKind.REFERRED, OutcomeKind.REVIEWED)
+# Customers per IN list: far below any database's limit on bound parameters.
+_CHUNK = 500
+
+
+def advocacy_events(
+    *, session: Session, team_id: str, start: date, end: date
+) -> dict[int, set[OutcomeKind]]:
+    """Per customer, which advocacy events (referred, reviewed) they had in [start, end]."""
+    rows = session.execute(
+        sa_select(col(OutcomeEvent.respondent_id), col(OutcomeEvent.event))
+        .where(col(OutcomeEvent.team_id) == team_id,
+               col(OutcomeEvent.event).in_([kind.value for kind in ADVOCACY_EVENTS]),
+               col(OutcomeEvent.occurred_on) >= start, col(OutcomeEvent.occurred_on) <= end)
+        .distinct()
+    ).all()
+    found: dict[int, set[OutcomeKind]] = {}
+    for respondent_id, event in rows:
+        found.setdefault(int(respondent_id), set()).add(OutcomeKind(event))
+    return found
+
+
+@dataclass(frozen=True)
+class CustomerComment:
+    respondent_id: int
+    comment: str
+    metric: Metric
+    score: int
+    polarity: float | None  # None when not scored (another language)
+
+
+def customer_comments(
+    *, session: Session, team_id: str, since: datetime, until: datetime, limit: int
+) -> list[CustomerComment]:
+    """The newest `limit` comments of the period that belong to a customer (anonymous answers
+    have none, so they are never grouped by customer)."""
+    rows = session.execute(
+        sa_select(col(Response.respondent_id), col(Response.comment), col(Response.metric),
+                  col(Response.score), col(Response.sentiment_polarity))
+        .where(col(Response.team_id) == team_id, col(Response.comment).is_not(None),
+               col(Response.respondent_id).is_not(None),
+               col(Response.commented_at) >= since, col(Response.commented_at) <= until)
+        .order_by(col(Response.commented_at).desc())
+        .limit(limit)
+    ).all()
+    return [CustomerComment(int(rid), str(text), Metric(metric), int(score), polarity)
+            for rid, text, metric, score, polarity in rows]
+
+
+def open_follow_up_owners(
+    *, session: Session, team_id: str, respondent_ids: Collection[int]
+) -> dict[int, str | None]:
+    """Customers with an open follow-up, and its owner (None: nobody took it yet)."""
+    if not respondent_ids:
+        return {}
+    rows = session.execute(
+        sa_select(col(FollowUp.respondent_id), col(FollowUp.owner_user_id))
+        .where(col(FollowUp.team_id) == team_id, col(FollowUp.resolved_at).is_(None),
+               col(FollowUp.respondent_id).is_not(None))
+        .order_by(col(FollowUp.raised_at))
+    ).all()
+    wanted = set(respondent_ids)
+    owners: dict[int, str | None] = {}
+    for respondent_id, owner in rows:
+        if respondent_id in wanted:
+            # The newest open one speaks for the customer, but an owner, once set, stays.
+            owners[int(respondent_id)] = owner or owners.get(int(respondent_id))
+    return owners
+
+
+def latest_answers(
+    *, session: Session, team_id: str, respondent_ids: Collection[int], metric: Metric
+) -> dict[int, Response]:
+    """Each customer's newest answer of `metric`: what a follow-up for the customer is about."""
+    ids = sorted(respondent_ids)
+    answers: dict[int, Response] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.exec(
+            select(Response)
+            .where(col(Response.team_id) == team_id, col(Response.metric) == metric.value,
+                   col(Response.respondent_id).in_(ids[start:start + _CHUNK]))
+            .order_by(col(Response.respondent_id), col(Response.respondent_seq))
+        ).all()
+        for row in rows:
+            assert row.respondent_id is not None
+            answers[row.respondent_id] = row  # oldest first: the newest is written last
+    return answers
+
+
+def plan_steps(*, session: Session, team_id: str) -> dict[str, PlanStep]:
+    rows = session.exec(select(PlanStep).where(PlanStep.team_id == team_id)).all()
+    return {row.place: row for row in rows}
+
+
+def set_plan_step(
+    *, session: Session, team_id: str, place: str, next_step: str | None, user_id: str | None,
+    now: datetime,
+) -> None:
+    """Choose the step for a place; None goes back to the default."""
+    if next_step is None:
+        existing = session.get(PlanStep, (team_id, place))
+        if existing is not None:
+            session.delete(existing)
+        return
+    ensure_workspace(session=session, team_id=team_id, name="", now=now)
+    values = {"next_step": next_step, "set_by": user_id, "set_at": now}
+    statement = insert_for(session, PlanStep).values(team_id=team_id, place=place, **values)
+    session.exec(statement.on_conflict_do_update(index_elements=["team_id", "place"],
+                                                 set_=values))
+
+
+def raise_follow_ups(*, session: Session, answers: Collection[Response], now: datetime) -> int:
+    """Open a follow-up on each of these answers (one per customer, chosen by the caller); an
+    answer that already had one (open or resolved) keeps it. Returns how many were opened; the
+    worker's sweep posts their alerts."""
+    opened = 0
+    for answer in answers:
+        values = {
+            "team_id": answer.team_id, "delivery_id": answer.delivery_id,
+            "respondent_id": answer.respondent_id, "metric": answer.metric,
+            "raised_score": answer.score, "score": answer.score, "comment": answer.comment,
+            "raised_at": now, "touched_at": now, "revision": 1, "alert_revision": 0,
+        }
+        statement = insert_for(session, FollowUp).values(**values)
+        if answer.delivery_id is not None:
+            statement = statement.on_conflict_do_nothing(index_elements=["delivery_id"])
+        inserted = session.exec(statement.returning(FollowUp.id)).first()
+        opened += inserted is not None
+    return opened
