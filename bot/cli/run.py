@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, slack_client_or_fail
+from bot.cli.common import (
+    CliFailure,
+    services_or_fail,
+    settings_or_fail,
+    slack_client_or_fail,
+    user_errors,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +48,11 @@ def run(
         pulse_worker.start()
     try:
         if settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.app import socket_mode
 
             logger.info("connecting to Slack in Socket Mode")
-            handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            handler.start()  # type: ignore[no-untyped-call]
+            with user_errors():
+                socket_mode.serve(app, settings.slack_app_token.get_secret_value())
             return
         sock = bind(host, port or settings.port)
         logger.info("serving Slack on http://%s:%s%s", host, sock.getsockname()[1], EVENTS_PATH)
