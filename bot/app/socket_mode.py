@@ -22,14 +22,29 @@ from bot.core.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
 
+# How often the client pings Slack (Bolt's default). A connection lost without a close frame
+# is only noticed by these pings failing, five in a row.
+PING_SECONDS = 10.0
+
 
 class SocketModeRefused(UserFacingError):
     """Slack would not open a Socket Mode connection with the app-level token."""
 
 
-def connect(app: App, app_token: str) -> SocketModeHandler:
+def connect(app: App, app_token: str, *, ping_interval: float = PING_SECONDS) -> SocketModeHandler:
     """A connected handler; Slack refusing the token is one clear line, not a traceback."""
-    handler = SocketModeHandler(app, app_token)
+    handler = SocketModeHandler(app, app_token, ping_interval=ping_interval)
+    client = handler.client
+
+    def reconnect_at_once(code: int, _reason: str | None) -> None:
+        # The client's own reconnect on a close frame does nothing while the closing socket
+        # still counts as connected, which it does until after these listeners: left to its
+        # monitor, the bot stayed deaf for a whole ping interval.
+        if client.auto_reconnect_enabled and not client.closed:
+            logger.info("Slack closed the Socket Mode connection (code %s): reconnecting", code)
+            client.connect_to_new_endpoint(force=True)
+
+    client.on_close_listeners.append(reconnect_at_once)
     try:
         handler.connect()  # type: ignore[no-untyped-call]
     except SlackApiError as exc:
@@ -43,10 +58,9 @@ def connect(app: App, app_token: str) -> SocketModeHandler:
     return handler
 
 
-def serve(app: App, app_token: str) -> None:
-    """Connect and serve until SIGTERM or SIGINT, then close the connection and return, so the
-    caller stops its worker as it does after the HTTP server."""
-    handler = connect(app, app_token)
+def serve_until_stopped(handler: SocketModeHandler) -> None:
+    """Serve until SIGTERM or SIGINT, then close the connection and return, so the caller
+    stops its worker as it does after the HTTP server. Main thread only (signal handlers)."""
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -58,6 +72,6 @@ def serve(app: App, app_token: str) -> None:
     try:
         stopping.wait()
     finally:
-        for sig, handler_before in previous.items():
-            signal.signal(sig, handler_before)
+        for sig, before in previous.items():
+            signal.signal(sig, before)
         handler.close()  # type: ignore[no-untyped-call]

@@ -103,6 +103,7 @@ class SocketModeServer:
         self._connections: list[Connection] = []
         self._envelopes: list[Envelope] = []
         self._acks: list[Ack] = []
+        self._lost: list[Ack] = []  # acks the app sent that lose_acks kept from Slack
         self._strays: list[str] = []  # messages from the app that are not acks
         self._acks_to_lose = 0
         self._timers: set[threading.Timer] = set()
@@ -189,13 +190,13 @@ class SocketModeServer:
         with self._changed:
             if not isinstance(sent, dict) or not isinstance(sent.get("envelope_id"), str):
                 self._strays.append(text)
-            elif self._acks_to_lose > 0:
-                self._acks_to_lose -= 1  # lost on the way: Slack never sees it
             else:
                 payload = sent.get("payload")
-                self._acks.append(Ack(sent["envelope_id"],
-                                      payload if isinstance(payload, dict) else None,
-                                      connection.number, time.monotonic()))
+                ack = Ack(sent["envelope_id"], payload if isinstance(payload, dict) else None,
+                          connection.number, time.monotonic())
+                lost = self._acks_to_lose > 0  # lost on the way: Slack never sees it
+                self._acks_to_lose -= lost
+                (self._lost if lost else self._acks).append(ack)
             self._changed.notify_all()
 
     # -- sending what Slack sends ----------------------------------------------------------
@@ -303,10 +304,19 @@ class SocketModeServer:
         with self._changed:
             return list(self._acks)
 
+    def lost_acks(self) -> list[Ack]:
+        """Acks the app sent that `lose_acks` kept from Slack."""
+        with self._changed:
+            return list(self._lost)
+
     def strays(self) -> list[str]:
         """What the app sent that was not an ack (Slack ignores it)."""
         with self._changed:
             return list(self._strays)
+
+    def wait_for(self, ready: Callable[[], bool], *, what: str, timeout: float = 10.0) -> None:
+        """Block until `ready()` (which may call this server's readers) holds."""
+        self._wait(ready, timeout, what)
 
     def wait_for_connections(self, count: int, *, timeout: float = 10.0) -> list[Connection]:
         """Block until `count` connections have ever opened and the newest one is open."""
