@@ -309,6 +309,11 @@ class SocketModeServer:
         with self._changed:
             return list(self._lost)
 
+    def pending_retries(self) -> int:
+        """Redeliveries still scheduled (events not yet acknowledged, retries left)."""
+        with self._changed:
+            return len(self._timers)
+
     def strays(self) -> list[str]:
         """What the app sent that was not an ack (Slack ignores it)."""
         with self._changed:

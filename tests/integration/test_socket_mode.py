@@ -74,6 +74,30 @@ def test_a_url_opens_one_connection_which_slack_greets(sandbox: SlackSandbox) ->
     assert again.value.response.status_code == unknown.value.response.status_code == 401
 
 
+def test_an_unacknowledged_event_comes_three_times_more_and_a_click_never_again(
+    sandbox: SlackSandbox,
+) -> None:
+    server = sandbox.socket_mode
+    server.ack_seconds = 0.2
+    url = WebClient(base_url=sandbox.api_url).apps_connections_open(
+        app_token=sandbox.app_token)["url"]
+
+    with ws_connect(url) as app:  # an app that reads everything and acknowledges nothing
+        app.recv(timeout=5)  # hello
+        click = server.deliver("interactive", {"type": "block_actions"})
+        event = server.deliver("events_api", {"type": "event_callback", "event_id": "Ev0X"})
+        server.wait_for(lambda: server.pending_retries() == 0 and len(server.envelopes()) == 5,
+                        what="the event's last retry")
+        received = [json.loads(app.recv(timeout=5)) for _ in range(5)]
+
+    assert [m["envelope_id"] for m in received][:2] == [click.envelope_id, event.envelope_id]
+    assert [(m["type"], m.get("retry_attempt"), m.get("retry_reason")) for m in received] == [
+        ("interactive", None, None), ("events_api", 0, ""), ("events_api", 1, "timeout"),
+        ("events_api", 2, "timeout"), ("events_api", 3, "timeout")]
+    assert {m["payload"].get("event_id") for m in received[1:]} == {"Ev0X"}
+    assert server.acks() == []
+
+
 # -- envelopes and acks ----------------------------------------------------------------------
 
 @SOCKET_ONLY
