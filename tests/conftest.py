@@ -14,18 +14,20 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import URL, Engine, event, make_url, text
 
+from bot.app import socket_mode
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
 from bot.core.config import Settings, load_settings
 from bot.core.services import Services
-from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.client import SlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.engine import create_db_engine
 from storage.migrate import current_revision, head_revision, upgrade
-from tests.settling import SettledSlackClient, SettlingExecutor
+from tests.settling import SettledSlackClient, SettledSocketModeClient, SettlingExecutor
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 POSTGRES_URL = os.environ.get(
@@ -247,9 +249,42 @@ def bot_url(services: Services, listeners: SettlingExecutor) -> Iterator[str]:
         yield base_url
 
 
+# Parametrizes `transport`: the test runs with Slack reaching the bot over signed HTTP requests
+# and again over Socket Mode, through the same `slack` client interface.
+BOTH_TRANSPORTS = pytest.mark.parametrize("transport", ["http", "socket"])
+
+
 @pytest.fixture
-def slack(bot_url: str, sandbox: SlackSandbox, listeners: SettlingExecutor) -> SignedSlackClient:
-    """Slack, signing each request; each returns once the listeners it started have finished."""
+def transport() -> str:
+    """How Slack reaches the bot: "http" unless a test parametrizes it (BOTH_TRANSPORTS)."""
+    return "http"
+
+
+@pytest.fixture
+def socket_bot(services: Services, sandbox: SlackSandbox,
+               listeners: SettlingExecutor) -> Iterator[SocketModeHandler]:
+    """The bot connected to the sandbox in Socket Mode, as `run` connects with SLACK_APP_TOKEN."""
+    app = create_app(services, create_web_client(services.settings), listener_executor=listeners)
+    handler = socket_mode.connect(app, sandbox.app_token)
+    sandbox.socket_mode.wait_for_connections(1)
+    yield handler
+    # The client's reader holds its socket for up to 3 s (its receive timeout), and close()
+    # waits for it: Slack's end closing first wakes it at once.
+    handler.client.auto_reconnect_enabled = False
+    sandbox.socket_mode.drop()
+    handler.close()  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture
+def slack(request: pytest.FixtureRequest, transport: str, sandbox: SlackSandbox,
+          services: Services, listeners: SettlingExecutor) -> SlackClient:
+    """Slack, signing each request (or sending it as a Socket Mode envelope); each returns once
+    the listeners it started have finished. (`services` is named so that pytest sees the
+    database parameters of the bot fixture chosen below.)"""
+    if transport == "socket":
+        request.getfixturevalue("socket_bot")
+        return SettledSocketModeClient(sandbox=sandbox, listeners=listeners)
+    bot_url: str = request.getfixturevalue("bot_url")
     return SettledSlackClient(
         bot_url=bot_url + EVENTS_PATH, signing_secret=SIGNING_SECRET, sandbox=sandbox,
         listeners=listeners,

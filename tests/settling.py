@@ -3,7 +3,7 @@
 Bolt acknowledges Slack first and runs listeners on its executor; a test that then waits for
 a Web API call by the clock asserts on work still under way (a slow machine outruns the wait,
 and a second, later call is missed). Tests here hand the app a SettlingExecutor and send with
-SettledSlackClient, so every assertion is made on settled work.
+SettledSlackClient (or SettledSocketModeClient), so every assertion is made on settled work.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
-from bot.sandbox.client import SignedSlackClient, SlackReply
+from bot.sandbox.client import SignedSlackClient, SlackClient, SlackReply, SocketModeSlackClient
 
 
 class SettlingExecutor(ThreadPoolExecutor):
@@ -42,8 +42,8 @@ class SettlingExecutor(ThreadPoolExecutor):
             assert not not_done, f"{len(not_done)} listener(s) still running after {timeout}s"
 
 
-class SettledSlackClient(SignedSlackClient):
-    """A SignedSlackClient whose every request returns once its listeners have finished."""
+class Settling(SlackClient):
+    """Mixed into a SlackClient: every request returns once its listeners have finished."""
 
     def __init__(self, *, listeners: SettlingExecutor, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -65,3 +65,11 @@ class SettledSlackClient(SignedSlackClient):
         if self._settling:
             self.listeners.settle()
         return reply
+
+
+class SettledSlackClient(Settling, SignedSlackClient):
+    """A SignedSlackClient whose every request returns once its listeners have finished."""
+
+
+class SettledSocketModeClient(Settling, SocketModeSlackClient):
+    """The same over Socket Mode: each envelope returns once acked and its listeners finished."""

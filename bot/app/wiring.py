@@ -156,7 +156,9 @@ def _drop_nul_characters(
     in place, before a listener reads it. Only when the raw body could hold one: copying every
     payload cost each click its share of the CPU, for a character Slack never sends.
     """
-    if any(spelling in req.raw_body for spelling in _NUL_SPELLINGS):
+    # Over Socket Mode Bolt is handed the payload already parsed, with no raw body to look in.
+    raw = req.raw_body if req.mode == "http" else json.dumps(body)
+    if any(spelling in raw for spelling in _NUL_SPELLINGS):
         cleaned = _without_nul(body)
         body.clear()
         body.update(cleaned)

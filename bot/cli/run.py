@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, slack_client_or_fail
+from bot.cli.common import (
+    CliFailure,
+    services_or_fail,
+    settings_or_fail,
+    slack_client_or_fail,
+    user_errors,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +28,7 @@ def run(
     """Serve Slack requests. Refuses to start on an out-of-date schema (run `db upgrade`)."""
     from slack_bolt.error import BoltError
 
+    from bot.app import socket_mode
     from bot.app.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
     from bot.app.wiring import create_app
     from bot.worker.leader import PulseWorker
@@ -37,16 +44,17 @@ def run(
         app = create_app(services, client)
     except BoltError as exc:
         raise CliFailure(f"Slack refused to start the app: {exc}") from None
+    handler = None
+    if settings.slack_app_token is not None:
+        logger.info("connecting to Slack in Socket Mode")
+        with user_errors():  # a refused app token, before any worker starts
+            handler = socket_mode.connect(app, settings.slack_app_token.get_secret_value())
     pulse_worker = PulseWorker(services, client) if worker else None
     if pulse_worker is not None:
         pulse_worker.start()
     try:
-        if settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            logger.info("connecting to Slack in Socket Mode")
-            handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            handler.start()  # type: ignore[no-untyped-call]
+        if handler is not None:
+            socket_mode.serve_until_stopped(handler)
             return
         sock = bind(host, port or settings.port)
         logger.info("serving Slack on http://%s:%s%s", host, sock.getsockname()[1], EVENTS_PATH)

@@ -1,8 +1,10 @@
-"""Sends the bot what Slack sends it: signed slash commands, interactions and events.
+"""Sends the bot what Slack sends it: slash commands, interactions and events.
 
 Payloads follow the shapes Slack documents (and Bolt parses), built from the sandbox's own
 messages and views, so a test clicks the button the bot really posted rather than a hand-made
-copy. Trigger ids and response_urls come from the sandbox, which then checks their use.
+copy. Trigger ids and response_urls come from the sandbox, which then checks their use. They
+travel as Slack sends them to an app: signed HTTP requests (SignedSlackClient), or envelopes
+over Socket Mode (SocketModeSlackClient), so one test can run over either.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.error import HTTPError
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from urllib.request import Request, urlopen
 
 from slack_sdk.signature import SignatureVerifier
@@ -24,6 +26,9 @@ from bot.sandbox.slack_api import SlackSandbox
 
 # Slack's deprecated verification token; Bolt ignores it when a signing secret is set.
 VERIFICATION_TOKEN = "sandbox-verification-token"  # noqa: S105 (not a secret)
+# The status SocketModeSlackClient reports when the bot sent no ack in time; Slack then shows the
+# person an error, and delivers an event again (bot.sandbox.socket_mode).
+NOT_ACKNOWLEDGED = 0
 # Where each input element type keeps its answer in view.state.values.
 STATE_KEYS = {
     "plain_text_input": "value", "email_text_input": "value", "url_text_input": "value",
@@ -76,18 +81,16 @@ def _blocks_elements(blocks: list[dict[str, Any]]) -> list[tuple[dict[str, Any],
     return found
 
 
-class SignedSlackClient:
-    """Posts Slack-shaped, correctly signed requests to the bot's request URL."""
+class SlackClient:
+    """What Slack sends the bot when people act; `post_raw` is the wire it travels on (signed
+    HTTP in SignedSlackClient, Socket Mode envelopes in SocketModeSlackClient)."""
 
-    def __init__(self, *, bot_url: str, signing_secret: str, sandbox: SlackSandbox,
-                 team_id: str | None = None, api_app_id: str = "A0SANDBOX",
-                 timeout: float = 10.0) -> None:
-        self.bot_url = bot_url
+    def __init__(self, *, sandbox: SlackSandbox, team_id: str | None = None,
+                 api_app_id: str = "A0SANDBOX", timeout: float = 10.0) -> None:
         self.sandbox = sandbox
         self.team_id = team_id or sandbox.team_id
         self.api_app_id = api_app_id
         self.timeout = timeout
-        self._verifier = SignatureVerifier(signing_secret)
         self._last: tuple[bytes, str] | None = None  # the last body sent, for redeliver()
 
     # -- what people do --------------------------------------------------------------------
@@ -174,39 +177,12 @@ class SignedSlackClient:
         return self.post_raw(json.dumps(envelope).encode(), content_type="application/json",
                              headers=headers)
 
-    def install(self, team_id: str, *, install_path: str = "/slack/install") -> BrowserReply:
-        """Install the app in `team_id` through OAuth, as its installer's browser would: the
-        bot's install page, Slack's authorize page, and back to the bot with code and state.
-        Its answer is the bot's page at the end (bot.sandbox.browser has the single steps)."""
-        start = start_install(self.bot_base + install_path, team_id)
-        return get(approve(start.authorize_url), cookie=start.cookie)
-
-    @property
-    def bot_base(self) -> str:
-        """The bot's server, without the request path: where its browser pages are."""
-        parts = urlsplit(self.bot_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
     # -- the wire --------------------------------------------------------------------------
 
     def post_raw(self, body: bytes, *, content_type: str = "application/x-www-form-urlencoded",
-                 timestamp: int | None = None, signature: str | None = None, sign: bool = True,
                  headers: dict[str, str] | None = None) -> SlackReply:
-        """POST `body` as Slack would; `signature`, an old `timestamp` or sign=False forge it."""
-        sent = {"Content-Type": content_type,
-                "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
-        if sign:
-            sent.update(signature_headers(self._verifier, body, timestamp=timestamp))
-            if signature is not None:
-                sent["X-Slack-Signature"] = signature
-        sent.update(headers or {})
-        request = Request(self.bot_url, data=body, headers=sent, method="POST")  # noqa: S310
-        try:
-            with urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 (local bot)
-                return SlackReply(answer.status, _lower(answer.headers.items()), answer.read())
-        except HTTPError as error:  # a non-2xx answer is a result to assert on, not a failure
-            with error:
-                return SlackReply(error.code, _lower(error.headers.items()), error.read())
+        """Deliver `body` (a form or JSON, as Slack posts it) and return the bot's answer."""
+        raise NotImplementedError
 
     # -- payload parts ---------------------------------------------------------------------
 
@@ -300,6 +276,85 @@ class SignedSlackClient:
         found += view_problems(body["view"]) if "view" in body else []
         self.sandbox.note_problems("reply from the bot", found)
         return reply
+
+
+class SignedSlackClient(SlackClient):
+    """Posts Slack-shaped, correctly signed requests to the bot's request URL."""
+
+    def __init__(self, *, bot_url: str, signing_secret: str, sandbox: SlackSandbox,
+                 team_id: str | None = None, api_app_id: str = "A0SANDBOX",
+                 timeout: float = 10.0) -> None:
+        super().__init__(sandbox=sandbox, team_id=team_id, api_app_id=api_app_id,
+                         timeout=timeout)
+        self.bot_url = bot_url
+        self._verifier = SignatureVerifier(signing_secret)
+
+    def install(self, team_id: str, *, install_path: str = "/slack/install") -> BrowserReply:
+        """Install the app in `team_id` through OAuth, as its installer's browser would: the
+        bot's install page, Slack's authorize page, and back to the bot with code and state.
+        Its answer is the bot's page at the end (bot.sandbox.browser has the single steps)."""
+        start = start_install(self.bot_base + install_path, team_id)
+        return get(approve(start.authorize_url), cookie=start.cookie)
+
+    @property
+    def bot_base(self) -> str:
+        """The bot's server, without the request path: where its browser pages are."""
+        parts = urlsplit(self.bot_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def post_raw(self, body: bytes, *, content_type: str = "application/x-www-form-urlencoded",
+                 timestamp: int | None = None, signature: str | None = None, sign: bool = True,
+                 headers: dict[str, str] | None = None) -> SlackReply:
+        """POST `body` as Slack would; `signature`, an old `timestamp` or sign=False forge it."""
+        sent = {"Content-Type": content_type,
+                "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
+        if sign:
+            sent.update(signature_headers(self._verifier, body, timestamp=timestamp))
+            if signature is not None:
+                sent["X-Slack-Signature"] = signature
+        sent.update(headers or {})
+        request = Request(self.bot_url, data=body, headers=sent, method="POST")  # noqa: S310
+        try:
+            with urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 (local bot)
+                return SlackReply(answer.status, _lower(answer.headers.items()), answer.read())
+        except HTTPError as error:  # a non-2xx answer is a result to assert on, not a failure
+            with error:
+                return SlackReply(error.code, _lower(error.headers.items()), error.read())
+
+
+class SocketModeSlackClient(SlackClient):
+    """Sends the same payloads as Socket Mode envelopes, through the sandbox's WebSocket server
+    to the bot connected there. The reply is the bot's ack: 200 with the ack's payload as JSON
+    (empty when it sent none), or NOT_ACKNOWLEDGED when no ack came within `timeout`."""
+
+    def post_raw(self, body: bytes, *, content_type: str = "application/x-www-form-urlencoded",
+                 headers: dict[str, str] | None = None) -> SlackReply:
+        kind, payload = envelope_of(body, content_type)
+        sent = {name.lower(): value for name, value in (headers or {}).items()}
+        retry = sent.get("x-slack-retry-num")
+        server = self.sandbox.socket_mode
+        envelope = server.deliver(kind, payload,
+                                  retry_attempt=None if retry is None else int(retry),
+                                  retry_reason=sent.get("x-slack-retry-reason"),
+                                  timeout=self.timeout)
+        ack = server.wait_for_ack(envelope, timeout=self.timeout)
+        if ack is None:
+            return SlackReply(NOT_ACKNOWLEDGED, {}, b"")
+        if ack.payload is None:
+            return SlackReply(200, {}, b"")
+        return SlackReply(200, {"content-type": "application/json"},
+                          json.dumps(ack.payload).encode())
+
+
+def envelope_of(body: bytes, content_type: str) -> tuple[str, dict[str, Any]]:
+    """The Socket Mode envelope type and payload of what Slack would POST as `body`: an event
+    (JSON), an interaction (a form holding `payload`) or a slash command (the form itself)."""
+    if content_type.startswith("application/json"):
+        return "events_api", json.loads(body)
+    form = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    if "payload" in form and "command" not in form:
+        return "interactive", json.loads(form["payload"])
+    return "slash_commands", form
 
 
 def signature_headers(verifier: SignatureVerifier, body: bytes, *,

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from bot.sandbox.blockkit_limits import block_problems, view_problems
 from bot.sandbox.oauth import OAuthRefusal, SandboxOAuth, SandboxTeam
 from bot.sandbox.rate_limits import RateLimitCounts, RateLimiter
+from bot.sandbox.socket_mode import SocketModeServer
 
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 # ValueError etc. from a handler mean the caller sent malformed arguments, which Slack answers
@@ -176,11 +177,14 @@ class SlackSandbox:
     def __init__(self, *, team_id: str = "T0SANDBOX", team_name: str = "Sandbox Co",
                  bot_user_id: str = "U0BOT",
                  bot_token: str = "xoxb-sandbox-token",  # noqa: S107 (a fake for a fake)
+                 app_token: str = "xapp-1-A0SANDBOX-1-sandbox",  # noqa: S107 (Socket Mode's)
                  host: str = "127.0.0.1", port: int = 0,
                  rate_clock: Callable[[], float] = time.monotonic) -> None:
         self.team_id, self.team_name, self.bot_user_id = team_id, team_name, bot_user_id
         self.team_domain = "-".join(team_name.lower().split())
         self.bot_token, self.bot_id, self.app_id = bot_token, "B0SANDBOX", "A0SANDBOX"
+        self.app_token = app_token
+        self._socket_mode: SocketModeServer | None = None  # started by the first use
         self.uploads: dict[str, bytes] = {}
         self.problems: list[str] = []
         self._address = (host, port)
@@ -244,6 +248,9 @@ class SlackSandbox:
         return self
 
     def stop(self) -> None:
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+            self._socket_mode = None
         if self._server is not None and self._thread is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -266,6 +273,15 @@ class SlackSandbox:
     @property
     def api_url(self) -> str:
         return self.base_url + "/api/"
+
+    @property
+    def socket_mode(self) -> SocketModeServer:
+        """Slack's Socket Mode end (WebSocket server), started on first use."""
+        with self._changed:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeServer(app_id=self.app_id,
+                                                     host=self._address[0]).start()
+            return self._socket_mode
 
     # -- workspace set-up ------------------------------------------------------------------
 
@@ -546,10 +562,12 @@ class SlackSandbox:
                 return _fail(exc.error)
             self._caller = self.oauth.teams[granted["team"]["id"]]
             return _Answer(200, {"ok": True, **granted})
+        token = authorization.removeprefix("Bearer ").strip() or args.get("token")
+        if key == "apps.connections.open":  # authenticated by the app-level token alone
+            return self._open_connection(str(token or ""), args)
         handler = self._methods.get(key)
         if handler is None:
             return _fail("unknown_method")
-        token = authorization.removeprefix("Bearer ").strip() or args.get("token")
         if not token:
             return _fail("not_authed")
         try:
@@ -572,6 +590,22 @@ class SlackSandbox:
             return _fail("invalid_arguments",
                          response_metadata={"messages": [f"[ERROR] {exc!r}"]})
         return answer if share is None else share.answer
+
+    def _open_connection(self, token: str, args: dict[str, Any]) -> _Answer:
+        """apps.connections.open: a one-use WebSocket URL for Socket Mode."""
+        if not token:
+            return _fail("not_authed")
+        if token != self.app_token:
+            # A bot or user token Slack knows is the wrong kind here; anything else is unknown.
+            try:
+                self.oauth.team_of(token)
+            except OAuthRefusal:
+                return _fail("invalid_auth")
+            return _fail("not_allowed_token_type")
+        fault = self._take_fault("apps.connections.open", args)
+        if fault is not None:
+            return fault
+        return _Answer(200, {"ok": True, "url": self.socket_mode.issue_url()})
 
     def _take_share(self, method: str) -> _Share | None:
         hit = None

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.core import ids
 from bot.core.services import Services
-from bot.sandbox.client import SignedSlackClient, SlackReply
+from bot.sandbox.client import SlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from storage.models import Delivery, Response
 
@@ -31,7 +31,7 @@ def pulse_message(sandbox: SlackSandbox, user_id: str) -> dict[str, Any]:
 
 
 def click_score(
-    sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str, score: int, *,
+    sandbox: SlackSandbox, slack: SlackClient, user_id: str, score: int, *,
     clicker: str | None = None, metric: str = "nps", wait: bool = True,
 ) -> int:
     """Click a score on user_id's pulse (as `clicker`, default the recipient); HTTP status.
@@ -53,7 +53,7 @@ def click_score(
 
 
 def open_comment_modal(
-    sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str
+    sandbox: SlackSandbox, slack: SlackClient, user_id: str
 ) -> dict[str, Any]:
     """Press "Add a comment" on user_id's pulse; the modal Slack opened."""
     opened = len(sandbox.calls("views.open"))
@@ -65,7 +65,7 @@ def open_comment_modal(
 
 
 def comment(
-    sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str, text: str
+    sandbox: SlackSandbox, slack: SlackClient, user_id: str, text: str
 ) -> SlackReply:
     """Open the comment modal on user_id's pulse and submit `text`."""
     view = open_comment_modal(sandbox, slack, user_id)
@@ -73,7 +73,7 @@ def comment(
 
 
 def eight_customers_score_nine(
-    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient
+    services: Services, sandbox: SlackSandbox, slack: SlackClient
 ) -> None:
     """Five enterprise and three starter customers (imported with a `plan`), each answering 9
     to one wave: a segment breakdown with one group above ANONYMITY_MINIMUM and one below."""
@@ -81,7 +81,7 @@ def eight_customers_score_nine(
 
 
 def customers_score_nine(
-    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, plans: list[str]
+    services: Services, sandbox: SlackSandbox, slack: SlackClient, plans: list[str]
 ) -> None:
     """One imported customer per entry of `plans` (the first five are CUSTOMERS), each with
     that `plan`, each answering 9 to one wave."""

@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.core import ids
-from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.client import SignedSlackClient, SlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from storage.models import Pulse, PulseStatus
-from tests.conftest import CUSTOMERS, STAFF
+from tests.conftest import BOTH_TRANSPORTS, CUSTOMERS, STAFF
 
 ADMIN = "U0ADMIN"
 FIELD = ids.PULSE_FIELD_BLOCKS
@@ -42,8 +42,9 @@ def _form(**changes: Any) -> dict[str, dict[str, Any]]:
     return {FIELD[key]: {FIELD[key]: value} for key, value in values.items()}
 
 
+@BOTH_TRANSPORTS
 def test_an_admin_creates_a_scheduled_pulse_from_the_modal(
-    sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+    sandbox: SlackSandbox, slack: SlackClient, engine: Engine
 ) -> None:
     view = _open_modal(sandbox, slack)
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from bot.core.services import Services
 from bot.pulses.definition import define_pulse
-from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.client import SignedSlackClient, SlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.models import Metric
-from tests.conftest import CUSTOMERS, STAFF, SendPulse
+from tests.conftest import BOTH_TRANSPORTS, CUSTOMERS, STAFF, SendPulse
 from tests.integration.helpers import click_score
 
 HOME_OPENED = {"type": "app_home_opened", "tab": "home", "channel": "D0HOME"}
 
 
-def test_staff_home_shows_the_figures(sandbox: SlackSandbox, slack: SignedSlackClient) -> None:
+@BOTH_TRANSPORTS
+def test_staff_home_shows_the_figures(sandbox: SlackSandbox, slack: SlackClient) -> None:
     reply = slack.event({**HOME_OPENED, "user": STAFF})
 
     [published] = sandbox.calls("views.publish")
@@ -35,8 +36,9 @@ def test_customer_home_shows_no_figures(
     assert "NPS" not in str(published.args["view"]["blocks"])
 
 
+@BOTH_TRANSPORTS
 def test_a_retried_event_is_handled_once(
-    sandbox: SlackSandbox, slack: SignedSlackClient
+    sandbox: SlackSandbox, slack: SlackClient
 ) -> None:
     first = slack.event({**HOME_OPENED, "user": STAFF}, event_id="Ev0RETRY")
     retries = [

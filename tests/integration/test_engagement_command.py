@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.core import ids
-from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.client import SignedSlackClient, SlackClient
 from bot.sandbox.slack_api import SlackSandbox
-from tests.conftest import CUSTOMERS, STAFF, SendPulse
+from tests.conftest import BOTH_TRANSPORTS, CUSTOMERS, STAFF, SendPulse
 from tests.integration.helpers import (
     click_score,
     comment,
@@ -23,8 +23,9 @@ def _answer_all(sandbox: SlackSandbox, slack: SignedSlackClient, scores: list[in
         click_score(sandbox, slack, user_id, score)
 
 
+@BOTH_TRANSPORTS
 def test_overview_shows_nps_with_its_interval_privately(
-    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SlackClient
 ) -> None:
     send_pulse()
     _answer_all(sandbox, slack, [10, 9, 8, 3, 10])  # 3 promoters, 1 passive, 1 detractor

@@ -16,13 +16,14 @@ from bot.core import ids
 from bot.core.config import Settings
 from bot.core.services import Services
 from bot.followups.alerts import sweep_follow_ups
-from bot.sandbox.client import SignedSlackClient, SlackReply
+from bot.sandbox.client import SignedSlackClient, SlackClient, SlackReply
 from bot.sandbox.slack_api import RecordedCall, SlackSandbox
 from bot.slack.client import create_web_client
 from bot.slack.lookup import FOLLOW_UP_ALERT
 from storage.engine import read_only_session
 from storage.models import FollowUp, Metric, Respondent
 from tests.conftest import (
+    BOTH_TRANSPORTS,
     CUSTOMERS,
     STAFF,
     STAFF_GROUP,
@@ -91,14 +92,14 @@ def set_account(engine: Engine, user_id: str, account: str) -> None:
         session.commit()
 
 
-def press(sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str,
+def press(sandbox: SlackSandbox, slack: SlackClient, user_id: str,
           action_id: str) -> SlackReply:
     reply = slack.click(user_id, alert(sandbox), action_id)
     assert reply.status == 200
     return reply
 
 
-def submit_modal(sandbox: SlackSandbox, slack: SignedSlackClient, user_id: str,
+def submit_modal(sandbox: SlackSandbox, slack: SlackClient, user_id: str,
                  action_id: str, text: str) -> SlackReply:
     opened = len(sandbox.calls("views.open"))
     press(sandbox, slack, user_id, action_id)
@@ -215,8 +216,9 @@ def test_an_alert_posted_by_a_poster_that_died_is_found_not_posted_again(
     assert any(block["type"] == "actions" for block in posted["blocks"])
 
 
+@BOTH_TRANSPORTS
 def test_staff_own_reply_and_resolve_and_customers_cannot(
-    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    services: Services, sandbox: SlackSandbox, slack: SlackClient, engine: Engine,
     clock: FakeClock, send_pulse: SendPulse,
 ) -> None:
     send_pulse(users=CUSTOMERS[:2])

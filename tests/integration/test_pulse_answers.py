@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.core import ids
-from bot.sandbox.client import SignedSlackClient
+from bot.sandbox.client import SignedSlackClient, SlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from storage.models import DeliveryStatus, Metric
-from tests.conftest import CUSTOMERS, SendPulse
+from tests.conftest import BOTH_TRANSPORTS, CUSTOMERS, SendPulse
 from tests.integration.helpers import (
     click_score,
     deliveries,
@@ -65,8 +65,9 @@ def test_sending_the_same_wave_again_messages_nobody_twice(
     assert len(deliveries(engine)) == len(CUSTOMERS)
 
 
+@BOTH_TRANSPORTS
 def test_a_click_is_stored_and_the_message_updates_in_place(
-    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SlackClient, engine: Engine
 ) -> None:
     send_pulse()
     user_id = CUSTOMERS[0]
@@ -84,8 +85,9 @@ def test_a_click_is_stored_and_the_message_updates_in_place(
     assert ids.COMMENT_ACTION in str(updated["blocks"])
 
 
+@BOTH_TRANSPORTS
 def test_double_clicks_and_redeliveries_count_once(
-    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SlackClient, engine: Engine
 ) -> None:
     send_pulse()
     user_id = CUSTOMERS[1]
@@ -176,8 +178,9 @@ def test_a_forged_button_value_is_refused(
 COMPLAINT = "The invoices are terrible and wrong"
 
 
+@BOTH_TRANSPORTS
 def test_a_comment_is_stored_with_its_sentiment(
-    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SlackClient, engine: Engine
 ) -> None:
     send_pulse()
     user_id = CUSTOMERS[3]
@@ -200,8 +203,9 @@ def test_a_comment_is_stored_with_its_sentiment(
     assert "Thanks for your comment" in str(pulse_message(sandbox, user_id)["blocks"])
 
 
+@BOTH_TRANSPORTS
 def test_a_comment_over_the_limit_is_refused_on_the_field(
-    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SlackClient, engine: Engine
 ) -> None:
     send_pulse()
     user_id = CUSTOMERS[3]
