@@ -24,7 +24,7 @@ from bot.pulses.admin_blocks import new_pulse_modal
 from bot.pulses.commands import run_pulse_command
 from bot.pulses.grammar import PulseAction, PulseCommand
 from bot.reporting.answers import answer_engagement
-from bot.reporting.blocks import help_message
+from bot.reporting.blocks import mistake_message
 from bot.reporting.grammar import EngagementQuery, PlanCommand, UsageError
 from bot.reporting.plan_commands import run_plan_command
 from bot.slack.message import ReportMessage
@@ -98,7 +98,7 @@ def register(app: App, services: Services) -> None:
         try:
             query = parse_engagement(str(command.get("text") or ""))
         except UsageError as mistake:
-            _answer(ack, help_message(mistake=mistake.mistake, problem=str(mistake)))
+            _answer(ack, mistake_message(mistake.mistake, str(mistake), mistake.suggestion))
             return
         for types, what, run in ADMIN_SUBCOMMANDS:
             if isinstance(query, types):

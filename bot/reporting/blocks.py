@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
-    DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -211,30 +210,25 @@ HELP_LINES = (
 )
 
 
-def help_message(*, mistake: str | None = None, problem: str | None = None) -> ReportMessage:
-    blocks: list[Block] = []
-    if mistake is not None:
-        said = escape_mrkdwn(mistake[:100])
-        # The problem quotes the word it stumbled on, which may be thousands of characters long:
-        # cut before escaping (an entity is never split) to stay far under Slack's 3,000.
-        reason = escape_mrkdwn(truncate(problem or "I didn't understand that", 300))
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f":warning: {reason}: `{said}`"))
-        )
-        blocks.append(DividerBlock())
-    blocks.append(
-        SectionBlock(
-            text=MarkdownTextObject(text="*What you can ask*\n" + "\n".join(HELP_LINES))
-        )
-    )
+def mistake_message(mistake: str, problem: str, suggestion: str | None) -> ReportMessage:
+    """One line for a command that could not be understood: what, the word, and the likely
+    meaning — not the whole help, which `/engagement help` still gives."""
+    # The problem quotes the word it stumbled on, which may be thousands of characters long:
+    # cut before escaping (an entity is never split, and "&" grows fivefold) to stay one line.
+    said = escape_mrkdwn(truncate(mistake, 50))
+    reason = escape_mrkdwn(truncate(problem or "I didn't understand that", 100))
+    meant = f" Did you mean `{escape_mrkdwn(suggestion)}`?" if suggestion else ""
+    text = f":warning: {reason}: `{said}`.{meant} `/engagement help` lists what you can ask."
+    return ReportMessage(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def help_message() -> ReportMessage:
+    blocks: list[Block] = [SectionBlock(
+        text=MarkdownTextObject(text="*What you can ask*\n" + "\n".join(HELP_LINES)))]
     text = (
         "Usage: /engagement [nps|csat|trend|segment ATTR|comments [sentiment] [theme]|themes|"
-        "help] "
-        "[period] [share]"
+        "map [movement]|plan|help] [period] [share]"
     )
-    if mistake is not None:
-        # The fallback text is mrkdwn too (notifications, screen readers): escaped like the blocks.
-        text = f"I didn't understand “{escape_mrkdwn(mistake[:100])}”. {text}"
     return ReportMessage(text=text, blocks=blocks)
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.core.periods import DEFAULT_DAYS, MAX_DAYS, Calendar, PeriodSpec
-from bot.core.usage import UsageError
+from bot.core.usage import UsageError, closest
 
 _PERIOD = re.compile(r"^(\d{1,4})d$")
 _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -113,7 +113,7 @@ def _parse_query(words: list[str]) -> EngagementQuery:
             period, position = _period(words, position - 1)
             if period is not None:
                 continue
-        raise UsageError(f"I don't know “{word}”", word)
+        raise UsageError(f"I don't know “{word}”", word, closest(word, _vocabulary(kind)))
     theme_text = " ".join(theme) or None
     if theme_text is not None and len(theme_text) > MAX_THEME_LENGTH:
         raise UsageError(f"a theme is at most {MAX_THEME_LENGTH} characters", theme_text)
@@ -127,6 +127,20 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         theme=theme_text,
         share=share,
     )
+
+
+def _vocabulary(kind: QueryKind | None) -> list[str]:
+    """Words that could stand where an unknown one did: what a typo is matched against."""
+    words = [*Calendar.__members__.values(), "since", "share"]
+    if kind is None:
+        words += [k.value for k in QueryKind if " " not in k.value] + ["map"]
+    if kind is QueryKind.TREND:
+        words += [g.value for g in Granularity]
+    if kind is QueryKind.COMMENTS:
+        words += list(SENTIMENTS)
+    if kind is QueryKind.ENGAGEMENT:
+        words.append("movement")
+    return words
 
 
 def _is_theme_word(word: str) -> bool:

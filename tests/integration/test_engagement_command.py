@@ -134,7 +134,7 @@ def test_help_lists_what_can_be_asked(slack: SignedSlackClient) -> None:
 
 
 @pytest.mark.parametrize("text", ["npx", "<!channel>", "comments 0d", "x" * 500])
-def test_an_unknown_subcommand_gets_help_naming_the_mistake(
+def test_an_unknown_subcommand_gets_one_line_naming_the_mistake(
     slack: SignedSlackClient, text: str
 ) -> None:
     body = slack.slash_command(STAFF, text).json()
@@ -142,8 +142,27 @@ def test_an_unknown_subcommand_gets_help_naming_the_mistake(
     shown = str(body["blocks"])
     assert body["response_type"] == "ephemeral"
     assert ":warning:" in shown
-    assert "What you can ask" in shown
+    assert len(body["blocks"]) == 1
+    assert "What you can ask" not in shown
+    assert "/engagement help" in shown
     assert "<!channel>" not in shown
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("trend monthly quarterly", "quarter"), ("npx", "nps"), ("trend weakly", "weekly"),
+    ("map movment", "movement"), ("tehmes", "themes"),
+])
+def test_a_typo_gets_what_was_likely_meant(slack: SignedSlackClient, text: str,
+                                           meant: str) -> None:
+    body = slack.slash_command(STAFF, text).json()
+
+    assert f"Did you mean `{meant}`?" in body["text"]
+
+
+def test_a_word_like_nothing_known_gets_no_guess(slack: SignedSlackClient) -> None:
+    body = slack.slash_command(STAFF, "trend zzzzzz").json()
+
+    assert "Did you mean" not in body["text"]
 
 
 def test_customers_do_not_see_the_figures(

@@ -13,7 +13,7 @@ from bot.app.grammar import parse_engagement
 from bot.benchmarks.grammar import SETTINGS_COMMANDS
 from bot.digests.grammar import DigestCommand
 from bot.pulses.grammar import PulseCommand
-from bot.reporting.blocks import help_message
+from bot.reporting.blocks import mistake_message
 from bot.reporting.grammar import MAX_DAYS, MAX_THEME_LENGTH, EngagementQuery, UsageError
 from tests.property.markup import markup_problems, mrkdwn_texts
 from tests.property.strategies import any_text, hostile_text, huge_text
@@ -58,7 +58,7 @@ def _check_text(text: str) -> None:
     # It names the word it stumbled on, taken from what was typed.
     assert parsed.mistake.strip()
     assert set(parsed.mistake.split()) <= _words(text), (parsed.mistake, text)
-    message = help_message(mistake=parsed.mistake, problem=str(parsed))
+    message = mistake_message(parsed.mistake, str(parsed), parsed.suggestion)
     shown = {"text": message.text, "blocks": [block.to_dict() for block in message.blocks]}
     assert markup_problems(mrkdwn_texts(shown), user_texts=[text]) == []
     # Bounded however long the input: to_dict() above holds the blocks to Slack's limits.

@@ -17,7 +17,7 @@ from bot.insights.themes import Theme
 from bot.pulses.blocks import parse_score_value, pulse_message, score_value
 from bot.reporting.blocks import (
     comments_message,
-    help_message,
+    mistake_message,
     not_scored_line,
     overview_message,
     sentiment_text,
@@ -120,10 +120,14 @@ def test_comments_message_names_the_theme_escaped() -> None:
     assert "No comments about “&lt;!channel&gt; &amp; co” in this period." in str(hostile)
 
 
-def test_help_escapes_the_mistake() -> None:
-    blocks = _dicts(help_message(mistake="<!channel>", problem="I don't know").blocks)
+def test_a_mistake_is_one_escaped_line_with_what_was_likely_meant() -> None:
+    message = mistake_message("<!channel>", "I don't know “<!channel>”", "nps")
+    blocks = _dicts(message.blocks)
+    assert len(blocks) == 1
     assert "&lt;!channel&gt;" in str(blocks)
-    assert "<!channel>" not in str(blocks)
+    assert "<!channel>" not in str(blocks) + message.text
+    assert "Did you mean `nps`?" in message.text
+    assert "Did you mean" not in mistake_message("zzz", "I don't know", None).text
 
 
 def test_a_customers_home_lists_their_surveys_escaped_and_no_figures() -> None:
