@@ -17,6 +17,7 @@ from bot.cli.common import (
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
+    stored_workspace,
     user_errors,
 )
 
@@ -100,7 +101,7 @@ def list_figures(team: Team = None) -> None:
     from bot.benchmarks import custom as settings
     from storage.engine import session_scope
 
-    services, team_id = _services_and_team(team)
+    services, team_id = stored_workspace(team)
     with session_scope(services.engine) as session:
         mine = settings.load_workspace_benchmarks(session=session, team_id=team_id)
     typer.echo(f"Industry: {mine.industry or 'not set (cross-industry figures)'}")

@@ -111,6 +111,16 @@ def in_workspace(team: str | None = None) -> InWorkspace:
     return InWorkspace(settings, installed, services, team_id)
 
 
+def stored_workspace(team: str | None) -> tuple[Services, str]:
+    """Services and the workspace, from the database alone: for commands that only read what
+    is stored, so they work with just DATABASE_URL, and while Slack is unreachable."""
+    from storage.engine import session_scope
+
+    services = services_or_fail(settings_or_fail())
+    with session_scope(services.engine) as session:
+        return services, team_or_fail(session, team)
+
+
 def installed_team_or_fail(services: Services, team: str | None) -> str:
     """OAuth mode: `team` if the app is installed there, or the only installed workspace."""
     from bot.workspaces.installations import installed_team_ids

@@ -15,6 +15,7 @@ from bot.cli.common import (
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
+    stored_workspace,
     user_errors,
 )
 from bot.core.periods import Period
@@ -54,8 +55,8 @@ def list_command(team: Team = None) -> None:
     """The channels that get the digest."""
     from bot.digests.subscriptions import list_subscriptions
 
-    here = in_workspace(team)
-    lines = list_subscriptions(here.services, team_id=here.team_id)
+    services, team_id = stored_workspace(team)
+    lines = list_subscriptions(services, team_id=team_id)
     typer.echo("\n".join(lines) if lines else "No digests yet: `digest subscribe CHANNEL`")
 
 
