@@ -103,7 +103,7 @@ def list_figures(team: Team = None) -> None:
 
     services, team_id = stored_workspace(team)
     with session_scope(services.engine) as session:
-        mine = settings.load_workspace_benchmarks(session=session, team_id=team_id)
+        mine = settings.load_workspace_benchmarks(session=session, team_id=team_id or "")
     typer.echo(f"Industry: {mine.industry or 'not set (cross-industry figures)'}")
     for metric, value in sorted(mine.targets.items()):
         typer.echo(f"Target {metric.upper()}: {value:g}" + ("%" if metric == "csat" else ""))

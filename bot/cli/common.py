@@ -111,13 +111,17 @@ def in_workspace(team: str | None = None) -> InWorkspace:
     return InWorkspace(settings, installed, services, team_id)
 
 
-def stored_workspace(team: str | None) -> tuple[Services, str]:
+def stored_workspace(team: str | None) -> tuple[Services, str | None]:
     """Services and the workspace, from the database alone: for commands that only read what
-    is stored, so they work with just DATABASE_URL, and while Slack is unreachable."""
+    is stored, so they work with just DATABASE_URL, and while Slack is unreachable. None when
+    nothing is stored yet and no --team was named: there is nothing to read."""
     from storage.engine import session_scope
+    from storage.workspaces import list_workspaces
 
     services = services_or_fail(settings_or_fail())
     with session_scope(services.engine) as session:
+        if team is None and not list_workspaces(session=session):
+            return services, None
         return services, team_or_fail(session, team)
 
 

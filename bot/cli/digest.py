@@ -56,7 +56,7 @@ def list_command(team: Team = None) -> None:
     from bot.digests.subscriptions import list_subscriptions
 
     services, team_id = stored_workspace(team)
-    lines = list_subscriptions(services, team_id=team_id)
+    lines = [] if team_id is None else list_subscriptions(services, team_id=team_id)
     typer.echo("\n".join(lines) if lines else "No digests yet: `digest subscribe CHANNEL`")
 
 
