@@ -12,6 +12,7 @@ from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import target_gaps
 from bot.core.periods import Period, PeriodSpec
 from bot.core.services import Services
+from bot.followups.effect import answer_loop_effect
 from bot.followups.listing import list_follow_ups
 from bot.reporting.blocks import comments_message, help_message, overview_message
 from bot.reporting.detail_blocks import (
@@ -31,6 +32,8 @@ from bot.reporting.figures import (
     unscored_comments,
 )
 from bot.reporting.grammar import EngagementQuery, QueryKind
+from bot.reporting.movement import MAX_NAMED, build_movement
+from bot.reporting.movement_blocks import movement_message
 from bot.reporting.snapshots import (
     answer_from_snapshot,
     map_from,
@@ -94,6 +97,15 @@ def _segment(asked: Asked) -> ReportMessage:
     return segment_message(breakdown, period=kept.period.label)
 
 
+def _movement(asked: Asked) -> ReportMessage:
+    # Only staff get here (bot.app.commands); names stay out of an answer posted to a channel.
+    names = not asked.query.share
+    movement = build_movement(session=asked.session, team_id=asked.team_id, period=asked.period,
+                              minimum=asked.services.settings.anonymity_minimum,
+                              named=MAX_NAMED if names else 0)
+    return movement_message(movement, names=names)
+
+
 def _headline(asked: Asked) -> ReportMessage:
     """Overview, NPS, CSAT and benchmark: the period's figures against targets and peers."""
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
@@ -118,6 +130,7 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
     QueryKind.TREND: _trend,
     QueryKind.ENGAGEMENT: _engagement,
     QueryKind.SEGMENT: _segment,
+    QueryKind.MOVEMENT: _movement,
     QueryKind.OVERVIEW: _headline,
     QueryKind.NPS: _headline,
     QueryKind.CSAT: _headline,
@@ -131,6 +144,8 @@ def answer_engagement(
     if query.kind is QueryKind.HELP:
         return help_message()
     period = query.period.resolve(services.clock())
+    if query.kind is QueryKind.FOLLOWUPS and query.effect:
+        return answer_loop_effect(services, team_id=team_id, period=period)
     if query.kind is QueryKind.FOLLOWUPS:
         return list_follow_ups(services, team_id=team_id, period=period)
     with session_scope(services.engine) as session:

@@ -1,7 +1,8 @@
 """The /engagement query, parsed into a typed query or a usage error naming the mistake.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
-                 comments [positive|negative|neutral] [THEME]|themes|followups|help]
+                 comments [positive|negative|neutral] [THEME]|themes|followups [effect]|
+                 movement|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
 """
 
@@ -36,6 +37,7 @@ class QueryKind(StrEnum):
     COMMENTS = "comments"
     THEMES = "themes"
     FOLLOWUPS = "followups"  # open follow-ups and response times (closing the loop)
+    MOVEMENT = "movement"  # customers moving between NPS classes since the period before
     HELP = "help"
 
 
@@ -57,6 +59,7 @@ class EngagementQuery:
     sentiment: str | None = None  # comments filter
     theme: str | None = None  # comments that mention this text, any case
     share: bool = False  # post in the channel instead of privately
+    effect: bool = False  # followups effect: whether following up changed the next answer
 
 
 def _parse_query(words: list[str]) -> EngagementQuery:
@@ -64,6 +67,7 @@ def _parse_query(words: list[str]) -> EngagementQuery:
     period: PeriodSpec | None = None
     granularity, attribute, sentiment, share = Granularity.MONTHLY, None, None, False
     industry: str | None = None
+    effect = False
     theme: list[str] = []
     theme_closed = False
     position = 0
@@ -88,6 +92,9 @@ def _parse_query(words: list[str]) -> EngagementQuery:
             continue
         if kind is QueryKind.TREND and word in Granularity.__members__.values():
             granularity = Granularity(word)
+            continue
+        if kind is QueryKind.FOLLOWUPS and word == "effect" and not effect:
+            effect = True
             continue
         if kind is QueryKind.COMMENTS and word in SENTIMENTS and sentiment is None:
             sentiment = word
@@ -115,6 +122,7 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         sentiment=sentiment,
         theme=theme_text,
         share=share,
+        effect=effect,
     )
 
 
