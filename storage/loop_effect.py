@@ -38,14 +38,17 @@ def detractor_answers(
     answer, following = Response, aliased(Response)
     rows = session.execute(
         select(
-            col(answer.score), following.score, following.answered_at, FollowUp.raised_at,
-            FollowUp.first_response_at, FollowUp.resolved_at,
+            col(answer.score), col(following.score), col(following.answered_at),
+            col(FollowUp.raised_at), col(FollowUp.first_response_at), col(FollowUp.resolved_at),
         )
         .select_from(answer)
         .outerjoin(following, and_(
-            following.respondent_id == col(answer.respondent_id),
-            following.metric == Metric.NPS.value,
-            following.respondent_seq == col(answer.respondent_seq) + 1,
+            col(following.respondent_id) == col(answer.respondent_id),
+            col(following.metric) == Metric.NPS.value,
+            col(following.respondent_seq) == col(answer.respondent_seq) + 1,
+            # Always true of the next answer (places follow answer times); it lets the
+            # customer's index be read from this answer on rather than from their first.
+            col(following.answered_at) >= col(answer.answered_at),
         ))
         .outerjoin(FollowUp, col(FollowUp.delivery_id) == col(answer.delivery_id))
         .where(

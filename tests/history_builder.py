@@ -13,9 +13,10 @@ from itertools import count
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from storage.answer_order import renumber_answers
 from storage.engine import session_scope
 from storage.followups import change_follow_up, raise_or_update
-from storage.models import Delivery, Metric, PulseMetric
+from storage.models import Delivery, Metric, PulseMetric, Response
 from storage.pulses import create_pulse
 from storage.respondents import CustomerRecord, ensure_respondents, upsert_customers
 from storage.responses import AnswerKey, record_score
@@ -61,6 +62,21 @@ class History:
                          team_id=self.team_id, metric=metric, score=score,
                          action_ts=f"{at.timestamp():.6f}", now=at)
             return delivery.id
+
+    def imported(self, user_id: str, score: int, at: datetime) -> None:
+        """An NPS answer as `responses import` brings one: no delivery, no wave, an import key,
+        linked and placed among the customer's answers like any other."""
+        with session_scope(self.engine) as session:
+            ensure_workspace(session=session, team_id=self.team_id, name="Acme", now=at)
+            person = ensure_respondents(session=session, team_id=self.team_id,
+                                        user_ids=[user_id], now=at)[user_id]
+            assert person.id is not None
+            session.add(Response(team_id=self.team_id, respondent_id=person.id,
+                                 metric=Metric.NPS, score=score, answered_at=at,
+                                 action_ts=f"{at.timestamp():.6f}",
+                                 import_key=f"import-{user_id}-{at.isoformat()}"))
+            session.flush()
+            renumber_answers(session, respondent_id=person.id, metric=Metric.NPS)
 
     def follow_up(self, delivery_id: int, score: int, *, raised: datetime,
                   replied: datetime | None = None, resolved: datetime | None = None) -> None:
