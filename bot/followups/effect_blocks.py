@@ -81,12 +81,13 @@ def loop_effect_message(effect: LoopEffect, times: FollowUpSummary, *, period: s
     return ReportMessage(text=title, blocks=blocks)
 
 
-def loop_effect_line(effect: LoopEffect) -> str | None:
+def loop_effect_line(effect: LoopEffect, *, window: str) -> str | None:
     """One line for the digest and App Home; None until both groups can be shown."""
     followed, others = effect.followed_up, effect.not_followed_up
     if not (followed.shown and others.shown) or effect.ci95 is None:
         return None
-    return (f"*Loop effect*: {fmt_percent(followed.recovered_percent)} of followed-up "
+    return (f"*Loop effect* (detractor answers, {window}): "
+            f"{fmt_percent(followed.recovered_percent)} of followed-up "
             f"detractors recovered (n={followed.n}) against "
             f"{fmt_percent(others.recovered_percent)} of the others (n={others.n}): "
             f"{fmt_score(effect.difference)} points "

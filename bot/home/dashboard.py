@@ -16,6 +16,7 @@ from bot.insights.followups import FollowUpSummary
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
+from bot.reporting.movement_lines import movement_lines
 from bot.reporting.themes import ThemesReport
 from storage.deliveries import wave_counts
 from storage.digests import subscriptions
@@ -82,7 +83,7 @@ def _months_back(now: datetime, months: int) -> datetime:
 
 def staff_dashboard(
     session: Session, *, team_id: str, now: datetime, engagement: EngagementMap,
-    themes: ThemesReport,
+    themes: ThemesReport, anonymity_minimum: int,
 ) -> Dashboard:
     """`engagement` and `themes` come from the caller: they may be kept snapshots
     (bot.reporting.snapshots)."""
@@ -103,6 +104,8 @@ def staff_dashboard(
         themes=themes,
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
         targets=target_gaps(overview, mine.targets),
+        extras=movement_lines(session, team_id=team_id, period=period,
+                              minimum=anonymity_minimum),
     )
 
 

@@ -152,7 +152,7 @@ def test_the_message_says_both_groups_the_difference_and_the_times() -> None:
     assert "+35 points recovered (95% interval \u221223 to +70), within the margin" in shown
     assert "2 detractor answers still wait" in shown
     assert "association, not proof of cause" in shown
-    line = loop_effect_line(effect)
+    line = loop_effect_line(effect, window="last 90 days")
     assert line is not None
     assert "60% of followed-up detractors recovered (n=5) against 25% of the others (n=4)" \
         in line
