@@ -84,9 +84,10 @@ def movement_message(movement: Movement, *, names: bool) -> ReportMessage:
         "period or both"))))
     blocks.append(SectionBlock(text=MarkdownTextObject(text=movement_table_text(movement))))
     notes = [
-        f"Rows: the latest answer in {movement.previous.label}; columns: the latest in "
-        f"{movement.period.label}. Up and down are along promoter > passive > detractor; "
-        "moving from or to silent (no answer in that period) is neither.",
+        f"Rows: each customer's latest NPS answer in {movement.previous.label}; columns: "
+        f"their latest in this period ({movement.period.label}). Up and down are along "
+        "promoter > passive > detractor; moving from or to silent (no answer in that period) "
+        "is neither.",
     ]
     if movement.shown.hidden:
         notes.append(_hidden_note(movement))
