@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from sqlmodel import Session
 
 from bot.core.periods import Period
-from bot.core.services import Services
 from bot.followups.effect_blocks import loop_effect_message
 from bot.insights.followups import FollowUpFacts, FollowUpSummary, follow_up_summary
-from bot.insights.loop_effect import DetractorAnswer, LoopEffect, loop_effect
+from bot.insights.loop_effect import (
+    DetractorAnswer,
+    EffectGroup,
+    LoopEffect,
+    loop_effect,
+    loop_effect_from_counts,
+)
 from bot.slack.message import ReportMessage
-from storage.engine import session_scope
 from storage.loop_effect import DetractorRow, detractor_answers
 
 
@@ -46,8 +52,42 @@ def build_loop_effect(
     return LoopEffectReport(period, effect, times)
 
 
-def answer_loop_effect(services: Services, *, team_id: str, period: Period) -> ReportMessage:
-    with session_scope(services.engine) as session:
-        report = build_loop_effect(session=session, team_id=team_id, period=period,
-                                   minimum=services.settings.anonymity_minimum)
-    return loop_effect_message(report.effect, report.times, period=period.label)
+def loop_effect_payload(report: LoopEffectReport) -> dict[str, Any]:
+    """What a snapshot keeps: counts and medians, no minimum applied (it is, when read)."""
+    effect, times = report.effect, report.times
+
+    def group(g: EffectGroup) -> list[int]:
+        return [g.n, g.recovered, g.change]
+
+    def seconds(span: timedelta | None) -> float | None:
+        return None if span is None else span.total_seconds()
+
+    return {
+        "followed_up": group(effect.followed_up), "not_followed_up": group(effect.not_followed_up),
+        "waiting": effect.waiting,
+        "times": [times.raised, times.responded, times.resolved, times.still_open,
+                  seconds(times.median_first_response), seconds(times.median_close)],
+    }
+
+
+def loop_effect_from(payload: dict[str, Any], period: Period, *, minimum: int
+                     ) -> LoopEffectReport:
+    def group(counts: list[int]) -> tuple[int, int, int]:
+        n, recovered, change = (int(c) for c in counts)
+        return n, recovered, change
+
+    def span(seconds: float | None) -> timedelta | None:
+        return None if seconds is None else timedelta(seconds=seconds)
+
+    raised, responded, resolved, still_open, first, close = payload["times"]
+    return LoopEffectReport(
+        period,
+        loop_effect_from_counts(group(payload["followed_up"]), group(payload["not_followed_up"]),
+                waiting=int(payload["waiting"]), minimum=minimum),
+        FollowUpSummary(int(raised), int(responded), int(resolved), int(still_open),
+                        span(first), span(close)),
+    )
+
+
+def loop_effect_answer(report: LoopEffectReport) -> ReportMessage:
+    return loop_effect_message(report.effect, report.times, period=report.period.label)

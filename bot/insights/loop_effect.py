@@ -69,19 +69,14 @@ class LoopEffect:
         return self.followed_up.n + self.not_followed_up.n + self.waiting
 
 
-def _group(answers: list[DetractorAnswer], minimum: int) -> EffectGroup:
-    n = len(answers)
+def _counts(answers: list[DetractorAnswer]) -> tuple[int, int, int]:
+    """(answers, recovered, sum of changes)."""
     recovered = sum(1 for a in answers if (a.next_score or 0) >= RECOVERED_MIN)
-    change = sum((a.next_score or 0) - a.score for a in answers)
-    return EffectGroup(n, recovered, change, shown=n >= minimum)
+    return len(answers), recovered, sum((a.next_score or 0) - a.score for a in answers)
 
 
 def loop_effect(answers: Iterable[DetractorAnswer], *, minimum: int) -> LoopEffect:
-    """The two groups, the difference in recovery with its 95% interval, and who is waiting.
-
-    A group of fewer answers than the anonymity minimum shows its size only: its share would
-    all but name the customers in it (and its interval would span most of the scale anyway).
-    """
+    """The two groups, the difference in recovery with its 95% interval, and who is waiting."""
     given = list(answers)
     for answer in given:
         if not 0 <= answer.score <= DETRACTOR_MAX["nps"]:
@@ -89,8 +84,22 @@ def loop_effect(answers: Iterable[DetractorAnswer], *, minimum: int) -> LoopEffe
         if answer.next_score is not None and not 0 <= answer.next_score <= 10:
             raise ValueError(f"an NPS answer is 0–10, not {answer.next_score}")
     answered = [a for a in given if a.next_score is not None]
-    followed = _group([a for a in answered if a.followed_up], minimum)
-    others = _group([a for a in answered if not a.followed_up], minimum)
+    return loop_effect_from_counts(_counts([a for a in answered if a.followed_up]),
+                            _counts([a for a in answered if not a.followed_up]),
+                            waiting=len(given) - len(answered), minimum=minimum)
+
+
+def loop_effect_from_counts(
+    followed_up: tuple[int, int, int], not_followed_up: tuple[int, int, int], *, waiting: int,
+    minimum: int,
+) -> LoopEffect:
+    """From each group's (answers, recovered, sum of changes): what a kept snapshot holds.
+
+    A group of fewer answers than the anonymity minimum shows its size only: its share would
+    all but name the customers in it (and its interval would span most of the scale anyway).
+    """
+    followed = EffectGroup(*followed_up, shown=followed_up[0] >= minimum)
+    others = EffectGroup(*not_followed_up, shown=not_followed_up[0] >= minimum)
     interval = (
         recovery_difference(followed.recovered, followed.n, others.recovered, others.n)
         if followed.shown and others.shown else None
@@ -99,8 +108,7 @@ def loop_effect(answers: Iterable[DetractorAnswer], *, minimum: int) -> LoopEffe
         None if interval is None
         else 100 * (followed.recovered / followed.n - others.recovered / others.n)
     )
-    return LoopEffect(followed, others, len(given) - len(answered), difference, interval,
-                      minimum)
+    return LoopEffect(followed, others, waiting, difference, interval, minimum)
 
 
 def recovery_difference(

@@ -18,7 +18,7 @@ def test_the_table_counted_on_paper(engine: Engine) -> None:
 
     with session_scope(engine) as session:
         movement = build_movement(session=session, team_id="T0ACME",
-                                  period=PeriodSpec(days=30).resolve(NOW), minimum=3, named=10)
+                                  period=PeriodSpec(days=30).resolve(NOW), minimum=3, named=True)
 
     table = movement.shown.table
     assert dict(table.counts) == EXPECTED
