@@ -37,7 +37,7 @@ def _group(name: str, group: EffectGroup, minimum: int) -> str:
               if interval is not None else "")
     return (f"*{name}*: {group.recovered} of {group.n} recovered "
             f"(*{fmt_percent(group.recovered_percent)}*{margin}) · mean change "
-            f"{fmt_score(group.mean_change, digits=1)} points")
+            f"{fmt_score(group.mean_change, digits=1)} on the 0–10 scale")
 
 
 def _difference(effect: LoopEffect) -> str | None:

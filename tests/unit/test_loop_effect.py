@@ -147,7 +147,7 @@ def test_the_message_says_both_groups_the_difference_and_the_times() -> None:
                                                           period="last 90 days").blocks])
 
     assert "*Followed up*: 3 of 5 recovered (*60%*, 95% interval 23% to 88%)" in shown
-    assert "mean change +2.8 points" in shown
+    assert "mean change +2.8 on the 0–10 scale" in shown
     assert "*Not followed up*: 1 of 4 recovered (*25%*" in shown
     assert "+35 points recovered (95% interval \u221223 to +70), within the margin" in shown
     assert "2 detractor answers still wait" in shown
