@@ -1,7 +1,8 @@
 """The text after /engagement: each domain parses its own subcommands; the rest is a query.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
-                 comments [positive|negative|neutral] [THEME]|themes|followups|help]
+                 comments [positive|negative|neutral] [THEME]|themes|followups [effect]|
+                 movement|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
     /engagement pulse list|new|send NAME|pause NAME|resume NAME|delete NAME
     /engagement digest subscribe [weekly|monthly] [HH:MM] [TIME/ZONE] [pulse:NAME |

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -15,9 +17,14 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     days: Annotated[int, typer.Option(min=1, max=MAX_DAYS, help="Period in days")] = DEFAULT_DAYS,
     team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
+    compare_days: Annotated[int | None, typer.Option(
+        min=1, max=MAX_DAYS,
+        help="Length in days of the earlier period changes are measured against (default: "
+             "the same as --days, just before)")] = None,
 ) -> None:
     """NPS, CSAT and response rate for the last N days; --json adds trend, segments,
-    benchmarks, targets and the engagement map."""
+    benchmarks, targets, the engagement map, movement and the loop effect
+    (docs/REPORT-JSON.md)."""
     from bot.benchmarks.custom import load_workspace_benchmarks
     from bot.benchmarks.targets import target_gaps
     from bot.reporting.figures import build_overview
@@ -32,6 +39,8 @@ def report(
             raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
         team_id = team or (team_ids[0] if team_ids else "")
         period = PeriodSpec(days=days).resolve(services.clock())
+        if compare_days is not None:
+            period = replace(period, compare=timedelta(days=compare_days))
         if as_json:
             data = build_full_report(
                 session=session, team_id=team_id, period=period,

@@ -22,10 +22,13 @@ class Period:
     start: datetime
     end: datetime
     label: str
+    # The length of the period it is compared with (`report --compare-days`); None: its own.
+    compare: timedelta | None = None
 
     def previous(self) -> Period:
-        """The period of the same length just before: what a change is measured against."""
-        length = self.end - self.start
+        """The period just before, of the same length unless `compare` says otherwise: what a
+        change is measured against."""
+        length = self.compare or self.end - self.start
         return Period(self.start - length, self.start, f"the {length.days} days before")
 
 

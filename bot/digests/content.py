@@ -24,6 +24,7 @@ from bot.reporting.charts import NpsPoint, ReferenceLine
 from bot.reporting.continuum_blocks import continuum_line
 from bot.reporting.engagement_map import EngagementMap, build_engagement_map
 from bot.reporting.figures import Overview, build_overview, build_trend, recent_comments
+from bot.reporting.movement_lines import movement_lines
 from bot.reporting.themes import ThemesReport, build_themes
 from storage.reporting import CommentRow
 from storage.scoped_reporting import ReportScope, people_answering
@@ -140,5 +141,7 @@ def build_digest(
         # Themes count comments, never quote them, so they are shown whatever the numbers.
         themes=build_themes(session=session, team_id=team_id, period=period, scope=scope),
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
-        extras=[moved] if moved else [],
+        extras=[*movement_lines(session, team_id=team_id, period=period,
+                                minimum=anonymity_minimum, scoped=scope is not None),
+                *([moved] if moved else [])],
     )

@@ -17,6 +17,7 @@ from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reporting.continuum_blocks import continuum_line
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
+from bot.reporting.movement_lines import movement_lines
 from bot.reporting.themes import ThemesReport
 from storage.deliveries import wave_counts
 from storage.digests import subscriptions
@@ -104,7 +105,9 @@ def staff_dashboard(
         themes=themes,
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
         targets=target_gaps(overview, mine.targets),
-        extras=list(filter(None, [continuum_line(engagement.movement, anonymity_minimum)])),
+        extras=[*movement_lines(session, team_id=team_id, period=period,
+                                minimum=anonymity_minimum),
+                *filter(None, [continuum_line(engagement.movement, anonymity_minimum)])],
     )
 
 

@@ -12,6 +12,7 @@ from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import target_gaps
 from bot.core.periods import Period, PeriodSpec
 from bot.core.services import Services
+from bot.followups.effect import loop_effect_answer, loop_effect_from
 from bot.followups.listing import list_follow_ups
 from bot.reporting.blocks import comments_message, help_message, overview_message
 from bot.reporting.continuum import build_advocacy, build_continuum, build_plan
@@ -33,10 +34,14 @@ from bot.reporting.figures import (
     unscored_comments,
 )
 from bot.reporting.grammar import EngagementQuery, QueryKind
+from bot.reporting.movement import movement_from
+from bot.reporting.movement_blocks import movement_message
 from bot.reporting.snapshots import (
     answer_from_snapshot,
+    loop_effect_key,
     map_from,
     map_key,
+    movement_key,
     segment_counts_from,
     segment_key,
     themes_from,
@@ -112,6 +117,25 @@ def _segment(asked: Asked) -> ReportMessage:
     return segment_message(breakdown, period=kept.period.label)
 
 
+def _movement(asked: Asked) -> ReportMessage:
+    spec = asked.query.period
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                movement_key(asked.team_id, spec), spec)
+    # Only staff get here (bot.app.commands); names stay out of an answer posted to a channel.
+    names = not asked.query.share
+    movement = movement_from(kept.payload, kept.period, session=asked.session,
+                             minimum=asked.services.settings.anonymity_minimum, named=names)
+    return movement_message(movement, names=names)
+
+
+def _loop_effect(asked: Asked) -> ReportMessage:
+    spec = asked.query.period
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                loop_effect_key(asked.team_id, spec), spec)
+    return loop_effect_answer(loop_effect_from(
+        kept.payload, kept.period, minimum=asked.services.settings.anonymity_minimum))
+
+
 def _headline(asked: Asked) -> ReportMessage:
     """Overview, NPS, CSAT and benchmark: the period's figures against targets and peers."""
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
@@ -138,6 +162,7 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
     QueryKind.CONTINUUM: _continuum,
     QueryKind.PLAN: _plan,
     QueryKind.SEGMENT: _segment,
+    QueryKind.MOVEMENT: _movement,
     QueryKind.OVERVIEW: _headline,
     QueryKind.NPS: _headline,
     QueryKind.CSAT: _headline,
@@ -151,10 +176,11 @@ def answer_engagement(
     if query.kind is QueryKind.HELP:
         return help_message()
     period = query.period.resolve(services.clock())
-    if query.kind is QueryKind.FOLLOWUPS:
+    if query.kind is QueryKind.FOLLOWUPS and not query.effect:
         return list_follow_ups(services, team_id=team_id, period=period)
+    answer = _loop_effect if query.kind is QueryKind.FOLLOWUPS else ANSWERS[query.kind]
     with session_scope(services.engine) as session:
-        return ANSWERS[query.kind](Asked(services, session, team_id, query, period))
+        return answer(Asked(services, session, team_id, query, period))
 
 
 def engagement_map_for(

@@ -201,6 +201,10 @@ HELP_LINES = (
     "those that mention a theme, e.g. `/engagement comments negative csv export`",
     "`/engagement themes` — what customers talk about, overall and promoters against detractors",
     "`/engagement followups` — open follow-ups on unhappy answers, and how fast we respond",
+    "`/engagement followups effect` — whether following up a detractor changed their next "
+    "answer",
+    "`/engagement movement` — customers who moved between promoter, passive and detractor "
+    "since the period before",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",

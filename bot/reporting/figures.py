@@ -17,6 +17,7 @@ from bot.insights.metrics import (
     nps_from_scores,
     response_rate,
 )
+from bot.insights.suppression import complements
 from storage.models import Metric
 from storage.reporting import (
     CommentRow,
@@ -150,15 +151,9 @@ def segments_from(rows: list[SegmentCounts], *, attribute: str, minimum: int) ->
     the hidden groups must be at least two and hold at least `minimum` people between them.
     While they do not, the smallest group shown is hidden too (complementary suppression).
     """
-    small = [r for r in rows if r.respondents < minimum]
-    showable = sorted((r for r in rows if r.respondents >= minimum),
-                      key=lambda r: (r.respondents, r.value))
-    withheld: set[str] = set()
-    people = sum(r.respondents for r in small)
-    while small and showable and (len(small) + len(withheld) < 2 or people < minimum):
-        smallest = showable.pop(0)
-        withheld.add(smallest.value)
-        people += smallest.respondents
+    small = {r.value for r in rows if r.respondents < minimum}
+    withheld = complements({r.value: r.respondents for r in sorted(rows, key=lambda r: r.value)},
+                           small, minimum)
     shown = [
         SegmentRow(r.value, r.respondents, nps_from_scores(r.scores))
         for r in rows

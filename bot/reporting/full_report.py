@@ -10,6 +10,7 @@ from bot.benchmarks.comparison import compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import target_gaps
 from bot.core.periods import Period
+from bot.followups.effect import build_loop_effect
 from bot.reporting.continuum import (
     build_advocacy,
     build_continuum,
@@ -19,6 +20,7 @@ from bot.reporting.continuum import (
 from bot.reporting.continuum_json import advocacy_json, continuum_json, plan_json
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.figures import build_overview, build_segments, build_trend
+from bot.reporting.movement import build_movement
 from bot.reporting.report_json import build_report_json
 from bot.reporting.themes import build_themes
 from storage.respondents import segment_attributes
@@ -42,6 +44,10 @@ def build_full_report(
         targets=target_gaps(overview, mine.targets),
         engagement=build_engagement_map(session=session, team_id=team_id, period=period),
         themes=build_themes(session=session, team_id=team_id, period=period),
+        movement=build_movement(session=session, team_id=team_id, period=period,
+                                minimum=anonymity_minimum),
+        loop_effect=build_loop_effect(session=session, team_id=team_id, period=period,
+                                      minimum=anonymity_minimum),
     )
     places = customer_places(session=session, team_id=team_id, period=period)
     data.setdefault("movement", {})["continuum"] = continuum_json(build_continuum(

@@ -1,8 +1,8 @@
 """The /engagement query, parsed into a typed query or a usage error naming the mistake.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
-                 comments [positive|negative|neutral] [THEME]|themes|followups|
-                 map [movement]|plan|help]
+                 comments [positive|negative|neutral] [THEME]|themes|followups [effect]|
+                 movement|map [movement]|plan|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
 """
 
@@ -37,6 +37,7 @@ class QueryKind(StrEnum):
     COMMENTS = "comments"
     THEMES = "themes"
     FOLLOWUPS = "followups"  # open follow-ups and response times (closing the loop)
+    MOVEMENT = "movement"  # customers moving between NPS classes since the period before
     PLAN = "plan"  # the next step for each place of the map, and who is there
     # `map movement` (or `engagement movement`): who moved between the map's places. Its value
     # has a space, so no single typed word is taken for it.
@@ -62,6 +63,7 @@ class EngagementQuery:
     sentiment: str | None = None  # comments filter
     theme: str | None = None  # comments that mention this text, any case
     share: bool = False  # post in the channel instead of privately
+    effect: bool = False  # followups effect: whether following up changed the next answer
 
 
 def _parse_query(words: list[str]) -> EngagementQuery:
@@ -69,6 +71,7 @@ def _parse_query(words: list[str]) -> EngagementQuery:
     period: PeriodSpec | None = None
     granularity, attribute, sentiment, share = Granularity.MONTHLY, None, None, False
     industry: str | None = None
+    effect = False
     theme: list[str] = []
     theme_closed = False
     position = 0
@@ -100,6 +103,9 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         if kind is QueryKind.TREND and word in Granularity.__members__.values():
             granularity = Granularity(word)
             continue
+        if kind is QueryKind.FOLLOWUPS and word == "effect" and not effect:
+            effect = True
+            continue
         if kind is QueryKind.COMMENTS and word in SENTIMENTS and sentiment is None:
             sentiment = word
             continue
@@ -126,6 +132,7 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         sentiment=sentiment,
         theme=theme_text,
         share=share,
+        effect=effect,
     )
 
 

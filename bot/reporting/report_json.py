@@ -12,15 +12,18 @@ from typing import Any
 from bot.benchmarks.comparison import BenchmarkComparison, BenchmarkLine
 from bot.benchmarks.published import describe_population
 from bot.benchmarks.targets import TargetGap
+from bot.followups.effect import LoopEffectReport
 from bot.insights.comparison import Change, Gap
 from bot.insights.engagement import PLACED_SEGMENTS
 from bot.insights.metrics import CsatResult, Interval, NpsResult
 from bot.insights.themes import Theme
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint, overview_json
+from bot.reporting.movement import Movement
+from bot.reporting.movement_json import loop_effect_json, movement_json
 from bot.reporting.themes import ThemesReport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: movement and loop_effect (docs/REPORT-JSON.md)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -139,6 +142,8 @@ def build_report_json(
     targets: Sequence[TargetGap],
     engagement: EngagementMap,
     themes: ThemesReport | None = None,
+    movement: Movement | None = None,
+    loop_effect: LoopEffectReport | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-able data."""
     summary = overview_json(overview)
@@ -158,6 +163,8 @@ def build_report_json(
         "targets": targets_json(targets),
         "engagement_map": engagement_json(engagement),
         "themes": themes_json(themes),
+        "movement": None if movement is None else movement_json(movement),
+        "loop_effect": None if loop_effect is None else loop_effect_json(loop_effect),
     }
 
 

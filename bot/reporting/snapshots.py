@@ -1,6 +1,7 @@
-"""When /engagement answers from a snapshot (the map, segments, themes), and keeping them fresh.
+"""When /engagement answers from a snapshot (the map, segments, themes, movement, the loop
+effect), and keeping them fresh.
 
-Those three cost what the period holds, not what rollups hold: at a million answers and 20,000
+Those cost what the period holds, not what rollups hold: at a million answers and 20,000
 customers the map takes one to three seconds, a segment about one, themes one or two (reading
 and scanning the period's comments), against ~10 ms at a thousand. Every other /engagement
 answer reads day rollups. So an answer that was slow to compute is kept, finished and small
@@ -22,10 +23,12 @@ from sqlmodel import Session
 
 from bot.core.periods import Calendar, Period, PeriodSpec
 from bot.core.services import Services
+from bot.followups.effect import build_loop_effect, loop_effect_payload
 from bot.insights.continuum import ContinuumMovement
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
 from bot.insights.themes import Theme
 from bot.reporting.engagement_map import EngagementMap, build_engagement_map
+from bot.reporting.movement import movement_payload
 from bot.reporting.themes import ThemesReport, build_themes
 from storage.engine import session_scope
 from storage.models import Metric
@@ -42,6 +45,7 @@ from storage.reporting import SegmentCounts, segment_counts
 logger = logging.getLogger(__name__)
 
 MAP, SEGMENT, THEMES = "map", "segment", "themes"
+MOVEMENT, LOOP_EFFECT = "movement", "loop_effect"
 # A snapshot nobody asked for in a day stops being recomputed; a few per cycle keep the
 # leader's other duties (opening waves, closing them) on time.
 READ_WINDOW = timedelta(days=1)
@@ -87,6 +91,14 @@ def segment_key(team_id: str, spec: PeriodSpec, attribute: str) -> SnapshotKey:
 
 def themes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, THEMES, spec_key(spec))
+
+
+def movement_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
+    return SnapshotKey(team_id, MOVEMENT, spec_key(spec))
+
+
+def loop_effect_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
+    return SnapshotKey(team_id, LOOP_EFFECT, spec_key(spec))
 
 
 # ---- What is kept (the finished answer, small), and read back ---------------------------------
@@ -169,6 +181,11 @@ def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
                                                 period=period))
     if key.view == THEMES:
         return themes_payload(build_themes(session=session, team_id=key.team_id, period=period))
+    if key.view == MOVEMENT:
+        return movement_payload(session=session, team_id=key.team_id, period=period)
+    if key.view == LOOP_EFFECT:  # the minimum is applied when read, so 1 keeps every count
+        return loop_effect_payload(build_loop_effect(session=session, team_id=key.team_id,
+                                                     period=period, minimum=1))
     attribute = key.key.split("|", 1)[1]
     return segments_payload(segment_counts(
         session=session, team_id=key.team_id, metric=Metric.NPS, since=period.start,

@@ -1,0 +1,182 @@
+"""How fast `/engagement movement` and `/engagement followups effect` answer as history grows.
+
+    python benchmarks/bench_movement.py [--sizes 1000,1000000]
+        [--database sqlite|postgresql|both] [--runs 15] [--sqlite-file PATH]
+        [--postgresql-schema NAME]
+
+Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
+monthly NPS and CSAT waves, a customer per 50 answers), plus a follow-up on every other
+detractor NPS answer, replied to two hours after it was raised (the seed raises none). Then
+each view is computed --runs times through the function the slash command calls, for the
+default 90 days and for `quarter`; on PostgreSQL after VACUUM ANALYZE. It prints p50/p95 in ms
+per view and size, the p50 of this process's CPU time (on SQLite that includes the database's
+work, so it is the steadier figure on a busy machine), and the ratio of the largest size's
+p50 to the smallest's. It asserts nothing.
+
+The views are answered as a person gets them: from a snapshot once one was slow to compute
+(bot/reporting/snapshots.py; the first run computes and keeps it), and the "(live)" rows
+compute every run, as with REPORT_SNAPSHOT_MINUTES=0.
+
+--sqlite-file PATH and --postgresql-schema NAME keep the database of the largest size and reuse
+it on the next run (seeding a million answers takes about 10 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench_engagement_command import POSTGRES, drop_schema, postgres_schema  # beside this file
+from sqlalchemy import Engine, func, insert, literal, select, text
+from sqlmodel import col
+
+from bot.app.grammar import parse_engagement
+from bot.core.config import load_settings
+from bot.core.services import Services
+from bot.reporting.answers import answer_engagement
+from bot.reporting.grammar import EngagementQuery
+from storage.engine import create_db_engine, session_scope
+from storage.migrate import upgrade
+from storage.models import FollowUp, Metric, Response, Workspace
+from storage.seed import seed_history
+
+VIEWS = ("movement", "movement quarter", "followups effect", "followups effect quarter")
+LIVE = ("movement", "followups effect")  # also timed without snapshots
+TEAM = "T0SEED"
+
+
+def follow_up_half(engine: Engine) -> int:
+    """A follow-up on every other detractor NPS answer, replied to after two hours."""
+    detractors = (
+        select(col(Response.team_id), col(Response.delivery_id), col(Response.respondent_id),
+               literal(Metric.NPS.value), col(Response.score), col(Response.score),
+               col(Response.answered_at), col(Response.answered_at),
+               col(Response.answered_at) + literal(timedelta(hours=2)), literal(1), literal(1))
+        .where(col(Response.team_id) == TEAM, col(Response.metric) == Metric.NPS.value,
+               col(Response.score) <= 6, col(Response.delivery_id) % 2 == 0)
+    )
+    columns = ["team_id", "delivery_id", "respondent_id", "metric", "raised_score", "score",
+               "raised_at", "touched_at", "first_response_at", "revision", "alert_revision"]
+    with session_scope(engine) as session:
+        if engine.dialect.name == "sqlite":
+            # SQLite stores times as text: add the two hours in Python instead.
+            rows = session.execute(detractors.with_only_columns(
+                col(Response.delivery_id), col(Response.respondent_id), col(Response.score),
+                col(Response.answered_at))).all()
+            session.execute(insert(FollowUp), [
+                {"team_id": TEAM, "delivery_id": d, "respondent_id": r, "metric": "nps",
+                 "raised_score": s, "score": s, "raised_at": at, "touched_at": at,
+                 "first_response_at": at + timedelta(hours=2), "revision": 1,
+                 "alert_revision": 1}
+                for d, r, s, at in rows
+            ])
+            return len(rows)
+        session.execute(insert(FollowUp).from_select(columns, detractors))
+        return int(session.execute(select(func.count()).select_from(FollowUp)).scalar_one())
+
+
+def seeded(url: str, size: int) -> tuple[Engine, float]:
+    engine = create_db_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        fresh = session.get(Workspace, TEAM) is None
+    if fresh:
+        seed_history(engine, responses=size, customers=max(50, size // 50),
+                     now=datetime.now(UTC), team_id=TEAM)
+    with session_scope(engine) as session:
+        followed = session.execute(select(func.count()).select_from(FollowUp)).scalar_one()
+    if not followed:
+        follow_up_half(engine)
+    return engine, time.perf_counter() - started if fresh else 0.0
+
+
+def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float, float]]:
+    engine, took = seeded(url, size)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE response, follow_up, respondent"))
+    settings = load_settings(env_file=None, database_url=url,
+                             slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
+    services = Services(settings=settings, engine=engine, clock=lambda: datetime.now(UTC))
+    live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
+                    engine=engine, clock=services.clock)
+    results: dict[str, tuple[float, float, float]] = {}
+    for label, view, answering in [*((v, v, services) for v in VIEWS),
+                                   *((f"{v} (live)", v, live) for v in LIVE)]:
+        query = parse_engagement(view)
+        assert isinstance(query, EngagementQuery)
+        timings, cpu = [], []
+        for _ in range(runs):
+            begin, begin_cpu = time.perf_counter(), time.process_time()
+            answer_engagement(answering, team_id=TEAM, query=query)
+            timings.append(1000 * (time.perf_counter() - begin))
+            cpu.append(1000 * (time.process_time() - begin_cpu))
+        timings.sort()
+        results[label] = (statistics.median(timings),
+                          timings[max(0, int(0.95 * len(timings)) - 1)], statistics.median(cpu))
+    engine.dispose()
+    print(f"  {'seeded' if took else 'reused'} {size:,} answers"
+          + (f" in {took:.1f} s" if took else ""))
+    return results
+
+
+def kept_schema(schema: str) -> str:
+    """A PostgreSQL schema kept between runs (created when missing, never dropped)."""
+    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    admin.dispose()
+    return f"{POSTGRES}?options=-csearch_path%3D{schema}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,1000000")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--sqlite-file", type=Path, default=None)
+    parser.add_argument("--postgresql-schema", default=None)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    for database in databases:
+        table: dict[int, dict[str, tuple[float, float, float]]] = {}
+        for size in sizes:
+            print(f"{database}, {size:,} answers:")
+            if database == "sqlite" and args.sqlite_file and size == sizes[-1]:
+                table[size] = measure(f"sqlite:///{args.sqlite_file}", size, args.runs)
+            elif database == "sqlite":
+                with tempfile.TemporaryDirectory() as folder:
+                    table[size] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", size,
+                                          args.runs)
+            elif args.postgresql_schema and size == sizes[-1]:
+                table[size] = measure(kept_schema(args.postgresql_schema), size, args.runs)
+            else:
+                schema, url = postgres_schema()
+                try:
+                    table[size] = measure(url, size, args.runs)
+                finally:
+                    drop_schema(schema)
+        print_table(database, sizes, table)
+
+
+def print_table(database: str, sizes: list[int],
+                table: dict[int, dict[str, tuple[float, float, float]]]) -> None:
+    largest, smallest = f"{sizes[-1]:,}", f"{sizes[0]:,}"
+    header = " | ".join(f"{s:>10,} p50/p95 (cpu) ms" for s in sizes)
+    print(f"\n{database}: view | {header} | {largest}/{smallest} p50")
+    for view in table[sizes[0]]:
+        cells = " | ".join(f"{table[s][view][0]:>9.1f}/{table[s][view][1]:<8.1f}"
+                           f"({table[s][view][2]:.1f})" for s in sizes)
+        ratio = table[sizes[-1]][view][0] / max(table[sizes[0]][view][0], 1e-6)
+        print(f"{view:<26} | {cells} | {ratio:>6.1f}x")
+    print()
+
+
+if __name__ == "__main__":
+    main()
