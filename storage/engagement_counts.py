@@ -14,6 +14,11 @@ number that packs the place with the score (and the score before it).
 
 The cost grows with the customers who answered in the three periods and their answers there,
 not with the stored history; see benchmarks/bench_engagement_command.py.
+
+Each customer also carries what they last did in the current period, if anything: renewed or
+churned (by their latest such event dated in it; a renewal and a churn on one day read as a
+churn), the map's revealed-loyalty axis. It is one more column of the customer's row, joined
+from the period's events, so customers who did nothing cost nothing more.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session, col
 
-from storage.models import Metric, Respondent, Response
+from storage.models import Metric, OutcomeEvent, OutcomeKind, Respondent, Response
 
 NONE = 15
+# The outcome column: what a customer last did in the current period.
+RENEWED, CHURNED = OutcomeKind.RENEWED.value, OutcomeKind.CHURNED.value
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class StandingCount:
     previous_latest_nps: int | None  # within the previous period alone
     current_latest_nps: int | None  # within the current period alone
     customers: int
+    # "renewed" or "churned": their latest renewal or churn dated in the current period.
+    outcome: str | None = None
 
 
 def standing_counts(
@@ -99,6 +108,7 @@ def standing_counts(
             select(col(Respondent.id)).where(col(Respondent.team_id) == team_id))]
     per_customer = (
         select(
+            col(Response.respondent_id).label("respondent_id"),
             latest_two(nps, in_now).label("now_nps"),
             how_many(nps, in_now).label("now_nps_answers"),
             latest(csat, in_now).label("now_csat"),
@@ -116,6 +126,22 @@ def standing_counts(
         .subquery()
     )
     c = per_customer.c
+    on, event = col(OutcomeEvent.occurred_on), col(OutcomeEvent.event)
+    decided = (
+        select(col(OutcomeEvent.respondent_id).label("respondent_id"),
+               func.max(case((event == RENEWED, on))).label("renewed_on"),
+               func.max(case((event == CHURNED, on))).label("churned_on"))
+        .where(col(OutcomeEvent.team_id) == team_id, event.in_([RENEWED, CHURNED]),
+               on >= current.date(), on <= until.date())
+        .group_by(col(OutcomeEvent.respondent_id))
+        .subquery()
+    )
+    outcome = case(
+        (and_(decided.c.churned_on.is_not(None),
+              (decided.c.renewed_on.is_(None)) | (decided.c.churned_on >= decided.c.renewed_on)),
+         CHURNED),
+        (decided.c.renewed_on.is_not(None), RENEWED),
+    )
 
     def second(packed: Any, answers: Any) -> Any:
         return case((answers >= 2, packed % 16))
@@ -132,6 +158,9 @@ def standing_counts(
         c.in_earlier, c.in_previous, c.in_current,
         (c.previous_nps % 16).label("previous_latest_nps"),
         (c.current_nps % 16).label("current_latest_nps"),
+        outcome.label("outcome"),
+    ).select_from(
+        per_customer.outerjoin(decided, decided.c.respondent_id == c.respondent_id)
     ).subquery()
     keys = tuple(people.c)
     rows = session.execute(select(*keys, func.count()).group_by(*keys)).all()
@@ -142,7 +171,7 @@ def standing_counts(
             before_nps_before=_score(row[4]), before_latest_csat=_score(row[5]),
             in_earlier=bool(row[6]), in_previous=bool(row[7]), in_current=bool(row[8]),
             previous_latest_nps=_score(row[9]), current_latest_nps=_score(row[10]),
-            customers=int(row[11]),
+            outcome=None if row[11] is None else str(row[11]), customers=int(row[12]),
         )
         for row in rows
     ]

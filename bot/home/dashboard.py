@@ -16,6 +16,8 @@ from bot.insights.followups import FollowUpSummary
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
+from bot.reporting.grammar import OUTCOMES_DAYS
+from bot.reporting.outcomes import OutcomesReport, build_outcomes
 from bot.reporting.themes import ThemesReport
 from storage.deliveries import wave_counts
 from storage.digests import subscriptions
@@ -50,6 +52,7 @@ class Dashboard:
     follow_ups: FollowUpSummary | None = None
     targets: list[TargetGap] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)  # further sections (open follow-ups)
+    outcomes: OutcomesReport | None = None  # revealed loyalty over the last OUTCOMES_DAYS
 
 
 def _pulse_rows(session: Session, team_id: str, now: datetime) -> tuple[list[PulseStatusRow], int]:
@@ -103,6 +106,8 @@ def staff_dashboard(
         themes=themes,
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
         targets=target_gaps(overview, mine.targets),
+        outcomes=build_outcomes(session=session, team_id=team_id,
+                                period=PeriodSpec(days=OUTCOMES_DAYS).resolve(now)),
     )
 
 

@@ -22,6 +22,7 @@ from bot.reporting.detail_blocks import (
     segment_message,
     trend_message,
 )
+from bot.reporting.drivers import build_drivers
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import (
     build_overview,
@@ -31,6 +32,8 @@ from bot.reporting.figures import (
     unscored_comments,
 )
 from bot.reporting.grammar import EngagementQuery, QueryKind
+from bot.reporting.outcome_blocks import drivers_message, outcomes_message
+from bot.reporting.outcomes import build_outcomes
 from bot.reporting.snapshots import (
     answer_from_snapshot,
     map_from,
@@ -94,6 +97,19 @@ def _segment(asked: Asked) -> ReportMessage:
     return segment_message(breakdown, period=kept.period.label)
 
 
+def _outcomes(asked: Asked) -> ReportMessage:
+    # /engagement answers staff only; a shared answer is read by the whole channel, so it
+    # counts without naming anyone.
+    report = build_outcomes(session=asked.session, team_id=asked.team_id, period=asked.period)
+    return outcomes_message(report, names=not asked.query.share)
+
+
+def _drivers(asked: Asked) -> ReportMessage:
+    return drivers_message(build_drivers(session=asked.session, team_id=asked.team_id,
+                                         period=asked.period,
+                                         minimum=asked.services.settings.anonymity_minimum))
+
+
 def _headline(asked: Asked) -> ReportMessage:
     """Overview, NPS, CSAT and benchmark: the period's figures against targets and peers."""
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
@@ -118,6 +134,8 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
     QueryKind.TREND: _trend,
     QueryKind.ENGAGEMENT: _engagement,
     QueryKind.SEGMENT: _segment,
+    QueryKind.OUTCOMES: _outcomes,
+    QueryKind.DRIVERS: _drivers,
     QueryKind.OVERVIEW: _headline,
     QueryKind.NPS: _headline,
     QueryKind.CSAT: _headline,
@@ -141,4 +159,4 @@ def engagement_map_for(
     services: Services, session: Session, team_id: str, spec: PeriodSpec
 ) -> EngagementMap:
     kept = answer_from_snapshot(services, session, map_key(team_id, spec), spec)
-    return map_from(kept.payload, kept.period)
+    return map_from(kept.payload, kept.period, minimum=services.settings.anonymity_minimum)

@@ -197,6 +197,9 @@ HELP_LINES = (
     "those that mention a theme, e.g. `/engagement comments negative csv export`",
     "`/engagement themes` — what customers talk about, overall and promoters against detractors",
     "`/engagement followups` — open follow-ups on unhappy answers, and how fast we respond",
+    "`/engagement outcomes` — renewals and churn by what customers said before, revenue at "
+    "risk (last 365 days unless you give a period)",
+    "`/engagement drivers` — themes and segments that go with a higher or lower NPS",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",

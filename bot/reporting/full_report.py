@@ -10,8 +10,10 @@ from bot.benchmarks.comparison import compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import target_gaps
 from bot.core.periods import Period
+from bot.reporting.drivers import build_drivers
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.figures import build_overview, build_segments, build_trend
+from bot.reporting.outcomes import build_outcomes
 from bot.reporting.report_json import build_report_json
 from bot.reporting.themes import build_themes
 from storage.respondents import segment_attributes
@@ -33,6 +35,10 @@ def build_full_report(
         segments=segments,
         comparison=compare_with_benchmarks(overview, industry=mine.industry, extra=mine.extra),
         targets=target_gaps(overview, mine.targets),
-        engagement=build_engagement_map(session=session, team_id=team_id, period=period),
+        engagement=build_engagement_map(session=session, team_id=team_id, period=period,
+                                        minimum=anonymity_minimum),
         themes=build_themes(session=session, team_id=team_id, period=period),
+        outcomes=build_outcomes(session=session, team_id=team_id, period=period),
+        drivers=build_drivers(session=session, team_id=team_id, period=period,
+                              minimum=anonymity_minimum),
     )

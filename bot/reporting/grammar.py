@@ -1,7 +1,8 @@
 """The /engagement query, parsed into a typed query or a usage error naming the mistake.
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
-                 comments [positive|negative|neutral] [THEME]|themes|followups|help]
+                 comments [positive|negative|neutral] [THEME]|themes|followups|outcomes|
+                 drivers|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
 """
 
@@ -21,6 +22,9 @@ _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # "api_key"); no <, >, & or @, so a theme can never carry Slack markup into a heading.
 _THEME_WORD = re.compile(r"^[^\W_][\w'+#./%-]*$")
 MAX_THEME_LENGTH = 60
+# `outcomes` without a period: a year, since most contracts renew once a year and a shorter
+# window shows only the customers whose anniversary fell in it (bot.reporting.outcomes).
+OUTCOMES_DAYS = 365
 
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS", "UsageError"]
 
@@ -36,6 +40,8 @@ class QueryKind(StrEnum):
     COMMENTS = "comments"
     THEMES = "themes"
     FOLLOWUPS = "followups"  # open follow-ups and response times (closing the loop)
+    OUTCOMES = "outcomes"  # revealed loyalty: renewals and churn by what customers said
+    DRIVERS = "drivers"  # themes and segments that go with a higher or lower NPS
     HELP = "help"
 
 
@@ -108,7 +114,8 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         raise UsageError(f"a theme is at most {MAX_THEME_LENGTH} characters", theme_text)
     return EngagementQuery(
         kind=kind or QueryKind.OVERVIEW,
-        period=period or PeriodSpec(),
+        period=period or PeriodSpec(days=OUTCOMES_DAYS if kind is QueryKind.OUTCOMES
+                                    else DEFAULT_DAYS),
         granularity=granularity,
         attribute=attribute,
         industry=industry,

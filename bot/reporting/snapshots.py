@@ -23,8 +23,9 @@ from sqlmodel import Session
 from bot.core.periods import Calendar, Period, PeriodSpec
 from bot.core.services import Services
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
+from bot.insights.revealed import PlaceCounts
 from bot.insights.themes import Theme
-from bot.reporting.engagement_map import EngagementMap, build_engagement_map
+from bot.reporting.engagement_map import DEFAULT_MINIMUM, EngagementMap, build_engagement_map
 from bot.reporting.themes import ThemesReport, build_themes
 from storage.engine import session_scope
 from storage.models import Metric
@@ -96,10 +97,13 @@ def map_payload(engagement: EngagementMap) -> Payload:
         "previous": {segment.value: n for segment, n in engagement.previous.counts.items()},
         "retention": asdict(engagement.retention),
         "promoters_retained": engagement.promoters_retained,
+        "places": {segment.value: asdict(counts) for segment, counts in engagement.places.items()},
     }
 
 
-def map_from(payload: Payload, period: Period) -> EngagementMap:
+def map_from(payload: Payload, period: Period, *, minimum: int = DEFAULT_MINIMUM
+             ) -> EngagementMap:
+    """The kept map; `minimum` is the workspace's anonymity minimum, applied when shown."""
     def mix(counts: dict[str, int]) -> Mix:
         by_segment = {segment: int(counts.get(segment.value, 0)) for segment in Segment}
         total = sum(by_segment.values())
@@ -107,9 +111,13 @@ def map_from(payload: Payload, period: Period) -> EngagementMap:
 
     now, before = mix(payload["mix"]), mix(payload["previous"])
     kept = payload["promoters_retained"]
+    # Maps kept before the revealed axis existed have no places: the next refresh adds them.
+    places = {Segment(name): PlaceCounts(**counts)
+              for name, counts in payload.get("places", {}).items()}
     return EngagementMap(period=period, mix=now, previous=before, change=mix_change(now, before),
                          retention=Retention(**payload["retention"]),
-                         promoters_retained=None if kept is None else float(kept))
+                         promoters_retained=None if kept is None else float(kept),
+                         places=places, minimum=minimum)
 
 
 def segments_payload(rows: list[SegmentCounts]) -> Payload:
