@@ -138,7 +138,7 @@ def outcomes_line(report: OutcomesReport) -> str:
             if row.rate.ci95 is not None else "")
         for name, row in report.by_class.items() if name != NOT_SURVEYED and row.rate.decided)
     return (f"*Revealed loyalty* ({report.period.label}): renewed {rates or '–'} · "
-            f"{len(report.promoters_who_churned)} promoters churned · revenue at risk "
+            f"{plural(len(report.promoters_who_churned), 'promoter')} churned · revenue at risk "
             f"{money(report.revenue.amount, report.currency)}")
 
 

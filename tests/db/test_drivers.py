@@ -47,7 +47,8 @@ def test_a_theme_in_ten_answers_is_a_driver_one_in_nine_is_not(engine: Engine) -
 
     # 40 answers: 20 P, 10 Pa, 10 D → +25. With the theme: −30; without (18 P, 7 Pa, 5 D):
     # +43.33; difference −73.33 (−112.1 to −12.9); impact 10/40 × −73.33 = −18.33.
-    assert report.nps.n == 40 and report.nps.score == 25
+    assert report.nps.n == 40
+    assert report.nps.score == 25
     assert [(d.name, d.answers) for d in report.themes] == [("csv export", 10)]
     theme = report.themes[0]
     assert theme.change.difference == pytest.approx(-220 / 3)

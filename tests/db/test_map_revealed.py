@@ -56,7 +56,8 @@ def test_each_place_shows_stated_beside_revealed_loyalty(engine: Engine) -> None
     advocates = engagement.loyalty(Segment.ENGAGED_ADVOCATE)
     # Stated: 5 promoters → NPS +100 (adjusted Wald: n' = 8, p' = 5.75/8 = .71875,
     # d' = .09375, centre .625, margin 1.96 × sqrt((.8125 − .390625)/8) = .45010 → +17 to +100).
-    assert advocates.stated is not None and advocates.stated.score == 100
+    assert advocates.stated is not None
+    assert advocates.stated.score == 100
     assert advocates.stated.ci95 is not None
     assert round(advocates.stated.ci95.low) == 17
     # Revealed: 4 renewed of 5 → 80%, Wilson 37.6% to 96.4% (worked in tests/unit/test_revealed).
@@ -64,11 +65,13 @@ def test_each_place_shows_stated_beside_revealed_loyalty(engine: Engine) -> None
     assert (advocates.revealed.renewed, advocates.revealed.churned) == (4, 1)
     at_risk = engagement.loyalty(Segment.AT_RISK)
     assert at_risk.customers == 2
-    assert at_risk.stated is None and at_risk.revealed is None
+    assert at_risk.stated is None
+    assert at_risk.revealed is None
     # At a minimum of 3 the two at risk are still hidden; at 2 they show: 0 of 2 renewed.
     assert _map(engine, h.team_id, minimum=3).loyalty(Segment.AT_RISK).stated is None
     shown = _map(engine, h.team_id, minimum=2).loyalty(Segment.AT_RISK)
-    assert shown.revealed is not None and shown.revealed.percent == 0
+    assert shown.revealed is not None
+    assert shown.revealed.percent == 0
 
 
 def test_the_axis_reads_the_same_in_slack_json_and_a_kept_snapshot(engine: Engine) -> None:

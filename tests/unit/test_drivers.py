@@ -104,7 +104,9 @@ def test_drivers_rank_by_the_size_of_their_impact_whatever_its_sign() -> None:
     small = driver("theme", "a", nps_from_counts(5, 0, 5), nps_from_counts(20, 10, 10))
     large = driver("theme", "b", nps_from_counts(0, 0, 10), nps_from_counts(20, 10, 10))
     plus = driver("segment", "c", nps_from_counts(10, 0, 0), nps_from_counts(20, 10, 10))
-    assert small is not None and large is not None and plus is not None
+    assert small is not None
+    assert large is not None
+    assert plus is not None
     # a: without 15/5/5 → +40, diff −40, impact −10; b: without 20/10/0 → +66.7, diff −166.7,
     # impact −41.7; c: without 10/10/10 → 0, diff +100, impact +25.
     assert [d.name for d in ranked([small, plus, large])] == ["b", "c", "a"]

@@ -41,16 +41,19 @@ def test_renewal_rate_at_the_boundaries() -> None:
     # 0 of 10: low exactly 0; high = (.19208 + .19208)/1.38416 = 27.75%.
     none = RenewalRate(renewed=0, churned=10)
     assert none.percent == 0
-    assert none.ci95 is not None and none.ci95.low == 0
+    assert none.ci95 is not None
+    assert none.ci95.low == 0
     assert round(none.ci95.high, 1) == 27.8
     # 10 of 10: the mirror image, with the top exactly 100.
     every = RenewalRate(renewed=10, churned=0)
     assert every.percent == 100
-    assert every.ci95 is not None and every.ci95.high == 100
+    assert every.ci95 is not None
+    assert every.ci95.high == 100
     assert round(every.ci95.low, 1) == 72.2
     # Nothing decided: no rate and no interval, rather than 0%.
     nothing = RenewalRate(0, 0)
-    assert nothing.percent is None and nothing.ci95 is None
+    assert nothing.percent is None
+    assert nothing.ci95 is None
     with pytest.raises(ValueError, match="negative"):
         RenewalRate(-1, 3)
 
@@ -154,14 +157,17 @@ def test_a_place_shows_its_figures_from_exactly_the_minimum() -> None:
     # margin 1.96 × sqrt(.032 + .0076832)/1.76832 = 1.96 × .19921/1.76832 = .22080 → 37.6–96.4%.
     five = PlaceCounts(promoters=4, detractors=1, renewed=4, churned=1)
     shown = place_loyalty(five, minimum=5)
-    assert shown.stated is not None and shown.stated.score == 60
+    assert shown.stated is not None
+    assert shown.stated.score == 60
     assert shown.revealed is not None
     assert _rounded(shown.revealed) == (37.6, 96.4)
     hidden = place_loyalty(five, minimum=6)
-    assert hidden.stated is None and hidden.revealed is None
+    assert hidden.stated is None
+    assert hidden.revealed is None
     # Enough customers, too few who renewed or churned: stated shown, revealed hidden.
     few = place_loyalty(PlaceCounts(promoters=5, renewed=3, churned=1), minimum=5)
-    assert few.stated is not None and few.revealed is None
+    assert few.stated is not None
+    assert few.revealed is None
 
 
 def test_place_counts_add_customers_by_class_and_outcome() -> None:
