@@ -4,8 +4,10 @@ bot.insights.drivers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -27,7 +29,7 @@ def nps_comments(*, session: Session, team_id: str, since: datetime, until: date
                  ) -> list[NpsComment]:
     """The comments on NPS answers given in [since, until] (by answer time, as the counts are),
     except those in a language the themes do not read; no respondent is joined (no names)."""
-    rows = session.execute(
+    rows = session.connection().execute(
         sa_select(col(Response.score), col(Response.comment))
         .where(col(Response.team_id) == team_id, col(Response.metric) == Metric.NPS.value,
                col(Response.answered_at) >= since, col(Response.answered_at) <= until,
@@ -45,22 +47,23 @@ def segment_counts_by_attribute(
     score, from the report index) and one of the customers, whatever the number of attributes.
     A customer without the attribute counts under "(not set)", as in the segment view."""
     per_customer: dict[int, dict[int, int]] = {}
-    for who, score, answers in session.execute(
+    # Core rows, not ORM ones: at a million answers these are tens of thousands.
+    counted: Sequence[Any] = session.connection().execute(
         sa_select(col(Response.respondent_id), col(Response.score), func.count())
         .where(col(Response.team_id) == team_id, col(Response.metric) == Metric.NPS.value,
                col(Response.answered_at) >= since, col(Response.answered_at) <= until,
                col(Response.respondent_id).is_not(None))
         .group_by(col(Response.respondent_id), col(Response.score))
-    ).all():
+    ).all()
+    for who, score, answers in counted:
         per_customer.setdefault(int(who), {})[int(score)] = int(answers)
     if not per_customer:
         return {}
-    attributes = {
-        int(who): dict(values or {}) for who, values in session.execute(
-            sa_select(col(Respondent.id), col(Respondent.attributes))
-            .where(col(Respondent.team_id) == team_id)
-        ).all()
-    }
+    rows: Sequence[Any] = session.connection().execute(
+        sa_select(col(Respondent.id), col(Respondent.attributes))
+        .where(col(Respondent.team_id) == team_id)
+    ).all()
+    attributes = {int(who): dict(values or {}) for who, values in rows}
     names = sorted({name for values in attributes.values() for name in values})
     grouped: dict[str, dict[str, tuple[set[int], dict[int, int]]]] = {n: {} for n in names}
     for who, scores in per_customer.items():

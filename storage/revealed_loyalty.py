@@ -10,6 +10,7 @@ Anonymous answers have no respondent, so they are never linked to what a custome
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,12 @@ from sqlmodel import Session, col
 from storage.models import Metric, OutcomeEvent, OutcomeKind, Respondent, Response
 
 DECIDING = (OutcomeKind.RENEWED.value, OutcomeKind.CHURNED.value)
+# Newest first, as storage.answer_order orders a customer's answers of one metric (by time, then
+# place). The metric between them is fixed by the query: naming it lets both databases walk
+# ix_response_customer backwards and stop at the first row, instead of sorting every earlier
+# answer of the customer to find the newest.
+NEWEST_FIRST = (col(Response.answered_at).desc(), col(Response.metric).desc(),
+                col(Response.respondent_seq).desc())
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ def _latest_nps(*, before: Any) -> Any:
         sa_select(col(Response.score))
         .where(col(Response.respondent_id) == col(OutcomeEvent.respondent_id),
                col(Response.metric) == Metric.NPS.value, before)
-        .order_by(col(Response.answered_at).desc(), col(Response.respondent_seq).desc())
+        .order_by(*NEWEST_FIRST)
         .limit(1)
         .correlate(OutcomeEvent)
         .scalar_subquery()
@@ -55,7 +62,7 @@ def renewals_and_churn(
 ) -> list[EventRow]:
     """Every renewal and churn dated in [first_day, last_day]."""
     score_before = _latest_nps(before=col(Response.answered_at) < col(OutcomeEvent.occurred_on))
-    rows = session.execute(
+    rows = session.connection().execute(
         sa_select(col(OutcomeEvent.respondent_id), col(OutcomeEvent.event),
                   col(OutcomeEvent.occurred_on), score_before, col(Respondent.user_id),
                   col(Respondent.account))
@@ -94,18 +101,19 @@ def customers_with_amounts(*, session: Session, team_id: str, until: datetime) -
     with no amount on record adds nothing to revenue at risk, so only these are read."""
     last_day = until.date()
     amounts: dict[int, float] = {}
-    for who, amount in session.execute(
+    dated: Sequence[Any] = session.connection().execute(
         sa_select(col(OutcomeEvent.respondent_id), col(OutcomeEvent.amount))
         .where(col(OutcomeEvent.team_id) == team_id, col(OutcomeEvent.amount).is_not(None),
                col(OutcomeEvent.occurred_on) <= last_day)
         .order_by(col(OutcomeEvent.occurred_on), col(OutcomeEvent.id))
-    ).all():
+    ).all()
+    for who, amount in dated:
         amounts[int(who)] = float(amount)  # the newest one wins
     if not amounts:
         return []
     on = col(OutcomeEvent.occurred_on)
     decided = {
-        int(who): (renewed, churned) for who, renewed, churned in session.execute(
+        int(who): (renewed, churned) for who, renewed, churned in session.connection().execute(
             sa_select(col(OutcomeEvent.respondent_id),
                       func.max(case((col(OutcomeEvent.event) == OutcomeKind.RENEWED.value, on))),
                       func.max(case((col(OutcomeEvent.event) == OutcomeKind.CHURNED.value, on))))
@@ -118,7 +126,7 @@ def customers_with_amounts(*, session: Session, team_id: str, until: datetime) -
         sa_select(col(Response.id))
         .where(col(Response.respondent_id) == col(Respondent.id),
                col(Response.metric) == Metric.NPS.value, col(Response.answered_at) <= until)
-        .order_by(col(Response.answered_at).desc(), col(Response.respondent_seq).desc())
+        .order_by(*NEWEST_FIRST)
         .limit(1)
         .correlate(Respondent)
         .scalar_subquery()
@@ -135,7 +143,7 @@ def customers_with_amounts(*, session: Session, team_id: str, until: datetime) -
         .subquery()
     )
     rows = []
-    for who, user_id, account, score, previous, at in session.execute(
+    for who, user_id, account, score, previous, at in session.connection().execute(
         sa_select(people.c.respondent_id, people.c.user_id, people.c.account,
                   col(Response.score), col(Response.previous_score), col(Response.answered_at))
         .select_from(people.outerjoin(Response, col(Response.id) == people.c.answer_id))

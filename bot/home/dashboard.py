@@ -16,8 +16,7 @@ from bot.insights.followups import FollowUpSummary
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
-from bot.reporting.grammar import OUTCOMES_DAYS
-from bot.reporting.outcomes import OutcomesReport, build_outcomes
+from bot.reporting.outcomes import OutcomesReport
 from bot.reporting.themes import ThemesReport
 from storage.deliveries import wave_counts
 from storage.digests import subscriptions
@@ -52,7 +51,7 @@ class Dashboard:
     follow_ups: FollowUpSummary | None = None
     targets: list[TargetGap] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)  # further sections (open follow-ups)
-    outcomes: OutcomesReport | None = None  # revealed loyalty over the last OUTCOMES_DAYS
+    outcomes: OutcomesReport | None = None  # revealed loyalty, over a year
 
 
 def _pulse_rows(session: Session, team_id: str, now: datetime) -> tuple[list[PulseStatusRow], int]:
@@ -85,9 +84,9 @@ def _months_back(now: datetime, months: int) -> datetime:
 
 def staff_dashboard(
     session: Session, *, team_id: str, now: datetime, engagement: EngagementMap,
-    themes: ThemesReport,
+    themes: ThemesReport, outcomes: OutcomesReport | None = None,
 ) -> Dashboard:
-    """`engagement` and `themes` come from the caller: they may be kept snapshots
+    """`engagement`, `themes` and `outcomes` come from the caller: they may be kept snapshots
     (bot.reporting.snapshots)."""
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
@@ -106,8 +105,7 @@ def staff_dashboard(
         themes=themes,
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
         targets=target_gaps(overview, mine.targets),
-        outcomes=build_outcomes(session=session, team_id=team_id,
-                                period=PeriodSpec(days=OUTCOMES_DAYS).resolve(now)),
+        outcomes=outcomes,
     )
 
 

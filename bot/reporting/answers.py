@@ -22,7 +22,7 @@ from bot.reporting.detail_blocks import (
     segment_message,
     trend_message,
 )
-from bot.reporting.drivers import build_drivers
+from bot.reporting.drivers import drivers_from
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import (
     build_overview,
@@ -33,11 +33,13 @@ from bot.reporting.figures import (
 )
 from bot.reporting.grammar import EngagementQuery, QueryKind
 from bot.reporting.outcome_blocks import drivers_message, outcomes_message
-from bot.reporting.outcomes import build_outcomes
+from bot.reporting.outcomes import OutcomesReport, outcomes_from
 from bot.reporting.snapshots import (
     answer_from_snapshot,
+    drivers_key,
     map_from,
     map_key,
+    outcomes_key,
     segment_counts_from,
     segment_key,
     themes_from,
@@ -100,14 +102,15 @@ def _segment(asked: Asked) -> ReportMessage:
 def _outcomes(asked: Asked) -> ReportMessage:
     # /engagement answers staff only; a shared answer is read by the whole channel, so it
     # counts without naming anyone.
-    report = build_outcomes(session=asked.session, team_id=asked.team_id, period=asked.period)
-    return outcomes_message(report, names=not asked.query.share)
+    return outcomes_message(outcomes_for(asked.services, asked.session, asked.team_id,
+                                         asked.query.period), names=not asked.query.share)
 
 
 def _drivers(asked: Asked) -> ReportMessage:
-    return drivers_message(build_drivers(session=asked.session, team_id=asked.team_id,
-                                         period=asked.period,
-                                         minimum=asked.services.settings.anonymity_minimum))
+    spec, minimum = asked.query.period, asked.services.settings.anonymity_minimum
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                drivers_key(asked.team_id, spec, minimum), spec)
+    return drivers_message(drivers_from(kept.payload, kept.period))
 
 
 def _headline(asked: Asked) -> ReportMessage:
@@ -160,3 +163,10 @@ def engagement_map_for(
 ) -> EngagementMap:
     kept = answer_from_snapshot(services, session, map_key(team_id, spec), spec)
     return map_from(kept.payload, kept.period, minimum=services.settings.anonymity_minimum)
+
+
+def outcomes_for(
+    services: Services, session: Session, team_id: str, spec: PeriodSpec
+) -> OutcomesReport:
+    kept = answer_from_snapshot(services, session, outcomes_key(team_id, spec), spec)
+    return outcomes_from(kept.payload, kept.period)

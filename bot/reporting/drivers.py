@@ -9,12 +9,13 @@ against the rest, hidden as the segment view hides them (bot.reporting.figures.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
 from bot.core.periods import Period
 from bot.insights.drivers import Driver, ScoredComment, driver, ranked, theme_drivers
-from bot.insights.metrics import NpsResult, nps_class, nps_from_scores
+from bot.insights.metrics import NpsResult, nps_class, nps_from_counts, nps_from_scores
 from bot.insights.themes import CommentForThemes, extract_themes
 from bot.reporting.figures import segments_from
 from storage.driver_counts import nps_comments, segment_counts_by_attribute
@@ -74,3 +75,36 @@ def build_drivers(*, session: Session, team_id: str, period: Period, minimum: in
     segments, hidden = _segment_drivers(session, team_id, period, minimum)
     return DriversReport(period, total, theme_drivers(comments, phrases, total, minimum=minimum),
                          segments, hidden, minimum)
+
+
+# ---- Kept as a snapshot (bot.reporting.snapshots): counts only, no customer ------------------
+
+def _counts(result: NpsResult) -> list[int]:
+    return [result.promoters, result.passives, result.detractors]
+
+
+def drivers_payload(report: DriversReport) -> dict[str, Any]:
+    def kept(drivers: list[Driver]) -> list[dict[str, Any]]:
+        return [{"kind": d.kind, "name": d.name, "with": _counts(d.nps_with),
+                 "without": _counts(d.nps_without)} for d in drivers]
+
+    return {"nps": _counts(report.nps), "themes": kept(report.themes),
+            "segments": kept(report.segments), "hidden_groups": report.hidden_groups,
+            "minimum": report.minimum}
+
+
+def drivers_from(payload: dict[str, Any], period: Period) -> DriversReport:
+    def rebuilt(rows: list[dict[str, Any]]) -> list[Driver]:
+        found = []
+        for row in rows:
+            with_it = nps_from_counts(*row["with"])
+            total = nps_from_counts(*(a + b for a, b in zip(row["with"], row["without"],
+                                                            strict=True)))
+            made = driver(row["kind"], row["name"], with_it, total)
+            if made is not None:
+                found.append(made)
+        return found
+
+    return DriversReport(period, nps_from_counts(*payload["nps"]), rebuilt(payload["themes"]),
+                         rebuilt(payload["segments"]), int(payload["hidden_groups"]),
+                         int(payload["minimum"]))

@@ -10,6 +10,7 @@ at risk is as of the period's end: the latest answers and amounts up to then.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -18,6 +19,7 @@ from bot.insights.revealed import (
     ClassedEvent,
     ClassRow,
     CustomerStanding,
+    RenewalRate,
     RevenueAtRisk,
     at_risk,
     by_class,
@@ -92,4 +94,44 @@ def build_outcomes(*, session: Session, team_id: str, period: Period) -> Outcome
         revenue=revenue_at_risk(standing for _, standing in standings),
         at_risk=risky,
         currency=settings.currency if settings is not None else None,
+    )
+
+
+# ---- Kept as a snapshot (bot.reporting.snapshots): the finished report, small ------------------
+
+def outcomes_payload(report: OutcomesReport) -> dict[str, Any]:
+    """The report as JSON-able data. It names customers (for staff's private answers), so it is
+    kept only as snapshots are: dropped unread after a day, and by `forget`."""
+    def named(customers: list[Customer]) -> list[list[str | None]]:
+        return [[c.user_id, c.account] for c in customers]
+
+    return {
+        "by_class": {name: {"customers": row.customers, "renewed": row.rate.renewed,
+                            "churned": row.rate.churned}
+                     for name, row in report.by_class.items()},
+        "promoters_who_churned": named(report.promoters_who_churned),
+        "detractors_who_renewed": named(report.detractors_who_renewed),
+        "revenue": {"amount": report.revenue.amount, "customers": report.revenue.customers},
+        "at_risk": [[r.customer.user_id, r.customer.account, r.amount, r.score]
+                    for r in report.at_risk],
+        "currency": report.currency,
+    }
+
+
+def outcomes_from(payload: dict[str, Any], period: Period) -> OutcomesReport:
+    def named(rows: list[list[Any]]) -> list[Customer]:
+        return [Customer(str(user_id), account) for user_id, account in rows]
+
+    return OutcomesReport(
+        period=period,
+        by_class={name: ClassRow(name, int(row["customers"]),
+                                 RenewalRate(int(row["renewed"]), int(row["churned"])))
+                  for name, row in payload["by_class"].items()},
+        promoters_who_churned=named(payload["promoters_who_churned"]),
+        detractors_who_renewed=named(payload["detractors_who_renewed"]),
+        revenue=RevenueAtRisk(float(payload["revenue"]["amount"]),
+                              int(payload["revenue"]["customers"])),
+        at_risk=[AtRisk(Customer(str(user_id), account), float(amount), int(score))
+                 for user_id, account, amount, score in payload["at_risk"]],
+        currency=payload["currency"],
     )

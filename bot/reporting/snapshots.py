@@ -1,4 +1,5 @@
-"""When /engagement answers from a snapshot (the map, segments, themes), and keeping them fresh.
+"""When /engagement answers from a snapshot (the map, segments, themes, outcomes, drivers), and
+keeping them fresh.
 
 Those three cost what the period holds, not what rollups hold: at a million answers and 20,000
 customers the map takes one to three seconds, a segment about one, themes one or two (reading
@@ -25,7 +26,9 @@ from bot.core.services import Services
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
 from bot.insights.revealed import PlaceCounts
 from bot.insights.themes import Theme
+from bot.reporting.drivers import build_drivers, drivers_payload
 from bot.reporting.engagement_map import DEFAULT_MINIMUM, EngagementMap, build_engagement_map
+from bot.reporting.outcomes import build_outcomes, outcomes_payload
 from bot.reporting.themes import ThemesReport, build_themes
 from storage.engine import session_scope
 from storage.models import Metric
@@ -42,6 +45,7 @@ from storage.reporting import SegmentCounts, segment_counts
 logger = logging.getLogger(__name__)
 
 MAP, SEGMENT, THEMES = "map", "segment", "themes"
+OUTCOMES, DRIVERS = "outcomes", "drivers"
 # A snapshot nobody asked for in a day stops being recomputed; a few per cycle keep the
 # leader's other duties (opening waves, closing them) on time.
 READ_WINDOW = timedelta(days=1)
@@ -87,6 +91,15 @@ def segment_key(team_id: str, spec: PeriodSpec, attribute: str) -> SnapshotKey:
 
 def themes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, THEMES, spec_key(spec))
+
+
+def outcomes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
+    return SnapshotKey(team_id, OUTCOMES, spec_key(spec))
+
+
+def drivers_key(team_id: str, spec: PeriodSpec, minimum: int) -> SnapshotKey:
+    """Which segments may show depends on the anonymity minimum: it is part of the key."""
+    return SnapshotKey(team_id, DRIVERS, f"{spec_key(spec)}|{minimum}")
 
 
 # ---- What is kept (the finished answer, small), and read back ---------------------------------
@@ -168,6 +181,12 @@ def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
                                                 period=period))
     if key.view == THEMES:
         return themes_payload(build_themes(session=session, team_id=key.team_id, period=period))
+    if key.view == OUTCOMES:
+        return outcomes_payload(build_outcomes(session=session, team_id=key.team_id,
+                                               period=period))
+    if key.view == DRIVERS:
+        return drivers_payload(build_drivers(session=session, team_id=key.team_id,
+                                             period=period, minimum=int(key.key.split("|")[1])))
     attribute = key.key.split("|", 1)[1]
     return segments_payload(segment_counts(
         session=session, team_id=key.team_id, metric=Metric.NPS, since=period.start,

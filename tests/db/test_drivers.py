@@ -3,13 +3,14 @@ written through the storage layer and found again by the themes and segment quer
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.core.periods import PeriodSpec
-from bot.reporting.drivers import DriversReport, build_drivers
+from bot.reporting.drivers import DriversReport, build_drivers, drivers_from, drivers_payload
 from bot.reporting.report_json import drivers_json
 from storage.engine import session_scope
 from tests.outcome_history import History, at
@@ -19,8 +20,12 @@ NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 def _drivers(engine: Engine, team_id: str, minimum: int = 5) -> DriversReport:
     with session_scope(engine) as session:
-        return build_drivers(session=session, team_id=team_id,
-                             period=PeriodSpec(days=90).resolve(NOW), minimum=minimum)
+        report = build_drivers(session=session, team_id=team_id,
+                               period=PeriodSpec(days=90).resolve(NOW), minimum=minimum)
+    # A kept snapshot (JSON in the database) reads back as the same report.
+    kept = json.loads(json.dumps(drivers_payload(report)))
+    assert drivers_from(kept, report.period) == report
+    return report
 
 
 def test_a_theme_in_ten_answers_is_a_driver_one_in_nine_is_not(engine: Engine) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.core.periods import PeriodSpec
-from bot.reporting.outcomes import OutcomesReport, build_outcomes
+from bot.reporting.outcomes import (
+    OutcomesReport,
+    build_outcomes,
+    outcomes_from,
+    outcomes_payload,
+)
 from storage.engine import session_scope
 from storage.models import OutcomeKind
 from tests.outcome_history import History, at
@@ -20,8 +26,12 @@ NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # the last 365 days start 2025-1
 
 def _report(engine: Engine, team_id: str) -> OutcomesReport:
     with session_scope(engine) as session:
-        return build_outcomes(session=session, team_id=team_id,
-                              period=PeriodSpec(days=365).resolve(NOW))
+        report = build_outcomes(session=session, team_id=team_id,
+                                period=PeriodSpec(days=365).resolve(NOW))
+    # A kept snapshot (JSON in the database) reads back as the same report.
+    kept = json.loads(json.dumps(outcomes_payload(report)))
+    assert outcomes_from(kept, report.period) == report
+    return report
 
 
 def test_renewals_and_churn_by_the_answer_before_each(engine: Engine) -> None:
