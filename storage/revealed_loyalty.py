@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -100,28 +99,27 @@ def customers_with_amounts(*, session: Session, team_id: str, until: datetime) -
     amount, their latest NPS answer up to `until` and their last renewal and churn: a customer
     with no amount on record adds nothing to revenue at risk, so only these are read."""
     last_day = until.date()
-    amounts: dict[int, float] = {}
-    dated: Sequence[Any] = session.connection().execute(
-        sa_select(col(OutcomeEvent.respondent_id), col(OutcomeEvent.amount))
-        .where(col(OutcomeEvent.team_id) == team_id, col(OutcomeEvent.amount).is_not(None),
-               col(OutcomeEvent.occurred_on) <= last_day)
+    # One pass over the workspace's events, oldest first: the last amount, renewal and churn
+    # seen for a customer are their latest.
+    events: Sequence[Any] = session.connection().execute(
+        sa_select(col(OutcomeEvent.respondent_id), col(OutcomeEvent.event),
+                  col(OutcomeEvent.occurred_on), col(OutcomeEvent.amount))
+        .where(col(OutcomeEvent.team_id) == team_id, col(OutcomeEvent.occurred_on) <= last_day,
+               col(OutcomeEvent.amount).is_not(None) | col(OutcomeEvent.event).in_(DECIDING))
         .order_by(col(OutcomeEvent.occurred_on), col(OutcomeEvent.id))
     ).all()
-    for who, amount in dated:
-        amounts[int(who)] = float(amount)  # the newest one wins
+    amounts: dict[int, float] = {}
+    renewed: dict[int, date] = {}
+    churned: dict[int, date] = {}
+    for who, event, on, amount in events:
+        if amount is not None:
+            amounts[int(who)] = float(amount)
+        if event == OutcomeKind.RENEWED.value:
+            renewed[int(who)] = on
+        elif event == OutcomeKind.CHURNED.value:
+            churned[int(who)] = on
     if not amounts:
         return []
-    on = col(OutcomeEvent.occurred_on)
-    decided = {
-        int(who): (renewed, churned) for who, renewed, churned in session.connection().execute(
-            sa_select(col(OutcomeEvent.respondent_id),
-                      func.max(case((col(OutcomeEvent.event) == OutcomeKind.RENEWED.value, on))),
-                      func.max(case((col(OutcomeEvent.event) == OutcomeKind.CHURNED.value, on))))
-            .where(col(OutcomeEvent.team_id) == team_id, col(OutcomeEvent.event).in_(DECIDING),
-                   on <= last_day)
-            .group_by(col(OutcomeEvent.respondent_id))
-        ).all()
-    }
     latest = (
         sa_select(col(Response.id))
         .where(col(Response.respondent_id) == col(Respondent.id),
@@ -148,9 +146,8 @@ def customers_with_amounts(*, session: Session, team_id: str, until: datetime) -
                   col(Response.score), col(Response.previous_score), col(Response.answered_at))
         .select_from(people.outerjoin(Response, col(Response.id) == people.c.answer_id))
     ).all():
-        renewed, churned = decided.get(int(who), (None, None))
         rows.append(CustomerRow(int(who), str(user_id), account, amounts[int(who)],
                                 None if score is None else int(score),
-                                None if previous is None else int(previous), at, renewed,
-                                churned))
+                                None if previous is None else int(previous), at,
+                                renewed.get(int(who)), churned.get(int(who))))
     return rows

@@ -137,7 +137,7 @@ def outcomes_line(report: OutcomesReport) -> str:
             f" ({fmt_interval(row.rate.ci95.low, row.rate.ci95.high, percent=True)})"
             if row.rate.ci95 is not None else "")
         for name, row in report.by_class.items() if name != NOT_SURVEYED and row.rate.decided)
-    return (f"*Revealed loyalty* ({report.period.label}): renewed {rates or '–'} · "
+    return (f"*Revealed loyalty* ({report.period.label}): renewal rate of {rates or '–'} · "
             f"{plural(len(report.promoters_who_churned), 'promoter')} churned · revenue at risk "
             f"{money(report.revenue.amount, report.currency)}")
 

@@ -100,7 +100,7 @@ def test_app_home_shows_the_revealed_loyalty_line(engine: Engine, sandbox: Slack
     [published] = sandbox.calls("views.publish")
     shown = str(published.args["view"]["blocks"])
     # Wilson(0, 1) is 0% to 79.3%, Wilson(1, 1) 20.7% to 100% (tests/unit/test_metrics.py).
-    assert "*Revealed loyalty* (last 365 days): renewed promoters 0% (0% to 79%) · " \
+    assert "*Revealed loyalty* (last 365 days): renewal rate of promoters 0% (0% to 79%) · " \
            "detractors 100% (21% to 100%) · 1 promoter churned · revenue at risk EUR 20,000" \
            in shown
     assert "Acme" not in shown
