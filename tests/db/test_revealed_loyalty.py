@@ -36,8 +36,9 @@ def _report(engine: Engine, team_id: str) -> OutcomesReport:
 
 def test_renewals_and_churn_by_the_answer_before_each(engine: Engine) -> None:
     h = History(engine)
-    # Acme: promoter (10), then churned.
+    # Acme: a detractor (3), then a promoter (10), then churned: the latest before counts.
     h.customer("U0A", "Acme")
+    h.answer("U0A", 3, at("2025-12-01"))
     h.answer("U0A", 10, at("2026-01-10"))
     h.event("U0A", CHURNED, "2026-03-01")
     # Bobco: detractor (3), then renewed.
