@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -17,6 +17,7 @@ from storage.models import Metric, Respondent, Response
 from storage.reporting import UNSCORED, SegmentCounts
 
 NOT_SET = "(not set)"  # as storage.reporting.segment_counts names a missing value
+PROMOTER, PASSIVE = 9, 7  # the lowest score of each class (bot.insights.metrics.nps_class)
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,27 @@ def nps_comments(*, session: Session, team_id: str, since: datetime, until: date
 def segment_counts_by_attribute(
     *, session: Session, team_id: str, since: datetime, until: datetime
 ) -> dict[str, list[SegmentCounts]]:
-    """For every attribute any customer carries, NPS score counts and customers per value, from
-    the linked NPS answers given in [since, until]. One read of the answers (per customer and
-    score, from the report index) and one of the customers, whatever the number of attributes.
-    A customer without the attribute counts under "(not set)", as in the segment view."""
-    per_customer: dict[int, dict[int, int]] = {}
+    """For every attribute any customer carries, NPS counts and customers per value, from the
+    linked NPS answers given in [since, until]. One read of the answers (per customer, from the
+    report index) and one of the customers, whatever the number of attributes. A customer
+    without the attribute counts under "(not set)", as in the segment view.
+
+    NPS needs only how many answers fell in each class, so the database sums them per customer
+    (a third of the rows a count per score would be) and each value's `scores` holds them under
+    their class's lowest score: promoters under 9, passives under 7, detractors under 0."""
+    score = col(Response.score)
     # Core rows, not ORM ones: at a million answers these are tens of thousands.
     counted: Sequence[Any] = session.connection().execute(
-        sa_select(col(Response.respondent_id), col(Response.score), func.count())
+        sa_select(col(Response.respondent_id),
+                  func.sum(case((score >= PROMOTER, 1), else_=0)),
+                  func.sum(case((score >= PASSIVE, 1), else_=0)),
+                  func.count())
         .where(col(Response.team_id) == team_id, col(Response.metric) == Metric.NPS.value,
                col(Response.answered_at) >= since, col(Response.answered_at) <= until,
                col(Response.respondent_id).is_not(None))
-        .group_by(col(Response.respondent_id), col(Response.score))
+        .group_by(col(Response.respondent_id))
     ).all()
-    for who, score, answers in counted:
-        per_customer.setdefault(int(who), {})[int(score)] = int(answers)
-    if not per_customer:
+    if not counted:
         return {}
     rows: Sequence[Any] = session.connection().execute(
         sa_select(col(Respondent.id), col(Respondent.attributes))
@@ -65,18 +71,20 @@ def segment_counts_by_attribute(
     ).all()
     attributes = {int(who): dict(values or {}) for who, values in rows}
     names = sorted({name for values in attributes.values() for name in values})
-    grouped: dict[str, dict[str, tuple[set[int], dict[int, int]]]] = {n: {} for n in names}
-    for who, scores in per_customer.items():
-        values = attributes.get(who, {})
+    grouped: dict[str, dict[str, list[int]]] = {n: {} for n in names}
+    for who, promoters, seven_up, answers in counted:
+        values = attributes.get(int(who), {})
         for name in names:
             value = values.get(name)
             key = str(value) if value not in (None, "") else NOT_SET
-            people, counts = grouped[name].setdefault(key, (set(), {}))
-            people.add(who)
-            for score, answers in scores.items():
-                counts[score] = counts.get(score, 0) + answers
+            # customers, promoters, passives, detractors
+            sums = grouped[name].setdefault(key, [0, 0, 0, 0])
+            sums[0] += 1
+            sums[1] += int(promoters)
+            sums[2] += int(seven_up) - int(promoters)
+            sums[3] += int(answers) - int(seven_up)
     return {
-        name: [SegmentCounts(value, len(people), counts)
-               for value, (people, counts) in sorted(groups.items())]
+        name: [SegmentCounts(value, people, {PROMOTER: p, PASSIVE: pa, 0: d})
+               for value, (people, p, pa, d) in sorted(groups.items())]
         for name, groups in grouped.items()
     }
