@@ -14,6 +14,11 @@ number that packs the place with the score (and the score before it).
 
 The cost grows with the customers who answered in the three periods and their answers there,
 not with the stored history; see benchmarks/bench_engagement_command.py.
+
+Each customer also carries what they last did in the current period, if anything: renewed or
+churned (by their latest such event dated in it; a renewal and a churn on one day read as a
+churn), the map's revealed-loyalty axis. It is one more column of the customer's row, joined
+from the period's events, so customers who did nothing cost nothing more.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session, col
 
-from storage.models import Metric, Respondent, Response
+from storage.models import Metric, OutcomeEvent, OutcomeKind, Respondent, Response
 
 NONE = 15
+# The outcome column: what a customer last did in the current period.
+RENEWED, CHURNED = OutcomeKind.RENEWED.value, OutcomeKind.CHURNED.value
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class StandingCount:
     previous_latest_nps: int | None  # within the previous period alone
     current_latest_nps: int | None  # within the current period alone
     customers: int
+    # "renewed" or "churned": their latest renewal or churn dated in the current period.
+    outcome: str | None = None
 
 
 def _per_customer(
@@ -108,9 +117,34 @@ def _per_customer(
     )
 
 
-def _people(per_customer: Any) -> list[Any]:
-    """The standing columns, unpacked from `_per_customer`'s, in StandingCount's order."""
+def _decided(*, team_id: str, current: datetime, until: datetime) -> Any:
+    """Per customer, their latest renewal and churn dated in the current period."""
+    on, event = col(OutcomeEvent.occurred_on), col(OutcomeEvent.event)
+    return (
+        select(col(OutcomeEvent.respondent_id).label("respondent_id"),
+               func.max(case((event == RENEWED, on))).label("renewed_on"),
+               func.max(case((event == CHURNED, on))).label("churned_on"))
+        .where(col(OutcomeEvent.team_id) == team_id, event.in_([RENEWED, CHURNED]),
+               on >= current.date(), on <= until.date())
+        .group_by(col(OutcomeEvent.respondent_id))
+        .subquery()
+    )
+
+
+def _joined(per_customer: Any, decided: Any) -> Any:
+    return per_customer.outerjoin(decided, decided.c.respondent_id == per_customer.c.respondent_id)
+
+
+def _people(per_customer: Any, decided: Any) -> list[Any]:
+    """The standing columns, unpacked from `_per_customer`'s, in StandingCount's order, and
+    what the customer last did in the current period (`_decided`)."""
     c = per_customer.c
+    outcome = case(
+        (and_(decided.c.churned_on.is_not(None),
+              (decided.c.renewed_on.is_(None)) | (decided.c.churned_on >= decided.c.renewed_on)),
+         CHURNED),
+        (decided.c.renewed_on.is_not(None), RENEWED),
+    )
 
     def second(packed: Any, answers: Any) -> Any:
         return case((answers >= 2, packed % 16))
@@ -125,6 +159,7 @@ def _people(per_customer: Any) -> list[Any]:
         c.in_earlier, c.in_previous, c.in_current,
         (c.previous_nps % 16).label("previous_latest_nps"),
         (c.current_nps % 16).label("current_latest_nps"),
+        outcome.label("outcome"),
     ]
 
 
@@ -135,7 +170,7 @@ def _standing(row: Any, customers: int) -> StandingCount:
         before_nps_before=_score(row[4]), before_latest_csat=_score(row[5]),
         in_earlier=bool(row[6]), in_previous=bool(row[7]), in_current=bool(row[8]),
         previous_latest_nps=_score(row[9]), current_latest_nps=_score(row[10]),
-        customers=customers,
+        outcome=None if row[11] is None else str(row[11]), customers=customers,
     )
 
 
@@ -157,12 +192,14 @@ def standing_counts(
     """
     per_customer = _per_customer(session=session, team_id=team_id, earlier=earlier,
                                  previous=previous, current=current, until=until)
+    decided = _decided(team_id=team_id, current=current, until=until)
     # Unpacked in a subquery of its own, so GROUP BY names columns, not expressions with
     # bound parameters (which PostgreSQL would not match to the SELECT list).
-    people = select(*_people(per_customer)).subquery()
+    people = (select(*_people(per_customer, decided))
+              .select_from(_joined(per_customer, decided)).subquery())
     keys = tuple(people.c)
     rows = session.execute(select(*keys, func.count()).group_by(*keys)).all()
-    return [_standing(row, int(row[11])) for row in rows]
+    return [_standing(row, int(row[12])) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -188,13 +225,15 @@ def customer_standings(
     customers (to staff) or join them with what they did."""
     per_customer = _per_customer(session=session, team_id=team_id, earlier=earlier,
                                  previous=previous, current=current, until=until)
+    decided = _decided(team_id=team_id, current=current, until=until)
     rows = session.execute(
-        select(*_people(per_customer), col(Respondent.id), col(Respondent.user_id),
+        select(*_people(per_customer, decided), col(Respondent.id), col(Respondent.user_id),
                col(Respondent.account))
+        .select_from(_joined(per_customer, decided))
         .join(Respondent, col(Respondent.id) == per_customer.c.respondent_id)
         .order_by(col(Respondent.id))
     ).all()
-    return [CustomerStanding(int(row[11]), str(row[12]), row[13], _standing(row, 1))
+    return [CustomerStanding(int(row[12]), str(row[13]), row[14], _standing(row, 1))
             for row in rows]
 
 

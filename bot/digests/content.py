@@ -121,7 +121,8 @@ def build_digest(
                         scope=scope)
         if quotable else []
     )
-    engagement = build_engagement_map(session=session, team_id=team_id, period=period)
+    engagement = build_engagement_map(session=session, team_id=team_id, period=period,
+                                      minimum=anonymity_minimum)
     # The continuum is the whole workspace's: a digest of one pulse or segment leaves it out.
     moved = None if scope is not None else continuum_line(engagement.movement, anonymity_minimum)
     return Digest(

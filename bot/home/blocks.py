@@ -20,6 +20,7 @@ from bot.core.text import escape_mrkdwn, plural, truncate
 from bot.followups.blocks import follow_ups_line
 from bot.home.dashboard import Dashboard, PulseStatusRow
 from bot.reporting.blocks import overview_message
+from bot.reporting.outcome_blocks import outcomes_line
 from bot.reporting.summary_blocks import benchmark_line, engagement_line, trend_line
 from bot.reporting.theme_blocks import themes_summary
 from storage.home import SurveyRow
@@ -51,6 +52,8 @@ def staff_home_view(dashboard: Dashboard, *, admin: bool = False) -> View:
     if against:
         blocks.append(_section("*Against the best*\n" + "\n".join(against)))
     blocks.append(_section(engagement_line(dashboard.engagement)))
+    if dashboard.outcomes is not None:
+        blocks.append(_section(outcomes_line(dashboard.outcomes)))
     themes = themes_summary(dashboard.themes) if dashboard.themes is not None else None
     follow_ups = (
         follow_ups_line(dashboard.follow_ups) if dashboard.follow_ups is not None else None

@@ -18,6 +18,7 @@ from bot.reporting.continuum_blocks import continuum_line
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
 from bot.reporting.movement_lines import movement_lines
+from bot.reporting.outcomes import OutcomesReport
 from bot.reporting.themes import ThemesReport
 from storage.deliveries import wave_counts
 from storage.digests import subscriptions
@@ -52,6 +53,7 @@ class Dashboard:
     follow_ups: FollowUpSummary | None = None
     targets: list[TargetGap] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)  # further sections (open follow-ups)
+    outcomes: OutcomesReport | None = None  # revealed loyalty, over a year
 
 
 def _pulse_rows(session: Session, team_id: str, now: datetime) -> tuple[list[PulseStatusRow], int]:
@@ -84,9 +86,9 @@ def _months_back(now: datetime, months: int) -> datetime:
 
 def staff_dashboard(
     session: Session, *, team_id: str, now: datetime, engagement: EngagementMap,
-    themes: ThemesReport, anonymity_minimum: int,
+    themes: ThemesReport, anonymity_minimum: int, outcomes: OutcomesReport | None = None,
 ) -> Dashboard:
-    """`engagement` and `themes` come from the caller: they may be kept snapshots
+    """`engagement`, `themes` and `outcomes` come from the caller: they may be kept snapshots
     (bot.reporting.snapshots)."""
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
@@ -108,6 +110,7 @@ def staff_dashboard(
         extras=[*movement_lines(session, team_id=team_id, period=period,
                                 minimum=anonymity_minimum),
                 *filter(None, [continuum_line(engagement.movement, anonymity_minimum)])],
+        outcomes=outcomes,
     )
 
 

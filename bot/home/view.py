@@ -13,7 +13,8 @@ from bot.core.services import Services
 from bot.home.blocks import customer_home_view, staff_home_view
 from bot.home.dashboard import customer_surveys, staff_dashboard
 from bot.privacy.consent import is_opted_out
-from bot.reporting.answers import engagement_map_for
+from bot.reporting.answers import engagement_map_for, outcomes_for
+from bot.reporting.grammar import OUTCOMES_DAYS
 from bot.reporting.snapshots import answer_from_snapshot, themes_from, themes_key
 from bot.workspaces.access import Access
 from storage.engine import session_scope
@@ -37,7 +38,9 @@ def home_for(services: Services, *, team_id: str, user_id: str, access: Access) 
         dashboard = staff_dashboard(session, team_id=team_id, now=services.clock(),
                                     engagement=engagement,
                                     themes=themes_from(themes.payload, themes.period),
-                                    anonymity_minimum=services.settings.anonymity_minimum)
+                                    anonymity_minimum=services.settings.anonymity_minimum,
+                                    outcomes=outcomes_for(services, session, team_id,
+                                                          PeriodSpec(days=OUTCOMES_DAYS)))
     return staff_home_view(dashboard, admin=access.admin)
 
 

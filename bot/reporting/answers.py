@@ -25,6 +25,7 @@ from bot.reporting.detail_blocks import (
     segment_message,
     trend_message,
 )
+from bot.reporting.drivers import drivers_from
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import (
     build_overview,
@@ -36,12 +37,16 @@ from bot.reporting.figures import (
 from bot.reporting.grammar import EngagementQuery, QueryKind
 from bot.reporting.movement import movement_from
 from bot.reporting.movement_blocks import movement_message
+from bot.reporting.outcome_blocks import drivers_message, outcomes_message
+from bot.reporting.outcomes import OutcomesReport, outcomes_from
 from bot.reporting.snapshots import (
     answer_from_snapshot,
+    drivers_key,
     loop_effect_key,
     map_from,
     map_key,
     movement_key,
+    outcomes_key,
     segment_counts_from,
     segment_key,
     themes_from,
@@ -136,6 +141,20 @@ def _loop_effect(asked: Asked) -> ReportMessage:
         kept.payload, kept.period, minimum=asked.services.settings.anonymity_minimum))
 
 
+def _outcomes(asked: Asked) -> ReportMessage:
+    # /engagement answers staff only; a shared answer is read by the whole channel, so it
+    # counts without naming anyone.
+    return outcomes_message(outcomes_for(asked.services, asked.session, asked.team_id,
+                                         asked.query.period), names=not asked.query.share)
+
+
+def _drivers(asked: Asked) -> ReportMessage:
+    spec, minimum = asked.query.period, asked.services.settings.anonymity_minimum
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                drivers_key(asked.team_id, spec, minimum), spec)
+    return drivers_message(drivers_from(kept.payload, kept.period))
+
+
 def _headline(asked: Asked) -> ReportMessage:
     """Overview, NPS, CSAT and benchmark: the period's figures against targets and peers."""
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
@@ -163,6 +182,8 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
     QueryKind.PLAN: _plan,
     QueryKind.SEGMENT: _segment,
     QueryKind.MOVEMENT: _movement,
+    QueryKind.OUTCOMES: _outcomes,
+    QueryKind.DRIVERS: _drivers,
     QueryKind.OVERVIEW: _headline,
     QueryKind.NPS: _headline,
     QueryKind.CSAT: _headline,
@@ -187,4 +208,11 @@ def engagement_map_for(
     services: Services, session: Session, team_id: str, spec: PeriodSpec
 ) -> EngagementMap:
     kept = answer_from_snapshot(services, session, map_key(team_id, spec), spec)
-    return map_from(kept.payload, kept.period)
+    return map_from(kept.payload, kept.period, minimum=services.settings.anonymity_minimum)
+
+
+def outcomes_for(
+    services: Services, session: Session, team_id: str, spec: PeriodSpec
+) -> OutcomesReport:
+    kept = answer_from_snapshot(services, session, outcomes_key(team_id, spec), spec)
+    return outcomes_from(kept.payload, kept.period)

@@ -205,6 +205,9 @@ HELP_LINES = (
     "answer",
     "`/engagement movement` — customers who moved between promoter, passive and detractor "
     "since the period before",
+    "`/engagement outcomes` — renewals and churn by what customers said before, revenue at "
+    "risk (last 365 days unless you give a period)",
+    "`/engagement drivers` — themes and segments that go with a higher or lower NPS",
     "Any of them `7d`, `30d`, `quarter`, `year` or `since 2026-01-01`; add `share` to post "
     "in the channel instead of privately",
     "`/engagement pulse list|new|send|pause|resume|delete` — manage pulses (admins)",

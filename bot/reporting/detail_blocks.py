@@ -20,6 +20,7 @@ from bot.insights.engagement import Segment
 from bot.reporting.blocks import csat_field, nps_field
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint
+from bot.reporting.outcome_blocks import place_text
 from bot.slack.message import ReportMessage
 
 
@@ -187,7 +188,7 @@ def engagement_message(engagement: EngagementMap) -> ReportMessage:
             moved = f" ({fmt_score(change[segment])} points)"
         lines.append(
             f"*{name}* — {fmt_percent(share)}{moved} · {plural(mix.counts[segment], 'customer')}"
-            f"\n_{meaning}_"
+            f"\n_{meaning}_\n{place_text(engagement.loyalty(segment))}"
         )
     blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
     kept = engagement.retention

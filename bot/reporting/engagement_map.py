@@ -1,14 +1,16 @@
-"""The engagement map for a period: each customer's loyalty × satisfaction, and how it moved."""
+"""The engagement map for a period: each customer's loyalty × satisfaction, how it moved, and
+in each place stated loyalty (NPS) beside revealed loyalty (renewals; bot.insights.revealed)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from bot.core.periods import Period
 from bot.insights.continuum import ContinuumMovement
 from bot.insights.engagement import (
+    PLACED_SEGMENTS,
     Mix,
     Retention,
     Segment,
@@ -16,10 +18,15 @@ from bot.insights.engagement import (
     counted_mix,
     is_promoter,
     mix_change,
+    place,
     promoters_retained_share,
 )
+from bot.insights.revealed import PlaceCounts, PlaceLoyalty, place_loyalty
 from bot.reporting.continuum import movement_from_counts
 from storage.engagement_counts import StandingCount, standing_counts
+
+# The configured default (ANONYMITY_MINIMUM): callers that know the workspace's pass theirs.
+DEFAULT_MINIMUM = 5
 
 
 @dataclass(frozen=True)
@@ -33,18 +40,33 @@ class EngagementMap:
     # Who moved between places since the previous period; None from a snapshot kept before
     # the map carried it.
     movement: ContinuumMovement | None = None
+    # Per placed segment: its customers' latest NPS answers and what they did in the period.
+    places: dict[Segment, PlaceCounts] = field(default_factory=dict)
+    minimum: int = DEFAULT_MINIMUM  # below it a place's stated or revealed figure is hidden
+
+    def loyalty(self, segment: Segment) -> PlaceLoyalty:
+        """Stated beside revealed loyalty in one place, hidden under the minimum."""
+        return place_loyalty(self.places.get(segment, PlaceCounts()), self.minimum)
+
+
+def _standing(c: StandingCount) -> Standing:
+    return Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
+                    answered_previous_period=c.in_previous, answered_this_period=True)
+
+
+def _places(counts: list[StandingCount]) -> dict[Segment, PlaceCounts]:
+    places = {segment: PlaceCounts() for segment in PLACED_SEGMENTS}
+    for c in counts:
+        where = place(_standing(c)) if c.in_current else Segment.UNPLACED
+        if where in places and c.now_latest_nps is not None:
+            places[where] = places[where].plus(c.now_latest_nps, c.outcome, c.customers)
+    return places
 
 
 def _mixes(counts: list[StandingCount]) -> tuple[Mix, Mix]:
     """This period's mix (its customers, on their history since the previous period began)
     and the previous period's (the same, one period further back)."""
-    now = counted_mix(
-        (Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
-                  answered_previous_period=c.in_previous, answered_this_period=True),
-         c.customers)
-        for c in counts
-        if c.in_current
-    )
+    now = counted_mix((_standing(c), c.customers) for c in counts if c.in_current)
     before = counted_mix(
         (Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
                   answered_previous_period=c.in_earlier, answered_this_period=True),
@@ -70,7 +92,9 @@ def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
     return kept, promoters_retained_share(promoters(kept=False), promoters(kept=True))
 
 
-def build_engagement_map(*, session: Session, team_id: str, period: Period) -> EngagementMap:
+def build_engagement_map(
+    *, session: Session, team_id: str, period: Period, minimum: int = DEFAULT_MINIMUM
+) -> EngagementMap:
     previous = period.previous()
     counts = standing_counts(session=session, team_id=team_id,
                              earlier=previous.previous().start, previous=previous.start,
@@ -85,4 +109,6 @@ def build_engagement_map(*, session: Session, team_id: str, period: Period) -> E
         retention=kept,
         promoters_retained=promoters_kept,
         movement=movement_from_counts(counts),
+        places=_places(counts),
+        minimum=minimum,
     )

@@ -18,9 +18,11 @@ from bot.reporting.continuum import (
     customer_places,
 )
 from bot.reporting.continuum_json import advocacy_json, continuum_json, plan_json
+from bot.reporting.drivers import build_drivers
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.figures import build_overview, build_segments, build_trend
 from bot.reporting.movement import build_movement
+from bot.reporting.outcomes import build_outcomes
 from bot.reporting.report_json import build_report_json
 from bot.reporting.themes import build_themes
 from storage.respondents import segment_attributes
@@ -42,12 +44,16 @@ def build_full_report(
         segments=segments,
         comparison=compare_with_benchmarks(overview, industry=mine.industry, extra=mine.extra),
         targets=target_gaps(overview, mine.targets),
-        engagement=build_engagement_map(session=session, team_id=team_id, period=period),
+        engagement=build_engagement_map(session=session, team_id=team_id, period=period,
+                                        minimum=anonymity_minimum),
         themes=build_themes(session=session, team_id=team_id, period=period),
         movement=build_movement(session=session, team_id=team_id, period=period,
                                 minimum=anonymity_minimum),
         loop_effect=build_loop_effect(session=session, team_id=team_id, period=period,
                                       minimum=anonymity_minimum),
+        outcomes=build_outcomes(session=session, team_id=team_id, period=period),
+        drivers=build_drivers(session=session, team_id=team_id, period=period,
+                              minimum=anonymity_minimum),
     )
     places = customer_places(session=session, team_id=team_id, period=period)
     data.setdefault("movement", {})["continuum"] = continuum_json(build_continuum(

@@ -2,7 +2,7 @@
 
     /engagement [overview|nps|csat|trend [weekly|monthly]|segment ATTRIBUTE|
                  comments [positive|negative|neutral] [THEME]|themes|followups [effect]|
-                 movement|map [movement]|plan|help]
+                 movement|map [movement]|plan|outcomes|drivers|help]
                 [7d|30d|90d|quarter|year|since YYYY-MM-DD] [share]
 """
 
@@ -22,6 +22,9 @@ _ATTRIBUTE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # "api_key"); no <, >, & or @, so a theme can never carry Slack markup into a heading.
 _THEME_WORD = re.compile(r"^[^\W_][\w'+#./%-]*$")
 MAX_THEME_LENGTH = 60
+# `outcomes` without a period: a year, since most contracts renew once a year and a shorter
+# window shows only the customers whose anniversary fell in it (bot.reporting.outcomes).
+OUTCOMES_DAYS = 365
 
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS", "UsageError"]
 
@@ -42,6 +45,8 @@ class QueryKind(StrEnum):
     # `map movement` (or `engagement movement`): who moved between the map's places. Its value
     # has a space, so no single typed word is taken for it.
     CONTINUUM = "map movement"
+    OUTCOMES = "outcomes"  # revealed loyalty: renewals and churn by what customers said
+    DRIVERS = "drivers"  # themes and segments that go with a higher or lower NPS
     HELP = "help"
 
 
@@ -125,7 +130,8 @@ def _parse_query(words: list[str]) -> EngagementQuery:
         raise UsageError(f"a theme is at most {MAX_THEME_LENGTH} characters", theme_text)
     return EngagementQuery(
         kind=kind or QueryKind.OVERVIEW,
-        period=period or PeriodSpec(),
+        period=period or PeriodSpec(days=OUTCOMES_DAYS if kind is QueryKind.OUTCOMES
+                                    else DEFAULT_DAYS),
         granularity=granularity,
         attribute=attribute,
         industry=industry,

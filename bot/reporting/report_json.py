@@ -14,13 +14,17 @@ from bot.benchmarks.published import describe_population
 from bot.benchmarks.targets import TargetGap
 from bot.followups.effect import LoopEffectReport
 from bot.insights.comparison import Change, Gap
+from bot.insights.drivers import Driver
 from bot.insights.engagement import PLACED_SEGMENTS
 from bot.insights.metrics import CsatResult, Interval, NpsResult
+from bot.insights.revealed import PlaceLoyalty, RenewalRate
 from bot.insights.themes import Theme
+from bot.reporting.drivers import DriversReport
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint, overview_json
 from bot.reporting.movement import Movement
 from bot.reporting.movement_json import loop_effect_json, movement_json
+from bot.reporting.outcomes import OutcomesReport
 from bot.reporting.themes import ThemesReport
 
 SCHEMA_VERSION = 2  # 2: movement and loop_effect (docs/REPORT-JSON.md)
@@ -106,7 +110,7 @@ def engagement_json(engagement: EngagementMap) -> dict[str, Any]:
                 "customers": mix.counts[segment],
                 "percent": _rounded(mix.percent(segment)),
                 "change": None if change is None else _rounded(change[segment]),
-            }
+            } | _place_loyalty(engagement.loyalty(segment))
             for segment in PLACED_SEGMENTS
         },
         "placed": mix.placed,
@@ -119,6 +123,45 @@ def engagement_json(engagement: EngagementMap) -> dict[str, Any]:
         },
         "promoters_retained": _rounded(engagement.promoters_retained),
     }
+
+
+def _place_loyalty(loyalty: PlaceLoyalty) -> dict[str, Any]:
+    """Stated beside revealed loyalty in one place of the map; None where hidden (fewer
+    customers than the anonymity minimum)."""
+    return {
+        "stated_nps": None if loyalty.stated is None else _brief(loyalty.stated),
+        "revealed": None if loyalty.revealed is None else _rate(loyalty.revealed),
+    }
+
+
+def _rate(rate: RenewalRate) -> dict[str, Any]:
+    return {"renewed": rate.renewed, "churned": rate.churned,
+            "renewal_rate": _rounded(rate.percent), "ci95": _interval(rate.ci95)}
+
+
+def outcomes_json(report: OutcomesReport) -> dict[str, Any]:
+    """Counts and sums only: naming customers is for staff in Slack, and a report file travels."""
+    return {
+        "by_class": {name: {"customers": row.customers} | _rate(row.rate)
+                     for name, row in report.by_class.items()},
+        "revenue_at_risk": {"amount": round(report.revenue.amount, 2),
+                            "currency": report.currency,
+                            "customers": report.revenue.customers},
+        "promoters_who_churned": len(report.promoters_who_churned),
+        "detractors_who_renewed": len(report.detractors_who_renewed),
+    }
+
+
+def drivers_json(report: DriversReport) -> list[dict[str, Any]]:
+    """Every theme and shown segment value, largest |impact| first."""
+    return [_driver(d) for d in report.all]
+
+
+def _driver(d: Driver) -> dict[str, Any]:
+    return {"kind": d.kind, "name": d.name, "answers": d.answers,
+            "nps_with": _rounded(d.nps_with.score), "nps_without": _rounded(d.nps_without.score),
+            "difference": _rounded(d.change.difference), "ci95": _interval(d.change.ci95),
+            "beyond_margin": d.change.significant, "impact": _rounded(d.impact)}
 
 
 def segments_json(breakdowns: Sequence[SegmentBreakdown]) -> dict[str, Any]:
@@ -144,6 +187,8 @@ def build_report_json(
     themes: ThemesReport | None = None,
     movement: Movement | None = None,
     loop_effect: LoopEffectReport | None = None,
+    outcomes: OutcomesReport | None = None,
+    drivers: DriversReport | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-able data."""
     summary = overview_json(overview)
@@ -165,6 +210,8 @@ def build_report_json(
         "themes": themes_json(themes),
         "movement": None if movement is None else movement_json(movement),
         "loop_effect": None if loop_effect is None else loop_effect_json(loop_effect),
+        "outcomes": None if outcomes is None else outcomes_json(outcomes),
+        "drivers": [] if drivers is None else drivers_json(drivers),
     }
 
 

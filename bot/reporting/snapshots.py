@@ -1,5 +1,5 @@
 """When /engagement answers from a snapshot (the map, segments, themes, movement, the loop
-effect), and keeping them fresh.
+effect, outcomes, drivers), and keeping them fresh.
 
 Those cost what the period holds, not what rollups hold: at a million answers and 20,000
 customers the map takes one to three seconds, a segment about one, themes one or two (reading
@@ -26,9 +26,12 @@ from bot.core.services import Services
 from bot.followups.effect import build_loop_effect, loop_effect_payload
 from bot.insights.continuum import ContinuumMovement
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
+from bot.insights.revealed import PlaceCounts
 from bot.insights.themes import Theme
-from bot.reporting.engagement_map import EngagementMap, build_engagement_map
+from bot.reporting.drivers import build_drivers, drivers_payload
+from bot.reporting.engagement_map import DEFAULT_MINIMUM, EngagementMap, build_engagement_map
 from bot.reporting.movement import movement_payload
+from bot.reporting.outcomes import build_outcomes, outcomes_payload
 from bot.reporting.themes import ThemesReport, build_themes
 from storage.engine import session_scope
 from storage.models import Metric
@@ -46,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 MAP, SEGMENT, THEMES = "map", "segment", "themes"
 MOVEMENT, LOOP_EFFECT = "movement", "loop_effect"
+OUTCOMES, DRIVERS = "outcomes", "drivers"
 # A snapshot nobody asked for in a day stops being recomputed; a few per cycle keep the
 # leader's other duties (opening waves, closing them) on time.
 READ_WINDOW = timedelta(days=1)
@@ -99,6 +103,13 @@ def movement_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
 
 def loop_effect_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, LOOP_EFFECT, spec_key(spec))
+def outcomes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
+    return SnapshotKey(team_id, OUTCOMES, spec_key(spec))
+
+
+def drivers_key(team_id: str, spec: PeriodSpec, minimum: int) -> SnapshotKey:
+    """Which segments may show depends on the anonymity minimum: it is part of the key."""
+    return SnapshotKey(team_id, DRIVERS, f"{spec_key(spec)}|{minimum}")
 
 
 # ---- What is kept (the finished answer, small), and read back ---------------------------------
@@ -112,10 +123,13 @@ def map_payload(engagement: EngagementMap) -> Payload:
         "movement": None if engagement.movement is None else {
             before.value: {now.value: n for now, n in row.items()}
             for before, row in engagement.movement.cells.items()},
+        "places": {segment.value: asdict(counts) for segment, counts in engagement.places.items()},
     }
 
 
-def map_from(payload: Payload, period: Period) -> EngagementMap:
+def map_from(payload: Payload, period: Period, *, minimum: int = DEFAULT_MINIMUM
+             ) -> EngagementMap:
+    """The kept map; `minimum` is the workspace's anonymity minimum, applied when shown."""
     def mix(counts: dict[str, int]) -> Mix:
         by_segment = {segment: int(counts.get(segment.value, 0)) for segment in Segment}
         total = sum(by_segment.values())
@@ -127,10 +141,13 @@ def map_from(payload: Payload, period: Period) -> EngagementMap:
     movement = None if moved is None else ContinuumMovement(
         {Segment(b): {Segment(n): int(count) for n, count in row.items()}
          for b, row in moved.items()})
+    # Maps kept before the revealed axis existed have no places: the next refresh adds them.
+    places = {Segment(name): PlaceCounts(**counts)
+              for name, counts in payload.get("places", {}).items()}
     return EngagementMap(period=period, mix=now, previous=before, change=mix_change(now, before),
                          retention=Retention(**payload["retention"]),
                          promoters_retained=None if kept is None else float(kept),
-                         movement=movement)
+                         movement=movement, places=places, minimum=minimum)
 
 
 def segments_payload(rows: list[SegmentCounts]) -> Payload:
@@ -186,6 +203,12 @@ def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
     if key.view == LOOP_EFFECT:  # the minimum is applied when read, so 1 keeps every count
         return loop_effect_payload(build_loop_effect(session=session, team_id=key.team_id,
                                                      period=period, minimum=1))
+    if key.view == OUTCOMES:
+        return outcomes_payload(build_outcomes(session=session, team_id=key.team_id,
+                                               period=period))
+    if key.view == DRIVERS:
+        return drivers_payload(build_drivers(session=session, team_id=key.team_id,
+                                             period=period, minimum=int(key.key.split("|")[1])))
     attribute = key.key.split("|", 1)[1]
     return segments_payload(segment_counts(
         session=session, team_id=key.team_id, metric=Metric.NPS, since=period.start,

@@ -8,6 +8,7 @@ from bot.insights.engagement import Segment
 from bot.reporting.detail_blocks import SEGMENT_NAMES
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import TrendPoint
+from bot.reporting.outcome_blocks import place_brief
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -32,9 +33,12 @@ def engagement_line(engagement: EngagementMap) -> str:
         moved = f" ({fmt_score(change[segment])})" if change is not None else ""
         parts.append(f"{name} {fmt_percent(mix.percent(segment))}{moved}")
     advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
+    revealed = [f"{name} {brief}" for segment, (name, _meaning) in SEGMENT_NAMES.items()
+                if (brief := place_brief(engagement.loyalty(segment))) is not None]
     return (
         f"*Engagement map* ({plural(mix.placed, 'customer')} placed, "
         f"{advocates} engaged advocates): " + " · ".join(parts)
+        + ("\nRevealed: " + " · ".join(revealed) if revealed else "")
     )
 
 

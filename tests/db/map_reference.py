@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from bot.core.periods import Period
 from bot.insights.continuum import ContinuumMovement, count_movement
 from bot.insights.engagement import (
+    PLACED_SEGMENTS,
     Mix,
     Segment,
     Standing,
@@ -22,8 +23,9 @@ from bot.insights.engagement import (
     retention,
 )
 from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
+from bot.insights.revealed import PlaceCounts
 from bot.reporting.engagement_map import EngagementMap
-from storage.models import Delivery, Metric, Response
+from storage.models import Delivery, Metric, OutcomeEvent, OutcomeKind, Response
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,41 @@ def _promoters(rows: list[Row]) -> set[str]:
     return {str(who) for who, score in latest.items() if score >= 9}
 
 
+def _last_decisions(session: Session, team_id: str, period: Period) -> dict[int, str]:
+    """Each customer's latest renewal or churn dated in the period (a churn wins a tie)."""
+    events = session.exec(
+        select(OutcomeEvent).where(OutcomeEvent.team_id == team_id,
+                                   col(OutcomeEvent.occurred_on) >= period.start.date(),
+                                   col(OutcomeEvent.occurred_on) <= period.end.date())
+    ).all()
+    decided: dict[int, tuple[date, int, str]] = {}
+    for e in events:
+        if e.event not in (OutcomeKind.RENEWED, OutcomeKind.CHURNED):
+            continue
+        key = (e.occurred_on, 1 if e.event == OutcomeKind.CHURNED else 0, str(e.event))
+        decided[e.respondent_id] = max(decided.get(e.respondent_id, key), key)
+    return {who: kind for who, (_, _, kind) in decided.items()}
+
+
+def _places(histories: dict[int, CustomerHistory], decisions: dict[int, str]
+            ) -> dict[Segment, PlaceCounts]:
+    places = {segment: PlaceCounts() for segment in PLACED_SEGMENTS}
+    for who, history in histories.items():
+        standing = standing_of(history)
+        where = place(standing)
+        if where in places and standing.latest_nps is not None:
+            places[where] = places[where].plus(standing.latest_nps, decisions.get(who), 1)
+    return places
+
+
 def reference_map(session: Session, team_id: str, period: Period) -> EngagementMap:
     """The map as it was computed before it moved into SQL: every answer read into Python."""
     previous = period.previous()
     rows = _answers(session, team_id, previous.previous().start, period.end)
     in_current = [r for r in rows if r[3] >= period.start]
     in_previous = [r for r in rows if previous.start <= r[3] < period.start]
-    mix = engagement_mix(_histories([r for r in rows if r[3] >= previous.start], current=period))
+    now = _histories_by_customer([r for r in rows if r[3] >= previous.start], current=period)
+    mix = engagement_mix(now.values())
     before = engagement_mix(_histories([r for r in rows if r[3] < period.start],
                                        current=previous))
     return EngagementMap(
@@ -121,4 +151,5 @@ def reference_map(session: Session, team_id: str, period: Period) -> EngagementM
         retention=retention({str(r[0]) for r in in_previous}, {str(r[0]) for r in in_current}),
         promoters_retained=promoters_retained(_promoters(in_previous), _promoters(in_current)),
         movement=_movement(rows, period),
+        places=_places(now, _last_decisions(session, team_id, period)),
     )

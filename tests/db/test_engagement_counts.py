@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from bot.core.periods import PeriodSpec
+from bot.insights.engagement import PLACED_SEGMENTS
 from bot.reporting.engagement_map import build_engagement_map
 from storage.engine import session_scope
+from storage.models import OutcomeKind, Respondent
+from storage.outcome_events import OutcomeRecord, add_outcome_events
 from storage.seed import seed_history
 from tests.db.map_reference import reference_map
 
@@ -23,7 +27,8 @@ def test_the_sql_map_equals_the_map_from_every_answer(engine: Engine, days: int)
     # move up and down, and some skip periods, so every rule of the map is exercised.
     report = seed_history(engine, responses=4_000, customers=100, now=NOW, days=400,
                           rng=random.Random(3))
-    placed = 0
+    _add_outcomes(engine, report.team_id, random.Random(5))
+    placed = decided = 0
     for period in (PeriodSpec(days=days).resolve(NOW),
                    PeriodSpec(days=days).resolve(NOW - timedelta(days=days // 2 + 1))):
         with session_scope(engine) as session:
@@ -32,4 +37,29 @@ def test_the_sql_map_equals_the_map_from_every_answer(engine: Engine, days: int)
             expected = reference_map(session, report.team_id, period)
         assert counted == expected
         placed += counted.mix.placed
+        decided += sum(counted.places[s].renewed + counted.places[s].churned
+                       for s in PLACED_SEGMENTS)
     assert placed > 0  # the comparison compared something
+    if days >= 30:
+        assert decided > 0  # and customers who renewed or churned, in a month or more
+
+
+def _add_outcomes(engine: Engine, team_id: str, rng: random.Random) -> None:
+    """Renewals, churn and other events for most customers, some on one day (both a renewal
+    and a churn: read as a churn), spread over the history."""
+    kinds = [OutcomeKind.RENEWED, OutcomeKind.CHURNED, OutcomeKind.EXPANDED]
+    with session_scope(engine) as session:
+        people = [p for p in session.exec(
+            select(Respondent.id).where(Respondent.team_id == team_id)
+            .order_by(col(Respondent.id))).all() if p is not None]
+        records = []
+        for who in people[: len(people) * 3 // 4]:
+            for _ in range(rng.randint(1, 3)):
+                day = (NOW - timedelta(days=rng.randint(0, 400))).date()
+                kind = rng.choice(kinds)
+                records.append(OutcomeRecord(who, kind, day, 1000.0))
+                if rng.random() < 0.1:
+                    other = (OutcomeKind.CHURNED if kind is OutcomeKind.RENEWED
+                             else OutcomeKind.RENEWED)
+                    records.append(OutcomeRecord(who, other, day))
+        add_outcome_events(session=session, team_id=team_id, events=records, now=NOW)

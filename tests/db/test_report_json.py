@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from bot.core.periods import PeriodSpec
 from bot.reporting.full_report import build_full_report
 from storage import benchmarks as store
 from storage.engine import session_scope
-from storage.models import Metric
+from storage.models import Metric, OutcomeKind, Respondent
+from storage.outcome_events import OutcomeRecord, add_outcome_events
 from storage.seed import seed_history
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -37,13 +39,20 @@ def test_the_json_report_carries_every_part_of_the_report(engine: Engine) -> Non
                                    user_id="U0ADMIN", now=NOW)
         store.set_target(session=session, team_id=team, metric=Metric.NPS, value=95,
                          user_id=None, now=NOW)
+        first, second = session.exec(select(Respondent.id).where(Respondent.team_id == team)
+                                     .order_by(col(Respondent.id)).limit(2)).all()
+        assert first is not None
+        assert second is not None
+        add_outcome_events(session=session, team_id=team, now=NOW, events=[
+            OutcomeRecord(first, OutcomeKind.RENEWED, NOW.date(), 1_000.0),
+            OutcomeRecord(second, OutcomeKind.CHURNED, NOW.date())])
 
     data = _report(engine, team)
 
     json.dumps(data)  # JSON-able as it stands
     assert set(data) == {"schema_version", "period", "overview", "trend", "segments",
                          "benchmarks", "targets", "engagement_map", "themes", "movement",
-                         "loop_effect", "advocacy", "plan"}
+                         "loop_effect", "advocacy", "plan", "outcomes", "drivers"}
     assert data["schema_version"] == 2
     overview = data["overview"]
     assert overview["nps"]["n"] == overview["csat"]["n"] == 300
@@ -88,6 +97,22 @@ def test_the_json_report_carries_every_part_of_the_report(engine: Engine) -> Non
     assert set(themes["overall"][0]) == {"phrase", "comments", "share", "mean_polarity", "label"}
     assert set(themes["by_nps_class"]) == {"promoter", "passive", "detractor"}
     assert "examples" not in json.dumps(themes)  # no customer's words leave in a report file
+
+    outcomes = data["outcomes"]
+    assert set(outcomes["by_class"]) == {"promoter", "passive", "detractor", "not_surveyed"}
+    assert sum(row["renewed"] for row in outcomes["by_class"].values()) == 1
+    assert sum(row["churned"] for row in outcomes["by_class"].values()) == 1
+    assert set(next(iter(outcomes["by_class"].values()))) == {
+        "customers", "renewed", "churned", "renewal_rate", "ci95"}
+    assert set(outcomes["revenue_at_risk"]) == {"amount", "currency", "customers"}
+    assert "U0" not in json.dumps(outcomes)  # counts, never who
+    # Plans (25 customers each) are under the minimum of 30: only regions are compared.
+    assert data["drivers"]
+    assert {d["name"].split("=")[0] for d in data["drivers"]} == {"region"}
+    assert set(data["drivers"][0]) == {"kind", "name", "answers", "nps_with", "nps_without",
+                                       "difference", "ci95", "beyond_margin", "impact"}
+    impacts = [abs(d["impact"]) for d in data["drivers"]]
+    assert impacts == sorted(impacts, reverse=True)
 
 
 def test_another_workspace_sees_none_of_it(engine: Engine) -> None:

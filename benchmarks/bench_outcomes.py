@@ -1,0 +1,142 @@
+"""How fast revealed loyalty, drivers and the map's revealed axis answer as history grows.
+
+    python benchmarks/bench_outcomes.py [--sizes 1000,1000000]
+        [--database sqlite|postgresql|both] [--runs 5] [--share 0.6]
+
+Each size gets a fresh database seeded as bench_engagement_command.py seeds it (two years of
+monthly NPS and CSAT waves, one customer per 50 answers, one answer in ten with a comment), plus
+what customers did: `--share` of them renew or churn once a year (85% renew; a churned customer
+does nothing more) with an annual amount, and one in ten of those also expands. Then each view
+is computed --runs times through the function the slash command calls. Like the map, these
+views are answered from a kept snapshot once one was slow to compute
+(bot/reporting/snapshots.py): their rows are what a person gets (the first run computes and
+keeps; the p50 and, from 5 runs, the p95 leave it out), and the "(live)" rows compute every
+run, as with REPORT_SNAPSHOT_MINUTES=0 or the first ask after the snapshot went unread. It
+prints p50/p95 per view and size and the largest size's p50 over the smallest's; it asserts
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench_engagement_command import (  # beside this file
+    TEAM,
+    drop_schema,
+    postgres_schema,
+    print_table,
+)
+from sqlalchemy import Engine, text
+from sqlmodel import col, select
+
+from bot.app.grammar import parse_engagement
+from bot.core.config import load_settings
+from bot.core.services import Services
+from bot.reporting.answers import answer_engagement
+from bot.reporting.grammar import EngagementQuery
+from storage.engine import create_db_engine, session_scope
+from storage.migrate import upgrade
+from storage.models import OutcomeKind, Respondent
+from storage.outcome_events import OutcomeRecord, add_outcome_events
+from storage.seed import seed_history
+from storage.workspaces import set_workspace_choice
+
+VIEWS = ("outcomes", "outcomes 90d", "drivers", "drivers year", "engagement")
+BATCH = 4_000
+
+
+def add_outcomes(engine: Engine, now: datetime, share: float, rng: random.Random) -> int:
+    """Yearly renewals or churn, with amounts, for `share` of the workspace's customers."""
+    with session_scope(engine) as session:
+        people = [p for p in session.exec(select(Respondent.id).where(
+            Respondent.team_id == TEAM).order_by(col(Respondent.id))).all() if p is not None]
+        set_workspace_choice(session=session, team_id=TEAM, user_id=None, now=now,
+                             currency="USD")
+    records: list[OutcomeRecord] = []
+    for who in people[: int(len(people) * share)]:
+        amount = float(rng.randrange(2_000, 200_000, 500))
+        anniversary = rng.randrange(365)
+        for years_back in (1, 0):  # last year's event, then this year's
+            day = (now - timedelta(days=anniversary + 365 * years_back)).date()
+            if rng.random() < 0.15:
+                records.append(OutcomeRecord(who, OutcomeKind.CHURNED, day, 0.0))
+                break
+            records.append(OutcomeRecord(who, OutcomeKind.RENEWED, day, amount))
+            if rng.random() < 0.1:
+                amount *= 1.2
+                records.append(OutcomeRecord(who, OutcomeKind.EXPANDED,
+                                             day + timedelta(days=90), amount))
+    for start in range(0, len(records), BATCH):
+        with session_scope(engine) as session:
+            add_outcome_events(session=session, team_id=TEAM, now=now,
+                               events=records[start:start + BATCH])
+    return len(records)
+
+
+def measure(url: str, size: int, runs: int, share: float) -> dict[str, tuple[float, float]]:
+    engine = create_db_engine(url)
+    upgrade(engine)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    seed_history(engine, responses=size, customers=max(50, size // 50), now=now, team_id=TEAM)
+    events = add_outcomes(engine, now, share, random.Random(11))
+    seeded = time.perf_counter() - started
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE response, delivery, wave, pulse, respondent, "
+                                    "dailyscorecount, dailydeliverycount, outcome_event"))
+    settings = load_settings(env_file=None, database_url=url,
+                             slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
+    served = Services(settings=settings, engine=engine, clock=lambda: now)
+    live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
+                    engine=engine, clock=served.clock)
+    results: dict[str, tuple[float, float]] = {}
+    for label, view, services in [*((v, v, served) for v in VIEWS),
+                                  *((f"{v} (live)", v, live) for v in VIEWS)]:
+        query = parse_engagement(view)
+        assert isinstance(query, EngagementQuery)
+        timings = []
+        for _ in range(runs):
+            begin = time.perf_counter()
+            answer_engagement(services, team_id=TEAM, query=query)
+            timings.append(1000 * (time.perf_counter() - begin))
+        timings.sort()
+        results[label] = (timings[len(timings) // 2], timings[max(0, int(0.95 * runs) - 1)])
+    engine.dispose()
+    print(f"  seeded {size:,} answers and {events:,} outcome events in {seeded:.1f} s")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,1000000")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--share", type=float, default=0.6)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    for database in databases:
+        table: dict[int, dict[str, tuple[float, float]]] = {}
+        for size in sizes:
+            print(f"{database}, {size:,} answers:")
+            if database == "sqlite":
+                with tempfile.TemporaryDirectory() as folder:
+                    table[size] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", size,
+                                          args.runs, args.share)
+            else:
+                schema, url = postgres_schema()
+                try:
+                    table[size] = measure(url, size, args.runs, args.share)
+                finally:
+                    drop_schema(schema)
+        print_table(database, sizes, table)
+
+
+if __name__ == "__main__":
+    main()
