@@ -19,12 +19,14 @@ renumber_team_answers (storage.seed does).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage.batches import in_batches
 from storage.models import Delivery, Metric, Respondent, Response
 
 _response: Any = Response.__table__  # type: ignore[attr-defined]
@@ -43,6 +45,19 @@ def lock_respondent(session: Session, respondent_id: int) -> None:
     """Serialise renumbering per customer: two of their answers committed at once must not
     both take the same place."""
     session.connection().execute(_LOCK_RESPONDENT, {"respondent_id": respondent_id})
+
+
+def lock_respondents(session: Session, respondent_ids: Iterable[int]) -> list[int]:
+    """lock_respondent for many customers (an import's), in id order so that two callers
+    locking overlapping sets wait for each other instead of deadlocking; the sorted ids."""
+    ordered = sorted(set(respondent_ids))
+    connection = session.connection()
+    for batch in in_batches(ordered):
+        connection.execute(
+            sa_select(_respondent.c.id).where(_respondent.c.id.in_(batch))
+            .order_by(_respondent.c.id).with_for_update(key_share=True)
+        )
+    return ordered
 
 
 def _renumber(target: Any, *conditions: Any) -> Any:
@@ -80,6 +95,14 @@ def renumber_answers(session: Session, *, respondent_id: int, metric: Metric) ->
     lock_respondent."""
     session.connection().execute(_RENUMBER_RESPONDENT,
                                  {"respondent": respondent_id, "the_metric": metric.value})
+
+
+def renumber_respondents(session: Session, respondent_ids: Iterable[int]) -> None:
+    """After answers of these customers were added or changed in bulk (an import), under
+    lock_respondents: their answers of every metric, renumbered in batches of customers."""
+    connection = session.connection()
+    for batch in in_batches(sorted(set(respondent_ids)), 500):
+        connection.execute(_renumber(_response, _response.c.respondent_id.in_(batch)))
 
 
 def renumber_team_answers(*, session: Session, team_id: str) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.batches import in_batches
 from storage.models import (
     Delivery,
     DeliveryStatus,
@@ -131,3 +132,34 @@ def upsert_customers(
         respondent.attributes = {**respondent.attributes, **record.attributes}
         respondent.imported_at = now
         session.add(respondent)
+
+
+def ensure_customer_ids(
+    *, session: Session, team_id: str, customers: Mapping[str, str | None], now: datetime
+) -> dict[str, int]:
+    """Respondent ids of these customers (user ID → account), created where missing: the
+    account is written on a new row only, an existing customer keeps theirs. In batches, for
+    the imports' tens of thousands; concurrent callers agree (the unique key decides)."""
+    wanted = sorted(customers)
+    insert = insert_for(session, Respondent).on_conflict_do_nothing(
+        index_elements=["team_id", "user_id"])
+    ids: dict[str, int] = {}
+    for batch in in_batches(wanted):
+        session.execute(insert, [
+            {"team_id": team_id, "user_id": user_id, "account": customers[user_id],
+             "attributes": {}, "opted_out": False, "deactivated": False, "created_at": now}
+            for user_id in batch
+        ])
+        ids.update((user_id, int(respondent_id)) for user_id, respondent_id in session.exec(
+            select(Respondent.user_id, Respondent.id)
+            .where(Respondent.team_id == team_id, col(Respondent.user_id).in_(batch))
+        ).all() if respondent_id is not None)
+    return ids
+
+
+def accounts_of_team(*, session: Session, team_id: str) -> list[tuple[str, str]]:
+    """(user ID, account) of every respondent of the workspace that has an account."""
+    return [(user_id, account) for user_id, account in session.exec(
+        select(Respondent.user_id, Respondent.account)
+        .where(Respondent.team_id == team_id, col(Respondent.account).is_not(None))
+    ).all() if account]
