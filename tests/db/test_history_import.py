@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.answers.history import HistoryReport, import_history, import_key
 from bot.answers.recording import stored_sentiment
-from bot.core.config import load_settings
 from bot.core.services import Services
 from bot.insights.sentiment import score_comment
 from bot.privacy.forget import forget_person
@@ -32,8 +30,8 @@ from storage.models import DailyScoreCount, Metric, Respondent, Response
 from storage.report_snapshots import SnapshotKey, load_snapshot, save_snapshot
 from storage.respondents import CustomerRecord, upsert_customers
 from storage.scoped_reporting import ReportScope, scoped_score_counts
-from storage.workspaces import ensure_workspace
-from tests.conftest import SIGNING_SECRET, FakeClock
+from tests.conftest import FakeClock
+from tests.db.importing import NO_SLACK, import_services
 from tests.db.test_answer_order import (
     NOW,
     TEAM,
@@ -45,27 +43,6 @@ from tests.db.test_answer_order import (
 )
 
 HEADER = "customer,submitted_at,metric,score,comment,pulse\n"
-# Never called: these files name customers by Slack ID or account only.
-NO_SLACK = WebClient(base_url="http://127.0.0.1:9/api/")
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-def _services(engine: Engine, clock: FakeClock, **settings: Any) -> Services:
-    return Services(
-        settings=load_settings(env_file=None, database_url=str(engine.url),
-                               slack_signing_secret=SIGNING_SECRET, **settings),
-        engine=engine, clock=clock)
-
-
-@pytest.fixture
-def services(engine: Engine, clock: FakeClock) -> Services:
-    with session_scope(engine) as session:
-        ensure_workspace(session=session, team_id=TEAM, name="Test", now=NOW)
-    return _services(engine, clock)
 
 
 def _import(services: Services, text: str, **options: Any) -> HistoryReport:
@@ -109,13 +86,13 @@ FILE = HEADER + "".join([
 ])
 
 
-def test_importing_the_same_file_twice_adds_nothing(services: Services, engine: Engine) -> None:
-    first = _import(services, FILE)
+def test_importing_the_same_file_twice_adds_nothing(importer: Services, engine: Engine) -> None:
+    first = _import(importer, FILE)
     assert (first.added, first.corrected, first.unchanged, first.customers) == (6, 0, 0, 4)
     counts = _table_counts(engine)
     stored = [(a.score, a.comment, a.respondent_seq) for a in _stored(engine)]
 
-    again = _import(services, FILE)
+    again = _import(importer, FILE)
 
     assert (again.added, again.corrected, again.unchanged) == (0, 0, 6)
     assert _table_counts(engine) == counts
@@ -124,9 +101,9 @@ def test_importing_the_same_file_twice_adds_nothing(services: Services, engine: 
 
 
 def test_an_imported_answer_is_a_customers_answer_with_no_delivery_or_wave(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
-    _import(services, FILE)
+    _import(importer, FILE)
     first = _stored(engine)[0]
     assert (first.delivery_id, first.wave_id, first.anonymous_key) == (None, None, None)
     assert (first.metric, first.score, first.import_pulse) == (Metric.NPS, 9, "Delighted NPS")
@@ -136,7 +113,7 @@ def test_an_imported_answer_is_a_customers_answer_with_no_delivery_or_wave(
 
 
 def test_rollups_and_each_customers_order_stay_exact_among_live_answers(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     waves = _waves(engine, 12)
     _random_clicks(engine, waves, random.Random(21))
@@ -145,7 +122,7 @@ def test_rollups_and_each_customers_order_stay_exact_among_live_answers(
             f"{metric},{rng.choice(range(0, 11) if metric == 'nps' else range(1, 6))},,\n"
             for user in [*USERS, "U0NEW01", "U0NEW02"] for metric in ("nps", "csat")
             for _ in range(3)]
-    report = _import(services, HEADER + "".join(dict.fromkeys(rows)), skip_invalid=True)
+    report = _import(importer, HEADER + "".join(dict.fromkeys(rows)), skip_invalid=True)
     assert report.added > 40
 
     assert_rollups_exact(engine)
@@ -153,13 +130,13 @@ def test_rollups_and_each_customers_order_stay_exact_among_live_answers(
 
 
 def test_imported_answers_take_their_place_between_live_ones(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     nps = [w for w in _waves(engine, 4) if w.metric is Metric.NPS]
     user = USERS[0]
     _click(engine, nps[0], user, 9, at=NOW - timedelta(days=90), ts="1700000000.000100")
     _click(engine, nps[1], user, 3, at=NOW - timedelta(days=30), ts="1700000001.000100")
-    _import(services, HEADER + f"{user},{_day(60)},nps,7,,\n{user},{_day(120)},nps,10,,\n")
+    _import(importer, HEADER + f"{user},{_day(60)},nps,7,,\n{user},{_day(120)},nps,10,,\n")
 
     with Session(engine) as session:
         order = session.exec(
@@ -174,37 +151,37 @@ def test_imported_answers_take_their_place_between_live_ones(
 
 
 def test_a_reimport_with_another_score_corrects_the_answer_and_moves_its_count(
-    services: Services, engine: Engine, clock: FakeClock
+    importer: Services, engine: Engine, import_clock: FakeClock
 ) -> None:
-    _import(services, FILE)
+    _import(importer, FILE)
     changed_day = (NOW - timedelta(days=30)).date()
-    clock.now = NOW + timedelta(hours=1)
+    import_clock.now = NOW + timedelta(hours=1)
 
-    report = _import(services, FILE.replace(
+    report = _import(importer, FILE.replace(
         f"U0C0001,{_day(30)},nps,3,", f"U0C0001,{_day(30)},nps,8,"))
 
     assert (report.added, report.corrected, report.unchanged) == (0, 1, 5)
     [corrected, later] = [a for a in _stored(engine) if a.metric == Metric.NPS
                           and a.respondent_id == _respondent(engine, "U0C0001")]
-    assert (corrected.score, corrected.changed_at) == (8, clock.now)
+    assert (corrected.score, corrected.changed_at) == (8, import_clock.now)
     assert later.previous_score == 8  # the answer after it names the corrected score
     with Session(engine) as session:
         day = dict(session.exec(select(DailyScoreCount.score, DailyScoreCount.answers).where(
             DailyScoreCount.day == changed_day, DailyScoreCount.metric == Metric.NPS)).all())
     assert (day.get(3), day.get(8)) == (0, 1)  # moved from 3 to 8 on its day
     assert_rollups_exact(engine)
-    assert _import(services, FILE.replace(",nps,3,", ",nps,8,")).corrected == 0  # settled
+    assert _import(importer, FILE.replace(",nps,3,", ",nps,8,")).corrected == 0  # settled
 
 
 def test_a_blank_comment_keeps_the_stored_one_and_another_comment_replaces_it(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
-    _import(services, FILE)
+    _import(importer, FILE)
     blank = FILE.replace("Great support,", ",")
-    assert _import(services, blank).corrected == 0
+    assert _import(importer, blank).corrected == 0
     assert _stored(engine)[0].comment == "Great support"
 
-    report = _import(services, FILE.replace("Great support", "Support is slow and unhelpful"))
+    report = _import(importer, FILE.replace("Great support", "Support is slow and unhelpful"))
 
     assert (report.corrected, report.added) == (1, 0)
     first = _stored(engine)[0]
@@ -224,19 +201,19 @@ def _respondent(engine: Engine, user_id: str) -> int | None:
     "U0C0000,{midnight}T02:00:00+02:00,nps,3,,",
 ])
 def test_a_file_naming_one_answer_twice_is_refused_at_the_second_row(
-    services: Services, engine: Engine, second: str
+    importer: Services, engine: Engine, second: str
 ) -> None:
     midnight = (NOW - timedelta(days=3)).date().isoformat()
     text = (HEADER + f"U0C0000,{midnight},nps,9,,\n" + f"U0C0001,{midnight},nps,9,,\n"
             + second.format(day=midnight, midnight=midnight) + "\n")
 
     with pytest.raises(ImportRefused) as refused:
-        _import(services, text)
+        _import(importer, text)
 
     assert refused.value.problems == [
         "line 4: the same customer, submitted_at and metric as line 2"]
     assert _table_counts(engine) == (0, 0, 0)  # nothing at all, not even the customers
-    report = _import(services, text, skip_invalid=True)
+    report = _import(importer, text, skip_invalid=True)
     assert report.added == 2
     assert [str(p) for p in report.skipped] == [
         "line 4: the same customer, submitted_at and metric as line 2"]
@@ -244,19 +221,19 @@ def test_a_file_naming_one_answer_twice_is_refused_at_the_second_row(
 
 
 def test_one_bad_row_imports_nothing_and_every_mistake_is_listed(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     text = FILE + f"U0C0003,{_day(1)},nps,11,,\n,{_day(1)},nps,5,,\n"
 
     with pytest.raises(ImportRefused) as refused:
-        _import(services, text)
+        _import(importer, text)
 
     assert [p.split(":")[0] for p in refused.value.problems] == ["line 8", "line 9"]
     assert _table_counts(engine) == (0, 0, 0)
 
 
 def test_an_account_names_its_one_slack_customer_or_a_new_customer_not_in_slack(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     with session_scope(engine) as session:
         upsert_customers(session=session, team_id=TEAM, now=NOW, records=[
@@ -266,14 +243,14 @@ def test_an_account_names_its_one_slack_customer_or_a_new_customer_not_in_slack(
                      f"Initech,{_day(3)},nps,2,,\n")
 
     with pytest.raises(ImportRefused) as refused:
-        _import(services, text)
+        _import(importer, text)
     assert refused.value.problems == [
         "line 3: the account 'Globex' has 2 customers in Slack: name one by Slack user ID or "
         "e-mail"]
 
-    _import(services, text, skip_invalid=True)
+    _import(importer, text, skip_invalid=True)
     # Its case differs from the file's: an account is matched whatever the case.
-    _import(services, HEADER + f"INITECH,{_day(2)},csat,5,,\n")
+    _import(importer, HEADER + f"INITECH,{_day(2)},csat,5,,\n")
     initech = external_customer_id(CustomerRef(CustomerKind.ACCOUNT, "initech"))
     with Session(engine) as session:
         people = {r.user_id: r for r in session.exec(select(Respondent))}
@@ -285,13 +262,13 @@ def test_an_account_names_its_one_slack_customer_or_a_new_customer_not_in_slack(
 
 
 def test_imported_answers_count_in_their_customers_segment(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     with session_scope(engine) as session:
         upsert_customers(session=session, team_id=TEAM, now=NOW, records=[
             CustomerRecord("U0C0000", "Northwind", {"plan": "enterprise"}),
             CustomerRecord("U0C0001", "Beta", {"plan": "starter"})])
-    _import(services, FILE)
+    _import(importer, FILE)
 
     with Session(engine) as session:
         counts = scoped_score_counts(session=session, team_id=TEAM, metric=Metric.NPS,
@@ -300,10 +277,10 @@ def test_imported_answers_count_in_their_customers_segment(
     assert counts == {9: 1}  # U0C0000's NPS 9; U0C0001 is a starter
 
 
-def test_comments_are_scored_as_live_ones_are(services: Services, engine: Engine) -> None:
+def test_comments_are_scored_as_live_ones_are(importer: Services, engine: Engine) -> None:
     french = "Le support est vraiment très lent et personne ne répond jamais à nos questions"
     english = "Billing charged us twice and support never replied."
-    _import(services, HEADER + f'U0C0000,{_day(3)},nps,2,"{english}",\n'
+    _import(importer, HEADER + f'U0C0000,{_day(3)},nps,2,"{english}",\n'
                                f'U0C0001,{_day(3)},nps,5,"{french}",\n')
 
     stored = {a.comment: a for a in _stored(engine)}
@@ -320,9 +297,9 @@ def test_comments_are_scored_as_live_ones_are(services: Services, engine: Engine
 
 
 def test_a_comment_past_retention_keeps_its_sentiment_not_its_words(
-    engine: Engine, clock: FakeClock
+    engine: Engine, import_clock: FakeClock
 ) -> None:
-    services = _services(engine, clock, comment_retention_days=365)
+    services = import_services(engine, import_clock, comment_retention_days=365)
     cutoff = NOW - timedelta(days=365)
     just_kept = cutoff.isoformat()
     just_past = (cutoff - timedelta(microseconds=1)).isoformat()
@@ -335,7 +312,7 @@ def test_a_comment_past_retention_keeps_its_sentiment_not_its_words(
     assert (kept.comment, kept.sentiment_label) == ("Support never replied.", "negative")
     assert (past.comment, past.sentiment_label) == (None, "negative")
     # The sweep treats the imported comment as it treats a live one: a microsecond on, it goes.
-    clock.now = NOW + timedelta(microseconds=1)
+    import_clock.now = NOW + timedelta(microseconds=1)
     assert purge_old_comments(services) == 1
     assert [a.comment for a in _stored(engine)] == [None, None]
     # Imported again, the file does not bring the words back.
@@ -344,7 +321,7 @@ def test_a_comment_past_retention_keeps_its_sentiment_not_its_words(
 
 
 def test_an_import_that_adds_answers_drops_the_kept_breakdowns(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     key = SnapshotKey(TEAM, "engagement", "90d")
 
@@ -358,21 +335,21 @@ def test_an_import_that_adds_answers_drops_the_kept_breakdowns(
             return load_snapshot(session, key) is not None
 
     keep()
-    _import(services, FILE)
+    _import(importer, FILE)
     assert not kept()
     keep()
-    _import(services, FILE)  # adds nothing: what was kept still holds
+    _import(importer, FILE)  # adds nothing: what was kept still holds
     assert kept()
 
 
 def test_someone_forgotten_is_not_brought_back_by_an_old_file(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
-    _import(services, FILE)
-    forget_person(services, team_id=TEAM, user_id="U0C0001", requested_by="dpo")
+    _import(importer, FILE)
+    forget_person(importer, team_id=TEAM, user_id="U0C0001", requested_by="dpo")
     assert _respondent(engine, "U0C0001") is None
 
-    report = _import(services, FILE)
+    report = _import(importer, FILE)
 
     assert (report.forgotten, report.added, report.unchanged) == (2, 0, 4)
     assert _respondent(engine, "U0C0001") is None
@@ -380,10 +357,10 @@ def test_someone_forgotten_is_not_brought_back_by_an_old_file(
 
 
 def test_an_answer_given_at_midnight_utc_counts_on_its_own_day(
-    services: Services, engine: Engine
+    importer: Services, engine: Engine
 ) -> None:
     # 23:59:59 at -01:00 is 00:59:59 UTC the next day; 00:00 UTC opens the day.
-    _import(services, HEADER + "U0C0000,2026-11-01T23:59:59-01:00,nps,9,,\n"
+    _import(importer, HEADER + "U0C0000,2026-11-01T23:59:59-01:00,nps,9,,\n"
                                "U0C0001,2026-11-02,nps,7,,\nU0C0002,2026-11-01T23:59:59Z,nps,0,,\n")
     with Session(engine) as session:
         days = {(d, s): n for d, s, n in session.exec(

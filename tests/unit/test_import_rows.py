@@ -9,6 +9,7 @@ import pytest
 
 from bot.answers.history import parse_history, parse_score
 from bot.core.ids import USER_ID
+from bot.outcomes.importing import parse_amount, parse_event, parse_outcomes
 from bot.workspaces.csv_import import (
     ImportRefused,
     InvalidCell,
@@ -16,13 +17,14 @@ from bot.workspaces.csv_import import (
     parse_moment,
     read_table,
 )
+from bot.workspaces.currency import InvalidCurrency, parse_currency
 from bot.workspaces.customer_lookup import (
     CustomerKind,
     CustomerRef,
     external_customer_id,
     parse_customer,
 )
-from storage.models import Metric
+from storage.models import Metric, OutcomeKind
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 HEADER = "customer,submitted_at,metric,score,comment,pulse\n"
@@ -229,3 +231,59 @@ def test_a_comment_is_kept_to_the_live_limit() -> None:
     assert _problems(HEADER + f"U0CUST1,2026-01-31,nps,9,{ok},\n") == []
     assert _problems(HEADER + f"U0CUST1,2026-01-31,nps,9,{long},\n") == [
         "line 2: the comment is longer than 3,000 characters (3,001)"]
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("", None), ("0", 0.0), ("1200", 1200.0), ("1200.50", 1200.5), ("0.01", 0.01)])
+def test_an_amount_is_a_number_from_zero_up_or_blank(text: str, amount: float | None) -> None:
+    assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("-0.01", "is negative"), ("-1200", "is negative"),
+    ("1,200.50", "is not a number: write it like 1200.50"),
+    ("1.200,50", "is not a number"), ("€1200", "is not a number"), ("1200 EUR", "is not a number"),
+    ("nan", "is not a number"), ("inf", "is not a number"), ("1e3", "is not a number"),
+    ("+5", "is not a number"), (".5", "is not a number"),
+    ("9" * 400, "is too large"),  # past a float's range
+])
+def test_an_amount_that_is_not_a_plain_non_negative_number_is_refused(
+    text: str, message: str
+) -> None:
+    with pytest.raises(InvalidCell, match=message):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("kind", list(OutcomeKind))
+def test_every_outcome_kind_is_an_event_whatever_its_case(kind: OutcomeKind) -> None:
+    assert parse_event(kind.value) is kind
+    assert parse_event(kind.value.upper()) is kind
+
+
+def test_an_unknown_event_names_the_known_ones() -> None:
+    with pytest.raises(InvalidCell, match="event 'upgraded' is not one of renewed, churned, "
+                                          "expanded, contracted, purchased, referred, reviewed"):
+        parse_event("upgraded")
+
+
+def test_outcome_rows_are_read_with_their_lines() -> None:
+    parsed = parse_outcomes(
+        "Customer,Event,Date,Amount\nAcme,Renewed,2026-10-01,12000\n"
+        "U0CUST1,churned,2026-11-21,0\nGlobex,expanded,2026-10-01,\n", today=NOW.date())
+    assert [str(p) for p in parsed.problems] == ["line 3: date '2026-11-21' is in the future"]
+    assert [(r.line, r.customer.value, r.event, r.occurred_on, r.amount) for r in parsed.rows] == [
+        (2, "Acme", OutcomeKind.RENEWED, date(2026, 10, 1), 12000.0),
+        (4, "Globex", OutcomeKind.EXPANDED, date(2026, 10, 1), None)]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("EUR", "EUR"), ("eur", "EUR"), (" gbp ", "GBP"), ("off", None), ("Clear", None),
+    ("none", None)])
+def test_a_currency_is_three_letters_or_off(text: str, code: str | None) -> None:
+    assert parse_currency(text) == code
+
+
+@pytest.mark.parametrize("text", ["EU", "EURO", "E1R", "€", "", "US$", "ÉUR"])
+def test_anything_but_three_letters_is_not_a_currency(text: str) -> None:
+    with pytest.raises(InvalidCurrency, match="is not a currency code: write three letters"):
+        parse_currency(text)
