@@ -50,7 +50,7 @@ _CORRECT_COMMENT = _CORRECT_SCORE.values(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
 class ImportedAnswer:
     import_key: str
     respondent_id: int
@@ -73,7 +73,9 @@ class AnswersWritten:
 
 
 @dataclass(frozen=True)
-class _Stored:
+class StoredImport:
+    """What an earlier import stored under a key: what a row imported again is compared with."""
+
     answer_id: int
     score: int
     comment: str | None
@@ -90,7 +92,7 @@ def store_imported_answers(
     # The customers first, as a click locks its customer: their order is renumbered below,
     # and a click of one of them waits until the import commits.
     lock_respondents(session, (a.respondent_id for a in answers))
-    stored = _stored(session, team_id, [a.import_key for a in answers])
+    stored = stored_imports(session, team_id, [a.import_key for a in answers])
     deltas: Counter[tuple[Metric, date, int]] = Counter()
     new: list[dict[str, Any]] = []
     corrections: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
@@ -124,16 +126,19 @@ def store_imported_answers(
                           unchanged=len(answers) - len(new) - corrected)
 
 
-def _stored(session: Session, team_id: str, keys: list[str]) -> dict[str, _Stored]:
+def stored_imports(
+    session: Session, team_id: str, keys: list[str]
+) -> dict[str, StoredImport]:
+    """The answers already stored under these import keys, by key."""
     c = _response.c
-    found: dict[str, _Stored] = {}
+    found: dict[str, StoredImport] = {}
     for batch in in_batches(keys):
         for key, *values in session.connection().execute(
             sa_select(c.import_key, c.id, c.score, c.comment, c.sentiment_label, c.import_pulse,
                       c.changed_at)
             .where(c.team_id == team_id, c.import_key.in_(batch))
         ):
-            found[key] = _Stored(*values)
+            found[key] = StoredImport(*values)
     return found
 
 
@@ -161,7 +166,9 @@ def _row(team_id: str, answer: ImportedAnswer) -> dict[str, Any]:
     }
 
 
-def _correction(before: _Stored, answer: ImportedAnswer, now: datetime) -> dict[str, Any] | None:
+def _correction(
+    before: StoredImport, answer: ImportedAnswer, now: datetime
+) -> dict[str, Any] | None:
     """The UPDATE's parameters when the row says something else than the stored answer."""
     # A blank comment in the file leaves the stored one (and its sentiment) alone.
     commented = answer.sentiment is not None

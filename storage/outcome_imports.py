@@ -31,7 +31,7 @@ _CORRECT_AMOUNT = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
 class ImportedOutcome:
     respondent_id: int
     event: OutcomeKind

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -141,19 +143,27 @@ def ensure_customer_ids(
     account is written on a new row only, an existing customer keeps theirs. In batches, for
     the imports' tens of thousands; concurrent callers agree (the unique key decides)."""
     wanted = sorted(customers)
-    insert = insert_for(session, Respondent).on_conflict_do_nothing(
+    table: Any = Respondent.__table__  # type: ignore[attr-defined]
+    # Core, not the ORM's bulk path: plain rows, no objects.
+    insert = insert_for(session, table).on_conflict_do_nothing(
         index_elements=["team_id", "user_id"])
+    connection = session.connection()
     ids: dict[str, int] = {}
     for batch in in_batches(wanted):
-        session.execute(insert, [
-            {"team_id": team_id, "user_id": user_id, "account": customers[user_id],
-             "attributes": {}, "opted_out": False, "deactivated": False, "created_at": now}
-            for user_id in batch
-        ])
-        ids.update((user_id, int(respondent_id)) for user_id, respondent_id in session.exec(
-            select(Respondent.user_id, Respondent.id)
-            .where(Respondent.team_id == team_id, col(Respondent.user_id).in_(batch))
-        ).all() if respondent_id is not None)
+        found: dict[str, int] = dict(connection.execute(
+            sa_select(table.c.user_id, table.c.id)
+            .where(table.c.team_id == team_id, table.c.user_id.in_(batch))).all())
+        missing = [user_id for user_id in batch if user_id not in found]
+        if missing:
+            connection.execute(insert, [
+                {"team_id": team_id, "user_id": user_id, "account": customers[user_id],
+                 "attributes": {}, "opted_out": False, "deactivated": False, "created_at": now}
+                for user_id in missing
+            ])
+            found.update(connection.execute(
+                sa_select(table.c.user_id, table.c.id)
+                .where(table.c.team_id == team_id, table.c.user_id.in_(missing))).all())
+        ids.update((str(user_id), int(respondent_id)) for user_id, respondent_id in found.items())
     return ids
 
 

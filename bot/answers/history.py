@@ -52,11 +52,11 @@ from bot.workspaces.csv_import import (
 from bot.workspaces.customer_lookup import (
     Customer,
     CustomerRef,
-    parse_customer,
+    read_customer,
     resolve_customers,
 )
-from storage.answer_imports import ImportedAnswer, store_imported_answers
-from storage.engine import session_scope
+from storage.answer_imports import ImportedAnswer, store_imported_answers, stored_imports
+from storage.engine import read_only_session, session_scope
 from storage.models import Metric
 from storage.report_snapshots import drop_snapshots
 from storage.respondents import ensure_customer_ids
@@ -73,7 +73,7 @@ SCALES = {Metric.NPS: NPS_SCALE, Metric.CSAT: CSAT_SCALE}
 _WHOLE = re.compile(r"^\d{1,3}(?:\.0+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
 class HistoryRow:
     line: int
     customer: CustomerRef
@@ -84,11 +84,14 @@ class HistoryRow:
     pulse: str | None = None
 
 
+_METRICS = {metric.value: metric for metric in Metric}
+
+
 def parse_metric(text: str) -> Metric:
-    try:
-        return Metric(text.lower())
-    except ValueError:
-        raise InvalidCell(f"metric {text[:20]!r} is not nps or csat") from None
+    metric = _METRICS.get(text.lower())
+    if metric is None:
+        raise InvalidCell(f"metric {text[:20]!r} is not nps or csat")
+    return metric
 
 
 def parse_score(text: str, metric: Metric) -> int:
@@ -105,9 +108,12 @@ def parse_score(text: str, metric: Metric) -> int:
     return score
 
 
-def parse_history_row(row: CsvRow, *, now: datetime) -> HistoryRow:
-    """One row (InvalidCell names its first mistake)."""
-    customer = parse_customer(row.get("customer"))
+def parse_history_row(
+    row: CsvRow, *, now: datetime, customers: dict[str, CustomerRef] | None = None
+) -> HistoryRow:
+    """One row (InvalidCell names its first mistake). `customers`: the customer cells read so
+    far, as a file names each customer many times."""
+    customer = read_customer(row.get("customer"), customers)
     answered_at = parse_moment(row.get("submitted_at"), column="submitted_at", now=now)
     metric = parse_metric(row.get("metric"))
     score = parse_score(row.get("score"), metric)
@@ -134,9 +140,10 @@ def parse_history(text: str, *, now: datetime, max_rows: int = MAX_ROWS) -> Pars
     table = read_table(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows)
     rows: list[HistoryRow] = []
     problems = list(table.problems)
+    customers: dict[str, CustomerRef] = {}
     for row in table.rows:
         try:
-            rows.append(parse_history_row(row, now=now))
+            rows.append(parse_history_row(row, now=now, customers=customers))
         except InvalidCell as mistake:
             problems.append(RowProblem(row.line, str(mistake)))
     return ParsedHistory(rows, problems, table.ignored_columns)
@@ -159,7 +166,7 @@ class HistoryReport:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
 class _Keyed:
     row: HistoryRow
     customer: Customer
@@ -199,7 +206,14 @@ def import_history(
     kept = [k for k in keyed if k.customer.user_id not in forgotten]
     days = services.settings.comment_retention_days
     cutoff = None if days is None else retention_cutoff(now=now, days=days)
-    scored = _score_comments(kept)
+    with read_only_session(services.engine) as session:
+        before = stored_imports(session, team_id, [k.key for k in kept])
+    # A comment an earlier import stored as the file has it needs no scoring again: its row
+    # is given as if its comment were blank, which leaves the stored one as it is.
+    commented = [k for k in kept if k.row.comment is not None and (
+        k.key not in before or before[k.key].comment != k.row.comment)]
+    scored = _score_comments(commented)
+    fresh = {k.key for k in commented}
     with session_scope(services.engine) as session:
         ensure_workspace(session=session, team_id=team_id, name="", now=now)
         ids = ensure_customer_ids(
@@ -207,14 +221,7 @@ def import_history(
             customers={k.customer.user_id: k.customer.account for k in kept},
         )
         written = store_imported_answers(session=session, team_id=team_id, now=now, answers=[
-            ImportedAnswer(
-                import_key=k.key, respondent_id=ids[k.customer.user_id], metric=k.row.metric,
-                score=k.row.score, answered_at=k.row.answered_at,
-                comment=(k.row.comment if cutoff is None or k.row.answered_at >= cutoff
-                         else None),
-                sentiment=None if k.row.comment is None else scored[k.row.comment],
-                pulse=k.row.pulse,
-            )
+            _answer(k, ids[k.customer.user_id], scored if k.key in fresh else {}, cutoff)
             for k in kept
         ])
         if written.added or written.corrected:
@@ -224,10 +231,23 @@ def import_history(
         added=written.added, corrected=written.corrected, unchanged=written.unchanged,
         customers=len(ids), forgotten=len(keyed) - len(kept),
         comments_past_retention=sum(
-            1 for k in kept
-            if k.row.comment is not None and cutoff is not None and k.row.answered_at < cutoff),
+            1 for k in commented if cutoff is not None and k.row.answered_at < cutoff),
         skipped=problems, ignored_columns=parsed.ignored_columns,
     )
+
+
+def _answer(
+    k: _Keyed, respondent_id: int, scored: dict[str, CommentSentiment], cutoff: datetime | None
+) -> ImportedAnswer:
+    """The row as stored: its comment only when `scored` holds it (else as if blank), and its
+    words only within the retention period."""
+    row = k.row
+    felt = scored.get(row.comment) if row.comment is not None else None
+    kept = felt is not None and (cutoff is None or row.answered_at >= cutoff)
+    return ImportedAnswer(
+        import_key=k.key, respondent_id=respondent_id, metric=row.metric, score=row.score,
+        answered_at=row.answered_at, comment=row.comment if kept else None, sentiment=felt,
+        pulse=row.pulse)
 
 
 def _score_comments(rows: list[_Keyed]) -> dict[str, CommentSentiment]:

@@ -37,7 +37,7 @@ from bot.workspaces.currency import store_currency, workspace_currency
 from bot.workspaces.customer_lookup import (
     Customer,
     CustomerRef,
-    parse_customer,
+    read_customer,
     resolve_customers,
 )
 from bot.workspaces.grammar import SetCurrency
@@ -56,7 +56,7 @@ EVENTS = ", ".join(kind.value for kind in OutcomeKind)
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
 class OutcomeRow:
     line: int
     customer: CustomerRef
@@ -88,10 +88,14 @@ def parse_amount(text: str) -> float | None:
     return amount
 
 
-def parse_outcome_row(row: CsvRow, *, today: date) -> OutcomeRow:
+def parse_outcome_row(
+    row: CsvRow, *, today: date, customers: dict[str, CustomerRef] | None = None
+) -> OutcomeRow:
+    """One row (InvalidCell names its first mistake); `customers` as for the answers."""
+    customer = read_customer(row.get("customer"), customers)
     return OutcomeRow(
         line=row.line,
-        customer=parse_customer(row.get("customer")),
+        customer=customer,
         event=parse_event(row.get("event")),
         occurred_on=parse_day(row.get("date"), column="date", today=today),
         amount=parse_amount(row.get("amount")),
@@ -109,9 +113,10 @@ def parse_outcomes(text: str, *, today: date, max_rows: int = MAX_ROWS) -> Parse
     table = read_table(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows)
     rows: list[OutcomeRow] = []
     problems = list(table.problems)
+    customers: dict[str, CustomerRef] = {}
     for row in table.rows:
         try:
-            rows.append(parse_outcome_row(row, today=today))
+            rows.append(parse_outcome_row(row, today=today, customers=customers))
         except InvalidCell as mistake:
             problems.append(RowProblem(row.line, str(mistake)))
     return ParsedOutcomes(rows, problems, table.ignored_columns)
@@ -129,7 +134,7 @@ class OutcomesReport:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
 class _Keyed:
     row: OutcomeRow
     customer: Customer

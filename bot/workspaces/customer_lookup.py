@@ -83,6 +83,17 @@ def parse_customer(text: str) -> CustomerRef:
     return CustomerRef(CustomerKind.ACCOUNT, text)
 
 
+def read_customer(cell: str, seen: dict[str, CustomerRef] | None = None) -> CustomerRef:
+    """parse_customer, remembering the cells read so far in `seen`: a file names each customer
+    many times."""
+    if seen is None:
+        return parse_customer(cell)
+    customer = seen.get(cell)
+    if customer is None:
+        customer = seen[cell] = parse_customer(cell)
+    return customer
+
+
 def external_customer_id(ref: CustomerRef) -> str:
     """The synthetic ID of a customer not in Slack (see the module docstring)."""
     digest = hashlib.sha256(f"{ref.kind.value}:{ref.key}".encode()).hexdigest()
