@@ -46,6 +46,7 @@ from bot.workspaces.csv_import import (
     ImportRefused,
     InvalidCell,
     RowProblem,
+    bulk_rows,
     parse_moment,
     read_table,
 )
@@ -179,6 +180,14 @@ def import_history(
 ) -> HistoryReport:
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
     lists every mistake) unless `skip_invalid`."""
+    with bulk_rows():
+        return _import_history(services, client, text, team_id=team_id, skip_invalid=skip_invalid)
+
+
+def _import_history(
+    services: Services, client: WebClient, text: str, *, team_id: str,
+    skip_invalid: bool = False,
+) -> HistoryReport:
     now = services.clock()
     parsed = parse_history(text, now=now)
     problems = list(parsed.problems)
@@ -207,7 +216,8 @@ def import_history(
     days = services.settings.comment_retention_days
     cutoff = None if days is None else retention_cutoff(now=now, days=days)
     with read_only_session(services.engine) as session:
-        before = stored_imports(session, team_id, [k.key for k in kept])
+        before = stored_imports(session, team_id, [
+            k.key for k in kept if k.row.comment is not None])
     # A comment an earlier import stored as the file has it needs no scoring again: its row
     # is given as if its comment were blank, which leaves the stored one as it is.
     commented = [k for k in kept if k.row.comment is not None and (

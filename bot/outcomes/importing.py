@@ -30,6 +30,7 @@ from bot.workspaces.csv_import import (
     ImportRefused,
     InvalidCell,
     RowProblem,
+    bulk_rows,
     parse_day,
     read_table,
 )
@@ -147,6 +148,15 @@ def import_outcomes(
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
     lists every mistake) unless `skip_invalid`. `currency`, when given, is stored with the
     events, in the same transaction."""
+    with bulk_rows():
+        return _import_outcomes(services, client, text, team_id=team_id,
+                                skip_invalid=skip_invalid, currency=currency)
+
+
+def _import_outcomes(
+    services: Services, client: WebClient, text: str, *, team_id: str,
+    skip_invalid: bool = False, currency: SetCurrency | None = None,
+) -> OutcomesReport:
     now = services.clock()
     parsed = parse_outcomes(text, today=now.astimezone(UTC).date())
     problems = list(parsed.problems)

@@ -256,3 +256,23 @@ def test_forget_finds_a_customer_an_import_brought_who_is_not_in_slack(
     unknown = bot(env, tmp_path, "forget", "Globex")
     assert unknown.returncode == 2
     assert "nor an account imported here" in unknown.stderr
+
+
+def test_the_export_shows_imported_answers_marked_with_their_files_pulse(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = _file(tmp_path, "history.csv", "customer,submitted_at,metric,score,comment,pulse\n"
+                                          f"{CUSTOMERS[0]},2026-07-01T08:00:00Z,nps,9,Fast,Q3\n"
+                                          "Initech,2026-07-02,csat,2,,\n")
+    assert bot(env, tmp_path, "responses", "import", path).returncode == 0
+
+    exported = bot(env, tmp_path, "export")
+
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    initech = external_customer_id(CustomerRef(CustomerKind.ACCOUNT, "Initech"))
+    assert [(r["answered_at"], r["pulse"], r["wave_scheduled_for"], r["score"], r["comment"],
+             r["respondent"], r["account"], r["imported"]) for r in rows] == [
+        ("2026-07-01T08:00:00+00:00", "Q3", "", "9", "Fast", CUSTOMERS[0], "", "true"),
+        ("2026-07-02T00:00:00+00:00", "", "", "2", "", initech, "Initech", "true"),
+    ]
