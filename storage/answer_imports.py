@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from storage.answer_order import lock_respondents, renumber_respondents
+from storage.answer_order import lock_respondents, number_new_answers, renumber_respondents
 from storage.batches import in_batches
 from storage.models import Metric, Response
 from storage.responses import NO_ACTION_TS, CommentSentiment
@@ -94,6 +94,8 @@ def store_imported_answers(
         return _store(session, team_id, answers, now)
 
 
+ANALYZE_FROM = 10_000  # new answers in one import
+
 # SQLite's page cache for the import's connection while it writes (KiB): the default 2 MB
 # thrashes on 100,000 inserts into the answer table's six indexes, a third of the time
 # (benchmarks/bench_import.py). Only this connection, only while it imports; pages are
@@ -142,9 +144,16 @@ def _store(
             deltas[(*day, before.score)] -= 1
             deltas[(*day, answer.score)] += 1
             touched.add(answer.respondent_id)
+    number_new_answers(session, new)
     connection = session.connection()
     for batch in in_batches(new, 500):
         connection.execute(insert(_response), list(batch))
+    if len(new) >= ANALYZE_FROM and connection.dialect.name == "postgresql":
+        # The planner's statistics predate these rows until autovacuum comes by: the
+        # renumbering below (and the next import's lookups) would plan for a table a fraction
+        # of its size and scan it whole, once per batch of customers. In this transaction,
+        # so it sees the new rows; it samples, so it costs a fraction of a second.
+        connection.exec_driver_sql("ANALYZE response")
     for with_comment, statement in ((False, _CORRECT_SCORE), (True, _CORRECT_COMMENT)):
         if corrections[with_comment]:
             connection.execute(statement, corrections[with_comment])

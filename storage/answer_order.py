@@ -19,7 +19,7 @@ renumber_team_answers (storage.seed does).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, update
@@ -97,12 +97,44 @@ def renumber_answers(session: Session, *, respondent_id: int, metric: Metric) ->
                                  {"respondent": respondent_id, "the_metric": metric.value})
 
 
+def number_new_answers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Set `respondent_seq` and `previous_score` on answers about to be inserted in this
+    order (an import's), placing them among their customers' stored answers: ids only grow,
+    so at one instant a stored answer comes first, and new ones in the order given.
+
+    Only a shortcut, under lock_respondents: renumber_respondents must still follow, and then
+    rewrites only the stored answers whose place moved, not every new row (writing each
+    imported answer twice was a third of an import's time on PostgreSQL)."""
+    c = _response.c
+    ordered: dict[tuple[int, str], list[tuple[Any, int, int, int, dict[str, Any] | None]]] = {}
+    for batch in in_batches(sorted({row["respondent_id"] for row in rows})):
+        for respondent_id, metric, answered_at, answer_id, score in session.connection().execute(
+            sa_select(c.respondent_id, c.metric, c.answered_at, c.id, c.score)
+            .where(c.respondent_id.in_(batch))
+        ):
+            ordered.setdefault((respondent_id, str(metric)), []).append(
+                (answered_at, 0, answer_id, score, None))
+    for position, row in enumerate(rows):
+        ordered.setdefault((row["respondent_id"], row["metric"]), []).append(
+            (row["answered_at"], 1, position, row["score"], row))
+    for answers in ordered.values():
+        answers.sort(key=lambda answer: answer[:3])
+        before = None
+        for place, (_, _, _, score, new) in enumerate(answers, start=1):
+            if new is not None:
+                new["respondent_seq"], new["previous_score"] = place, before
+            before = score
+
+
 def renumber_respondents(session: Session, respondent_ids: Iterable[int]) -> None:
     """After answers of these customers were added or changed in bulk (an import), under
     lock_respondents: their answers of every metric, renumbered in batches of customers."""
     connection = session.connection()
     for batch in in_batches(sorted(set(respondent_ids)), 500):
-        connection.execute(_renumber(_response, _response.c.respondent_id.in_(batch)))
+        theirs = _response.c.respondent_id.in_(batch)
+        # On the updated rows too, not only in the numbering: else PostgreSQL joins the
+        # numbers to a scan of the whole answer table, once per batch of customers.
+        connection.execute(_renumber(_response, theirs).where(theirs))
 
 
 def renumber_team_answers(*, session: Session, team_id: str) -> None:
