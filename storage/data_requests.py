@@ -24,6 +24,7 @@ from storage.models import (
     DigestSubscription,
     FollowUp,
     Metric,
+    OutcomeEvent,
     Pulse,
     Respondent,
     Response,
@@ -77,7 +78,15 @@ def _their_responses(data: PersonalData, anonymous_keys: Sequence[str]) -> Any:
     return or_(
         col(Response.delivery_id).in_(data.delivery_ids),
         col(Response.anonymous_key).in_(list(anonymous_keys)),
+        # Imported answers have no delivery, only their customer.
+        *([col(Response.respondent_id) == data.respondent_id]
+          if data.respondent_id is not None else []),
     )
+
+
+def _their_outcomes(data: PersonalData) -> Any:
+    return col(OutcomeEvent.respondent_id) == (
+        data.respondent_id if data.respondent_id is not None else -1)
 
 
 def _their_follow_ups(data: PersonalData) -> Any:
@@ -97,10 +106,14 @@ def count_personal_data(
     follow_ups = session.exec(
         select(func.count()).select_from(FollowUp).where(_their_follow_ups(data))
     ).one()
+    outcomes = session.exec(
+        select(func.count()).select_from(OutcomeEvent).where(_their_outcomes(data))
+    ).one()
     return {
         "response": int(responses),
         "follow_up": int(follow_ups),
         "delivery": len(data.delivery_ids),
+        "outcome_event": int(outcomes),
         "respondent": int(data.respondent_id is not None),
         "pulse_audience": len(data.audience_pulse_ids),
     }
@@ -129,6 +142,7 @@ def delete_personal_data(
     deliveries = session.exec(delete(Delivery).where(col(Delivery.id).in_(data.delivery_ids)))
     for delivery_id, before in counted.items():
         recount(session, delivery_id, before)  # gone now: what it counted for is taken out
+    outcomes = session.exec(delete(OutcomeEvent).where(_their_outcomes(data)))
     respondents = session.exec(
         delete(Respondent).where(col(Respondent.id) == data.respondent_id)
     )
@@ -140,6 +154,7 @@ def delete_personal_data(
         "response": int(responses.rowcount),
         "follow_up": int(follow_ups.rowcount),
         "delivery": int(deliveries.rowcount),
+        "outcome_event": int(outcomes.rowcount),
         "respondent": int(respondents.rowcount),
         "pulse_audience": len(data.audience_pulse_ids),
     }
@@ -207,6 +222,16 @@ def suppress_subject(*, session: Session, team_id: str, subject_hash: str, now: 
 def suppressed_subjects(*, session: Session, team_id: str) -> set[str]:
     rows = session.exec(
         select(col(SurveySuppression.subject_hash)).where(SurveySuppression.team_id == team_id)
+    ).all()
+    return set(rows)
+
+
+def forgotten_subjects(*, session: Session, team_id: str) -> set[str]:
+    """Hashes of everyone forgotten in the workspace (opted out or not): an import of an old
+    file must not bring them back."""
+    rows = session.exec(
+        select(col(DataRequest.subject_hash))
+        .where(DataRequest.team_id == team_id, DataRequest.kind == FORGET)
     ).all()
     return set(rows)
 

@@ -197,6 +197,9 @@ class Response(SQLModel, table=True):
     comment_language: str | None = Field(default=None, max_length=8)
     # Set only on answers brought in by `responses import` (they have no delivery or wave).
     import_key: str | None = Field(default=None, max_length=64)
+    # The `pulse` an imported row named (the survey it came from in the other tool): kept as
+    # its provenance, for the export; it links to no pulse here.
+    import_pulse: str | None = Field(default=None, max_length=80)
 
 
 class DailyScoreCount(SQLModel, table=True):

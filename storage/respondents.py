@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.batches import in_batches
 from storage.models import (
     Delivery,
     DeliveryStatus,
@@ -131,3 +134,42 @@ def upsert_customers(
         respondent.attributes = {**respondent.attributes, **record.attributes}
         respondent.imported_at = now
         session.add(respondent)
+
+
+def ensure_customer_ids(
+    *, session: Session, team_id: str, customers: Mapping[str, str | None], now: datetime
+) -> dict[str, int]:
+    """Respondent ids of these customers (user ID → account), created where missing: the
+    account is written on a new row only, an existing customer keeps theirs. In batches, for
+    the imports' tens of thousands; concurrent callers agree (the unique key decides)."""
+    wanted = sorted(customers)
+    table: Any = Respondent.__table__  # type: ignore[attr-defined]
+    # Core, not the ORM's bulk path: plain rows, no objects.
+    insert = insert_for(session, table).on_conflict_do_nothing(
+        index_elements=["team_id", "user_id"])
+    connection = session.connection()
+    ids: dict[str, int] = {}
+    for batch in in_batches(wanted):
+        found: dict[str, int] = dict(connection.execute(
+            sa_select(table.c.user_id, table.c.id)
+            .where(table.c.team_id == team_id, table.c.user_id.in_(batch))).all())
+        missing = [user_id for user_id in batch if user_id not in found]
+        if missing:
+            connection.execute(insert, [
+                {"team_id": team_id, "user_id": user_id, "account": customers[user_id],
+                 "attributes": {}, "opted_out": False, "deactivated": False, "created_at": now}
+                for user_id in missing
+            ])
+            found.update(connection.execute(
+                sa_select(table.c.user_id, table.c.id)
+                .where(table.c.team_id == team_id, table.c.user_id.in_(missing))).all())
+        ids.update((str(user_id), int(respondent_id)) for user_id, respondent_id in found.items())
+    return ids
+
+
+def accounts_of_team(*, session: Session, team_id: str) -> list[tuple[str, str]]:
+    """(user ID, account) of every respondent of the workspace that has an account."""
+    return [(user_id, account) for user_id, account in session.exec(
+        select(Respondent.user_id, Respondent.account)
+        .where(Respondent.team_id == team_id, col(Respondent.account).is_not(None))
+    ).all() if account]

@@ -17,12 +17,18 @@ from storage.followups import blank_words_answered_before
 from storage.models import Response
 
 
+def retention_cutoff(*, now: datetime, days: int) -> datetime:
+    """Comments of answers given before this instant are past the retention period; one given
+    exactly at it is kept (for now)."""
+    if days < 1:
+        raise ValueError("a retention period is at least one day")
+    return now - timedelta(days=days)
+
+
 def purge_expired_comments(*, session: Session, now: datetime, days: int) -> int:
     """Blank the comments of answers older than `days`, and their follow-ups' copies; how many
     rows lost words (answers and follow-ups)."""
-    if days < 1:
-        raise ValueError("a retention period is at least one day")
-    cutoff = now - timedelta(days=days)
+    cutoff = retention_cutoff(now=now, days=days)
     result = session.exec(
         update(Response)
         .where(col(Response.answered_at) < cutoff, col(Response.comment).is_not(None))

@@ -19,6 +19,7 @@ a bounded amount of work however long the history is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -38,6 +39,11 @@ def _day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
 
 
+def answer_day(moment: datetime) -> date:
+    """The day an answer given at `moment` is counted on (UTC)."""
+    return _day(moment)
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
@@ -53,6 +59,20 @@ def count_answer(
         {"team_id": team_id, "metric": metric.value, "day": _day(answered_at), "score": score,
          "answers": delta},
     )
+
+
+def count_answers(
+    *, session: Session, team_id: str, deltas: Mapping[tuple[Metric, date, int], int]
+) -> None:
+    """Many count_answer calls in one round trip: `deltas` maps (metric, day, score) to the
+    answers added (or, negative, taken away) there. Sorted, so two bulk writers lock the
+    counter rows in the same order."""
+    rows = [{"team_id": team_id, "metric": metric.value, "day": day, "score": score,
+             "answers": delta}
+            for (metric, day, score), delta in sorted(deltas.items()) if delta]
+    if rows:
+        connection = session.connection()
+        connection.execute(_count_statement(connection.dialect.name), rows)
 
 
 @cache

@@ -39,15 +39,15 @@ def _respondents(session: Session, team_id: str, segment: dict[str, str]) -> lis
 
 def _answer_filter(session: Session, team_id: str, scope: ReportScope) -> list[Any]:
     """Conditions on `response` for the scope. A segment needs the answer's person, so
-    anonymous answers (no delivery) are never part of one."""
+    anonymous answers (no respondent) are never part of one; imported answers (no delivery,
+    their customer only) are, like the answers their customers gave in Slack."""
     conditions: list[Any] = []
     if scope.pulse_id is not None:
         conditions.append(col(Response.wave_id).in_(
             select(Wave.id).where(Wave.pulse_id == scope.pulse_id)))
     if scope.segment is not None:
         people = _respondents(session, team_id, scope.segment)
-        conditions.append(col(Response.delivery_id).in_(
-            select(Delivery.id).where(col(Delivery.respondent_id).in_(people))))
+        conditions.append(col(Response.respondent_id).in_(people))
     return conditions
 
 

@@ -6,5 +6,6 @@ Public surface:
   answer it).
 - `opt_out.opt_out_from_pulse`: "Stop these surveys" on a pulse.
 - `comment_modal.comment_modal`: the comment modal and its length limit.
+- `history.import_history`: `responses import`, answers given in other survey tools.
 - `listeners.register`: score, comment and opt-out clicks.
 """

@@ -247,6 +247,19 @@ class CommentResult:
     follow_up_id: int | None = None  # a follow-up raised or changed: its alert needs publishing
 
 
+def stored_sentiment(scored: sentiment.CommentScore) -> CommentSentiment:
+    """What is stored of a comment's scoring: its language and, when English, its sentiment
+    (a comment in another language is "unscored", never neutral). Imported comments
+    (bot.answers.history) are stored the same way."""
+    felt = scored.sentiment
+    return CommentSentiment(
+        polarity=None if felt is None else felt.polarity,
+        subjectivity=None if felt is None else felt.subjectivity,
+        label=scored.label,
+        language=scored.language,
+    )
+
+
 def add_comment(
     services: Services, *, team_id: str, user_id: str, delivery_id: int, text: str
 ) -> CommentResult:
@@ -274,12 +287,7 @@ def add_comment(
             session=session,
             key=key,
             comment=comment,
-            sentiment=CommentSentiment(
-                polarity=None if felt is None else felt.polarity,
-                subjectivity=None if felt is None else felt.subjectivity,
-                label=scored.label,
-                language=scored.language,
-            ),
+            sentiment=stored_sentiment(scored),
             now=services.clock(),
         )
         if not stored:

@@ -11,6 +11,7 @@
     /engagement set staff @group|clear , /engagement admin list|add|remove @person…
     /engagement set alerts #channel|off
     /engagement plan set PLACE "STEP" | reset PLACE | followup PLACE
+    /engagement set currency EUR|off
 """
 
 from __future__ import annotations
@@ -28,11 +29,18 @@ from bot.reporting.grammar import (
     parse_plan,
     parse_query,
 )
-from bot.workspaces.grammar import AccessCommand, is_admin_command, parse_admin, parse_set_staff
+from bot.workspaces.grammar import (
+    AccessCommand,
+    SetCurrency,
+    is_admin_command,
+    parse_admin,
+    parse_set_currency,
+    parse_set_staff,
+)
 
 Parsed = (
     EngagementQuery | PulseCommand | DigestCommand | SettingsCommand | AccessCommand | SetAlerts
-    | PlanCommand
+    | PlanCommand | SetCurrency
 )
 
 
@@ -54,7 +62,7 @@ def parse_engagement(text: str) -> Parsed:
     return parse_query(text)
 
 
-def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts:
+def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts | SetCurrency:
     """`set WHAT …`: each WHAT belongs to its domain."""
     subject = words[1].lower() if len(words) > 1 else ""
     if subject == "staff":
@@ -63,5 +71,8 @@ def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts:
         return parse_set_alerts(words[2:])
     if subject == "industry":
         return parse_settings(words)
-    raise UsageError("write set industry KEY, set staff @group or set alerts #channel",
+    if subject == "currency":
+        return parse_set_currency(words[2:])
+    raise UsageError("write set industry KEY, set staff @group, set alerts #channel or "
+                     "set currency EUR",
                      " ".join(words[1:2]) or "set")

@@ -14,8 +14,10 @@ from bot.cli import (
     digest,
     export,
     forget,
+    outcomes,
     pulse,
     report,
+    responses,
     run,
     seed,
 )
@@ -36,6 +38,8 @@ app.command("forget")(forget.forget)
 app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")
+app.add_typer(responses.app, name="responses")
+app.add_typer(outcomes.app, name="outcomes")
 app.add_typer(digest.app, name="digest")
 app.add_typer(benchmarks.app, name="benchmarks")
 

@@ -23,23 +23,33 @@ def export(
         Path | None, typer.Option(help="Write to this file instead of standard output")
     ] = None,
     team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
+    outcomes: Annotated[bool, typer.Option(
+        "--outcomes", help="The customers' outcome events (renewals, churn…) instead")] = False,
 ) -> None:
     """Every answer, one row each; anonymous pulses without anyone's name."""
-    from bot.privacy.export import parse_format, parse_since, write_export
+    from bot.privacy.export import parse_format, parse_since, write_export, write_outcomes_export
+    from bot.workspaces.currency import workspace_currency
     from storage.engine import read_only_session
-    from storage.export import stream_answers
+    from storage.export import stream_answers, stream_outcomes
 
     with user_errors():
         export_format, start = parse_format(fmt), parse_since(since)
     services = services_or_fail(settings_or_fail())
     with read_only_session(services.engine) as session:
         team_id = team_or_fail(session, team)
-        answers = stream_answers(session=session, team_id=team_id, since=start)
-        if output is None:
-            count = write_export(answers, sys.stdout, export_format)
+        if outcomes:
+            currency = workspace_currency(session=session, team_id=team_id)
+            events = stream_outcomes(session=session, team_id=team_id, since=start)
+
+            def write(out: TextIO) -> int:
+                return write_outcomes_export(events, out, export_format, currency=currency)
         else:
-            count = _write_file(output, lambda out: write_export(answers, out, export_format))
-    typer.echo(f"Exported {count} answer(s).", err=True)
+            answers = stream_answers(session=session, team_id=team_id, since=start)
+
+            def write(out: TextIO) -> int:
+                return write_export(answers, out, export_format)
+        count = write(sys.stdout) if output is None else _write_file(output, write)
+    typer.echo(f"Exported {count} {'outcome event' if outcomes else 'answer'}(s).", err=True)
 
 
 def _write_file(path: Path, write: Callable[[TextIO], int]) -> int:

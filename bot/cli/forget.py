@@ -26,7 +26,8 @@ def _operator() -> str:
 
 
 def forget(
-    user: Annotated[str, typer.Argument(help="Slack user ID, or the e-mail of a customer")],
+    user: Annotated[str, typer.Argument(
+        help="Slack user ID, or the e-mail of a customer, or the account an import named")],
     team: Annotated[str | None, typer.Option(help="Workspace (team) ID, if several")] = None,
     requested_by: Annotated[
         str | None, typer.Option(help="Who asked (kept in the audit record); default: you")
@@ -37,7 +38,7 @@ def forget(
 ) -> None:
     """Delete a person's answers, comments, deliveries and customer record; keep an audit."""
     from bot.core.config import ConfigError
-    from bot.privacy.forget import forget_person, is_email, resolve_subject
+    from bot.privacy.forget import find_subject, forget_person, is_email
     from storage.engine import session_scope
 
     settings = settings_or_fail()
@@ -53,7 +54,7 @@ def forget(
         if is_email(user.strip()):  # looked up in Slack, as the workspace's own bot
             client = (in_workspace(team_id).client if settings.oauth_enabled
                       else slack_client_or_fail(settings))
-        user_id = resolve_subject(user, client)
+        user_id = find_subject(services, user, client, team_id=team_id)
         report = forget_person(
             services,
             team_id=team_id,

@@ -2,7 +2,10 @@
 
 One row per answer, in the order of COLUMNS. Anonymous pulses export no respondent, account or
 segments, and their answer time only to the day: an exact time could be matched against who
-was sent the survey when. CSV cells that a spreadsheet would run as a formula (starting with
+was sent the survey when. Imported answers (`responses import`) are there too, marked
+`imported`, with the pulse name their file gave and no wave. `--outcomes` exports the
+customers' outcome events instead (renewals, churn…; OUTCOME_COLUMNS), one row each.
+CSV cells that a spreadsheet would run as a formula (starting with
 = + - @, tab or carriage return) get a leading apostrophe, the OWASP CSV-injection mitigation;
 JSON Lines keeps every value as it is, since no spreadsheet evaluates it.
 """
@@ -19,7 +22,7 @@ from typing import Any, TextIO
 
 from bot.core.errors import UserFacingError
 from bot.insights.metrics import nps_class
-from storage.export import ExportedAnswer
+from storage.export import ExportedAnswer, ExportedOutcome
 
 COLUMNS = (
     "answered_at",
@@ -36,6 +39,17 @@ COLUMNS = (
     "respondent",
     "account",
     "segments",
+    "imported",
+)
+OUTCOME_COLUMNS = (
+    "occurred_on",
+    "event",
+    "amount",
+    "currency",
+    "respondent",
+    "account",
+    "segments",
+    "imported_at",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -100,6 +114,21 @@ def export_record(answer: ExportedAnswer) -> dict[str, Any]:
         "respondent": answer.respondent,
         "account": answer.account,
         "segments": dict(sorted(answer.attributes.items())) if answer.attributes else None,
+        "imported": answer.imported,
+    }
+
+
+def outcome_record(outcome: ExportedOutcome, *, currency: str | None) -> dict[str, Any]:
+    """One outcome event as plain values, keyed by OUTCOME_COLUMNS."""
+    return {
+        "occurred_on": outcome.occurred_on.isoformat(),
+        "event": outcome.event,
+        "amount": outcome.amount,
+        "currency": currency if outcome.amount is not None else None,
+        "respondent": outcome.respondent,
+        "account": outcome.account,
+        "segments": dict(sorted(outcome.attributes.items())) if outcome.attributes else None,
+        "imported_at": outcome.imported_at.isoformat(timespec="seconds"),
     }
 
 
@@ -117,12 +146,14 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_csv(
+    records: Iterable[dict[str, Any]], out: TextIO, columns: tuple[str, ...] = COLUMNS
+) -> int:
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     count = 0
     for record in records:
-        writer.writerow([csv_cell(record[column]) for column in COLUMNS])
+        writer.writerow([csv_cell(record[column]) for column in columns])
         count += 1
     return count
 
@@ -139,3 +170,13 @@ def write_export(answers: Iterable[ExportedAnswer], out: TextIO, fmt: ExportForm
     """Write every answer; the number of rows written."""
     records: Iterator[dict[str, Any]] = (export_record(answer) for answer in answers)
     return write_csv(records, out) if fmt is ExportFormat.CSV else write_jsonl(records, out)
+
+
+def write_outcomes_export(
+    outcomes: Iterable[ExportedOutcome], out: TextIO, fmt: ExportFormat, *, currency: str | None
+) -> int:
+    """Write every outcome event; the number of rows written."""
+    records: Iterator[dict[str, Any]] = (outcome_record(o, currency=currency) for o in outcomes)
+    if fmt is ExportFormat.CSV:
+        return write_csv(records, out, OUTCOME_COLUMNS)
+    return write_jsonl(records, out)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bot.core.services import Services
 from bot.core.text import PSEUDONYM_PREFIX
-from storage.data_requests import suppressed_subjects
+from storage.data_requests import forgotten_subjects, suppressed_subjects
 from storage.engine import session_scope
 
 
@@ -43,3 +43,14 @@ def without_suppressed(services: Services, *, team_id: str, user_ids: Sequence[s
         for user_id in user_ids
         if subject_hash(services, team_id=team_id, user_id=user_id) not in suppressed
     ]
+
+
+def forgotten_among(services: Services, *, team_id: str, user_ids: Sequence[str]) -> set[str]:
+    """Those of these users (Slack or synthetic IDs) the workspace was asked to forget: an
+    import of an old file leaves them out instead of bringing their data back."""
+    with session_scope(services.engine) as session:
+        forgotten = forgotten_subjects(session=session, team_id=team_id)
+    if not forgotten:
+        return set()
+    return {user_id for user_id in user_ids
+            if subject_hash(services, team_id=team_id, user_id=user_id) in forgotten}

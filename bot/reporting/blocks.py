@@ -189,6 +189,7 @@ HELP_LINES = (
     "`/engagement set staff @group|clear` — the user group whose members see the figures "
     "(admins)",
     "`/engagement set alerts #channel|off` — where follow-up alerts go (admins)",
+    "`/engagement set currency EUR|off` — the currency of imported revenue (admins)",
     "`/engagement admin list|add @person|remove @person` — admins of the bot here (added and "
     "removed by the workspace's admins and owners)",
     "`/engagement map` — the map of customers by loyalty × satisfaction, with the advocacy "

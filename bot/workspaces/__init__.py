@@ -12,5 +12,8 @@ Public surface:
   `/engagement admin list|add|remove`, each workspace's own.
 - `uninstalls`: what an uninstall or revoked token cancels.
 - `customers.import_customers`: the customer directory (accounts and segment attributes).
+- `csv_import` (reading an import file: headers, lines, `ImportRefused`) and `customer_lookup`
+  (who a `customer` cell names, customers outside Slack): shared by every import.
+- `currency`: the workspace's currency of imported amounts (`/engagement set currency`).
 - `listeners.register`: app_uninstalled and tokens_revoked.
 """

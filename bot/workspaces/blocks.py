@@ -56,3 +56,11 @@ def admin_list(*, listed: Sequence[str], configured: Sequence[str],
         f"the members of the user group `{staff_group}`" if staff_group
         else "no staff user group (`/engagement set staff @group`)"))
     return _said("\n".join(lines))
+
+
+def currency_set(code: str | None) -> ReportMessage:
+    if code is None:
+        return _said("Imported amounts are now shown without a currency. "
+                     "`/engagement set currency EUR` sets one again.")
+    return _said(f"Imported amounts (revenue after a renewal, churn or expansion) are in "
+                 f"*{code}* for this workspace. The bot converts nothing: import them in {code}.")

@@ -22,11 +22,13 @@ from bot.workspaces.access import (
     member_of,
     staff_usergroup,
 )
+from bot.workspaces.currency import store_currency
 from bot.workspaces.grammar import (
     AccessCommand,
     AddAdmins,
     ListAdmins,
     RemoveAdmins,
+    SetCurrency,
     SetStaff,
 )
 from storage.engine import session_scope
@@ -73,6 +75,16 @@ def run_access_command(
         forget_access(services, team_id=team_id)
         return views.admins_removed(command.user_ids, removed=removed)
     assert_never(command)
+
+
+def run_currency_command(
+    services: Services, *, team_id: str, user_id: str, command: SetCurrency
+) -> ReportMessage:
+    """`set currency`: an admin's, already checked."""
+    with session_scope(services.engine) as session:
+        store_currency(session=session, team_id=team_id, code=command.code, user_id=user_id,
+                       now=services.clock())
+    return views.currency_set(command.code)
 
 
 def _set_staff(

@@ -8,40 +8,25 @@ become segment attributes such as plan or region. The import is all or nothing u
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.core.errors import UserFacingError
 from bot.core.ids import EMAIL, USER_ID
 from bot.core.services import Services
+from bot.workspaces.csv_import import ImportRefused, read_table
+from bot.workspaces.customer_lookup import lookup_email
 from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.respondents import CustomerRecord, upsert_customers
 from storage.workspaces import ensure_workspace
 
+__all__ = ["ImportRefused", "ImportReport", "import_customers", "parse_customers"]
+
 ID_COLUMNS = ("slack_user_id", "user_id")
 ACCOUNT_COLUMNS = ("account", "company")
-ATTRIBUTE = re.compile(r"[^a-z0-9_]+")
 MAX_ROWS = 100_000
 MAX_VALUE = 255
-
-
-class ImportRefused(UserFacingError):
-    """The file has mistakes; nothing was imported. `problems` lists each with its line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        shown = "\n".join(f"  {p}" for p in problems[:20])
-        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(
-            f"Nothing imported: {len(problems)} problem(s) in the file\n{shown}{more}\n"
-            "Fix them, or import the valid rows with --skip-invalid."
-        )
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -59,25 +44,17 @@ class _Row:
     attributes: dict[str, str]
 
 
-def _attribute_name(header: str) -> str:
-    return ATTRIBUTE.sub("_", header.strip().lower()).strip("_")[:40]
-
-
 def parse_customers(text: str) -> tuple[list[_Row], list[str]]:
     """Rows and the problems found without asking Slack (line numbers count the header as 1)."""
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {h: _attribute_name(h) for h in (reader.fieldnames or []) if h}
-    names = set(headers.values())
-    if not names & {*ID_COLUMNS, "email"}:
-        raise ImportRefused(["line 1: needs a slack_user_id or an email column"])
+    needs = "needs a slack_user_id or an email column"
+    table = read_table(text, required=(), known=None, max_rows=MAX_ROWS, needs=needs)
+    if not set(table.columns) & {*ID_COLUMNS, "email"}:
+        raise ImportRefused([f"line 1: {needs}"])
     rows: list[_Row] = []
-    problems: list[str] = []
+    problems: list[str] = [str(p) for p in table.problems]
     seen: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        if line > MAX_ROWS + 1:
-            problems.append(f"line {line}: more than {MAX_ROWS} customers in one file")
-            break
-        values = {headers[h]: (v or "").strip() for h, v in raw.items() if h in headers}
+    for row in table.rows:
+        line, values = row.line, row.values
         user_id = next((values[c] for c in ID_COLUMNS if values.get(c)), None)
         email = values.get("email") or None
         account = next((values[c] for c in ACCOUNT_COLUMNS if values.get(c)), None)
@@ -112,13 +89,10 @@ def import_customers(
     for row in rows:
         user_id = row.user_id
         if user_id is None:
-            try:
-                user_id = str(client.users_lookupByEmail(email=row.email or "")["user"]["id"])
-            except SlackApiError as exc:
-                problems.append(
-                    f"line {row.line}: no Slack user for {row.email!r} "
-                    f"({exc.response.get('error')})"
-                )
+            user_id = lookup_email(client, row.email or "")
+            if user_id is None:
+                problems.append(f"line {row.line}: no Slack user for {row.email!r} "
+                                "(users_not_found)")
                 continue
         records.append(CustomerRecord(user_id, row.account, row.attributes))
     if problems and not skip_invalid:

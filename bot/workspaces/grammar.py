@@ -2,6 +2,7 @@
 
     /engagement set staff @group|clear
     /engagement admin list | admin add @person… | admin remove @person…
+    /engagement set currency EUR|off
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.usage import UsageError
 from bot.slack.mentions import user_id_in, usergroup_in
+from bot.workspaces.currency import InvalidCurrency, parse_currency
 
 CLEAR_WORDS = ("clear", "none", "off")
 ADMIN_ACTIONS = ("add", "remove", "list")
@@ -38,6 +40,13 @@ class AddAdmins:
 @dataclass(frozen=True)
 class RemoveAdmins:
     user_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetCurrency:
+    """The currency of imported amounts (ISO 4217); None: amounts shown without one."""
+
+    code: str | None
 
 
 AccessCommand = SetStaff | ListAdmins | AddAdmins | RemoveAdmins
@@ -79,3 +88,14 @@ def parse_admin(words: list[str]) -> AccessCommand:
     # dict.fromkeys: each person once, in the order typed.
     user_ids = tuple(dict.fromkeys(user_id_in(word) for word in rest))
     return AddAdmins(user_ids) if action == "add" else RemoveAdmins(user_ids)
+
+
+def parse_set_currency(words: list[str]) -> SetCurrency:
+    """What follows `set currency`."""
+    if len(words) != 1:
+        raise UsageError("name one currency, e.g. set currency EUR, or set currency off",
+                         "currency")
+    try:
+        return SetCurrency(parse_currency(words[0]))
+    except InvalidCurrency as mistake:
+        raise UsageError(str(mistake), words[0]) from None

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from bot.core.periods import Period
@@ -68,11 +69,14 @@ Row = tuple[int, Metric, int, datetime]
 
 
 def _answers(session: Session, team_id: str, since: datetime, until: datetime) -> list[Row]:
+    # A named answer's person is its delivery's; an imported one's, its own customer.
+    who = func.coalesce(col(Delivery.respondent_id),
+                        case((col(Response.import_key).is_not(None), col(Response.respondent_id))))
     rows = session.exec(
-        select(Delivery.respondent_id, Response.metric, Response.score, Response.answered_at)
-        .join(Delivery, col(Delivery.id) == Response.delivery_id)
+        select(who, Response.metric, Response.score, Response.answered_at)
+        .outerjoin(Delivery, col(Delivery.id) == Response.delivery_id)
         .where(Response.team_id == team_id, col(Response.answered_at) >= since,
-               col(Response.answered_at) <= until)
+               col(Response.answered_at) <= until, who.is_not(None))
         .order_by(col(Response.answered_at), col(Response.id))
     ).all()
     return [(int(r), Metric(m), int(s), a) for r, m, s, a in rows]

@@ -86,8 +86,14 @@ def assert_order_exact(session: Session) -> None:
         .outerjoin(Delivery, col(Delivery.id) == Response.delivery_id)
     ).all()
     sequences: dict[tuple[int, str], list[Response]] = defaultdict(list)
-    for answer, respondent_id in rows:
-        assert answer.respondent_id == respondent_id  # None for anonymous answers
+    for answer, delivery_respondent in rows:
+        # A named answer's person is its delivery's (None for anonymous answers); an imported
+        # answer has no delivery, only its customer.
+        respondent_id = answer.respondent_id if answer.import_key else delivery_respondent
+        assert answer.respondent_id == respondent_id
+        if answer.import_key:
+            assert (answer.delivery_id, answer.wave_id, answer.anonymous_key) == (None,) * 3
+            assert respondent_id is not None
         if respondent_id is None:
             assert (answer.respondent_seq, answer.previous_score) == (None, None)
         else:

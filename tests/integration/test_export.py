@@ -40,6 +40,7 @@ def test_csv_has_the_documented_columns_and_values(engine: Engine) -> None:
         "nps_class": "promoter", "csat_satisfied": "", "comment": "Love it, great",
         "sentiment_polarity": "0.65", "sentiment_label": "positive", "respondent": ANN,
         "account": "'=HYPERLINK(\"http://x\")", "segments": '{"plan": "enterprise"}',
+        "imported": "false",
     }
     bob = records[1]
     assert (bob["nps_class"], bob["comment"], bob["sentiment_polarity"]) == (

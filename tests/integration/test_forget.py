@@ -9,14 +9,25 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session, SQLModel
 
+from bot.answers.history import import_history
 from bot.core.services import Services
+from bot.outcomes.importing import import_outcomes
 from bot.privacy.anonymity import answer_key
 from bot.privacy.forget import InvalidSubject, forget_person, resolve_subject
 from bot.privacy.subjects import subject_hash, without_suppressed
+from bot.slack.client import create_web_client
 from storage.data_requests import STAFF_COLUMNS, data_requests
 from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
-from storage.models import DailyDeliveryCount, DailyScoreCount, Delivery, FollowUp, Metric
+from storage.models import (
+    DailyDeliveryCount,
+    DailyScoreCount,
+    Delivery,
+    FollowUp,
+    Metric,
+    OutcomeEvent,
+    Response,
+)
 from storage.rollups import rebuild_daily_counts
 from tests.integration.answer_history import (
     ANN,
@@ -54,6 +65,17 @@ def _counts(engine: Engine) -> dict[str, int]:
         }
 
 
+def _rollups(engine: Engine) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    with Session(engine) as session:
+        scores = {tuple(r) for r in session.execute(
+            select(DailyScoreCount.metric, DailyScoreCount.day, DailyScoreCount.score,
+                   DailyScoreCount.answers).where(DailyScoreCount.answers != 0))}
+        sends = {tuple(r) for r in session.execute(
+            select(DailyDeliveryCount.day, DailyDeliveryCount.delivered,
+                   DailyDeliveryCount.answered).where(DailyDeliveryCount.delivered != 0))}
+    return scores, sends
+
+
 def _seed(services: Services) -> None:
     seed_answer_history(
         services.engine,
@@ -71,8 +93,9 @@ def test_forget_removes_everything_of_that_person_and_nothing_of_others(
 
     report = forget_person(services, team_id=TEAM, user_id=BOB, requested_by="dpo@acme.test")
 
-    assert report.counts == {"response": 3, "follow_up": 0, "delivery": 3, "respondent": 1,
-                             "pulse_audience": 3, "surveysuppression": 1} | NOT_STAFF
+    assert report.counts == {"response": 3, "follow_up": 0, "delivery": 3, "outcome_event": 0,
+                             "respondent": 1, "pulse_audience": 3,
+                             "surveysuppression": 1} | NOT_STAFF
     after, counts_after = _rows(engine), _counts(engine)
     assert {t: counts_after[t] - counts_before[t] for t in counts_before} == {
         t: {"response": -3, "delivery": -3, "respondent": -1, "surveysuppression": 1,
@@ -130,8 +153,9 @@ def test_a_dry_run_changes_nothing(services: Services) -> None:
     report = forget_person(services, team_id=TEAM, user_id=ANN, requested_by="dpo", dry_run=True)
 
     # Ann answered the named NPS and CSAT pulses and the (still open) anonymous one.
-    assert report.counts == {"response": 3, "follow_up": 0, "delivery": 3, "respondent": 1,
-                             "pulse_audience": 3, "surveysuppression": 0} | NOT_STAFF
+    assert report.counts == {"response": 3, "follow_up": 0, "delivery": 3, "outcome_event": 0,
+                             "respondent": 1, "pulse_audience": 3,
+                             "surveysuppression": 0} | NOT_STAFF
     assert _rows(services.engine) == before
 
 
@@ -185,18 +209,44 @@ def test_the_daily_rollups_stay_exact_after_a_person_is_forgotten(services: Serv
     _seed(services)
     forget_person(services, team_id=TEAM, user_id=BOB, requested_by="dpo")
 
-    def rollups() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-        with Session(services.engine) as session:
-            scores = {tuple(r) for r in session.execute(
-                select(DailyScoreCount.metric, DailyScoreCount.day, DailyScoreCount.score,
-                       DailyScoreCount.answers).where(DailyScoreCount.answers != 0))}
-            sends = {tuple(r) for r in session.execute(
-                select(DailyDeliveryCount.day, DailyDeliveryCount.delivered,
-                       DailyDeliveryCount.answered).where(DailyDeliveryCount.delivered != 0))}
-        return scores, sends
-
-    kept = rollups()
+    kept = _rollups(services.engine)
     with session_scope(services.engine) as session:
         rebuild_daily_counts(session=session, team_id=TEAM)
         rebuild_delivery_counts(session=session, team_id=TEAM)
-    assert rollups() == kept
+    assert _rollups(services.engine) == kept
+
+
+def test_imported_answers_and_outcome_events_go_with_the_person(services: Services) -> None:
+    _seed(services)
+    engine = services.engine
+    client = create_web_client(services.settings)  # never asked: no e-mail in these files
+    import_history(services, client, team_id=TEAM, text=(
+        "customer,submitted_at,metric,score,comment\n"
+        f"{BOB},2026-03-01,nps,2,Imported complaint\n{BOB},2026-04-01,csat,1,\n"
+        f"{CAT},2026-03-01,nps,9,\n"))
+    import_outcomes(services, client, team_id=TEAM, text=(
+        f"customer,event,date,amount\n{BOB},churned,2026-05-01,0\n"
+        f"{CAT},renewed,2026-05-01,900\n"))
+    bob = respondent_id(engine, TEAM, BOB)
+    before = _counts(engine)
+
+    dry = forget_person(services, team_id=TEAM, user_id=BOB, requested_by="dpo", dry_run=True)
+    report = forget_person(services, team_id=TEAM, user_id=BOB, requested_by="dpo")
+
+    # 3 answers given in Slack + 2 imported; 1 outcome event. Cat's stay.
+    for counts in (dry.counts, report.counts):
+        assert (counts["response"], counts["outcome_event"]) == (5, 1)
+    after = _counts(engine)
+    assert (after["response"], after["outcome_event"]) == (
+        before["response"] - 5, before["outcome_event"] - 1)
+    with Session(engine) as session:
+        for model in (Response, OutcomeEvent):
+            assert session.execute(select(func.count()).select_from(model)
+                                   .where(model.respondent_id == bob)).scalar_one() == 0
+        assert "Imported complaint" not in json.dumps(
+            [list(r) for r in session.execute(text("SELECT * FROM response"))], default=str)
+    # The rollups no longer count Bob's imported answers either: counting afresh agrees.
+    kept = _rollups(engine)
+    with session_scope(engine) as session:
+        rebuild_daily_counts(session=session, team_id=TEAM)
+    assert _rollups(engine) == kept

@@ -1,4 +1,5 @@
-"""`set staff`, `set alerts` and `admin …`: every way Slack may send a group, channel or person."""
+"""`set staff`, `set alerts`, `set currency` and `admin …`: every way Slack may send a group,
+channel, person or currency."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from bot.app.grammar import parse_engagement
 from bot.core.usage import UsageError
 from bot.followups.grammar import SetAlerts
-from bot.workspaces.grammar import AddAdmins, ListAdmins, RemoveAdmins, SetStaff
+from bot.workspaces.grammar import AddAdmins, ListAdmins, RemoveAdmins, SetCurrency, SetStaff
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,9 @@ from bot.workspaces.grammar import AddAdmins, ListAdmins, RemoveAdmins, SetStaff
         ("set alerts <#G0PRIVATE>", SetAlerts("G0PRIVATE")),
         ("set alerts C0ALERTS", SetAlerts("C0ALERTS")),
         ("set alerts off", SetAlerts(None)),
+        ("set currency EUR", SetCurrency("EUR")),
+        ("SET CURRENCY chf", SetCurrency("CHF")),
+        ("set currency off", SetCurrency(None)),
         ("admin list", ListAdmins()),
         ("admin add <@U0ANA|ana> W0BOB <@U0ANA>", AddAdmins(("U0ANA", "W0BOB"))),
         ("admin remove <@U0ANA>", RemoveAdmins(("U0ANA",))),
@@ -41,6 +45,11 @@ def test_groups_channels_and_people_as_links_or_ids(text: str, expected: object)
         ("set staff", "name one user group"),
         ("set staff <@U0ANA>", "user group"),
         ("set colour blue", "set staff @group"),
+        ("set colour blue", "set currency EUR"),
+        ("set currency", "name one currency"),
+        ("set currency EUR USD", "name one currency"),
+        ("set currency EURO", "'EURO' is not a currency code"),
+        ("set currency €", "is not a currency code"),
         ("admin", "admin add @person"),
         ("admin promote U0ANA", "admin add @person"),
         ("admin add", "name who to add"),

@@ -5,22 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from bot.privacy.export import (
     COLUMNS,
+    OUTCOME_COLUMNS,
     ExportFormat,
     InvalidExportRequest,
     csv_cell,
     export_record,
+    outcome_record,
     parse_format,
     parse_since,
     write_export,
+    write_outcomes_export,
 )
-from storage.export import ExportedAnswer
+from storage.export import ExportedAnswer, ExportedOutcome
 
 ANSWERED = datetime(2026, 10, 31, 14, 5, 9, 123456, tzinfo=UTC)
 WAVE = datetime(2026, 10, 31, 9, 0, tzinfo=UTC)
@@ -82,10 +86,37 @@ def test_a_named_answer_exports_every_column() -> None:
         "wave_scheduled_for": "2026-10-31T09:00:00+00:00", "metric": "nps", "score": 9,
         "nps_class": "promoter", "csat_satisfied": None, "comment": "fine",
         "sentiment_polarity": 0.25, "sentiment_label": "positive", "respondent": "U0ANN",
-        "account": "Acme", "segments": {"plan": "pro", "region": "EMEA"},
+        "account": "Acme", "segments": {"plan": "pro", "region": "EMEA"}, "imported": False,
     }
     assert list(export_record(_answer())) == list(COLUMNS)
     assert list(export_record(_answer())["segments"]) == ["plan", "region"]  # sorted by name
+
+
+def test_an_imported_answer_says_so_with_its_files_pulse_and_no_wave() -> None:
+    record = export_record(_answer(imported=True, pulse="Delighted NPS", wave_scheduled_for=None))
+    assert (record["imported"], record["pulse"], record["wave_scheduled_for"]) == (
+        True, "Delighted NPS", None)
+    assert record["answered_at"] == "2026-10-31T14:05:09+00:00"  # named: to the second
+    assert csv_cell(record["imported"]) == "true"
+
+
+def test_an_outcome_event_exports_every_column_and_its_currency_only_with_an_amount() -> None:
+    outcome = ExportedOutcome(occurred_on=date(2026, 10, 1), event="renewed", amount=1200.5,
+                              respondent="U0ANN", account="Acme",
+                              attributes={"region": "EMEA", "plan": "pro"}, imported_at=ANSWERED)
+    assert outcome_record(outcome, currency="EUR") == {
+        "occurred_on": "2026-10-01", "event": "renewed", "amount": 1200.5, "currency": "EUR",
+        "respondent": "U0ANN", "account": "Acme", "segments": {"plan": "pro", "region": "EMEA"},
+        "imported_at": "2026-10-31T14:05:09+00:00",
+    }
+    assert list(outcome_record(outcome, currency=None)) == list(OUTCOME_COLUMNS)
+    blank = outcome_record(replace(outcome, amount=None, attributes={}), currency="EUR")
+    assert (blank["amount"], blank["currency"], blank["segments"]) == (None, None, None)
+    out = io.StringIO()
+    assert write_outcomes_export([outcome], out, ExportFormat.CSV, currency="EUR") == 1
+    header, row = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert tuple(header) == OUTCOME_COLUMNS
+    assert row[:4] == ["2026-10-01", "renewed", "1200.5", "EUR"]
 
 
 def test_an_anonymous_answer_keeps_only_its_day() -> None:

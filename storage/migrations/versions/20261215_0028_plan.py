@@ -1,8 +1,8 @@
 """plan: the next step staff chose for each place of the engagement map
 
-Revision ID: 0027_plan
-Revises: 0026_outcomes
-Create Date: 2026-12-14 10:00:00
+Revision ID: 0028_plan
+Revises: 0027_import_pulse
+Create Date: 2026-12-15 10:00:00
 
 A plan per place (at risk → follow up; engaged advocate → ask for a referral…) is chosen once
 and must outlive restarts and replicas. No row means the default step, so nothing is migrated.
@@ -16,8 +16,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = '0027_plan'
-down_revision: str | None = '0026_outcomes'
+revision: str = '0028_plan'
+down_revision: str | None = '0027_import_pulse'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

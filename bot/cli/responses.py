@@ -1,0 +1,40 @@
+"""`responses import FILE.csv`: answers from another survey tool (bot.answers.history)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import Team, in_workspace, user_errors
+from bot.cli.file_import import echo_left_out, read_import_file
+
+app = typer.Typer(help="Answers brought from other survey tools.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(
+        help="CSV: customer, submitted_at, metric, score[, comment][, pulse]")],
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the valid rows and list the others")
+    ] = False,
+    team: Team = None,
+) -> None:
+    """Import past NPS and CSAT answers; importing the same file again adds nothing."""
+    from bot.answers.history import import_history
+
+    text = read_import_file(path)
+    here = in_workspace(team)
+    with user_errors():
+        report = import_history(here.services, here.client, text, team_id=here.team_id,
+                                skip_invalid=skip_invalid)
+    typer.echo(f"Imported {report.added + report.corrected + report.unchanged} answer(s) of "
+               f"{report.customers} customer(s): {report.added} added, {report.corrected} "
+               f"corrected, {report.unchanged} already there.")
+    if report.comments_past_retention:
+        typer.echo(f"  {report.comments_past_retention} comment(s) older than "
+                   "COMMENT_RETENTION_DAYS: their sentiment is kept, not their words.")
+    echo_left_out(forgotten=report.forgotten, ignored_columns=report.ignored_columns,
+                  skipped=report.skipped)
