@@ -29,6 +29,7 @@ from bot.reporting.grammar import EngagementQuery, UsageError
 from bot.slack.message import ReportMessage
 from bot.workspaces.access import Access, require_admin, require_staff
 from bot.workspaces.commands import run_access_command
+from bot.workspaces.drift_switch import SetDrift, run_drift_command
 from bot.workspaces.grammar import ACCESS_COMMANDS
 
 
@@ -79,6 +80,12 @@ def _run_alerts(services: Services, client: WebClient, typed: Typed, access: Acc
                               command=command)
 
 
+def _run_drift(services: Services, client: WebClient, typed: Typed, access: Access,
+               command: Any) -> ReportMessage | None:
+    return run_drift_command(services, team_id=typed.team_id, user_id=typed.user_id,
+                             command=command)
+
+
 # (parsed types, what only admins can do, how to run it)
 ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
     ((PulseCommand,), "manage pulses", _run_pulse),
@@ -86,6 +93,7 @@ ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
     (SETTINGS_COMMANDS, "change benchmarks, targets and the industry", _run_settings),
     (ACCESS_COMMANDS, "change who is staff and who is an admin", _run_access),
     ((SetAlerts,), "choose where follow-up alerts go", _run_alerts),
+    ((SetDrift,), "turn drift warnings on or off", _run_drift),
 )
 
 

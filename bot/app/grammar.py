@@ -9,6 +9,7 @@
     /engagement set industry|target ... , /engagement benchmark add|list|remove ...
     /engagement set staff @group|clear , /engagement admin list|add|remove @person…
     /engagement set alerts #channel|off
+    /engagement set drift on|off
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from bot.digests.grammar import DigestCommand, parse_digest
 from bot.followups.grammar import SetAlerts, parse_set_alerts
 from bot.pulses.grammar import PulseCommand, parse_pulse
 from bot.reporting.grammar import EngagementQuery, parse_query
+from bot.workspaces.drift_switch import SetDrift, parse_set_drift
 from bot.workspaces.grammar import AccessCommand, is_admin_command, parse_admin, parse_set_staff
 
 Parsed = (
     EngagementQuery | PulseCommand | DigestCommand | SettingsCommand | AccessCommand | SetAlerts
+    | SetDrift
 )
 
 
@@ -42,7 +45,7 @@ def parse_engagement(text: str) -> Parsed:
     return parse_query(text)
 
 
-def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts:
+def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts | SetDrift:
     """`set WHAT …`: each WHAT belongs to its domain."""
     subject = words[1].lower() if len(words) > 1 else ""
     if subject == "staff":
@@ -51,5 +54,8 @@ def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts:
         return parse_set_alerts(words[2:])
     if subject == "industry":
         return parse_settings(words)
-    raise UsageError("write set industry KEY, set staff @group or set alerts #channel",
+    if subject == "drift":
+        return parse_set_drift(words[2:])
+    raise UsageError("write set industry KEY, set staff @group, set alerts #channel or set drift "
+                     "off",
                      " ".join(words[1:2]) or "set")

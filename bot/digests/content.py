@@ -21,6 +21,7 @@ from bot.core.periods import Period
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.reporting.charts import NpsPoint, ReferenceLine
+from bot.reporting.drift.summary import drift_section
 from bot.reporting.engagement_map import EngagementMap, build_engagement_map
 from bot.reporting.figures import Overview, build_overview, build_trend, recent_comments
 from bot.reporting.themes import ThemesReport, build_themes
@@ -119,7 +120,7 @@ def build_digest(
                         scope=scope)
         if quotable else []
     )
-    return Digest(
+    digest = Digest(
         period=period,
         overview=overview,
         benchmarks=compare_with_benchmarks(overview, industry=industry, extra=mine.extra),
@@ -137,3 +138,10 @@ def build_digest(
         themes=build_themes(session=session, team_id=team_id, period=period, scope=scope),
         follow_ups=period_follow_ups(session, team_id=team_id, period=period),
     )
+    # Drift is about segments of the whole workspace: a digest about one pulse has none.
+    if scope is None or scope.pulse_id is None:
+        drift = drift_section(session, team_id=team_id, since=period.start, until=period.end,
+                              segment=scope.segment if scope is not None else None,
+                              heading="Fell beyond the margin this period")
+        digest.extras.extend(filter(None, [drift]))
+    return digest

@@ -36,7 +36,8 @@ def home_for(services: Services, *, team_id: str, user_id: str, access: Access) 
         themes = answer_from_snapshot(services, session, themes_key(team_id, spec), spec)
         dashboard = staff_dashboard(session, team_id=team_id, now=services.clock(),
                                     engagement=engagement,
-                                    themes=themes_from(themes.payload, themes.period))
+                                    themes=themes_from(themes.payload, themes.period),
+                                    drift_days=services.settings.drift_period_days)
     return staff_home_view(dashboard, admin=access.admin)
 
 

@@ -190,6 +190,8 @@ HELP_LINES = (
     "`/engagement set staff @group|clear` — the user group whose members see the figures "
     "(admins)",
     "`/engagement set alerts #channel|off` — where follow-up alerts go (admins)",
+    "`/engagement set drift off|on` — warnings when a segment's NPS or CSAT falls beyond its "
+    "margin (admins)",
     "`/engagement admin list|add @person|remove @person` — admins of the bot here (added and "
     "removed by the workspace's admins and owners)",
     "`/engagement engagement` — the map of customers by loyalty × satisfaction",

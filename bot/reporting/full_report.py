@@ -10,6 +10,7 @@ from bot.benchmarks.comparison import compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import target_gaps
 from bot.core.periods import Period
+from bot.reporting.drift.check import DriftWindows, check_segments
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.figures import build_overview, build_segments, build_trend
 from bot.reporting.report_json import build_report_json
@@ -18,8 +19,10 @@ from storage.respondents import segment_attributes
 
 
 def build_full_report(
-    *, session: Session, team_id: str, period: Period, anonymity_minimum: int
+    *, session: Session, team_id: str, period: Period, anonymity_minimum: int,
+    drift_days: int = 30,
 ) -> dict[str, Any]:
+    """`drift_days`: the drift check's windows (DRIFT_PERIOD_DAYS), ending with the period."""
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
     segments = [
@@ -35,4 +38,7 @@ def build_full_report(
         targets=target_gaps(overview, mine.targets),
         engagement=build_engagement_map(session=session, team_id=team_id, period=period),
         themes=build_themes(session=session, team_id=team_id, period=period),
+        drift=check_segments(session=session, team_id=team_id,
+                             windows=DriftWindows.ending(period.end, drift_days),
+                             anonymity_minimum=anonymity_minimum),
     )

@@ -16,6 +16,7 @@ from bot.insights.comparison import Change, Gap
 from bot.insights.engagement import PLACED_SEGMENTS
 from bot.insights.metrics import CsatResult, Interval, NpsResult
 from bot.insights.themes import Theme
+from bot.reporting.drift.check import SegmentDrift
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint, overview_json
 from bot.reporting.themes import ThemesReport
@@ -139,6 +140,7 @@ def build_report_json(
     targets: Sequence[TargetGap],
     engagement: EngagementMap,
     themes: ThemesReport | None = None,
+    drift: Sequence[SegmentDrift] = (),
 ) -> dict[str, Any]:
     """The whole report as JSON-able data."""
     summary = overview_json(overview)
@@ -158,7 +160,20 @@ def build_report_json(
         "targets": targets_json(targets),
         "engagement_map": engagement_json(engagement),
         "themes": themes_json(themes),
+        "drift": drift_json(drift),
     }
+
+
+def drift_json(checked: Sequence[SegmentDrift]) -> list[dict[str, Any]]:
+    """Each segment the drift check tested (segments under the anonymity minimum, or with too
+    few answers in either period, were not tested and are not listed)."""
+    return [
+        {"segment": c.segment, "metric": c.drift.metric,
+         "previous": _rounded(c.drift.previous), "current": _rounded(c.drift.current),
+         "n_previous": c.drift.n_previous, "n_current": c.drift.n_current,
+         "beyond_margin": c.drift.beyond_margin}
+        for c in checked
+    ]
 
 
 def _themes(found: Sequence[Theme]) -> list[dict[str, Any]]:

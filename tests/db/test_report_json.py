@@ -42,7 +42,7 @@ def test_the_json_report_carries_every_part_of_the_report(engine: Engine) -> Non
 
     json.dumps(data)  # JSON-able as it stands
     assert set(data) == {"schema_version", "period", "overview", "trend", "segments",
-                         "benchmarks", "targets", "engagement_map", "themes"}
+                         "benchmarks", "targets", "engagement_map", "themes", "drift"}
     overview = data["overview"]
     assert overview["nps"]["n"] == overview["csat"]["n"] == 300
     low, high = overview["nps"]["ci95"]
