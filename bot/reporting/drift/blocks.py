@@ -46,7 +46,7 @@ def _points(value: float) -> str:
 def _at_least(value: float) -> str:
     """A lower bound read as one: rounded down, so "at least" stays true."""
     if value < 1:
-        return f"{max(value, 0.0):.1f} points"
+        return f"{math.floor(max(value, 0.0) * 10) / 10:.1f} points"
     return _points(math.floor(value))
 
 
