@@ -84,6 +84,23 @@ def test_a_group_withheld_beside_a_small_one_is_not_listed_either(engine: Engine
     assert segments == ["all", "plan=starter"]
 
 
+def test_a_segment_under_the_minimum_in_one_period_is_not_listed(engine: Engine) -> None:
+    _plans(engine)
+    # Team: 6 people (36 answers) before, only 4 of them (32 answers) lately: shown in the
+    # first period, hidden in the second, so never compared.
+    team = people("TEA", 6)
+    customers(engine, TEAM, team, {"plan": "team"}, now=NOW - 90 * DAY)
+    for hour in range(8):
+        if hour < 6:
+            wave(engine, TEAM, when=BEFORE + timedelta(hours=20 + hour), answers=scored(team, [10]))
+        wave(engine, TEAM, when=LATELY + timedelta(hours=20 + hour),
+             answers=scored(team[:4], [0]))
+
+    segments = [row["segment"] for row in _drift(engine)]
+
+    assert segments == ["all", "plan=enterprise", "plan=starter"]
+
+
 def test_anonymous_answers_count_in_the_whole_workspace_only(engine: Engine) -> None:
     named = people("CUS", 30)
     customers(engine, TEAM, named, {"plan": "team"}, now=NOW - 90 * DAY)

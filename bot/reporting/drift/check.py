@@ -76,19 +76,23 @@ def _tested(metric: Metric, previous: Mapping[int, int], current: Mapping[int, i
     return csat_drift(csat_from_scores(previous), csat_from_scores(current))
 
 
-def _by_value(counts: list[AnswerCount], attributes: Mapping[int, Mapping[str, str]],
-              attribute: str, current: bool) -> list[SegmentCounts]:
-    """One window's answers grouped by the attribute's value, as segment_counts groups them."""
-    scores: dict[str, dict[int, int]] = {}
-    people: dict[str, set[int]] = {}
+def _by_value(counts: list[AnswerCount], values: Mapping[int, str]
+              ) -> tuple[list[SegmentCounts], list[SegmentCounts]]:
+    """Both windows' answers grouped by one attribute's value (`values`: each respondent's),
+    as segment_counts groups them: (previous, current)."""
+    scores: tuple[dict[str, dict[int, int]], dict[str, dict[int, int]]] = ({}, {})
+    people: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
     for row in counts:
-        if row.current is not current:
-            continue
-        value = attributes.get(row.respondent_id, {}).get(attribute) or NOT_SET
-        bucket = scores.setdefault(value, {})
+        value = values.get(row.respondent_id, NOT_SET)
+        window = int(row.current)
+        bucket = scores[window].setdefault(value, {})
         bucket[row.score] = bucket.get(row.score, 0) + row.answers
-        people.setdefault(value, set()).add(row.respondent_id)
-    return [SegmentCounts(value, len(people[value]), scores[value]) for value in sorted(scores)]
+        people[window].setdefault(value, set()).add(row.respondent_id)
+    previous, current = (
+        [SegmentCounts(v, len(people[w][v]), scores[w][v]) for v in sorted(scores[w])]
+        for w in (0, 1)
+    )
+    return previous, current
 
 
 def check_segments(
@@ -97,6 +101,9 @@ def check_segments(
     """Every segment checked, with its test; beyond_margin says which fell."""
     attributes = respondent_attributes(session=session, team_id=team_id)
     names = sorted({name for values in attributes.values() for name in values})
+    # Each attribute's value per respondent, "(not set)" left out (the default below).
+    value_of = {name: {r: v for r, values in attributes.items() if (v := values.get(name))}
+                for name in names}
     checked: list[SegmentDrift] = []
     for metric in (Metric.NPS, Metric.CSAT):
         whole = _tested(
@@ -113,8 +120,7 @@ def check_segments(
             previous_start=windows.previous_start, current_start=windows.current_start,
             until=windows.end)
         for attribute in names:
-            before = _by_value(counts, attributes, attribute, current=False)
-            now = _by_value(counts, attributes, attribute, current=True)
+            before, now = _by_value(counts, value_of[attribute])
             shown = [
                 {row.value for row in segments_from(rows, attribute=attribute,
                                                     minimum=anonymity_minimum).shown}
