@@ -130,9 +130,11 @@ class PulseWorker:
                 post_due_digests(services, client, team_id=team_id)
                 # Alerts whose post failed or fell behind their row, and follow-up reminders.
                 sweep_follow_ups(services, client, team_id=team_id)
-                self._check_drift(workspace)
                 # Last: at a million answers each costs about a second.
                 refresh_snapshots(services, team_id=team_id)
+            # Apart: a failing check must not hold back the duties above.
+            with _contained(workspace, "checking drift"):
+                self._check_drift(workspace)
         self._maintain()
 
     def _check_drift(self, workspace: WorkspaceClient) -> None:
