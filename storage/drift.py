@@ -35,33 +35,46 @@ NOT_SET = "(not set)"
 
 @dataclass(frozen=True)
 class AnswerCount:
-    """Answers of one score by one respondent in one of the two windows."""
+    """One respondent's answers in one of the two windows, by score: one per respondent and
+    window."""
 
     respondent_id: int
     current: bool  # in the current window; else in the previous one
-    score: int
-    answers: int
+    scores: dict[int, int]  # score → answers, scores with none left out
+
+
+# The scores each metric's answers can hold (storage sits below bot/; the CHECK on response
+# keeps every score within 0–10).
+SCALES = {Metric.NPS: range(0, 11), Metric.CSAT: range(1, 6)}
 
 
 def respondent_window_counts(
     *, session: Session, team_id: str, metric: Metric, previous_start: datetime,
     current_start: datetime, until: datetime,
 ) -> list[AnswerCount]:
-    """Answers per respondent, score and window: previous = [previous_start, current_start),
+    """Answers per respondent, window and score: previous = [previous_start, current_start),
     current = [current_start, until]. Anonymous answers have no respondent and are left out:
     they never belong to a segment."""
     in_current = case((col(Response.answered_at) >= current_start, 1), else_=0).label("current")
+    scale = SCALES[metric]
+    # One row per respondent and window, a column per score: a customer answering weekly
+    # would otherwise bring a row per score they ever gave.
+    per_score = [func.sum(case((col(Response.score) == score, 1), else_=0)) for score in scale]
     # Through the connection: tens of thousands of plain tuples at a million answers, which the
     # ORM's row handling would take longer to build than the query takes to run.
     rows = session.connection().execute(
-        sa_select(col(Response.respondent_id), in_current, col(Response.score), func.count())
+        sa_select(col(Response.respondent_id), in_current, *per_score)
         .where(col(Response.team_id) == team_id, col(Response.metric) == metric,
                col(Response.answered_at) >= previous_start,
                col(Response.answered_at) <= until,
                col(Response.respondent_id).is_not(None))
-        .group_by(col(Response.respondent_id), in_current, col(Response.score))
+        .group_by(col(Response.respondent_id), in_current)
     ).all()
-    return [AnswerCount(r, bool(c), s, n) for r, c, s, n in rows]
+    return [
+        AnswerCount(row[0], bool(row[1]),
+                    {score: int(n) for score, n in zip(scale, row[2:], strict=True) if n})
+        for row in rows
+    ]
 
 
 def respondent_attributes(*, session: Session, team_id: str) -> dict[int, dict[str, str]]:

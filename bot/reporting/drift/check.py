@@ -81,15 +81,17 @@ def _by_value(counts: list[AnswerCount], values: Mapping[int, str]
     """Both windows' answers grouped by one attribute's value (`values`: each respondent's),
     as segment_counts groups them: (previous, current)."""
     scores: tuple[dict[str, dict[int, int]], dict[str, dict[int, int]]] = ({}, {})
-    people: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
+    # A row per respondent and window: counting rows counts people.
+    people: tuple[dict[str, int], dict[str, int]] = ({}, {})
     for row in counts:
         value = values.get(row.respondent_id, NOT_SET)
         window = int(row.current)
         bucket = scores[window].setdefault(value, {})
-        bucket[row.score] = bucket.get(row.score, 0) + row.answers
-        people[window].setdefault(value, set()).add(row.respondent_id)
+        for score, answers in row.scores.items():
+            bucket[score] = bucket.get(score, 0) + answers
+        people[window][value] = people[window].get(value, 0) + 1
     previous, current = (
-        [SegmentCounts(v, len(people[w][v]), scores[w][v]) for v in sorted(scores[w])]
+        [SegmentCounts(v, people[w][v], scores[w][v]) for v in sorted(scores[w])]
         for w in (0, 1)
     )
     return previous, current
