@@ -324,3 +324,22 @@ def test_without_an_alert_channel_the_warning_is_recorded_for_home_and_digests(
     assert sandbox.calls("chat.postMessage") == []
     [row] = _rows(engine)
     assert row.status == DriftAlertStatus.NO_CHANNEL
+
+
+def test_staff_see_the_current_warnings_in_app_home_and_customers_never(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+    clock: FakeClock,
+) -> None:
+    users = _whole_workspace_falls(engine, sandbox.team_id, clock)
+    check_drift(services, create_web_client(services.settings), team_id=None)
+    sandbox.add_user(users[0], name="customer", real_name="A Customer")
+
+    slack.event({"type": "app_home_opened", "tab": "home", "channel": "D0HOME", "user": STAFF})
+    slack.event({"type": "app_home_opened", "tab": "home", "channel": "D0HOME",
+                 "user": users[0]})
+
+    staff, customer = (str(call.args["view"]["blocks"])
+                       for call in sandbox.calls("views.publish"))
+    assert "*Drift warnings*" in staff
+    assert "NPS fell for the whole workspace: +100 to \u221250 (40 and 40 answers)" in staff
+    assert "Drift" not in customer
