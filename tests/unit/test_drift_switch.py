@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app.grammar import parse_engagement
+from bot.core.config import ConfigError, load_settings
 from bot.core.usage import UsageError
 from bot.reporting.drift.blocks import drift_alert_message, drift_lines, segment_label
 from bot.workspaces.drift_switch import SetDrift
@@ -77,3 +78,24 @@ def test_segment_values_from_an_imported_file_are_escaped() -> None:
     assert line is not None
     assert "<@U123>" not in line
     assert drift_lines([], heading="Drift") is None
+
+
+@pytest.mark.parametrize(("value", "days"), [("7", 7), ("30", 30), ("90", 90)])
+def test_the_drift_period_is_7_to_90_days(
+    monkeypatch: pytest.MonkeyPatch, value: str, days: int
+) -> None:
+    monkeypatch.setenv("DRIFT_PERIOD_DAYS", value)
+    assert load_settings(env_file=None).drift_period_days == days
+
+
+@pytest.mark.parametrize("value", ["6", "91", "monthly"])
+def test_a_drift_period_outside_what_was_simulated_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("DRIFT_PERIOD_DAYS", value)
+    with pytest.raises(ConfigError, match=r"^DRIFT_PERIOD_DAYS"):
+        load_settings(env_file=None)
+
+
+def test_the_drift_period_is_30_days_unless_set() -> None:
+    assert load_settings(env_file=None).drift_period_days == 30
