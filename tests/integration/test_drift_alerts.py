@@ -160,6 +160,28 @@ def test_a_falling_segment_is_named_with_its_own_worst_comments_escaped(
     assert [r.segment for r in _rows(engine)] == ["plan=enterprise"]
 
 
+@pytest.mark.parametrize(("people_count", "quoted"), [(4, False), (5, True)])
+def test_the_whole_workspaces_comments_are_quoted_only_from_enough_people(
+    services: Services, sandbox: SlackSandbox, engine: Engine, clock: FakeClock,
+    people_count: int, quoted: bool,
+) -> None:
+    # 4 or 5 people (ANONYMITY_MINIMUM is 5) answering often enough to give 40 answers a
+    # period: the whole workspace is checked from 30 answers, whoever gives them.
+    users = people("FEW", people_count)
+    for n in range(40 // people_count):
+        wave(engine, sandbox.team_id, when=clock.now - 45 * DAY + n * timedelta(hours=1),
+             answers=scored(users, [10]))
+        wave(engine, sandbox.team_id, when=clock.now - 10 * DAY + n * timedelta(hours=1),
+             answers=[Said(u, 2, f"Broken again, says {u}", -0.8) for u in users])
+
+    check_drift(services, create_web_client(services.settings), team_id=None)
+
+    [warning] = _warnings(sandbox)
+    shown = str(warning["blocks"])
+    assert ("Broken again" in shown) is quoted
+    assert ("Comments are not quoted: too few people answered" in shown) is not quoted
+
+
 @pytest.mark.parametrize("answers", [29, 30])
 def test_a_fall_is_warned_about_from_exactly_the_minimum_sample(
     services: Services, sandbox: SlackSandbox, engine: Engine, clock: FakeClock, answers: int,

@@ -33,6 +33,7 @@ from storage.drift import (
 from storage.engine import session_scope
 from storage.followups import workspace_alert_channel
 from storage.models import DriftAlert, Metric
+from storage.scoped_reporting import people_answering
 from storage.workspaces import list_workspaces
 
 logger = logging.getLogger(__name__)
@@ -134,11 +135,17 @@ def _message_of(services: Services, alert: DriftAlert) -> tuple[str, list[dict[s
     metric = Metric(alert.metric)
     attribute, _, value = alert.segment.partition("=")
     with session_scope(services.engine) as session:
-        comments = segment_comments(
+        # A segment has at least the anonymity minimum of people (it was checked); the whole
+        # workspace is checked from 30 answers, which a few people can give: quoted only when
+        # enough people answered, as the digest does.
+        hidden = alert.segment == ALL and people_answering(
+            session=session, team_id=alert.team_id, since=alert.current_start,
+            until=alert.raised_at) < services.settings.anonymity_minimum
+        comments = [] if hidden else segment_comments(
             session=session, team_id=alert.team_id, metric=metric, since=alert.current_start,
             until=alert.raised_at, segment=None if alert.segment == ALL else (attribute, value),
             below=COMMENTS_BELOW[metric], limit=COMMENTS_SHOWN)
-    message = drift_alert_message(alert, comments,
+    message = drift_alert_message(alert, comments, comments_hidden=hidden,
                                   days=(alert.raised_at - alert.current_start).days)
     return message.text, [block.to_dict() for block in message.blocks]
 

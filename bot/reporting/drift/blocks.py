@@ -51,7 +51,8 @@ def _at_least(value: float) -> str:
 
 
 def drift_alert_message(
-    alert: DriftAlert, comments: Sequence[DriftComment], *, days: int
+    alert: DriftAlert, comments: Sequence[DriftComment], *, days: int,
+    comments_hidden: bool = False,
 ) -> ReportMessage:
     metric = Metric(alert.metric)
     name, who = _name(metric), segment_label(alert.segment)
@@ -78,6 +79,9 @@ def drift_alert_message(
                 text=quote(row.comment, COMMENT_SHOWN))))
             blocks.append(ContextBlock(elements=[MarkdownTextObject(
                 text=f"{name} {row.score} · {row.sentiment_label or 'unscored'}")]))
+    elif comments_hidden:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text="Comments are not quoted: too few people answered to keep them anonymous.")]))
     else:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text="No comments on the lower answers of this period to show.")]))
