@@ -73,3 +73,10 @@ class OutcomeKind(StrEnum):
     PURCHASED = "purchased"
     REFERRED = "referred"
     REVIEWED = "reviewed"
+
+
+class DriftAlertStatus(StrEnum):
+    POSTING = "posting"  # claimed by a poster; if that poster died, reconciled from Slack
+    POSTED = "posted"
+    FAILED = "failed"  # Slack refused it for good (channel archived, bot removed)
+    NO_CHANNEL = "no_channel"  # the workspace has no alert channel: shown in Home and digests

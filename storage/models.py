@@ -25,6 +25,7 @@ from storage.types import UTCDateTime
 DeliveryStatus = kinds.DeliveryStatus
 DigestCadence = kinds.DigestCadence
 DigestStatus = kinds.DigestStatus
+DriftAlertStatus = kinds.DriftAlertStatus
 Metric = kinds.Metric
 OutcomeKind = kinds.OutcomeKind
 PulseMetric = kinds.PulseMetric
@@ -375,6 +376,8 @@ class WorkspaceSetting(SQLModel, table=True):
     # ISO 4217 code of the amounts `outcomes import` brings (revenue at risk is in it); None:
     # amounts are shown without a currency.
     currency: str | None = Field(default=None, max_length=3)
+    # False: `/engagement set drift off`, no drift warnings; None (not chosen) or True: on.
+    drift_alerts: bool | None = None
     updated_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
     updated_at: datetime = _utc()
 
@@ -485,6 +488,52 @@ class PlanStep(SQLModel, table=True):
     next_step: str = Field(max_length=200)
     set_by: str | None = Field(default=None, max_length=32)  # Slack user; None from the CLI
     set_at: datetime = _utc()
+
+
+class DriftAlert(SQLModel, table=True):
+    """A segment's NPS or CSAT fell beyond its margin: one warning per segment, metric and
+    period, claimed here before it is posted, so two replicas or two hourly checks never post
+    it twice (bot.reporting.drift.alerts).
+
+    `period_start` is the start of the fixed block of DRIFT_PERIOD_DAYS the warning was raised
+    in; the figures are those of the rolling windows that raised it, kept so that a warning
+    posted again after a crash says exactly what the first attempt would have.
+    """
+
+    __tablename__ = "drift_alert"
+    __table_args__ = (
+        UniqueConstraint("team_id", "segment", "metric", "period_start",
+                         name="uq_drift_alert_period"),
+        Index("ix_drift_alert_team_raised", "team_id", "raised_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(foreign_key="workspace.team_id", max_length=32)
+    # "all", or "ATTRIBUTE=VALUE" (an attribute name is at most 40 characters and a value 255).
+    segment: str = Field(max_length=300)
+    metric: Metric = Field(sa_type=String(8))
+    period_start: datetime = _utc()
+    # The current window is [current_start, raised_at]; the previous one, as long, ends where
+    # it starts.
+    current_start: datetime = _utc()
+    raised_at: datetime = _utc()
+    previous_score: float
+    current_score: float
+    n_previous: int
+    n_current: int
+    previous_low: float
+    previous_high: float
+    current_low: float
+    current_high: float
+    fall_low: float
+    status: DriftAlertStatus = Field(default=DriftAlertStatus.POSTING, sa_type=String(16))
+    claimed_at: datetime | None = _utc(default=None)
+    attempts: int = 0
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    posted_at: datetime | None = _utc(default=None)
+    error: str | None = Field(default=None, max_length=255)
+
 
 # slack-sdk's OAuth tables live in the same database and the same migrations (see the module).
 import storage.oauth_tables  # noqa: E402, F401

@@ -29,7 +29,8 @@ def workspace_settings(*, session: Session, team_id: str) -> WorkspaceSetting | 
 
 
 def set_workspace_choice(
-    *, session: Session, team_id: str, user_id: str | None, now: datetime, **choice: str | None
+    *, session: Session, team_id: str, user_id: str | None, now: datetime,
+    **choice: str | bool | None,
 ) -> None:
     """Store one of the workspace's settings (a column of WorkspaceSetting), keeping the rest."""
     # Settings may come before the first pulse, and the row references the workspace.

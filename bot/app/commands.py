@@ -30,6 +30,7 @@ from bot.reporting.plan_commands import run_plan_command
 from bot.slack.message import ReportMessage
 from bot.workspaces.access import Access, require_admin, require_staff
 from bot.workspaces.commands import run_access_command, run_currency_command
+from bot.workspaces.drift_switch import SetDrift, run_drift_command
 from bot.workspaces.grammar import ACCESS_COMMANDS, SetCurrency
 
 
@@ -86,6 +87,12 @@ def _run_currency(services: Services, client: WebClient, typed: Typed, access: A
                                 command=command)
 
 
+def _run_drift(services: Services, client: WebClient, typed: Typed, access: Access,
+               command: Any) -> ReportMessage | None:
+    return run_drift_command(services, team_id=typed.team_id, user_id=typed.user_id,
+                             command=command)
+
+
 # (parsed types, what only admins can do, how to run it)
 ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
     ((PulseCommand,), "manage pulses", _run_pulse),
@@ -94,6 +101,7 @@ ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
     (ACCESS_COMMANDS, "change who is staff and who is an admin", _run_access),
     ((SetAlerts,), "choose where follow-up alerts go", _run_alerts),
     ((SetCurrency,), "set the currency of imported amounts", _run_currency),
+    ((SetDrift,), "turn drift warnings on or off", _run_drift),
 )
 
 

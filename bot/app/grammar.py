@@ -12,6 +12,7 @@
     /engagement set alerts #channel|off
     /engagement plan set PLACE "STEP" | reset PLACE | followup PLACE
     /engagement set currency EUR|off
+    /engagement set drift on|off
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.reporting.grammar import (
     parse_plan,
     parse_query,
 )
+from bot.workspaces.drift_switch import SetDrift, parse_set_drift
 from bot.workspaces.grammar import (
     AccessCommand,
     SetCurrency,
@@ -40,7 +42,7 @@ from bot.workspaces.grammar import (
 
 Parsed = (
     EngagementQuery | PulseCommand | DigestCommand | SettingsCommand | AccessCommand | SetAlerts
-    | PlanCommand | SetCurrency
+    | PlanCommand | SetCurrency | SetDrift
 )
 
 
@@ -62,7 +64,9 @@ def parse_engagement(text: str) -> Parsed:
     return parse_query(text)
 
 
-def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts | SetCurrency:
+def _parse_set(
+    words: list[str],
+) -> SettingsCommand | AccessCommand | SetAlerts | SetCurrency | SetDrift:
     """`set WHAT …`: each WHAT belongs to its domain."""
     subject = words[1].lower() if len(words) > 1 else ""
     if subject == "staff":
@@ -73,6 +77,8 @@ def _parse_set(words: list[str]) -> SettingsCommand | AccessCommand | SetAlerts 
         return parse_settings(words)
     if subject == "currency":
         return parse_set_currency(words[2:])
-    raise UsageError("write set industry KEY, set staff @group, set alerts #channel or "
-                     "set currency EUR",
+    if subject == "drift":
+        return parse_set_drift(words[2:])
+    raise UsageError("write set industry KEY, set staff @group, set alerts #channel, "
+                     "set currency EUR or set drift off",
                      " ".join(words[1:2]) or "set")

@@ -45,6 +45,7 @@ def report(
             data = build_full_report(
                 session=session, team_id=team_id, period=period,
                 anonymity_minimum=services.settings.anonymity_minimum,
+                drift_days=services.settings.drift_period_days,
             )
             typer.echo(json.dumps(data, indent=2))
             return

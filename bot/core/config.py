@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     alert_channel_id: str | None = None
     # An open follow-up nobody has acted on for this long reminds its owner (or the channel).
     follow_up_reminder_days: int = Field(default=2, ge=1, le=365)
+    # Drift warnings compare the last DRIFT_PERIOD_DAYS with as many days before, and warn at
+    # most once per segment and metric per period. 7 to 90: the range whose false-alarm share
+    # benchmarks/sim_drift_false_alarms.py measured.
+    drift_period_days: int = Field(default=30, ge=7, le=90)
 
     @field_validator("slack_bot_token")
     @classmethod

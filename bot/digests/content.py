@@ -22,6 +22,7 @@ from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.reporting.charts import NpsPoint, ReferenceLine
 from bot.reporting.continuum_blocks import continuum_line
+from bot.reporting.drift.summary import drift_section
 from bot.reporting.engagement_map import EngagementMap, build_engagement_map
 from bot.reporting.figures import Overview, build_overview, build_trend, recent_comments
 from bot.reporting.movement_lines import movement_lines
@@ -125,7 +126,7 @@ def build_digest(
                                       minimum=anonymity_minimum)
     # The continuum is the whole workspace's: a digest of one pulse or segment leaves it out.
     moved = None if scope is not None else continuum_line(engagement.movement, anonymity_minimum)
-    return Digest(
+    digest = Digest(
         period=period,
         overview=overview,
         benchmarks=compare_with_benchmarks(overview, industry=industry, extra=mine.extra),
@@ -146,3 +147,10 @@ def build_digest(
                                 minimum=anonymity_minimum, scoped=scope is not None),
                 *([moved] if moved else [])],
     )
+    # Drift is about segments of the whole workspace: a digest about one pulse has none.
+    if scope is None or scope.pulse_id is None:
+        drift = drift_section(session, team_id=team_id, since=period.start, until=period.end,
+                              segment=scope.segment if scope is not None else None,
+                              heading="Fell beyond the margin this period")
+        digest.extras.extend(filter(None, [drift]))
+    return digest

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -15,6 +15,7 @@ from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.pulses.schedule import InvalidSchedule, next_fire_time
 from bot.reporting.continuum_blocks import continuum_line
+from bot.reporting.drift.summary import drift_section
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, TrendPoint, build_overview, build_trend
 from bot.reporting.movement_lines import movement_lines
@@ -87,9 +88,11 @@ def _months_back(now: datetime, months: int) -> datetime:
 def staff_dashboard(
     session: Session, *, team_id: str, now: datetime, engagement: EngagementMap,
     themes: ThemesReport, anonymity_minimum: int, outcomes: OutcomesReport | None = None,
+    drift_days: int = 30,
 ) -> Dashboard:
     """`engagement`, `themes` and `outcomes` come from the caller: they may be kept snapshots
-    (bot.reporting.snapshots)."""
+    (bot.reporting.snapshots). Drift warnings are current for `drift_days` after they were
+    raised (while the window that raised them is the current one)."""
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
@@ -109,7 +112,10 @@ def staff_dashboard(
         targets=target_gaps(overview, mine.targets),
         extras=[*movement_lines(session, team_id=team_id, period=period,
                                 minimum=anonymity_minimum),
-                *filter(None, [continuum_line(engagement.movement, anonymity_minimum)])],
+                *filter(None, [continuum_line(engagement.movement, anonymity_minimum)]),
+                *filter(None, [drift_section(
+                    session, team_id=team_id, since=now - timedelta(days=drift_days), until=now,
+                    heading="Drift warnings")])],
         outcomes=outcomes,
     )
 

@@ -40,7 +40,8 @@ def home_for(services: Services, *, team_id: str, user_id: str, access: Access) 
                                     themes=themes_from(themes.payload, themes.period),
                                     anonymity_minimum=services.settings.anonymity_minimum,
                                     outcomes=outcomes_for(services, session, team_id,
-                                                          PeriodSpec(days=OUTCOMES_DAYS)))
+                                                          PeriodSpec(days=OUTCOMES_DAYS)),
+                                    drift_days=services.settings.drift_period_days)
     return staff_home_view(dashboard, admin=access.admin)
 
 

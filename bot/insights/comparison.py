@@ -91,8 +91,9 @@ def _direction(difference: float) -> Direction:
     return Direction.UP if difference > 0 else Direction.DOWN
 
 
-def _nps_adjusted(result: NpsResult) -> tuple[float, float]:
-    """Adjusted-Wald centre and variance in proportion units, as in `nps_from_counts`."""
+def nps_adjusted(result: NpsResult) -> tuple[float, float]:
+    """Adjusted-Wald centre and variance in proportion units, as in `nps_from_counts`; the
+    inputs of every test on NPS (changes here, drift in `bot.insights.drift`)."""
     n_adj = result.n + 3
     p = (result.promoters + 0.75) / n_adj
     d = (result.detractors + 0.75) / n_adj
@@ -103,8 +104,8 @@ def nps_change(current: NpsResult, previous: NpsResult) -> Change:
     if current.score is None or previous.score is None:
         missing = _missing_change(previous.n)
         return Change("nps", current.score, previous.score, None, None, False, None, missing)
-    c1, v1 = _nps_adjusted(current)
-    c2, v2 = _nps_adjusted(previous)
+    c1, v1 = nps_adjusted(current)
+    c2, v2 = nps_adjusted(previous)
     margin = Z95 * math.sqrt(v1 + v2)
     interval = Interval(100 * (c1 - c2 - margin), 100 * (c1 - c2 + margin))
     difference = current.score - previous.score

@@ -190,6 +190,8 @@ HELP_LINES = (
     "(admins)",
     "`/engagement set alerts #channel|off` — where follow-up alerts go (admins)",
     "`/engagement set currency EUR|off` — the currency of imported revenue (admins)",
+    "`/engagement set drift off|on` — warnings when a segment's NPS or CSAT falls beyond its "
+    "margin (admins)",
     "`/engagement admin list|add @person|remove @person` — admins of the bot here (added and "
     "removed by the workspace's admins and owners)",
     "`/engagement map` — the map of customers by loyalty × satisfaction, with the advocacy "

@@ -18,6 +18,7 @@ from bot.reporting.continuum import (
     customer_places,
 )
 from bot.reporting.continuum_json import advocacy_json, continuum_json, plan_json
+from bot.reporting.drift.check import DriftWindows, check_segments
 from bot.reporting.drivers import build_drivers
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.figures import build_overview, build_segments, build_trend
@@ -29,8 +30,10 @@ from storage.respondents import segment_attributes
 
 
 def build_full_report(
-    *, session: Session, team_id: str, period: Period, anonymity_minimum: int
+    *, session: Session, team_id: str, period: Period, anonymity_minimum: int,
+    drift_days: int = 30,
 ) -> dict[str, Any]:
+    """`drift_days`: the drift check's windows (DRIFT_PERIOD_DAYS), ending with the period."""
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
     segments = [
@@ -54,6 +57,9 @@ def build_full_report(
         outcomes=build_outcomes(session=session, team_id=team_id, period=period),
         drivers=build_drivers(session=session, team_id=team_id, period=period,
                               minimum=anonymity_minimum),
+        drift=check_segments(session=session, team_id=team_id,
+                             windows=DriftWindows.ending(period.end, drift_days),
+                             anonymity_minimum=anonymity_minimum),
     )
     places = customer_places(session=session, team_id=team_id, period=period)
     data.setdefault("movement", {})["continuum"] = continuum_json(build_continuum(

@@ -19,6 +19,7 @@ from bot.insights.engagement import PLACED_SEGMENTS
 from bot.insights.metrics import CsatResult, Interval, NpsResult
 from bot.insights.revealed import PlaceLoyalty, RenewalRate
 from bot.insights.themes import Theme
+from bot.reporting.drift.check import SegmentDrift
 from bot.reporting.drivers import DriversReport
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint, overview_json
@@ -189,6 +190,7 @@ def build_report_json(
     loop_effect: LoopEffectReport | None = None,
     outcomes: OutcomesReport | None = None,
     drivers: DriversReport | None = None,
+    drift: Sequence[SegmentDrift] = (),
 ) -> dict[str, Any]:
     """The whole report as JSON-able data."""
     summary = overview_json(overview)
@@ -212,7 +214,20 @@ def build_report_json(
         "loop_effect": None if loop_effect is None else loop_effect_json(loop_effect),
         "outcomes": None if outcomes is None else outcomes_json(outcomes),
         "drivers": [] if drivers is None else drivers_json(drivers),
+        "drift": drift_json(drift),
     }
+
+
+def drift_json(checked: Sequence[SegmentDrift]) -> list[dict[str, Any]]:
+    """Each segment the drift check tested (segments under the anonymity minimum, or with too
+    few answers in either period, were not tested and are not listed)."""
+    return [
+        {"segment": c.segment, "metric": c.drift.metric,
+         "previous": _rounded(c.drift.previous), "current": _rounded(c.drift.current),
+         "n_previous": c.drift.n_previous, "n_current": c.drift.n_current,
+         "beyond_margin": c.drift.beyond_margin}
+        for c in checked
+    ]
 
 
 def _themes(found: Sequence[Theme]) -> list[dict[str, Any]]:

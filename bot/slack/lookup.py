@@ -56,6 +56,8 @@ PULSE_REMINDER = PostKind("engagement_pulse_reminder", "delivery_id")
 # A staff member's reply to a customer. A follow-up may get several, so each carries an id of
 # its own, drawn when it is sent (bot.followups.handling).
 FOLLOW_UP_REPLY = PostKind("engagement_follow_up_reply", "reply_id")
+# A drift warning, by its row (one per workspace, segment, metric and period).
+DRIFT_ALERT = PostKind("engagement_drift_alert", "drift_alert_id")
 
 
 class PostUnconfirmed(Exception):

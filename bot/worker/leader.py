@@ -19,6 +19,7 @@ from bot.pulses.dispatch import deliver_due
 from bot.pulses.lifecycle import run_lifecycle
 from bot.pulses.scheduler import PulseScheduler
 from bot.pulses.waves import open_due_waves
+from bot.reporting.drift.alerts import check_drift, settle_drift_alerts
 from bot.reporting.snapshots import refresh_snapshots
 from bot.worker.leadership import Leadership
 from bot.workspaces.installations import WorkspaceClient, workspace_clients
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # Retention is counted in days: an hourly sweep is exact enough and costs one UPDATE an hour.
 RETENTION_EVERY = timedelta(hours=1)
+# Drift compares windows of days: an hourly look notices a fall within the hour it crosses the
+# margin, and each look is counted in the false-alarm share (bot.insights.drift).
+DRIFT_EVERY = timedelta(hours=1)
 
 
 class PulseWorker:
@@ -55,6 +59,7 @@ class PulseWorker:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._next_retention: datetime | None = None
+        self._next_drift: dict[str | None, datetime] = {}  # by workspace
         self._outage_lock = threading.Lock()
         self._outage_since: float | None = None  # monotonic time the database went away
 
@@ -127,7 +132,22 @@ class PulseWorker:
                 sweep_follow_ups(services, client, team_id=team_id)
                 # Last: at a million answers each costs about a second.
                 refresh_snapshots(services, team_id=team_id)
+            # Apart: a failing check must not hold back the duties above.
+            with _contained(workspace, "checking drift"):
+                self._check_drift(workspace)
         self._maintain()
+
+    def _check_drift(self, workspace: WorkspaceClient) -> None:
+        """Drift warnings whose poster died, every cycle; the check itself at most hourly per
+        workspace (a new leader checks at once: the warning's row keeps it to one post)."""
+        settle_drift_alerts(self._services, workspace.client, team_id=workspace.team_id)
+        now = self._services.clock()
+        due = self._next_drift.get(workspace.team_id)
+        if due is not None and now < due:
+            return
+        # Set before the check: one that fails waits for the next hour, not the next cycle.
+        self._next_drift[workspace.team_id] = now + DRIFT_EVERY
+        check_drift(self._services, workspace.client, team_id=workspace.team_id)
 
     def _maintain(self) -> None:
         """Housekeeping that only the leader does, at most once per RETENTION_EVERY."""

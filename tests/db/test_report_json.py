@@ -52,7 +52,7 @@ def test_the_json_report_carries_every_part_of_the_report(engine: Engine) -> Non
     json.dumps(data)  # JSON-able as it stands
     assert set(data) == {"schema_version", "period", "overview", "trend", "segments",
                          "benchmarks", "targets", "engagement_map", "themes", "movement",
-                         "loop_effect", "advocacy", "plan", "outcomes", "drivers"}
+                         "loop_effect", "advocacy", "plan", "outcomes", "drivers", "drift"}
     assert data["schema_version"] == 2
     overview = data["overview"]
     assert overview["nps"]["n"] == overview["csat"]["n"] == 300
