@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test soak mutate lint typecheck run migrate clean
+.PHONY: install demo playground test soak mutate lint typecheck run migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m bot demo
+
+# Slack in the browser: the sandbox and the bot on the demo history, at http://127.0.0.1:8080/.
+PLAYGROUND_PORT ?= 8080
+playground: $(STAMP)
+	$(BIN)/python -m bot playground --port $(PLAYGROUND_PORT)
 
 # Tests run on TEST_WORKERS processes (pytest-xdist), each with its own databases. They mostly
 # wait (on HTTP, the databases, the processes they start): four workers kept only about one of
@@ -55,4 +60,4 @@ run: migrate
 	$(BIN)/python -m bot run
 
 clean:
-	rm -rf $(VENV) demo-output mutants .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*
+	rm -rf $(VENV) demo-output playground-output mutants .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

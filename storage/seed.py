@@ -129,7 +129,10 @@ def _wave_rows(session: Any, wave_id: int, people: list[int | None], count: int,
         deliveries = [
             {"wave_id": wave_id, "respondent_id": people[n], "status": "sent", "attempts": 1,
              "next_attempt_at": when, "sent_at": when, "answered_at": when, "reminder": "none",
-             "channel_id": f"D{n:09d}", "message_ts": f"{when.timestamp():.6f}"}
+             "channel_id": f"D{n:09d}", "message_ts": f"{when.timestamp():.6f}",
+             # The wave closed a week later and its message said so: nothing left for the
+             # worker to edit in Slack (it would fail on these made-up DMs).
+             "closed_shown_at": when + timedelta(days=7)}
             for n in range(start, stop)
         ]
         # Ordered RETURNING over executemany pairs each id with the row that produced it.

@@ -247,9 +247,13 @@ def uvicorn_server(asgi_app: Starlette, *, log_level: str = "info") -> uvicorn.S
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket; port 0 picks a free one (tests, the demo)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()  # a port in use: the caller reports it, with nothing left open
+        raise
     sock.set_inheritable(True)
     return sock
 

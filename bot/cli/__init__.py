@@ -15,6 +15,7 @@ from bot.cli import (
     export,
     forget,
     outcomes,
+    playground,
     pulse,
     report,
     responses,
@@ -35,6 +36,7 @@ app.command("demo")(demo.demo)
 app.command("seed")(seed.seed)
 app.command("export")(export.export)
 app.command("forget")(forget.forget)
+app.command("playground")(playground.playground)
 app.add_typer(db.app, name="db")
 app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")

@@ -38,6 +38,8 @@ STATE_KEYS = {
     "conversations_select": "selected_conversation", "channels_select": "selected_channel",
     "multi_users_select": "selected_users", "checkboxes": "selected_options",
 }
+# Menus a person chooses from in a message or view (rather than in a modal's input).
+MENUS = ("overflow", "static_select")
 # What an untouched input reports: Slack sends the initial value back as the answer.
 INITIAL_KEYS = {"value": "initial_value", "selected_option": "initial_option",
                 "selected_options": "initial_options", "selected_time": "initial_time",
@@ -103,7 +105,7 @@ class SlackClient:
             "channel_name": self.sandbox.channel_name(channel_id), "user_id": user_id,
             "user_name": self._user(user_id)["username"], "command": command, "text": text,
             "api_app_id": self.api_app_id, "is_enterprise_install": "false",
-            "response_url": self.sandbox.new_response_url(channel=channel_id),
+            "response_url": self.sandbox.new_response_url(channel=channel_id, user=user_id),
             "trigger_id": self.sandbox.issue_trigger_id(),
         }
         enterprise = self.sandbox.enterprise_of(form["team_id"])
@@ -114,34 +116,40 @@ class SlackClient:
         return self._checked(self.post_raw(body))
 
     def click(self, user_id: str, message: dict[str, Any], action_id: str, *,
-              team_id: str | None = None) -> SlackReply:
-        """Click the button `action_id` in a message the sandbox holds."""
+              team_id: str | None = None, option: str | None = None) -> SlackReply:
+        """Click the button `action_id` in a message the sandbox holds; with `option`, choose
+        that option's value in the overflow menu or select menu `action_id`."""
         return self._send_payload(self.click_payload(user_id, message, action_id,
-                                                     team_id=team_id))
+                                                     team_id=team_id, option=option))
 
     def click_payload(self, user_id: str, message: dict[str, Any], action_id: str, *,
-                      team_id: str | None = None) -> dict[str, Any]:
-        """The block_actions payload `click` sends, for a caller that sends it later itself."""
+                      team_id: str | None = None, option: str | None = None) -> dict[str, Any]:
+        """The block_actions payload `click` sends, for a caller that sends it later itself.
+        On an ephemeral message (sandbox.ephemeral_messages) Slack sends no `message`."""
         channel, ts = message["channel"], message["ts"]
+        ephemeral = bool(message.get("is_ephemeral"))
+        shown = {key: value for key, value in message.items()
+                 if key not in ("channel", "is_ephemeral", "visible_to")}
         return {
             **self._interaction("block_actions", user_id, team_id),
             "container": {"type": "message", "message_ts": ts, "channel_id": channel,
-                          "is_ephemeral": False},
+                          "is_ephemeral": ephemeral},
             "channel": {"id": channel, "name": self.sandbox.channel_name(channel)},
-            "message": {key: value for key, value in message.items() if key != "channel"},
+            **({} if ephemeral else {"message": shown}),
             "state": {"values": {}},
-            "response_url": self.sandbox.new_response_url(channel=channel, ts=ts),
-            "actions": [self._action(message.get("blocks", []), action_id)],
+            "response_url": self.sandbox.new_response_url(channel=channel, ts=ts, user=user_id),
+            "actions": [self._action(message.get("blocks", []), action_id, option)],
         }
 
     def click_home(self, user_id: str, view: dict[str, Any], action_id: str, *,
-                   team_id: str | None = None) -> SlackReply:
-        """Click a button in a Home tab or modal; Slack gives no response_url for views."""
+                   team_id: str | None = None, option: str | None = None) -> SlackReply:
+        """Click a button (or choose `option` in a menu) in a Home tab or modal; Slack gives no
+        response_url for views."""
         payload = {
             **self._interaction("block_actions", user_id, team_id),
             "container": {"type": "view", "view_id": view["id"]},
             "view": view,
-            "actions": [self._action(view.get("blocks", []), action_id)],
+            "actions": [self._action(view.get("blocks", []), action_id, option)],
         }
         return self._send_payload(payload)
 
@@ -206,16 +214,26 @@ class SlackClient:
         }
 
     @staticmethod
-    def _action(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    def _action(blocks: list[dict[str, Any]], action_id: str,
+                option: str | None = None) -> dict[str, Any]:
         elements = _blocks_elements(blocks)
         for block, element in elements:
-            if element["action_id"] == action_id:
-                if element.get("type") != "button":
-                    raise LookupError(f"{action_id!r} is a {element.get('type')}, not a button")
-                action = {"action_id": action_id, "block_id": block.get("block_id", ""),
-                          "text": element.get("text"), "value": element.get("value"),
-                          "type": "button", "action_ts": f"{time.time():.6f}"}
-                return action | ({"style": element["style"]} if "style" in element else {})
+            if element["action_id"] != action_id:
+                continue
+            kind, block_id = element.get("type"), block.get("block_id", "")
+            stamp = f"{time.time():.6f}"
+            if kind in MENUS and option is not None:
+                return {"action_id": action_id, "block_id": block_id, "type": kind,
+                        "selected_option": _option(element, block_id, option),
+                        "action_ts": stamp}
+            if kind != "button" or option is not None:
+                raise LookupError(f"{action_id!r} is a {kind}: "
+                                  + ("choose one of its options" if kind in MENUS
+                                     else "not a button or menu"))
+            action = {"action_id": action_id, "block_id": block_id,
+                      "text": element.get("text"), "value": element.get("value"),
+                      "type": "button", "action_ts": stamp}
+            return action | ({"style": element["style"]} if "style" in element else {})
         available = [element["action_id"] for _, element in elements]
         raise LookupError(f"no button {action_id!r}; action_ids here: {available}")
 

@@ -200,7 +200,11 @@ class SlackSandbox:
         self._views: dict[str, dict[str, Any]] = {}
         self._homes: dict[str, str] = {}  # user id -> view id of their published Home
         self._triggers: set[str] = set()
-        self._response_urls: dict[str, tuple[str | None, str | None]] = {}
+        # key -> (channel, ts of the message acted on, the person whose action gave it)
+        self._response_urls: dict[str, tuple[str | None, str | None, str | None]] = {}
+        # Messages only one person sees (chat.postEphemeral, an ephemeral response_url reply):
+        # not channel history, kept so a local client can show them to that person.
+        self._ephemerals: list[dict[str, Any]] = []
         self._files: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, list[_Fault]] = {}
         self._shares: dict[str, list[_Share]] = {}  # faults on a share of calls, for good
@@ -380,11 +384,13 @@ class SlackSandbox:
             self._triggers.add(trigger)
             return trigger
 
-    def new_response_url(self, *, channel: str | None = None, ts: str | None = None) -> str:
-        """A response_url; `channel` and `ts` name the message replace/delete_original act on."""
+    def new_response_url(self, *, channel: str | None = None, ts: str | None = None,
+                         user: str | None = None) -> str:
+        """A response_url; `channel` and `ts` name the message replace/delete_original act on,
+        `user` the person who acted, who alone sees an ephemeral reply."""
         with self._changed:
             key = secrets.token_hex(12)
-            self._response_urls[key] = (channel, ts)
+            self._response_urls[key] = (channel, ts, user)
         return f"{self.base_url}/response/{key}"
 
     # -- faults ----------------------------------------------------------------------------
@@ -499,6 +505,12 @@ class SlackSandbox:
                 return copy.deepcopy(self._find_message(channel, ts))
             except SlackError:
                 raise KeyError(f"no message {ts} in {channel}") from None
+
+    def ephemeral_messages(self, user_id: str) -> list[dict[str, Any]]:
+        """Copies of the messages only `user_id` sees, oldest first; each names its channel and
+        carries `is_ephemeral`."""
+        with self._changed:
+            return copy.deepcopy([m for m in self._ephemerals if m["visible_to"] == user_id])
 
     def views(self) -> dict[str, dict[str, Any]]:
         """Modals opened so far, by view id, as last updated; Home tabs are in home_view()."""
@@ -684,6 +696,18 @@ class SlackSandbox:
                 return message
         raise SlackError("message_not_found")
 
+    def _find_ephemeral(self, channel: str, ts: str, user: str | None) -> dict[str, Any] | None:
+        return next((m for m in self._ephemerals if m["channel"] == channel and m["ts"] == ts
+                     and m["visible_to"] == user), None)
+
+    def _post_ephemeral(self, channel: str, user: str, fields: dict[str, Any]) -> dict[str, Any]:
+        message = {"type": "message", "ts": self._next_ts(), "channel": channel,
+                   "user": self._caller.bot_user_id, "bot_id": self._caller.bot_id,
+                   "text": fields.get("text") or "", "blocks": fields.get("blocks") or [],
+                   "is_ephemeral": True, "visible_to": user}
+        self._ephemerals.append(message)
+        return message
+
     def _refuse(self, error: str, where: str, found: list[str]) -> SlackError:
         self.note_problems(where, found)
         return SlackError(error, response_metadata={"messages": [f"[ERROR] {p}" for p in found]})
@@ -737,19 +761,22 @@ class SlackSandbox:
     def _respond(self, key: str, args: dict[str, Any]) -> _Answer:
         if key not in self._response_urls:
             return _Answer(404, {"ok": False, "error": "expired_url"})
-        channel, ts = self._response_urls[key]
+        channel, ts, user = self._response_urls[key]
         if "blocks" in args and (found := block_problems(args["blocks"], "message")):
             raise self._refuse("invalid_blocks", "response_url", found)
         replace = _truthy(args.get("replace_original"))
         delete = _truthy(args.get("delete_original"))
         if channel and ts and (replace or delete):
-            message = self._find_message(channel, ts)
+            message = self._find_ephemeral(channel, ts, user) or self._find_message(channel, ts)
+            messages = self._ephemerals if message.get("is_ephemeral") else self._messages[channel]
             if delete:
-                self._messages[channel].remove(message)
+                messages.remove(message)
             else:  # Slack replaces the whole message: blocks not sent are gone
                 message.update(text=args.get("text") or "", blocks=args.get("blocks") or [])
         elif channel and args.get("response_type") == "in_channel":
             self._post(channel, args)
+        elif channel and user:
+            self._post_ephemeral(channel, user, args)
         return _Answer(200, {"ok": True})
 
     def _upload(self, file_id: str, content_type: str,
@@ -801,7 +828,8 @@ class SlackSandbox:
         if self._user(args.get("user"))["id"] not in self._members(channel):
             raise SlackError("user_not_in_channel")
         extra = self._message_checks("chat.postEphemeral", channel, args)
-        return {"message_ts": self._next_ts(), **extra}
+        message = self._post_ephemeral(channel, str(args["user"]), args)
+        return {"message_ts": message["ts"], **extra}
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_id(args.get("channel"), user_ids=False)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.core.periods import PeriodSpec
 from bot.reporting.figures import build_overview
 from storage.engine import session_scope
+from storage.lifecycle import claim_closed_notices
 from storage.seed import SeedRefused, seed_history
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -35,3 +36,12 @@ def test_seeding_a_workspace_twice_is_refused(engine: Engine) -> None:
     seed_history(engine, responses=10, customers=5, now=NOW)
     with pytest.raises(SeedRefused, match="already has data"):
         seed_history(engine, responses=10, customers=5, now=NOW)
+
+
+def test_seeded_waves_leave_the_worker_no_message_to_edit(engine: Engine) -> None:
+    # Their DMs are made up: a worker started on a seeded database (the playground's) that
+    # tried to mark these closed in Slack would fail once per answer, every cycle.
+    seed_history(engine, responses=40, customers=10, now=NOW)
+
+    with session_scope(engine) as session:
+        assert claim_closed_notices(session=session, now=NOW) == []

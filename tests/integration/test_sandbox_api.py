@@ -327,6 +327,30 @@ def test_ephemeral_messages_go_only_to_channel_members(
     assert answer["message_ts"]
     assert outsider == "user_not_in_channel"
     assert sandbox.messages(CHANNEL) == []  # ephemeral messages are not channel history
+    [shown] = sandbox.ephemeral_messages(ANN)
+    assert (shown["channel"], shown["ts"], shown["text"]) == (CHANNEL, answer["message_ts"],
+                                                              "psst")
+    assert sandbox.ephemeral_messages(BOB) == []
+
+
+def test_an_ephemeral_reply_is_kept_for_the_person_who_acted_and_replaced_in_place(
+    sandbox: SlackSandbox,
+) -> None:
+    # A reply to Ann's command; then a click on a button in it, whose reply replaces it.
+    WebhookClient(sandbox.new_response_url(channel=CHANNEL, user=ANN)).send(
+        text="Your figures", blocks=[section("NPS +40")])
+    [reply] = sandbox.ephemeral_messages(ANN)
+    WebhookClient(sandbox.new_response_url(channel=CHANNEL, ts=reply["ts"], user=ANN)).send(
+        text="All figures", blocks=[section("NPS +40, CSAT 80%")], replace_original=True)
+    # Nobody's in particular (as before users were named): nothing kept, nothing posted.
+    WebhookClient(sandbox.new_response_url(channel=CHANNEL)).send(text="lost")
+
+    [replaced] = sandbox.ephemeral_messages(ANN)
+    assert (replaced["ts"], replaced["text"]) == (reply["ts"], "All figures")
+    assert replaced["blocks"] == [section("NPS +40, CSAT 80%")]
+    assert replaced["is_ephemeral"] is True
+    assert sandbox.ephemeral_messages(BOB) == []
+    assert sandbox.messages(CHANNEL) == []
 
 
 def test_response_urls_replace_the_original_and_record_the_reply(

@@ -179,6 +179,33 @@ def test_click_sends_block_actions_built_from_the_posted_message(
         slack.click(ANN, message, "score_9")
 
 
+def test_choosing_in_a_menu_sends_the_option_and_a_click_on_an_ephemeral_message_no_message(
+    bot: tuple[FakeBot, str], slack: SignedSlackClient, sandbox: SlackSandbox,
+) -> None:
+    options = [{"text": {"type": "plain_text", "text": label}, "value": value}
+               for label, value in (("This quarter", "quarter"), ("This year", "year"))]
+    WebhookClient(sandbox.new_response_url(channel="C0GENERAL", user=ANN)).send(
+        text="Figures", blocks=[{"type": "actions", "block_id": "period", "elements": [
+            {"type": "overflow", "action_id": "more", "options": options},
+            {"type": "static_select", "action_id": "pick", "options": options}]}])
+    [shown] = sandbox.ephemeral_messages(ANN)
+
+    slack.click(ANN, shown, "more", option="year")
+    slack.click(ANN, shown, "pick", option="quarter")
+
+    overflow, select = (r.payload() for r in bot[0].received)
+    assert overflow["container"]["is_ephemeral"] is True
+    assert "message" not in overflow  # Slack sends none for an ephemeral message
+    assert {k: overflow["actions"][0][k] for k in ("action_id", "block_id", "type")} == {
+        "action_id": "more", "block_id": "period", "type": "overflow"}
+    assert overflow["actions"][0]["selected_option"] == options[1]
+    assert select["actions"][0]["selected_option"] == options[0]
+    with pytest.raises(LookupError, match="no option 'decade'"):
+        slack.click(ANN, shown, "more", option="decade")
+    with pytest.raises(LookupError, match="choose one of its options"):
+        slack.click(ANN, shown, "pick")
+
+
 def test_click_home_sends_a_view_container(
     bot: tuple[FakeBot, str], slack: SignedSlackClient, sandbox: SlackSandbox, web: WebClient
 ) -> None:
