@@ -6,6 +6,7 @@ ask /engagement: everything travels over real HTTP, exactly as it would with Sla
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -13,9 +14,12 @@ from typing import Any
 
 from rich.console import Console
 from slack_sdk import WebClient
+from sqlmodel import col, select
 
+from bot.answers.history import import_history
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
+from bot.cli.demo_history import generate
 from bot.core import ids
 from bot.core.config import load_settings
 from bot.core.periods import PeriodSpec
@@ -23,23 +27,29 @@ from bot.core.services import Services, create_services
 from bot.core.text import fmt_interval, fmt_percent, fmt_score
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
+from bot.outcomes.importing import import_outcomes
 from bot.pulses.definition import define_pulse
 from bot.pulses.dispatch import DispatchSummary, deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
+from bot.reporting.drift.alerts import check_drift
 from bot.reporting.figures import build_overview, overview_json
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.render import print_blocks
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
+from bot.workspaces.customers import import_customers
+from bot.workspaces.grammar import SetCurrency
 from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
+from storage.followups import set_alert_channel
 from storage.migrate import upgrade
-from storage.models import Metric
+from storage.models import FollowUp, Metric, Respondent, Response
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-not-a-real-one"  # noqa: S105 (sandbox only)
 STAFF = ("U0DEMOSTAFF", "Dana (Customer Success)")
 STAFF_GROUP = "S0DEMOCX"
 DIGEST_CHANNEL = "C0DEMOCX"
+ALERT_CHANNEL = "C0DEMOALERTS"
 
 
 @dataclass(frozen=True)
@@ -118,13 +128,17 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
                 _click(sandbox, slack, customer.user_id, "csat", customer.csat)
             console.print("Seven CSAT answers stored: "
                           + ", ".join(str(c.csat) for c in CUSTOMERS))
-            console.rule("[bold]4. The team asks /engagement")
-            for text in ("", "comments", "themes", "benchmark", "engagement"):
+            console.rule("[bold]4. A year of history arrives (customers, responses and outcomes "
+                         "import)")
+            _history(console, services, client, sandbox, team.team_id)
+            console.rule("[bold]5. The team asks /engagement")
+            for text in ("", "trend", "movement", "followups effect", "outcomes", "drivers",
+                         "map", "map movement", "plan", "comments", "themes", "benchmark"):
                 reply = slack.slash_command(STAFF[0], text)
                 body = reply.json()
                 print_blocks(console, body.get("blocks", []),
                              title=f"/engagement {text}".strip() + " (only visible to you)")
-        console.rule("[bold]5. Monday morning: the weekly digest in #cx-team")
+        console.rule("[bold]6. Monday morning: the weekly digest in #cx-team")
         chart = _digest(console, services, client, sandbox, team.team_id, workdir)
         console.print(f"The digest's NPS chart, as uploaded into its thread: {chart}",
                       markup=False)
@@ -145,6 +159,53 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
     if problems:
         console.print(f"[red]Block Kit problems seen by the sandbox: {problems}")
     return report
+
+
+def _history(console: Console, services: Services, client: WebClient, sandbox: SlackSandbox,
+             team_id: str) -> None:
+    """A year of history through the same importers a team uses, follow-ups on most older
+    detractor answers, then the leader's drift check posting to the alert channel."""
+    history = generate(today=services.clock().date())
+    import_customers(services, client, history.customers_csv)
+    imported = import_history(services, client, history.responses_csv, team_id=team_id)
+    import_outcomes(services, client, history.outcomes_csv, team_id=team_id,
+                    currency=SetCurrency("EUR"))
+    console.print(f"{history.customers} customers in three plans and two regions, "
+                  f"{imported.added} answers over twelve monthly waves, "
+                  f"{history.events} renewals, churns, expansions, referrals and reviews.")
+    followed = _follow_up(services, history.detractor_answers)
+    console.print(f"The team followed up {followed} detractor answers (replied the next day).")
+    sandbox.add_channel(ALERT_CHANNEL, name="cx-alerts", members=[STAFF[0]])
+    with session_scope(services.engine) as session:
+        set_alert_channel(session=session, team_id=team_id, channel_id=ALERT_CHANNEL,
+                          user_id=STAFF[0], now=services.clock())
+    check_drift(services, client, team_id=team_id)
+    for message in sandbox.messages(ALERT_CHANNEL):
+        print_blocks(console, message.get("blocks", []), title="#cx-alerts · Engagement bot")
+
+
+def _follow_up(services: Services, detractors: list[tuple[str, datetime]]) -> int:
+    """Replies recorded on six in ten detractor answers older than three weeks."""
+    now = services.clock()
+    rng = random.Random(5)
+    chosen = {(who, when) for who, when in detractors
+              if when < now - timedelta(days=21) and rng.random() < 0.6}
+    with session_scope(services.engine) as session:
+        answers = session.exec(select(Response, Respondent.user_id)
+                               .join(Respondent, col(Respondent.id) == Response.respondent_id)
+                               .where(Response.metric == Metric.NPS)).all()
+        for answer, user_id in answers:
+            if (user_id, answer.answered_at) not in chosen:
+                continue
+            session.add(FollowUp(
+                team_id=answer.team_id, respondent_id=answer.respondent_id,
+                metric=Metric.NPS, raised_score=answer.score, score=answer.score,
+                comment=answer.comment, raised_at=answer.answered_at,
+                touched_at=answer.answered_at + timedelta(days=1),
+                first_response_at=answer.answered_at + timedelta(days=1),
+                resolved_at=answer.answered_at + timedelta(days=3), resolved_by=STAFF[0],
+                revision=1, alert_revision=1))
+    return len(chosen)
 
 
 def _digest(
