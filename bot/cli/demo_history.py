@@ -113,13 +113,14 @@ def generate(*, today: date, customers: int = 400, seed: int = 11) -> History:
         wave = datetime.combine(first + timedelta(days=9), time(9), tzinfo=UTC)
         if wave.date() >= today:
             break
-        rate = rng.uniform(0.25, 0.45)
+        active = [p.user_id for p in people if not p.churned]
+        answering = set(rng.sample(active, k=round(rng.uniform(0.25, 0.45) * len(active))))
         late = month >= 10  # the last two months
         for person in people:
             if person.churned:
                 continue
             person.mood = min(10.0, max(0.0, person.mood + rng.gauss(0, 0.6)))
-            if rng.random() < rate:
+            if person.user_id in answering:
                 fall = (1.0 if month == 10 else 3.0) if late and person.plan == "growth" else 0.0
                 score = round(min(10.0, max(0.0, rng.gauss(person.mood - fall, 1.2))))
                 when = wave + timedelta(hours=rng.randrange(0, 72), minutes=rng.randrange(60))
