@@ -40,10 +40,10 @@ from storage.events import first_delivery_of_event
 logger = logging.getLogger(__name__)
 
 # Bolt runs every listener on its executor and makes the request wait there for ack(); its
-# default has 5 threads, shared with what listeners do after the ack (chat.update, alerts). With
-# 5, a click waits for its ack behind other clicks' Slack calls. More threads than the server
-# admits requests (bot.app.server.MAX_IN_FLIGHT): every admitted request's listener starts at once
-# while earlier ones finish their Slack calls after the ack (which hold no connection).
+# default has 5 threads. More threads than the server admits requests
+# (bot.app.server.MAX_IN_FLIGHT): every admitted request's listener starts at once, while the
+# listeners that still call Slack after their ack (a slash command's answer) finish. A click's
+# after-ack work has threads of its own (bot.core.after_ack).
 LISTENER_THREADS = 40
 
 NOT_INSTALLED = (
