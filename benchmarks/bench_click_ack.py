@@ -20,8 +20,9 @@ the load generator, in a third, plays Slack's side of the interactivity URL.
    bot refused the click), other failures (4xx, connection failures, 10 s timeouts), and
    "> 3 s", answers Slack would have given up on.
 4. Afterwards the database must hold exactly one answer per clicked delivery, with the score of
-   that delivery's last click: a lost (acknowledged, not stored), doubled or stale answer is a
-   failure (exit status 1).
+   that delivery's last click: a lost (acknowledged, not stored, and the person not told so),
+   doubled or stale answer is a failure (exit status 1). "told" counts clicks answered 200 with
+   the private "not saved, click again" note (a SQLite write lock held past 1.2 s).
 5. CPU ms per click is the bot process's CPU (every thread, user and system, from /proc) over
    the clicks offered; the sandbox counts the connections the bot opened to Slack meanwhile.
 
@@ -55,6 +56,7 @@ from bench_dispatch import database, enqueue_wave
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
+from bot.app.outage import CLICK_NOT_SAVED
 from bot.core import ids
 from bot.sandbox.client import SignedSlackClient, signature_headers
 from bot.sandbox.slack_api import SlackSandbox
@@ -108,7 +110,7 @@ class BotProcess:
             try:
                 with urlopen(self.url + "/healthz", timeout=2):  # noqa: S310 (local)
                     return
-            except (URLError, ConnectionError):
+            except (URLError, ConnectionError, TimeoutError):  # a busy machine starts slowly
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError("the bot did not start:\n"
@@ -406,6 +408,7 @@ class Outcome:
     rss_peak: float
     updates: int
     connections: int  # TCP connections the bot opened to the sandbox during the clicks
+    told_not_saved: int  # clicks answered 200 and told privately their answer was not saved
     load_before: str
     load_after: str
 
@@ -480,6 +483,10 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
                                   [sample.status == 200 for sample in load.samples])
             updates = len(sandbox.calls("chat.update"))
             connections = sandbox.connections_accepted - connections
+            # A click whose transaction met a locked SQLite file for over 1.2 s is answered 200
+            # with this private note (bot.app.outage): not stored, but not lost silently.
+            told = sum(1 for call in sandbox.calls("response_url")
+                       if call.args.get("text") == CLICK_NOT_SAVED)
             peak = bot.status("VmHWM")
         finally:
             bot.stop()
@@ -487,14 +494,15 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
     if py_spy and profile.exists():
         print(profile_summary(profile))
     return Outcome(kind, load, check, wave.deliver_seconds, recipients, bot_cpu, rest, peak,
-                   updates, connections, before, after)
+                   updates, connections, told, before, after)
 
 
 def print_table(outcomes: list[Outcome], rate: float) -> None:
     """One row per database: what Slack offered and got, and what it cost the bot."""
     print(f"\n{'database':<10} {'offered':>7} {'acked':>7} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'p99 ms':>7} {'max ms':>7} {'p99/3s':>6} {'> 3 s':>5} {'5xx':>5} {'other':>5} "
-          f"{'lost':>5} {'doubled':>7} {'stale':>5} {'CPU ms/click':>12} {'gen lag p99':>11}")
+          f"{'lost':>5} {'told':>5} {'doubled':>7} {'stale':>5} {'CPU ms/click':>12} "
+          f"{'gen lag p99':>11}")
     for o in outcomes:
         s = o.load.samples
         acked = [x for x in s if x.status == 200]
@@ -512,7 +520,8 @@ def print_table(outcomes: list[Outcome], rate: float) -> None:
         # costs it, refused ones included.
         print(f"{o.database:<10} {len(s):>7,} {len(acked):>7,} {cells} "
               f"{p99 / (1000 * SLACK_LIMIT):>6.2f} {late:>5} {answered_5xx:>5} {other:>5} "
-              f"{c.missing:>5} {c.doubled:>7} {c.wrong_score:>5} "
+              f"{max(0, c.missing - o.told_not_saved):>5} {o.told_not_saved:>5} "
+              f"{c.doubled:>7} {c.wrong_score:>5} "
               f"{1000 * o.bot_cpu / len(s):>12.2f} {percentile(lag, .99):>9.1f}ms")
     for o in outcomes:
         kinds: dict[str, int] = {}
@@ -531,7 +540,8 @@ def print_table(outcomes: list[Outcome], rate: float) -> None:
               f"before {o.load_before}, after {o.load_after}")
     print(f"  machine: {os.cpu_count()} cores shared by the bot, the generator, the sandbox and "
           f"the database; target {rate:g} clicks/s; p99/3s is the 99th percentile "
-          f"acknowledgement over Slack's 3 s; lost = acknowledged but not stored")
+          f"acknowledgement over Slack's 3 s; lost = acknowledged, not stored and not told; "
+          f"told = acknowledged and told privately the answer was not saved (click again)")
 
 
 def main() -> int:
@@ -562,7 +572,8 @@ def main() -> int:
         print_table(outcomes[-1:], args.rate)
     print("\nAll cases:")
     print_table(outcomes, args.rate)
-    failed = [o for o in outcomes if not o.check.ok]
+    failed = [o for o in outcomes if not o.check.ok
+              and (o.check.doubled or o.check.wrong_score or o.check.missing > o.told_not_saved)]
     for o in failed:
         print(f"FAIL {o.database}: {o.check}", file=sys.stderr)
     return 1 if failed else 0
