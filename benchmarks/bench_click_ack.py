@@ -15,10 +15,16 @@ the load generator, in a third, plays Slack's side of the interactivity URL.
    Most clicks are a delivery's first; --repeat-share of them click a delivery again 1-5 s later
    (two in three a different score, one in three the same score: a double click).
 3. Latency is from the moment a request was due to its whole HTTP answer (the ack); the
-   generator's own lateness (sent minus due) is printed beside it. Errors are non-200 answers,
-   connection failures and timeouts (10 s); "over 3 s" counts answers Slack would have given up on.
+   generator's own lateness (sent minus due) is printed beside it. It prints p50, p95, p99 and
+   max of the acknowledged clicks, p99 over Slack's 3 s, the answers that were 5xx (503: the
+   bot refused the click), other failures (4xx, connection failures, 10 s timeouts), and
+   "> 3 s", answers Slack would have given up on.
 4. Afterwards the database must hold exactly one answer per clicked delivery, with the score of
-   that delivery's last click: a lost, doubled or stale answer is a failure (exit status 1).
+   that delivery's last click: a lost (acknowledged, not stored, and the person not told so),
+   doubled or stale answer is a failure (exit status 1). "told" counts clicks answered 200 with
+   the private "not saved, click again" note (a SQLite write lock held past 1.2 s).
+5. CPU ms per click is the bot process's CPU (every thread, user and system, from /proc) over
+   the clicks offered; the sandbox counts the connections the bot opened to Slack meanwhile.
 
 This prints figures; it asserts nothing about speed.
 """
@@ -33,7 +39,6 @@ import os
 import random
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,6 +56,7 @@ from bench_dispatch import database, enqueue_wave
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
+from bot.app.outage import CLICK_NOT_SAVED
 from bot.core import ids
 from bot.sandbox.client import SignedSlackClient, signature_headers
 from bot.sandbox.slack_api import SlackSandbox
@@ -104,7 +110,7 @@ class BotProcess:
             try:
                 with urlopen(self.url + "/healthz", timeout=2):  # noqa: S310 (local)
                     return
-            except (URLError, ConnectionError):
+            except (URLError, ConnectionError, TimeoutError):  # a busy machine starts slowly
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError("the bot did not start:\n"
@@ -401,6 +407,8 @@ class Outcome:
     rss_rest: float
     rss_peak: float
     updates: int
+    connections: int  # TCP connections the bot opened to the sandbox during the clicks
+    told_not_saved: int  # clicks answered 200 and told privately their answer was not saved
     load_before: str
     load_after: str
 
@@ -451,6 +459,7 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
             bodies = click_bodies(sandbox, clicks)
             sandbox.clear_calls()
             time.sleep(2)  # let the worker's post-wave sweep finish before the clock starts
+            connections = sandbox.connections_accepted
             rest = bot.status("VmRSS")
             before, cpu = loadavg(), bot.cpu_seconds()
             print(f"  {rate:g} clicks/s for {seconds:g} s (load average {before}) ...",
@@ -473,6 +482,11 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
             check = check_answers(engine, wave, clicks,
                                   [sample.status == 200 for sample in load.samples])
             updates = len(sandbox.calls("chat.update"))
+            connections = sandbox.connections_accepted - connections
+            # A click whose transaction met a locked SQLite file for over 1.2 s is answered 200
+            # with this private note (bot.app.outage): not stored, but not lost silently.
+            told = sum(1 for call in sandbox.calls("response_url")
+                       if call.args.get("text") == CLICK_NOT_SAVED)
             peak = bot.status("VmHWM")
         finally:
             bot.stop()
@@ -480,47 +494,54 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
     if py_spy and profile.exists():
         print(profile_summary(profile))
     return Outcome(kind, load, check, wave.deliver_seconds, recipients, bot_cpu, rest, peak,
-                   updates, before, after)
+                   updates, connections, told, before, after)
 
 
 def print_table(outcomes: list[Outcome], rate: float) -> None:
-    print(f"\n{'database':<10} {'sent':>6} {'rate/s':>7} {'p50 ms':>7} {'p90 ms':>7} "
-          f"{'p99 ms':>7} {'max ms':>7} {'> 3 s':>6} {'errors':>6} {'gen lag p99':>11} "
-          f"{'answers':>7} {'clicked':>7} {'missing':>7} {'doubled':>7} {'stale':>5} "
-          f"{'bot CPU ms/req':>14} {'ms/acked':>8}")
+    """One row per database: what Slack offered and got, and what it cost the bot."""
+    print(f"\n{'database':<10} {'offered':>7} {'acked':>7} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'max ms':>7} {'p99/3s':>6} {'> 3 s':>5} {'5xx':>5} {'other':>5} "
+          f"{'lost':>5} {'told':>5} {'doubled':>7} {'stale':>5} {'CPU ms/click':>12} "
+          f"{'gen lag p99':>11}")
     for o in outcomes:
         s = o.load.samples
-        latency = [1000 * (x.done - x.due) for x in s if x.status == 200]
+        acked = [x for x in s if x.status == 200]
+        latency = [1000 * (x.done - x.due) for x in acked]
         lag = [1000 * (x.sent - x.due) for x in s]
-        errors = sum(1 for x in s if x.status != 200)
-        late = sum(1 for x in s if x.status == 200 and x.done - x.due > SLACK_LIMIT)
-        last_sent = max(x.sent for x in s) - o.load.started
-        achieved = len(s) / last_sent if last_sent else 0.0
-        c = o.check
-        acked = sum(1 for x in s if x.status == 200)
-        # A refused click (503) costs little; the CPU an acknowledged click costs is this.
-        per_ack = f"{1000 * o.bot_cpu / acked:>8.2f}" if acked else f"{'-':>8}"
-        cells = (f"{percentile(latency, .5):>7.0f} {percentile(latency, .9):>7.0f} "
-                 f"{percentile(latency, .99):>7.0f} {max(latency):>7.0f}" if latency
+        answered_5xx = sum(1 for x in s if 500 <= x.status <= 599)
+        other = len(s) - len(acked) - answered_5xx  # 4xx, refused connections, timeouts
+        late = sum(1 for x in latency if x > 1000 * SLACK_LIMIT)
+        p99 = percentile(latency, .99) if latency else float("nan")
+        cells = (f"{percentile(latency, .5):>7.0f} {percentile(latency, .95):>7.0f} "
+                 f"{p99:>7.0f} {max(latency):>7.0f}" if latency
                  else f"{'-':>7} {'-':>7} {'-':>7} {'-':>7}")
-        print(f"{o.database:<10} {len(s):>6,} {achieved:>7.1f} {cells} {late:>6} {errors:>6} "
-              f"{percentile(lag, .99):>9.1f}ms {c.answers:>7,} {c.clicked:>7,} {c.missing:>7} "
-              f"{c.doubled:>7} {c.wrong_score:>5} {1000 * o.bot_cpu / len(s):>14.2f} {per_ack}")
+        c = o.check
+        # The bot's CPU (user + system, every thread) over the clicks offered: what one click
+        # costs it, refused ones included.
+        print(f"{o.database:<10} {len(s):>7,} {len(acked):>7,} {cells} "
+              f"{p99 / (1000 * SLACK_LIMIT):>6.2f} {late:>5} {answered_5xx:>5} {other:>5} "
+              f"{max(0, c.missing - o.told_not_saved):>5} {o.told_not_saved:>5} "
+              f"{c.doubled:>7} {c.wrong_score:>5} "
+              f"{1000 * o.bot_cpu / len(s):>12.2f} {percentile(lag, .99):>9.1f}ms")
     for o in outcomes:
         kinds: dict[str, int] = {}
         for x in o.load.samples:
             if x.status != 200:
                 key = x.error or f"HTTP {x.status}"
                 kinds[key] = kinds.get(key, 0) + 1
-        median = statistics.median(1000 * (x.done - x.sent) for x in o.load.samples)
-        print(f"  {o.database}: {o.recipients:,} pulses delivered by the bot in "
-              f"{o.deliver_seconds:.0f} s; {o.updates:,} chat.update calls; "
-              f"p50 from actual send {median:.0f} ms; errors {kinds or 'none'}; "
-              f"bot RSS {o.rss_rest:.0f} MB before, peak {o.rss_peak:.0f} MB; generator CPU "
-              f"{o.load.cpu_seconds:.1f} s; load average before {o.load_before}, "
-              f"after {o.load_after}")
-    print(f"  machine: {os.cpu_count()} cores shared by the bot, the generator and the "
-          f"sandbox; target {rate:g} requests/s")
+        last_sent = max(x.sent for x in o.load.samples) - o.load.started
+        achieved = len(o.load.samples) / last_sent if last_sent else 0.0
+        print(f"  {o.database}: offered at {achieved:.1f}/s; {o.check.answers:,} answers stored "
+              f"for {o.check.clicked:,} deliveries clicked; errors {kinds or 'none'}; "
+              f"{o.updates:,} chat.update calls over {o.connections:,} new connection(s) to "
+              f"Slack; {o.recipients:,} pulses delivered by the bot in "
+              f"{o.deliver_seconds:.0f} s; bot RSS {o.rss_rest:.0f} MB before, peak "
+              f"{o.rss_peak:.0f} MB; generator CPU {o.load.cpu_seconds:.1f} s; load average "
+              f"before {o.load_before}, after {o.load_after}")
+    print(f"  machine: {os.cpu_count()} cores shared by the bot, the generator, the sandbox and "
+          f"the database; target {rate:g} clicks/s; p99/3s is the 99th percentile "
+          f"acknowledgement over Slack's 3 s; lost = acknowledged, not stored and not told; "
+          f"told = acknowledged and told privately the answer was not saved (click again)")
 
 
 def main() -> int:
@@ -551,7 +572,8 @@ def main() -> int:
         print_table(outcomes[-1:], args.rate)
     print("\nAll cases:")
     print_table(outcomes, args.rate)
-    failed = [o for o in outcomes if not o.check.ok]
+    failed = [o for o in outcomes if not o.check.ok
+              and (o.check.doubled or o.check.wrong_score or o.check.missing > o.told_not_saved)]
     for o in failed:
         print(f"FAIL {o.database}: {o.check}", file=sys.stderr)
     return 1 if failed else 0

@@ -12,14 +12,16 @@ from bot.answers.comment_modal import comment_modal
 from bot.answers.opt_out import opt_out_from_pulse
 from bot.answers.recording import InvalidComment, add_comment, comment_target, record_answer
 from bot.core import ids
+from bot.core.after_ack import AfterAck
 from bot.core.errors import UnknownSurvey, UserFacingError
 from bot.core.services import Services
 from bot.followups.alerts import publish_alert
 from bot.pulses.blocks import (
-    PulseMessage,
-    answered_pulse,
+    RenderedMessage,
     opted_out_message,
     parse_score_value,
+    render_answered_pulse,
+    rendered,
 )
 from bot.slack.payload import tell_privately, who_clicked
 from storage.responses import ScoreOutcome
@@ -37,23 +39,24 @@ def _submitted_comment(view: dict[str, Any]) -> tuple[int, str]:
 
 
 def show_to_clicker(
-    message: PulseMessage, body: dict[str, Any], client: WebClient, respond: Respond, *,
+    message: RenderedMessage, body: dict[str, Any], client: WebClient, respond: Respond, *,
     shared: bool, channel_id: str | None = None, ts: str | None = None,
 ) -> None:
     """Show the pulse's new state to the person who clicked: their DM is edited; a channel
     post is shared, so they get it privately and the post stays as it is for everyone else."""
     container = body.get("container") or {}
-    blocks = [block.to_dict() for block in message.blocks]
     if shared:
-        respond(text=message.text, blocks=blocks, response_type="ephemeral",
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral",
                 replace_original=bool(container.get("is_ephemeral")))
         return
     client.chat_update(channel=str(container.get("channel_id") or channel_id),
                        ts=str(container.get("message_ts") or ts), text=message.text,
-                       blocks=blocks)
+                       blocks=message.blocks)
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, after_ack: AfterAck) -> None:
+    """The answer is stored before the ack; showing it and alerting run after, on `after_ack`."""
+
     @app.action(ids.SCORE_ACTION)
     def record_score_click(
         ack: Ack,
@@ -86,19 +89,24 @@ def register(app: App, services: Services) -> None:
         ack()
         if result.outcome is ScoreOutcome.STALE:
             return
-        show_to_clicker(answered_pulse(result.delivery, result.scores), body, client, respond,
-                        shared=result.delivery.post_delivery_id is not None,
-                        channel_id=result.delivery.channel_id, ts=result.delivery.message_ts)
-        if result.delivery.anonymous:
-            # Neither the delivery nor the score: together with the line's own time they would
-            # say who gave which answer.
-            logger.info("anonymous answer %s", result.outcome.value)
-        else:
-            logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
-                        result.outcome.value)
-        if result.follow_up_id is not None:
-            # After the ack: the row already exists, so a failed post is left to the sweep.
-            publish_alert(services, client, follow_up_id=result.follow_up_id)
+
+        def show_and_alert() -> None:
+            show_to_clicker(render_answered_pulse(result.delivery, result.scores), body,
+                            client, respond, shared=result.delivery.post_delivery_id is not None,
+                            channel_id=result.delivery.channel_id,
+                            ts=result.delivery.message_ts)
+            if result.delivery.anonymous:
+                # Neither the delivery nor the score: together with the line's own time they
+                # would say who gave which answer.
+                logger.info("anonymous answer %s", result.outcome.value)
+            else:
+                logger.info("delivery %s answered %s %s (%s)", delivery_id, metric, score,
+                            result.outcome.value)
+            if result.follow_up_id is not None:
+                # The row already exists, so a failed post is left to the sweep.
+                publish_alert(services, client, follow_up_id=result.follow_up_id)
+
+        after_ack.run("a score click", show_and_alert)
 
     @app.action(ids.COMMENT_ACTION)
     def open_comment_modal(
@@ -143,16 +151,16 @@ def register(app: App, services: Services) -> None:
             return
         ack()
         delivery, scores = result.delivery, result.scores
-        if delivery.channel_id and delivery.message_ts and scores:
-            message = answered_pulse(delivery, scores, commented=True)
-            client.chat_update(
-                channel=delivery.channel_id,
-                ts=delivery.message_ts,
-                text=message.text,
-                blocks=[block.to_dict() for block in message.blocks],
-            )
-        if result.follow_up_id is not None:
-            publish_alert(services, client, follow_up_id=result.follow_up_id)
+
+        def show_and_alert() -> None:
+            if delivery.channel_id and delivery.message_ts and scores:
+                message = render_answered_pulse(delivery, scores, commented=True)
+                client.chat_update(channel=delivery.channel_id, ts=delivery.message_ts,
+                                   text=message.text, blocks=message.blocks)
+            if result.follow_up_id is not None:
+                publish_alert(services, client, follow_up_id=result.follow_up_id)
+
+        after_ack.run("a comment", show_and_alert)
 
     @app.action(ids.OPT_OUT_ACTION)
     def stop_surveys_from_pulse(
@@ -172,4 +180,5 @@ def register(app: App, services: Services) -> None:
             tell_privately(respond, body, str(refusal))
             return
         ack()
-        show_to_clicker(opted_out_message(), body, client, respond, shared=opted_out.shared)
+        after_ack.run("an opt-out", lambda: show_to_clicker(
+            rendered(opted_out_message()), body, client, respond, shared=opted_out.shared))

@@ -36,6 +36,13 @@ SIGNATURE_HEADER = "x-slack-signature"
 # connection, with room left for the worker and the health check.
 MAX_IN_FLIGHT = 8
 BUSY_RETRY_AFTER_SECONDS = "1"
+# With every slot taken, this many more signed requests wait for one, each for at most
+# ADMISSION_WAIT_SECONDS; beyond either they are refused (503). Refusing at once turned every
+# passing burst (a GC pause, a slow commit) into errors on people's buttons: at 200 clicks a
+# second the slots filled for a few milliseconds many times a minute. A waiting request holds
+# only its body, and still has two of Slack's 3 s to be served once admitted.
+MAX_WAITING = 64
+ADMISSION_WAIT_SECONDS = 1.0
 # A body is read whole, under this deadline, before the request may take one of those slots:
 # a client that sent its headers and then a byte at a time held a slot for as long as it liked,
 # and eight of them made every signed request answer 503. Slack sends its few kilobytes at
@@ -68,6 +75,7 @@ def _signing_secret(bolt_app: App) -> str:
 
 def create_asgi_app(
     bolt_app: App, engine: Engine, *, max_in_flight: int = MAX_IN_FLIGHT,
+    max_waiting: int = MAX_WAITING, admission_wait_seconds: float = ADMISSION_WAIT_SECONDS,
     body_deadline_seconds: float = BODY_DEADLINE_SECONDS, max_body_bytes: int = MAX_BODY_BYTES,
 ) -> Starlette:
     """Bolt's own Starlette adapter runs the sync app inside `async def`, blocking the loop;
@@ -75,17 +83,39 @@ def create_asgi_app(
 
     Each Slack request is read whole (at most `max_body_bytes`, within
     `body_deadline_seconds`) and its signature checked over the raw bytes before anything
-    parses it or it takes one of `max_in_flight` dispatch slots. With every slot taken a
-    request is refused (503) before anything is stored, which Slack treats as a failed
-    delivery: it retries an event, and shows the person who clicked an error, so they click
-    again. A refused click was never acknowledged and nothing of it was stored. /healthz
-    answers 503 while every slot is taken, so a load balancer sees the saturation.
+    parses it or it takes one of `max_in_flight` dispatch slots. With every slot taken it
+    waits for one, behind at most `max_waiting` others and for at most
+    `admission_wait_seconds`; beyond either it is refused (503) before anything is stored,
+    which Slack treats as a failed delivery: it retries an event, and shows the person who
+    clicked an error, so they click again. A refused click was never acknowledged and nothing
+    of it was stored. /healthz answers 503 while every slot is taken, so a load balancer sees
+    the saturation.
     """
-    in_flight = 0  # only touched on the event loop: no lock needed
+    in_flight = waiting = 0  # only touched on the event loop: no lock needed
+    # Created outside any event loop; it binds to uvicorn's loop at its first use.
+    slots = asyncio.Semaphore(max_in_flight)
     verifier = SignatureVerifier(_signing_secret(bolt_app))
 
     def full() -> bool:
-        return in_flight >= max_in_flight
+        """Every slot taken and the waiting room full too: refuse without reading."""
+        return slots.locked() and waiting >= max_waiting
+
+    async def take_slot() -> bool:
+        nonlocal waiting
+        if not slots.locked():
+            await slots.acquire()  # free: returns at once
+            return True
+        if waiting >= max_waiting:
+            return False
+        waiting += 1
+        try:
+            async with asyncio.timeout(admission_wait_seconds):
+                await slots.acquire()
+        except TimeoutError:
+            return False
+        finally:
+            waiting -= 1
+        return True
 
     def saturated() -> bool:
         # Every slot held by a request being dispatched (a bot admitting none, as tests
@@ -166,13 +196,14 @@ def create_asgi_app(
             # Bolt logged the whole body here; this says only that it happened.
             logger.info("refused a request with a missing, stale or wrong Slack signature")
             return JSONResponse({"error": "invalid request"}, status_code=401)
-        if full():  # slots may have filled while the body came in
+        if not await take_slot():  # slots may have filled while the body came in
             return busy()
         in_flight += 1
         try:
             return to_starlette_response(await run_in_threadpool(dispatch, request, body))
         finally:
             in_flight -= 1
+            slots.release()
 
     oauth_routes: list[Route] = []
     if (flow := bolt_app.oauth_flow) is not None:
@@ -209,7 +240,8 @@ def create_asgi_app(
         if full_now:
             # Every slot taken means the next Slack request is refused: a load balancer should
             # send it elsewhere, as it would if the database were gone.
-            answer["slack_requests"] = f"saturated: all {max_in_flight} slots in use"
+            answer["slack_requests"] = (f"saturated: all {max_in_flight} slots in use, "
+                                        f"{waiting} waiting")
         return JSONResponse(answer, status_code=200 if answer["ok"] else 503)
 
     return Starlette(

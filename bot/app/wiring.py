@@ -14,6 +14,7 @@ from typing import Any
 
 import slack_bolt
 from slack_bolt import App, BoltRequest, BoltResponse, Respond
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.app.listeners import register_listeners
@@ -23,7 +24,9 @@ from bot.app.outage import (
     form_outage_errors,
     home_with_outage_notice,
 )
+from bot.core.after_ack import AfterAck
 from bot.core.services import Services
+from bot.slack.client import token_client
 from bot.slack.payload import who_clicked
 from bot.workspaces.installations import oauth_settings
 from storage.engine import (
@@ -37,10 +40,10 @@ from storage.events import first_delivery_of_event
 logger = logging.getLogger(__name__)
 
 # Bolt runs every listener on its executor and makes the request wait there for ack(); its
-# default has 5 threads, shared with what listeners do after the ack (chat.update, alerts). With
-# 5, a click waits for its ack behind other clicks' Slack calls. More threads than the server
-# admits requests (bot.app.server.MAX_IN_FLIGHT): every admitted request's listener starts at once
-# while earlier ones finish their Slack calls after the ack (which hold no connection).
+# default has 5 threads. More threads than the server admits requests
+# (bot.app.server.MAX_IN_FLIGHT): every admitted request's listener starts at once, while the
+# listeners that still call Slack after their ack (a slash command's answer) finish. A click's
+# after-ack work has threads of its own (bot.core.after_ack).
 LISTENER_THREADS = 40
 
 NOT_INSTALLED = (
@@ -54,10 +57,12 @@ def create_app(
 ) -> App:
     """In OAuth mode (SLACK_CLIENT_ID set) `client` carries no token: Bolt authorizes each
     request from the installation store and hands listeners a client with that workspace's
-    token. Otherwise `client` holds the one bot token, exactly as before.
+    token. Otherwise `client` holds the one bot token, exactly as before. Either way listeners
+    get a client on `client`'s kept-alive connections (bot.slack.client), one per token.
 
-    `listener_executor` runs each listener (LISTENER_THREADS threads when None); tests pass one
-    they can wait on, to check what a request changed once it has finished."""
+    `listener_executor` runs each listener (LISTENER_THREADS threads when None), and then what
+    listeners leave for after the ack too (else AFTER_ACK_THREADS threads of its own); tests
+    pass one they can wait on, to check what a request changed once it has finished."""
     signing_secret = services.settings.require_signing_secret()
     # Someone is waiting on every request: a locked SQLite file fails fast (and they are told
     # to try again) rather than holding the answer past Slack's 3 s.
@@ -81,6 +86,7 @@ def create_app(
             "workspace sets its own from Slack (/engagement admin add, set staff, set alerts)",
             ", ".join(ignored),
         )
+    app.middleware(_ClientOnKeptConnections(client))
     app.middleware(_drop_nul_characters)
     app.middleware(_skip_repeated_events(services))
 
@@ -107,8 +113,27 @@ def create_app(
         )
         return None
 
-    register_listeners(app, services)
+    register_listeners(app, services, AfterAck(listener_executor))
     return app
+
+
+class _ClientOnKeptConnections(Middleware):
+    """Bolt builds a new slack_sdk WebClient for every request (App._init_context), which
+    opens a new connection for every call; this hands the listener, once the request is
+    authorized, the client kept for its token on `root`'s pooled connections instead.
+
+    A Middleware subclass rather than a function: Bolt calls it without working out which
+    arguments it wants, on every request."""
+
+    def __init__(self, root: WebClient) -> None:
+        self._root = root
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse,
+                next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        token = req.context.client.token if req.context.client is not None else None
+        if token:
+            req.context["client"] = token_client(self._root, token)
+        return next()
 
 
 # Where Bolt reads a payload: its request parsing and payload helpers, its listener matchers,

@@ -15,6 +15,7 @@ import copy
 import itertools
 import json
 import secrets
+import socket
 import threading
 import time
 from base64 import b64decode, b64encode
@@ -34,6 +35,8 @@ from bot.sandbox.oauth import OAuthRefusal, SandboxOAuth, SandboxTeam
 from bot.sandbox.rate_limits import RateLimitCounts, RateLimiter
 from bot.sandbox.socket_mode import SocketModeServer
 
+# How long the sandbox keeps an idle keep-alive connection open.
+IDLE_CONNECTION_SECONDS = 30.0
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 # ValueError etc. from a handler mean the caller sent malformed arguments, which Slack answers
 # with invalid_arguments rather than an HTTP error.
@@ -82,6 +85,10 @@ class _Share:
     every: int
     applied: bool
     seen: int = 0
+
+
+# Not an HTTP status: the connection is closed instead of answering (drop_answers).
+_DROPPED = -1
 
 
 def _fail(error: str, **extra: Any) -> _Answer:
@@ -142,11 +149,43 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], sandbox: SlackSandbox) -> None:
         self.sandbox = sandbox
+        self.connections = 0  # TCP connections accepted, kept alive or not
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self.connections += 1
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every kept-alive connection: a stopped sandbox answers nobody, as a stopped
+        Slack would not (each waits in its own thread for the next request)."""
+        with self._open_lock:
+            doomed = list(self._open)
+        for sock in doomed:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    # Keep-alive, as Slack's Web API: a client may send call after call on one connection.
+    # Every answer states its Content-Length, which HTTP/1.1 needs to find its end.
+    protocol_version = "HTTP/1.1"
+    # An idle connection is closed after this long, as Slack's servers close theirs: a client
+    # must notice, and open another, without a call failing.
+    timeout = IDLE_CONNECTION_SECONDS
+    # Headers and body leave in two writes: with Nagle's algorithm the body waited for the
+    # client's delayed ACK (40 ms a call) on a connection kept open.
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -155,6 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
             # After the call took effect, before its answer: the window in which a client can
             # die knowing nothing of what Slack already did.
             time.sleep(delay)
+        if answer.status == _DROPPED:
+            self.close_connection = True  # the call took effect; its answer never comes
+            return
         self.send_response(answer.status)
         kind = "text/plain" if answer.raw is not None else "application/json"
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
@@ -211,6 +253,7 @@ class SlackSandbox:
         self._ids = itertools.count(1)
         self._last_ts_us = 0
         self._delays: dict[str, float] = {}
+        self._drops: dict[str, int] = {}
         self._rate_limits = RateLimiter(rate_clock)  # rate_clock: tests step it, not sleep
         # Teams and their bot tokens; this sandbox's own team holds the fixed bot_token.
         self.oauth = SandboxOAuth(app_id=self.app_id)
@@ -258,6 +301,7 @@ class SlackSandbox:
         if self._server is not None and self._thread is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_connections()
             self._thread.join()
         self._server = self._thread = None
 
@@ -425,6 +469,7 @@ class SlackSandbox:
         with self._changed:
             self._faults.clear()
             self._shares.clear()
+            self._drops.clear()
 
     def limit_rate(self, method: str, *, per_second: float, burst: int = 1,
                    per_channel: bool = False) -> None:
@@ -494,6 +539,18 @@ class SlackSandbox:
         with self._changed:
             self._calls.clear()
 
+    def close_connections(self) -> None:
+        """Close every open connection, as Slack's servers close idle ones: a client must
+        notice, and open another, without a call failing."""
+        if self._server is not None:
+            self._server.close_connections()
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections opened to the sandbox so far (its Web API and its side doors):
+        beside len(calls()), how well a client keeps its connections alive."""
+        return 0 if self._server is None else self._server.connections
+
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """Copies of the messages in `channel` as they stand now (after updates), oldest first."""
         with self._changed:
@@ -523,6 +580,12 @@ class SlackSandbox:
             return copy.deepcopy(self._views[view_id]) if view_id else None
 
     # -- HTTP ------------------------------------------------------------------------------
+
+    def drop_answers(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect, and then their connection closes
+        without an answer: a client cannot tell whether Slack did it."""
+        with self._changed:
+            self._drops[method] = self._drops.get(method, 0) + times
 
     def delay_answers(self, method: str, seconds: float) -> None:
         """Answer `method` late: the call takes effect (and is recorded) `seconds` before its
@@ -559,6 +622,9 @@ class SlackSandbox:
                                             self._caller.team_id if route == "api" else None))
             self._changed.notify_all()
             delay = self._delays.get(method, 0.0)
+            if self._drops.get(method, 0) > 0:
+                self._drops[method] -= 1
+                answer = _Answer(_DROPPED, answer.body)
         return answer, encoded if answer.raw is None else answer.raw, delay
 
     def _dispatch(self, route: str, key: str, headers: Message, args: dict[str, Any]) -> _Answer:

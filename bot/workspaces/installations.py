@@ -25,7 +25,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from bot.core.config import Settings
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
-from bot.slack.client import create_web_client
+from bot.slack.client import token_client
 from bot.workspaces.token_encryption import EncryptedInstallationStore, token_cipher
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def _installed_client(
     token = _current_token(services, store, base, installation)
     if token is None:
         return None
-    return create_web_client(services.settings, token=token)
+    return token_client(base, token)
 
 
 def _current_token(

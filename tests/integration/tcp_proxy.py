@@ -4,7 +4,8 @@ Other test runs use the same PostgreSQL, so it is never restarted: the bot conne
 this proxy instead, and `outage()` does to the bot what a restart does: every open connection
 is cut, and new ones are refused (accepted and reset at once, as a server still starting up
 refuses them) until it ends. `held()` plays a server that is slow to answer: connections are
-accepted but go through only when it ends, for exactly as long as a test needs.
+accepted, and requests on connections already open are read, but go through only when it
+ends, for exactly as long as a test needs.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class TcpProxy:
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        """Connections opened meanwhile wait, accepted but unanswered, until it ends."""
+        """Connections opened meanwhile, and what is sent on those already open (a kept-alive
+        HTTP connection's next request), wait unanswered until it ends."""
         self._released.clear()
         try:
             yield
@@ -119,12 +121,18 @@ class TcpProxy:
         with self._lock:
             self.accepted += 1
             self._open.update((client, upstream))
-        for source, sink in ((client, upstream), (upstream, client)):
-            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+        for source, sink, outbound in ((client, upstream, True), (upstream, client, False)):
+            threading.Thread(target=self._pump, args=(source, sink, outbound),
+                             daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, outbound: bool) -> None:
         try:
             while chunk := source.recv(65536):
+                if outbound and not self._released.is_set():
+                    with self._held_changed:
+                        self.held_count += 1
+                        self._held_changed.notify_all()
+                    self._released.wait()
                 sink.sendall(chunk)
         except OSError:
             pass

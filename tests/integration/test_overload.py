@@ -1,11 +1,15 @@
-"""More Slack requests than the server admits at once: the rest are refused at once, unread."""
+"""More Slack requests than the server admits at once: a few wait a moment for a slot, the
+rest are refused at once, unread."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import replace
+from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -30,9 +34,11 @@ from tests.settling import SettledSlackClient, SettlingExecutor
 def full_slack(
     services: Services, sandbox: SlackSandbox, listeners: SettlingExecutor
 ) -> Iterator[SignedSlackClient]:
-    """A bot whose admission limit is already reached (0): every Slack request is one too many."""
+    """A bot whose admission limit is already reached (0), with no room to wait: every Slack
+    request is one too many."""
     app = create_app(services, create_web_client(services.settings), listener_executor=listeners)
-    with serve_in_background(create_asgi_app(app, services.engine, max_in_flight=0)) as url:
+    with serve_in_background(create_asgi_app(app, services.engine, max_in_flight=0,
+                                             max_waiting=0)) as url:
         yield SettledSlackClient(bot_url=url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
                                  sandbox=sandbox, listeners=listeners)
 
@@ -91,7 +97,8 @@ def test_the_health_check_says_503_while_every_slot_is_taken(
     through_proxy = replace(services, settings=services.settings.model_copy(update={
         "slack_api_url": f"http://127.0.0.1:{slow_slack.port}{api.path}"}))
     app = create_app(through_proxy, create_web_client(through_proxy.settings))
-    with serve_in_background(create_asgi_app(app, services.engine, max_in_flight=1)) as url, \
+    with serve_in_background(create_asgi_app(app, services.engine, max_in_flight=1,
+                                             max_waiting=0)) as url, \
             ThreadPoolExecutor(max_workers=1) as background:
         slack = SignedSlackClient(bot_url=url + EVENTS_PATH, signing_secret=SIGNING_SECRET,
                                   sandbox=sandbox)
@@ -105,8 +112,74 @@ def test_the_health_check_says_503_while_every_slot_is_taken(
             status, health = _health(url)
             assert status == 503
             assert health == {"ok": False, "database": "ok",
-                              "slack_requests": "saturated: all 1 slots in use"}
+                              "slack_requests": "saturated: all 1 slots in use, 0 waiting"}
             assert slack.slash_command(STAFF, "help").status == 503
 
         assert command.result(timeout=10).status == 200
         assert _health(url) == (200, {"ok": True, "database": "ok"})
+
+
+@pytest.fixture
+def one_slot(
+    services: Services, sandbox: SlackSandbox, slow_slack: TcpProxy,
+) -> Iterator[Callable[..., tuple[str, SignedSlackClient]]]:
+    """A bot admitting one Slack request at once, its Web API calls through `slow_slack`."""
+    api = urlsplit(sandbox.api_url)
+    through_proxy = replace(services, settings=services.settings.model_copy(update={
+        "slack_api_url": f"http://127.0.0.1:{slow_slack.port}{api.path}"}))
+    app = create_app(through_proxy, create_web_client(through_proxy.settings))
+    with ExitStack() as stack:
+
+        def serve(**limits: Any) -> tuple[str, SignedSlackClient]:
+            url = stack.enter_context(serve_in_background(create_asgi_app(
+                app, services.engine, max_in_flight=1, **limits)))
+            return url, SignedSlackClient(bot_url=url + EVENTS_PATH,
+                                          signing_secret=SIGNING_SECRET, sandbox=sandbox)
+
+        yield serve
+
+
+def _waiting(base_url: str, count: int) -> None:
+    """Until /healthz says `count` requests wait for the one slot (polled: no event to wait on
+    from outside the server)."""
+    deadline = time.monotonic() + 10
+    while _health(base_url)[1].get("slack_requests") != (
+            f"saturated: all 1 slots in use, {count} waiting"):
+        assert time.monotonic() < deadline, _health(base_url)
+        time.sleep(0.02)
+
+
+def test_a_request_finding_every_slot_taken_waits_for_one_and_is_served(
+    one_slot: Callable[..., tuple[str, SignedSlackClient]], slow_slack: TcpProxy,
+) -> None:
+    url, slack = one_slot(admission_wait_seconds=30)
+    with ThreadPoolExecutor(max_workers=2) as background:
+        with slow_slack.held():
+            first = background.submit(slack.slash_command, STAFF, "pulse list")
+            slow_slack.wait_until_held()
+            second = background.submit(slack.slash_command, STAFF, "help")
+            _waiting(url, 1)
+        # Slack answers the first; the second takes its slot: both served, neither refused.
+        assert first.result(timeout=10).status == 200
+        assert second.result(timeout=10).status == 200
+
+
+def test_beyond_the_waiting_room_or_the_wait_a_request_is_refused(
+    one_slot: Callable[..., tuple[str, SignedSlackClient]], slow_slack: TcpProxy,
+) -> None:
+    url, slack = one_slot(max_waiting=1, admission_wait_seconds=1.0)
+    with ThreadPoolExecutor(max_workers=2) as background, slow_slack.held():
+        first = background.submit(slack.slash_command, STAFF, "pulse list")
+        slow_slack.wait_until_held()
+        second = background.submit(slack.slash_command, STAFF, "help")
+        _waiting(url, 1)
+
+        started = time.monotonic()
+        third = slack.slash_command(STAFF, "help")  # the one place to wait is taken
+        # Refused at once (well within the 1 s the second may wait), with the usual retry hint.
+        assert third.status == 503
+        assert third.headers["retry-after"] == "1"
+        assert time.monotonic() - started < 1.0
+        # The second waited its second for a slot that never came free.
+        assert second.result(timeout=10).status == 503
+    assert first.result(timeout=10).status == 200
