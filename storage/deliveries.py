@@ -400,6 +400,7 @@ def status_counts(*, session: Session, wave_id: int) -> dict[DeliveryStatus, int
 class WaveCounts:
     wave_id: int
     pulse_name: str
+    team_id: str
     scheduled_for: datetime
     closed: bool
     by_status: dict[DeliveryStatus, int]
@@ -440,6 +441,7 @@ def wave_counts(
     return WaveCounts(
         wave_id=wave.id,
         pulse_name=pulse.name,
+        team_id=pulse.team_id,
         scheduled_for=wave.scheduled_for,
         closed=wave.closed_at is not None,
         by_status=by_status,

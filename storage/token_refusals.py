@@ -15,13 +15,14 @@ def record_refusal(
     *, session: Session, fingerprint: str, team_id: str | None, error: str, now: datetime
 ) -> bool:
     """Record the refusal; False if it was already recorded (by another sender or replica)."""
-    result = session.exec(
+    inserted = session.exec(
         insert_for(session, TokenRefusal)
         .values(token_fingerprint=fingerprint, team_id=team_id, error=error[:64],
                 refused_at=now, checked_at=now)
         .on_conflict_do_nothing(index_elements=["token_fingerprint"])
-    )
-    return bool(result.rowcount == 1)
+        .returning(col(TokenRefusal.token_fingerprint))
+    ).first()
+    return inserted is not None
 
 
 def refusal_of(*, session: Session, fingerprint: str) -> TokenRefusal | None:

@@ -318,6 +318,16 @@ class SlackSandbox:
         with self._changed:
             self.oauth.token_expires_in = expires_in
 
+    def refuse_tokens(self, team_id: str, error: str = "invalid_auth") -> None:
+        """The team's tokens get `error` on every call from now on (its refresh tokens still
+        work), until `accept_tokens_again`."""
+        with self._changed:
+            self.oauth.refuse(team_id, error)
+
+    def accept_tokens_again(self, team_id: str) -> None:
+        with self._changed:
+            self.oauth.restore(team_id)
+
     def uninstall(self, team_id: str) -> None:
         """Remove the app from a team, as Slack does: its tokens stop working at once."""
         with self._changed:
