@@ -80,11 +80,11 @@ def stop_sending(services: Services, *, token: str | None, team_id: str | None,
     with session_scope(services.engine) as session:
         first = record_refusal(session=session, fingerprint=token_fingerprint(token),
                                team_id=team_id, error=error, now=now)
-        held = hold_pending(session=session, team_id=team_id, error=refusal.waiting_note())
+        hold_pending(session=session, team_id=team_id, error=refusal.waiting_note())
     if first:
         logger.warning("team %s: Slack refused the bot token (%s); sending stopped for this "
-                       "workspace, %d unsent deliveries wait for a token that works",
-                       team_id or "of SLACK_BOT_TOKEN", error, held)
+                       "workspace, its unsent deliveries wait for a token that works",
+                       team_id or "of SLACK_BOT_TOKEN", error)
     return refusal
 
 
