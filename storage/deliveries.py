@@ -466,3 +466,21 @@ def wave_claims(*, session: Session, wave_id: int) -> list[Claim]:
         .where(Delivery.wave_id == wave_id, Delivery.status == DeliveryStatus.SENDING)
     ).all()
     return [Claim(by, at, started) for by, at, started in rows]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Deliveries of a wave waiting in the queue for the same reason."""
+
+    error: str | None  # why the last attempt failed (None: never tried)
+    count: int
+    next_at: datetime  # the soonest of them is due then
+
+
+def wave_waiting(*, session: Session, wave_id: int) -> list[Waiting]:
+    rows = session.exec(
+        select(Delivery.error, func.count(), func.min(Delivery.next_attempt_at))
+        .where(Delivery.wave_id == wave_id, Delivery.status == DeliveryStatus.PENDING)
+        .group_by(col(Delivery.error))
+    ).all()
+    return [Waiting(error, int(count), next_at) for error, count, next_at in rows]

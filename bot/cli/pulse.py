@@ -280,7 +280,7 @@ def send(
         )
 
     def waiting(current: WaveStatus, seconds: float) -> None:
-        typer.echo(f"Waiting {seconds:.0f} s for what a stopped sender left of the wave:")
+        typer.echo(f"Waiting {seconds:.0f} s for the rest of the wave:")
         for line in current.held_lines():
             typer.echo(line)
 

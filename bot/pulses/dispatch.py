@@ -41,13 +41,17 @@ from storage.engine import session_scope, write_when_available
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+# A transient failure (a 5xx Slack did not act on, 429s past their retries, a lost connection)
+# is tried again after 5 s, then 10, 20... : a wave under a share of 5xxs is whole again in
+# seconds, and a delivery still rides out a Slack outage of 10 minutes (5 s x (2^7 - 1)) before
+# it is given up.
+MAX_ATTEMPTS = 8
 # Sends in flight at once. Slack answers chat.postMessage in 100-300 ms, so one sender at a
 # time could not reach a rate of more than a few a second whatever the limit; the pacer, shared
 # by the senders, keeps their total at the permitted rate.
 SENDERS = 4
 PACER_BURST = 1  # see deliver_due
-BASE_BACKOFF = timedelta(seconds=30)
+BASE_BACKOFF = timedelta(seconds=5)
 MAX_BACKOFF = timedelta(hours=1)
 # How long a sender keeps trying to record what Slack answered while the database is away (a
 # restart, a failover): within it the wave carries on where it was; beyond it the delivery is

@@ -4,8 +4,9 @@ After a kill -9 and a restart, part of the wave is still claimed by the sender t
 the same machine it is known to be gone at once; from elsewhere once it has been silent for
 SILENT_AFTER. Either way its claims are settled within LONGEST_WAIT of its last beat, so
 `pulse send` waits for them rather than leave the operator with "pending" and no way to tell
-whether it will ever move. A sender that still beats (another replica sending its share) is
-not waited for.
+whether it will ever move; and for deliveries whose next attempt (after a 5xx, say) falls
+within that time. A sender that still beats (another replica sending its share) is not waited
+for, nor what is due later than that (local send times, long backoffs): the command says when.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def send_wave(
     on_wait: Callable[[WaveStatus, float], None],
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[DispatchSummary, WaveStatus]:
-    """Send the wave's due deliveries, then settle and send what stopped senders held, waiting
-    at most LONGEST_WAIT for it; `on_wait(status, seconds)` before each wait."""
+    """Send the wave's due deliveries, then settle and send what stopped senders held and what
+    falls due again, waiting at most LONGEST_WAIT; `on_wait(status, seconds)` before each wait."""
     summary = DispatchSummary()
     deadline = services.clock() + LONGEST_WAIT
     with SenderLease(services) as lease:

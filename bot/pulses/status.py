@@ -17,7 +17,7 @@ from bot.core.text import fmt_percent
 from bot.insights.metrics import response_rate
 from bot.pulses.senders import POST_GRACE, Judgement, Liveness, judge
 from bot.workspaces.token_refusals import Refusal, refusals_for
-from storage.deliveries import Claim, wave_claims, wave_counts
+from storage.deliveries import Claim, Waiting, wave_claims, wave_counts, wave_waiting
 from storage.engine import session_scope
 from storage.models import DeliveryStatus, Sender
 from storage.senders import senders
@@ -94,6 +94,7 @@ class WaveStatus:
     holds: tuple[Hold, ...] = ()
     refusals: tuple[Refusal, ...] = ()
     oauth: bool = False
+    waiting: tuple[Waiting, ...] = ()  # pending, by the reason their last attempt failed
 
     @property
     def total(self) -> int:
@@ -117,13 +118,28 @@ class WaveStatus:
         """Who holds what is pending, and why what is waiting waits."""
         now = self.now or self.scheduled_for
         lines = [f"  held: {hold.line(now)}" for hold in self.holds]
+        for waiting in self._queued():
+            if waiting.next_at <= now:
+                continue  # due: whoever sends next takes it
+            why = ("not due yet (sent at each person's local time)" if waiting.error is None
+                   else f"to be tried again after {waiting.error}")
+            lines.append(f"  waiting: {waiting.count} {why}, the first at "
+                         f"{_when(waiting.next_at, now)}, {SETTLED_BY}")
         lines += [f"  {refusal.describe(oauth=self.oauth)}" for refusal in self.refusals]
         return lines
 
+    def _queued(self) -> list[Waiting]:
+        """Pending deliveries that wait on time, not on a refused token."""
+        if self.refusals:
+            return []
+        return [w for w in self.waiting if not (w.error or "").startswith("waiting: ")]
+
     def next_settlement(self) -> datetime | None:
-        """The soonest moment something held by a sender that is not beating can be settled."""
+        """The soonest moment something pending can move: a stopped sender's claims settled,
+        or a delivery's next attempt due. None while only live senders hold what is pending."""
         now = self.now or self.scheduled_for
         times = [t for hold in self.holds if (t := hold.settled_from(now)) is not None]
+        times += [waiting.next_at for waiting in self._queued()]
         return min(times, default=None)
 
     def report(self) -> str:
@@ -150,6 +166,7 @@ def wave_status(
                 f"No waves yet for {pulse_name!r}" if pulse_name else f"No wave {wave_id}"
             )
         claims = wave_claims(session=session, wave_id=counts.wave_id)
+        waiting = wave_waiting(session=session, wave_id=counts.wave_id)
         registered = {sender.id: sender for sender in senders(session=session)}
     by = counts.by_status
     refusals = tuple(refusals_for(services, team_id=counts.team_id)) if by[
@@ -168,6 +185,7 @@ def wave_status(
         holds=holds_of(claims, registered, now=now, lease=services.settings.delivery_lease_seconds),
         refusals=refusals,
         oauth=services.settings.oauth_enabled,
+        waiting=tuple(waiting),
     )
 
 
