@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.digests.subscriptions import DigestRequest, subscribe
 from bot.pulses.dispatch import SENDERS
 from bot.pulses.status import wave_status
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
@@ -25,15 +26,19 @@ from tests.conftest import FakeClock
 from tests.integration.oauth.workspaces import ALPHA, BRAVO, TEAMS, OAuthBot, Team
 
 POST = "chat.postMessage"
+DIGESTS_DUE = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)  # a Monday, just after 09:00 UTC
 REFUSALS = ("token_revoked", "invalid_auth", "account_inactive", "app_uninstalled")
 
 
 def _install_with_waves(bot: OAuthBot) -> None:
     for team in TEAMS:
         assert bot.slack[team.team_id].install(team.team_id).status == 200
-        bot.define_pulse(team, f"by-hand-{team.team_id}")
+        bot.define_pulse(team, f"by-hand-{team.team_id}", remind_after_hours=0)
         open_pulse_wave(bot.services, name=f"by-hand-{team.team_id}", team_id=team.team_id,
                         scheduled_for=manual_wave_time(bot.services.clock()))
+        # And a weekly digest, which the leader posts on Mondays with the workspace's token.
+        subscribe(bot.services, bot.client(team), team_id=team.team_id,
+                  request=DigestRequest(channel_id=team.channel), created_by=team.staff)
 
 
 def _token(bot: OAuthBot, team: Team) -> str:
@@ -74,6 +79,7 @@ def test_a_refused_token_stops_its_workspace_at_once_and_the_other_carries_on(
         worker.deliver_once()
         first = _posts_to(sandbox, BRAVO)
         calls_so_far = len(sandbox.calls())
+        clock.now = DIGESTS_DUE  # the leader has work for both workspaces too
         worker.run_once()  # both loops, as every 5 s
         worker.run_once()
         again = sandbox.calls()[calls_so_far:]
@@ -86,8 +92,13 @@ def test_a_refused_token_stops_its_workspace_at_once_and_the_other_carries_on(
     assert 1 <= len(first) <= SENDERS
     assert {c.response.get("error") for c in first} == {error}
     assert _dms(sandbox, BRAVO) == [0] * 5
-    # Then not a single call with its token: every call after was Alpha's.
-    assert {c.team_id for c in again} <= {ALPHA.team_id}
+    # Then not a single call with its token but the one check Slack is asked every 5 minutes
+    # (the clock moved on three days): every other call was Alpha's, its digest too.
+    others = [c for c in again if c.team_id != ALPHA.team_id and c.method != "upload"]
+    assert [(c.method, c.response.get("error")) for c in others] == [("auth.test", error)]
+    assert [m["team"] for m in sandbox.messages(ALPHA.channel) if not m.get("thread_ts")] == [
+        ALPHA.team_id]
+    assert sandbox.messages(BRAVO.channel) == []
     waiting = f"waiting: Slack refused the workspace's bot token ({error})"
     assert {(d.status, d.error) for d in _deliveries_of(engine, BRAVO)} == {
         (DeliveryStatus.PENDING, waiting)}
