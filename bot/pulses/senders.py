@@ -85,11 +85,13 @@ class SenderLease:
     """
 
     def __init__(self, services: Services, *, identity: ProcessIdentity | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 beat_every: float = BEAT_SECONDS) -> None:
         self.id = uuid.uuid4().hex
         self.identity = identity or this_process()
         self._services = services
         self._monotonic = monotonic
+        self._beat_every = beat_every
         self._last_beat: float | None = None
         self._beaten = threading.Condition()
         self._stop = threading.Event()
@@ -152,7 +154,7 @@ class SenderLease:
         self._beat_landed(started)
 
     def _beat_loop(self) -> None:
-        while not self._stop.wait(BEAT_SECONDS):
+        while not self._stop.wait(self._beat_every):
             started = self._monotonic()
             try:
                 with session_scope(self._services.engine) as session:

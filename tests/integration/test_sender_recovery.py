@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -23,17 +24,19 @@ from sqlmodel import Session, select
 from bot.core.processes import ProcessIdentity
 from bot.core.services import Services, utc_now
 from bot.pulses.dispatch import deliver_due
-from bot.pulses.senders import SILENT_AFTER, SenderLease
+from bot.pulses.pacing import Pacer
+from bot.pulses.senders import FRESH_SECONDS, SILENT_AFTER, SenderLease
 from bot.pulses.status import wave_status
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.slack.lookup import PULSE
-from storage.deliveries import claim_due, start_post
+from storage.deliveries import claim_due, free_untried, start_post
 from storage.engine import session_scope
 from storage.models import Delivery, DeliveryStatus, Sender
 from storage.senders import register_sender
 from tests.conftest import FakeClock
 from tests.integration.cli_runner import CliResult, run_cli
+from tests.integration.helpers import deliveries
 from tests.integration.running_bots import (
     assert_each_messaged_once,
     bot_env,
@@ -164,3 +167,62 @@ def test_a_clean_stop_hands_back_what_it_never_tried(
         assert {(d.status, d.claimed_by, d.attempts) for d in rows} == {
             (DeliveryStatus.PENDING, None, 0)}
         assert session.exec(select(Sender)).all() == []
+
+
+def test_a_sender_whose_beats_went_stale_does_not_retry_a_429(
+    services: Services, sandbox: SlackSandbox, engine: Engine,
+) -> None:
+    """A 429 is waited out and retried, but only by a sender still beating: one that is not
+    may be judged stopped meanwhile, and its delivery settled and sent by another."""
+    users = customers(sandbox, 1)
+    open_wave(services, users, name="p")
+    monotonic = [0.0]
+    # Registered (a fresh beat), then no more beats for an hour.
+    lease = SenderLease(services, monotonic=lambda: monotonic[0], beat_every=3600).start()
+    sandbox.rate_limit(POST, retry_after=1)
+
+    def stale_once_answered() -> None:
+        sandbox.wait_for(POST, count=1, timeout=30)
+        monotonic[0] += FRESH_SECONDS  # while Retry-After is waited out
+
+    stale = threading.Thread(target=stale_once_answered)
+    stale.start()
+    try:
+        summary = deliver_due(services, create_web_client(services.settings), lease=lease)
+    finally:
+        stale.join()
+        lease.stop()
+
+    assert [c.status for c in sandbox.calls(POST)] == [429]  # the retry was never sent
+    assert summary.retrying == 1
+    [delivery] = deliveries(engine)
+    assert (delivery.status, delivery.error, delivery.claimed_by) == (
+        DeliveryStatus.PENDING, "ratelimited", None)
+
+
+def test_a_sender_judged_stopped_while_only_slow_posts_nothing_taken_from_it(
+    services: Services, sandbox: SlackSandbox, engine: Engine,
+) -> None:
+    users = customers(sandbox, 5)
+    open_wave(services, users, name="p")
+    client = create_web_client(services.settings)
+    slow = SenderLease(services).start()
+
+    def take_over() -> None:
+        sandbox.wait_for(POST, count=1, timeout=30)
+        # As a process that judged the slow sender stopped: what it never tried is freed and
+        # sent by another sender, while the slow one still holds its batch in memory.
+        with session_scope(engine) as session:
+            free_untried(session=session, holders={slow.id})
+        deliver_due(services, client)
+
+    other = threading.Thread(target=take_over)
+    other.start()
+    try:
+        # One post every 2 s: the other sender is done long before the slow one's second.
+        deliver_due(services, client, lease=slow, pacer=Pacer(0.5), senders=1)
+    finally:
+        other.join()
+        slow.stop()
+
+    assert_each_messaged_once(sandbox, engine, users)
