@@ -280,9 +280,11 @@ def send(
         )
 
     def waiting(current: WaveStatus, seconds: float) -> None:
-        typer.echo(f"Waiting {seconds:.0f} s for the rest of the wave:")
-        for line in current.held_lines():
-            typer.echo(line)
+        lines = current.held_lines()
+        if lines:  # nothing to say of a retry falling due this very moment
+            typer.echo(f"Waiting {seconds:.0f} s for the rest of the wave:")
+            for line in lines:
+                typer.echo(line)
 
     summary, status = send_wave(services, client, wave_id=opened.wave_id, team_id=here.team_id,
                                 on_wait=waiting)
