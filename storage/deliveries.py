@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, func, true, update
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, true, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -106,9 +107,9 @@ def of_team(team_id: str) -> ColumnElement[bool]:
 
 def claim_due(
     *, session: Session, now: datetime, limit: int = 50, wave_id: int | None = None,
-    team_id: str | None = None,
+    team_id: str | None = None, sender_id: str | None = None,
 ) -> list[PulseDelivery]:
-    """Mark up to `limit` due deliveries as being sent by this caller and return them.
+    """Mark up to `limit` due deliveries as being sent by `sender_id` and return them.
 
     PostgreSQL skips rows other replicas hold (FOR UPDATE SKIP LOCKED); on both backends the
     status change is a compare-and-set, so two callers can never claim the same delivery.
@@ -135,6 +136,8 @@ def claim_due(
                 status=DeliveryStatus.SENDING,
                 attempts=col(Delivery.attempts) + 1,
                 claimed_at=now,
+                claimed_by=sender_id,
+                post_started_at=None,
             )
         )
         if result.rowcount == 1:
@@ -147,20 +150,91 @@ def claim_due(
     return [_to_pulse_delivery(row) for row in rows]
 
 
-def claim_abandoned(
-    *, session: Session, claimed_before: datetime, now: datetime, limit: int = 50,
+def start_post(*, session: Session, delivery_id: int, sender_id: str, now: datetime) -> bool:
+    """Record that `sender_id` is about to post the delivery (again, after a 429), if it still
+    holds it; False if it does not (freed or settled by another process meanwhile), and then
+    it must not post."""
+    result = session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.SENDING,
+               col(Delivery.claimed_by) == sender_id)
+        .values(post_started_at=now)
+    )
+    return result.rowcount == 1
+
+
+def _untried() -> ColumnElement[bool]:
+    """Claimed by a sender that never began to post it: Slack cannot hold it."""
+    return and_(col(Delivery.status) == DeliveryStatus.SENDING,
+                col(Delivery.claimed_by).is_not(None), col(Delivery.post_started_at).is_(None))
+
+
+def _free(session: Session, where: ColumnElement[bool]) -> int:
+    # The claim counted an attempt (so at least 1) that was never made.
+    result = session.exec(
+        update(Delivery)
+        .where(_untried(), where)
+        .values(status=DeliveryStatus.PENDING, claimed_by=None,
+                attempts=col(Delivery.attempts) - 1)
+    )
+    return int(result.rowcount)
+
+
+def free_untried(
+    *, session: Session, holders: Collection[str], delivery_ids: Collection[int] | None = None
+) -> int:
+    """Put back in the queue, due as before, what these senders claimed and never tried."""
+    if not holders:
+        return 0
+    where: ColumnElement[bool] = col(Delivery.claimed_by).in_(list(holders))
+    if delivery_ids is not None:
+        where = and_(where, col(Delivery.id).in_(list(delivery_ids)))
+    return _free(session, where)
+
+
+def free_untried_claimed_before(*, session: Session, claimed_before: datetime) -> int:
+    """The lease's net: untried claims older than the lease, whoever holds them."""
+    return _free(session, col(Delivery.claimed_at) < claimed_before)
+
+
+def claim_holders(*, session: Session) -> set[str]:
+    """The senders named by deliveries being sent now."""
+    rows = session.exec(
+        select(Delivery.claimed_by)
+        .where(Delivery.status == DeliveryStatus.SENDING, col(Delivery.claimed_by).is_not(None))
+        .distinct()
+    ).all()
+    return {holder for holder in rows if holder is not None}
+
+
+def claim_to_settle(
+    *, session: Session, stopped: Collection[str], posted_before: datetime,
+    lease_before: datetime, now: datetime, sender_id: str | None, limit: int = 50,
     team_id: str | None = None,
 ) -> list[PulseDelivery]:
-    """SENDING rows whose sender died (claimed before `claimed_before`), re-claimed by us.
+    """Deliveries that may have been posted and whose sender is gone, re-claimed by us.
 
-    Their message may or may not have reached Slack; the caller must find out before sending.
-    The compare-and-set on claimed_at makes one reconciler win each row.
+    They are: those a stopped sender began to post before `posted_before` (by then Slack has
+    made the post or never will), those a live sender gave up on after such a start, and those
+    claimed before `lease_before` that were tried or name no sender. Their message may or may
+    not be in Slack; the caller must find out before sending. The compare-and-set on
+    claimed_at makes one caller win each row.
     """
+    tried_by_stopped = (
+        and_(col(Delivery.claimed_by).in_(list(stopped)),
+             col(Delivery.post_started_at) < posted_before)
+        if stopped else false()
+    )
+    given_up = and_(col(Delivery.claimed_by).is_(None),
+                    col(Delivery.post_started_at) < posted_before)
+    past_lease = and_(col(Delivery.claimed_at) < lease_before,
+                      or_(col(Delivery.post_started_at).is_not(None),
+                          col(Delivery.claimed_by).is_(None)))
     stale = session.exec(
         select(Delivery.id, Delivery.claimed_at)
         .where(
             Delivery.status == DeliveryStatus.SENDING,
-            col(Delivery.claimed_at) < claimed_before,
+            or_(tried_by_stopped, given_up, past_lease),
             true() if team_id is None else of_team(team_id),
         )
         .order_by(col(Delivery.id))
@@ -171,8 +245,13 @@ def claim_abandoned(
         for delivery_id, claimed_at in stale
         if session.exec(
             update(Delivery)
-            .where(col(Delivery.id) == delivery_id, col(Delivery.claimed_at) == claimed_at)
-            .values(claimed_at=now)
+            .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.SENDING,
+                   col(Delivery.claimed_at) == claimed_at)
+            # Still "may have been posted" if we stop before settling it: a row an earlier
+            # version claimed has no start of its own, its claim stands for one.
+            .values(claimed_at=now, claimed_by=sender_id,
+                    post_started_at=func.coalesce(col(Delivery.post_started_at),
+                                                  col(Delivery.claimed_at)))
         ).rowcount
         == 1
     ]
@@ -182,6 +261,25 @@ def claim_abandoned(
         _delivery_query().where(col(Delivery.id).in_(won)).order_by(col(Delivery.id))
     ).all()
     return [_to_pulse_delivery(row) for row in rows]
+
+
+def give_up_claim(*, session: Session, sender_id: str, delivery_id: int | None = None) -> int:
+    """A sender that cannot tell whether Slack posted a delivery (None: any it still holds
+    after trying) lets go of it: anyone then settles it against Slack once its post could no
+    longer be under way."""
+    where = [col(Delivery.status) == DeliveryStatus.SENDING,
+             col(Delivery.claimed_by) == sender_id, col(Delivery.post_started_at).is_not(None)]
+    if delivery_id is not None:
+        where.append(col(Delivery.id) == delivery_id)
+    return int(session.exec(update(Delivery).where(*where).values(claimed_by=None)).rowcount)
+
+
+def _held_by(sender_id: str | None) -> ColumnElement[bool]:
+    """Still being sent by `sender_id`; None: whatever its state (an uninstall, a refusal)."""
+    if sender_id is None:
+        return true()
+    return and_(col(Delivery.status) == DeliveryStatus.SENDING,
+                col(Delivery.claimed_by) == sender_id)
 
 
 def mark_sent(
@@ -202,26 +300,45 @@ def mark_sent(
     recount(session, delivery_id, before)
 
 
-def mark_failed(*, session: Session, delivery_id: int, error: str) -> None:
-    """A permanent failure: kept with Slack's reason, never retried."""
+def mark_failed(
+    *, session: Session, delivery_id: int, error: str, claimed_by: str | None = None
+) -> None:
+    """A permanent failure: kept with Slack's reason, never retried. With `claimed_by`, only
+    while that sender still holds it."""
     before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
-        .where(col(Delivery.id) == delivery_id)
+        .where(col(Delivery.id) == delivery_id, _held_by(claimed_by))
         .values(status=DeliveryStatus.FAILED, error=error[:255])
     )
     recount(session, delivery_id, before)
 
 
-def retry_later(*, session: Session, delivery_id: int, error: str, at: datetime) -> None:
-    """A transient failure: back in the queue at `at`."""
+def retry_later(
+    *, session: Session, delivery_id: int, error: str, at: datetime,
+    claimed_by: str | None = None,
+) -> None:
+    """A transient failure: back in the queue at `at`. With `claimed_by`, only while that
+    sender still holds it: a row another process settled meanwhile (found posted) stays so."""
     before = counted_for(session, delivery_id, lock=True)
     session.exec(
         update(Delivery)
-        .where(col(Delivery.id) == delivery_id)
-        .values(status=DeliveryStatus.PENDING, error=error[:255], next_attempt_at=at)
+        .where(col(Delivery.id) == delivery_id, _held_by(claimed_by))
+        .values(status=DeliveryStatus.PENDING, error=error[:255], next_attempt_at=at,
+                claimed_by=None, post_started_at=None)
     )
     recount(session, delivery_id, before)
+
+
+def hold_pending(*, session: Session, team_id: str | None, error: str) -> int:
+    """Say on every unsent delivery of the workspace (of every one: None) why it waits."""
+    result = session.exec(
+        update(Delivery)
+        .where(col(Delivery.status) == DeliveryStatus.PENDING,
+               true() if team_id is None else of_team(team_id))
+        .values(error=error[:255])
+    )
+    return int(result.rowcount)
 
 
 def get_pulse_delivery(*, session: Session, delivery_id: int) -> PulseDelivery | None:
@@ -283,6 +400,7 @@ def status_counts(*, session: Session, wave_id: int) -> dict[DeliveryStatus, int
 class WaveCounts:
     wave_id: int
     pulse_name: str
+    team_id: str
     scheduled_for: datetime
     closed: bool
     by_status: dict[DeliveryStatus, int]
@@ -323,9 +441,46 @@ def wave_counts(
     return WaveCounts(
         wave_id=wave.id,
         pulse_name=pulse.name,
+        team_id=pulse.team_id,
         scheduled_for=wave.scheduled_for,
         closed=wave.closed_at is not None,
         by_status=by_status,
         failures=failures,
         answered=int(answered),
     )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery of a wave being sent now: who holds it, since when, and whether its sender
+    began to post it."""
+
+    claimed_by: str | None
+    claimed_at: datetime | None
+    post_started_at: datetime | None
+
+
+def wave_claims(*, session: Session, wave_id: int) -> list[Claim]:
+    rows = session.exec(
+        select(Delivery.claimed_by, Delivery.claimed_at, Delivery.post_started_at)
+        .where(Delivery.wave_id == wave_id, Delivery.status == DeliveryStatus.SENDING)
+    ).all()
+    return [Claim(by, at, started) for by, at, started in rows]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Deliveries of a wave waiting in the queue for the same reason."""
+
+    error: str | None  # why the last attempt failed (None: never tried)
+    count: int
+    next_at: datetime  # the soonest of them is due then
+
+
+def wave_waiting(*, session: Session, wave_id: int) -> list[Waiting]:
+    rows = session.exec(
+        select(Delivery.error, func.count(), func.min(Delivery.next_attempt_at))
+        .where(Delivery.wave_id == wave_id, Delivery.status == DeliveryStatus.PENDING)
+        .group_by(col(Delivery.error))
+    ).all()
+    return [Waiting(error, int(count), next_at) for error, count, next_at in rows]

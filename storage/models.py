@@ -128,9 +128,15 @@ class Delivery(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     error: str | None = Field(default=None, max_length=255)
-    # When the current sender claimed it: a SENDING row older than the lease belongs to a
-    # sender that died, and is reconciled against Slack before anyone sends it again.
+    # When the current sender claimed it, and which (Sender.id). A SENDING row whose sender
+    # stopped is free again at once if it was never tried (post_started_at unset), and settled
+    # against Slack if it may have been posted; one older than the lease is settled whoever
+    # holds it. A SENDING row with neither claimed_by nor post_started_at was claimed by a
+    # sender that names none (an earlier version): only the lease settles it.
     claimed_at: datetime | None = _utc(default=None)
+    claimed_by: str | None = Field(default=None, max_length=32)
+    # When its sender began the latest attempt to post it: from then on Slack may hold it.
+    post_started_at: datetime | None = _utc(default=None)
     sent_at: datetime | None = _utc(default=None)
     answered_at: datetime | None = _utc(default=None)
     reminder: ReminderState = Field(default=ReminderState.NONE, sa_type=String(16))
@@ -140,6 +146,51 @@ class Delivery(SQLModel, table=True):
     # Set on the delivery created for someone who answered a channel post: the post's delivery.
     # It carries no message of its own, so closing and reminders leave it alone.
     post_delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+
+
+class Sender(SQLModel, table=True):
+    """A process sending deliveries, proving it is alive by beating its row every few seconds.
+
+    Deliveries it claimed name it (Delivery.claimed_by). Another process judges it stopped when
+    its beats stop, or at once when it runs on the same machine and its process is gone; the
+    claims of a stopped sender are freed or settled against Slack then, not after the lease.
+    """
+
+    id: str = Field(primary_key=True, max_length=32)
+    host: str = Field(max_length=255)
+    pid: int
+    # The process table `pid` belongs to (kernel boot and pid namespace) and when the process
+    # started in it; None where the system does not say (not Linux).
+    machine: str | None = Field(default=None, max_length=128)
+    process_start: str | None = Field(default=None, max_length=32)
+    started_at: datetime = _utc()
+    beat_at: datetime = _utc()
+
+
+class TokenRefusal(SQLModel, table=True):
+    """A bot token Slack refused (revoked, invalid, inactive, app uninstalled): the workspace
+    that uses it sends nothing while it is the token in use.
+
+    Keyed by a fingerprint of the token (a SHA-256 prefix: it tells tokens apart and reveals
+    nothing), so a reinstall or a new SLACK_BOT_TOKEN, a different token, sends again.
+    """
+
+    token_fingerprint: str = Field(primary_key=True, max_length=16)
+    # The workspace, when known (a bot-token deployment's refusal may be met before its id is).
+    team_id: str | None = Field(default=None, max_length=32)
+    error: str = Field(max_length=64)
+    refused_at: datetime = _utc()
+    # When Slack was last asked whether the token works again (auth.test).
+    checked_at: datetime = _utc()
+
+
+class TokenRefreshClaim(SQLModel, table=True):
+    """Who is refreshing a workspace's rotating token: one process at a time, so its refresh
+    token is spent once and everyone goes on with the token that refresh bought."""
+
+    key: str = Field(primary_key=True, max_length=160)
+    holder: str = Field(max_length=32)
+    expires_at: datetime = _utc()
 
 
 class Response(SQLModel, table=True):

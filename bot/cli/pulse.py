@@ -264,8 +264,7 @@ def send(
     team: Team = None,
 ) -> None:
     """Send one wave now. Running it again for the same wave messages nobody twice."""
-    from bot.pulses.dispatch import deliver_due
-    from bot.pulses.status import wave_status
+    from bot.pulses.sending import send_wave
     from bot.pulses.waves import manual_wave_time, open_pulse_wave
 
     here = in_workspace(team)
@@ -279,8 +278,16 @@ def send(
             scheduled_for=scheduled_for,
             client=client,
         )
-    summary = deliver_due(services, client, wave_id=opened.wave_id, team_id=here.team_id)
-    status = wave_status(services, wave_id=opened.wave_id)
+
+    def waiting(current: WaveStatus, seconds: float) -> None:
+        lines = current.held_lines()
+        if lines:  # nothing to say of a retry falling due this very moment
+            typer.echo(f"Waiting {seconds:.0f} s for the rest of the wave:")
+            for line in lines:
+                typer.echo(line)
+
+    summary, status = send_wave(services, client, wave_id=opened.wave_id, team_id=here.team_id,
+                                on_wait=waiting)
     skipped = []
     if opened.opted_out:
         skipped.append(f"{opened.opted_out} opted out")
@@ -292,6 +299,8 @@ def send(
     )
     for reason, count in sorted(summary.failed.items()):
         typer.echo(f"  failed: {count} x {reason}")
+    for line in status.held_lines():
+        typer.echo(line)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -323,7 +332,8 @@ def status(
     name: Annotated[str, typer.Argument()],
     watch: Annotated[bool, typer.Option(help="Show progress until nothing is pending")] = False,
 ) -> None:
-    """The latest wave: sent, pending, failed (why), answered, response rate."""
+    """The latest wave: sent, pending, failed (why), answered, response rate; who is sending
+    what is pending, and when what a stopped sender held will be settled."""
     from bot.pulses.status import wave_status
 
     services = services_or_fail(settings_or_fail())

@@ -10,4 +10,5 @@ Public surface:
 - `periods.Period`, `periods.PeriodSpec`: reporting windows.
 - `text`: mrkdwn escaping and number formatting for everything shown in Slack.
 - `logs.configure_logging`: log lines that never carry a token.
+- `processes`: this process named so another on the same machine can tell it has ended.
 """

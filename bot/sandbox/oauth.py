@@ -52,6 +52,7 @@ class SandboxOAuth:
     teams: dict[str, SandboxTeam] = field(default_factory=dict)
     _tokens: dict[str, str] = field(default_factory=dict)  # access token -> team id
     _retired: dict[str, str] = field(default_factory=dict)  # token -> the error it now gets
+    _refused: dict[str, str] = field(default_factory=dict)  # token -> team, until restored
     _refresh: dict[str, str] = field(default_factory=dict)  # refresh token -> team id
     _codes: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # -> team, redirect
 
@@ -81,6 +82,21 @@ class SandboxOAuth:
         for token, owner in list(self._refresh.items()):
             if owner == team_id:
                 del self._refresh[token]
+
+    def refuse(self, team_id: str, error: str) -> None:
+        """The team's current tokens answer `error` (invalid_auth, account_inactive...) until
+        `restore`: a token revoked by an admin, a workspace deleted, or a Slack incident."""
+        for token in self.tokens_of(team_id):
+            del self._tokens[token]
+            self._retired[token] = error
+            self._refused[token] = team_id
+
+    def restore(self, team_id: str) -> None:
+        for token, owner in list(self._refused.items()):
+            if owner == team_id:
+                del self._refused[token]
+                del self._retired[token]
+                self._tokens[token] = owner
 
     def tokens_of(self, team_id: str) -> list[str]:
         return [token for token, owner in self._tokens.items() if owner == team_id]

@@ -16,6 +16,7 @@ import itertools
 import json
 import secrets
 import socket
+import sys
 import threading
 import time
 from base64 import b64decode, b64encode
@@ -173,6 +174,13 @@ class _Server(ThreadingHTTPServer):
         for sock in doomed:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away before its answer (killed with SIGKILL, timed out) is what
+        the fault tests do on purpose: not worth a traceback on stderr."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -381,6 +389,16 @@ class SlackSandbox:
         """Tokens issued from now on expire after `expires_in` seconds (None: never)."""
         with self._changed:
             self.oauth.token_expires_in = expires_in
+
+    def refuse_tokens(self, team_id: str, error: str = "invalid_auth") -> None:
+        """The team's tokens get `error` on every call from now on (its refresh tokens still
+        work), until `accept_tokens_again`."""
+        with self._changed:
+            self.oauth.refuse(team_id, error)
+
+    def accept_tokens_again(self, team_id: str) -> None:
+        with self._changed:
+            self.oauth.restore(team_id)
 
     def uninstall(self, team_id: str) -> None:
         """Remove the app from a team, as Slack does: its tokens stop working at once."""

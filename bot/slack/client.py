@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from http.client import HTTPMessage, RemoteDisconnected
 from ssl import SSLContext
 from typing import Any
@@ -26,6 +27,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 from urllib3.exceptions import (
     ConnectTimeoutError,
     ProtocolError,
@@ -175,20 +177,39 @@ def token_client(client: WebClient, token: str) -> WebClient:
                      logger=client.logger, retry_handlers=list(client.retry_handlers))
 
 
-def posting_client(client: WebClient) -> WebClient:
+class RateLimitRetry(RateLimitErrorRetryHandler):
+    """A 429 waited out for Retry-After, then retried only if `before_retry()` returns (it
+    raises to stop: the caller may no longer post)."""
+
+    def __init__(self, before_retry: Callable[[], None], max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._before_retry = before_retry
+
+    def prepare_for_next_attempt(self, **kwargs: Any) -> None:
+        super().prepare_for_next_attempt(**kwargs)
+        self._before_retry()
+
+
+def posting_client(
+    client: WebClient, *, before_retry: Callable[[], None] | None = None
+) -> WebClient:
     """`client` without its blind retries of 5xx answers and dropped connections, for posts.
 
     Slack may have posted a message whose answer was a 5xx (a gateway timing out) or never
     arrived; posting it again would post it twice. Only 429 is retried as it comes (Slack
     applies nothing it rate-limits); after any other failure the caller checks Slack (the
     message's metadata) before posting again. It shares `client`'s connections.
+    `before_retry` runs before each 429 retry.
     """
+    rate_limits: list[RetryHandler] = [h for h in client.retry_handlers
+                                        if isinstance(h, RateLimitErrorRetryHandler)]
+    if before_retry is not None:
+        rate_limits = [RateLimitRetry(before_retry, max_retry_count=h.max_retry_count)
+                       for h in rate_limits]
     settings: dict[str, Any] = {
         "token": client.token, "base_url": client.base_url, "timeout": client.timeout,
         "ssl": client.ssl, "proxy": client.proxy, "headers": dict(client.headers),
-        "logger": client.logger,
-        "retry_handlers": [h for h in client.retry_handlers
-                           if isinstance(h, RateLimitErrorRetryHandler)],
+        "logger": client.logger, "retry_handlers": rate_limits,
     }
     if isinstance(client, PooledWebClient):
         return PooledWebClient(connections=client.connections, **settings)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.core.services import Services
 from bot.digests.poster import post_due_digests
@@ -18,11 +19,14 @@ from bot.privacy.retention import purge_old_comments
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.lifecycle import run_lifecycle
 from bot.pulses.scheduler import PulseScheduler
+from bot.pulses.senders import SenderLease
 from bot.pulses.waves import open_due_waves
 from bot.reporting.drift.alerts import check_drift, settle_drift_alerts
 from bot.reporting.snapshots import refresh_snapshots
+from bot.slack.tokens import refused_token_error
 from bot.worker.leadership import Leadership
 from bot.workspaces.installations import WorkspaceClient, workspace_clients
+from bot.workspaces.token_refusals import standing_refusal, stop_sending
 from storage.engine import database_unavailable, outage_reason
 
 logger = logging.getLogger(__name__)
@@ -55,6 +59,8 @@ class PulseWorker:
         self._interval = interval
         self._scheduler_name = scheduler_name
         self._leadership = Leadership(services.engine)
+        # This replica as a sender: registered on its first delivery cycle, beaten until stop.
+        self._sender = SenderLease(services)
         self._scheduler: PulseScheduler | None = None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -88,15 +94,17 @@ class PulseWorker:
             self._step_down()
 
     def deliver_once(self) -> None:
+        self._sender.start()
         for workspace in workspace_clients(self._services, self._client):
-            with _contained(workspace, "delivering"):
+            with _contained(self._services, workspace, "delivering"):
+                # A workspace whose token Slack refused is skipped inside, without a call.
                 summary = deliver_due(self._services, workspace.client,
-                                      team_id=workspace.team_id)
+                                      team_id=workspace.team_id, lease=self._sender)
                 self._database_answered()
                 if summary.sent or summary.failed or summary.reconciled:
-                    logger.info("sent %d pulse messages (%d to retry, %d failed, %d reconciled)",
-                                summary.sent, summary.retrying, sum(summary.failed.values()),
-                                summary.reconciled)
+                    logger.info("sent %d pulse messages (%d to retry, %d failed, %d settled "
+                                "from stopped senders)", summary.sent, summary.retrying,
+                                sum(summary.failed.values()), summary.reconciled)
 
     def _open_waves(self, pulse_id: int) -> None:
         """A pulse's cron fire: open its wave with its own workspace's client."""
@@ -121,7 +129,9 @@ class PulseWorker:
         services = self._services
         for workspace in workspaces:
             client, team_id = workspace.client, workspace.team_id
-            with _contained(workspace, "scheduling"):
+            with _contained(services, workspace, "scheduling"):
+                if standing_refusal(services, client, team_id=team_id) is not None:
+                    continue  # Slack refused its token: nothing to do there until one works
                 # The cron jobs fire on time; this sweep is the safety net for a fire that fell
                 # between two leaders. Waves are unique per scheduled time: finding it twice is
                 # harmless.
@@ -133,7 +143,7 @@ class PulseWorker:
                 # Last: at a million answers each costs about a second.
                 refresh_snapshots(services, team_id=team_id)
             # Apart: a failing check must not hold back the duties above.
-            with _contained(workspace, "checking drift"):
+            with _contained(self._services, workspace, "checking drift"):
                 self._check_drift(workspace)
         self._maintain()
 
@@ -199,21 +209,30 @@ class PulseWorker:
         if self._scheduler is not None:
             self._scheduler.shutdown()
             self._scheduler = None
+        self._sender.stop()
         self._leadership.release()
 
 
 @contextmanager
-def _contained(workspace: WorkspaceClient, doing: str) -> Iterator[None]:
+def _contained(services: Services, workspace: WorkspaceClient, doing: str) -> Iterator[None]:
     """One workspace's failure (a revoked token, a bug on its data) must not stop the others';
     with a single bot token it ends the cycle, as before, and the loop logs it. A database
-    outage ends the cycle in every mode: it is every workspace's, and the loop logs it once."""
-    if workspace.team_id is None:
-        yield
-        return
+    outage ends the cycle in every mode: it is every workspace's, and the loop logs it once.
+    Slack refusing the token, met anywhere, stops that workspace's sending (said once)."""
     try:
         yield
+    except SlackApiError as error:
+        refused = refused_token_error(error)
+        if refused is None:
+            if workspace.team_id is None:
+                raise
+            logger.exception("%s for team %s failed; the other workspaces go on", doing,
+                             workspace.team_id)
+            return
+        stop_sending(services, token=workspace.client.token, team_id=workspace.team_id,
+                     error=refused)
     except Exception as error:  # logged with its traceback; the next cycle tries it again
-        if database_unavailable(error):
+        if workspace.team_id is None or database_unavailable(error):
             raise
         logger.exception("%s for team %s failed; the other workspaces go on", doing,
                          workspace.team_id)

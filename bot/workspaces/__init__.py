@@ -11,6 +11,8 @@ Public surface:
 - `grammar`/`commands`/`blocks`: `/engagement set staff @group|clear` and
   `/engagement admin list|add|remove`, each workspace's own.
 - `uninstalls`: what an uninstall or revoked token cancels.
+- `token_refusals`: a workspace whose token Slack refuses stops sending until one works.
+- `token_rotation.SharedTokenRotator`: a rotating token refreshed once across replicas.
 - `customers.import_customers`: the customer directory (accounts and segment attributes).
 - `csv_import` (reading an import file: headers, lines, `ImportRefused`) and `customer_lookup`
   (who a `customer` cell names, customers outside Slack): shared by every import.

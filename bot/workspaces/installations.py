@@ -17,16 +17,16 @@ from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.core.config import Settings
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
 from bot.slack.client import token_client
 from bot.workspaces.token_encryption import EncryptedInstallationStore, token_cipher
+from bot.workspaces.token_rotation import SharedTokenRotator
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +80,9 @@ def oauth_settings(services: Services, client: WebClient) -> OAuthSettings:
         logger=logging.getLogger("bot.installs"),
     )
     # OAuthSettings builds its authorizer without a client, so its token rotation would call
-    # slack.com whatever SLACK_API_URL says (a proxy, the sandbox); the same one, with ours.
-    oauth.authorize = InstallationStoreAuthorize(
+    # slack.com whatever SLACK_API_URL says (a proxy, the sandbox); the same one, with ours,
+    # refreshing a token once however many requests and replicas find it expiring.
+    authorize = InstallationStoreAuthorize(
         logger=logging.getLogger("bot.installs"),
         client_id=client_id,
         client_secret=client_secret,
@@ -91,7 +92,16 @@ def oauth_settings(services: Services, client: WebClient) -> OAuthSettings:
         user_token_resolution=oauth.user_token_resolution,
         client=client,
     )
+    authorize.token_rotator = _rotator(services, oauth.installation_store, client)
+    oauth.authorize = authorize
     return oauth
+
+
+def _rotator(services: Services, store: InstallationStore,
+             client: WebClient) -> SharedTokenRotator:
+    client_id, client_secret = services.settings.require_oauth()
+    return SharedTokenRotator(services, store, client_id=client_id,
+                              client_secret=client_secret, client=client)
 
 
 @dataclass(frozen=True)
@@ -184,28 +194,18 @@ def _current_token(
     base: WebClient,
     installation: Installation,
 ) -> str | None:
-    client_id, client_secret = services.settings.require_oauth()
-    rotator = TokenRotator(client_id=client_id, client_secret=client_secret, client=base)
+    rotator = _rotator(services, store, base)
     try:
         rotated = rotator.perform_token_rotation(
             installation=installation,
             minutes_before_expiration=services.settings.slack_token_rotation_minutes,
         )
-    except SlackTokenRotationError:
-        # Another replica (or a request) may have rotated it a moment ago with the same
-        # refresh token: its saved token is the one to use.
-        again = store.find_installation(enterprise_id=installation.enterprise_id,
-                                        team_id=installation.team_id)
-        if again is not None and again.bot_token != installation.bot_token:
-            return again.bot_token
-        logger.warning("bot token of team %s could not be refreshed; skipped for now",
-                       installation.team_id)
+    except SlackTokenRotationError as error:
+        logger.warning("bot token of team %s could not be refreshed (%s); skipped for now",
+                       installation.team_id, error.api_error.response.get("error"))
         return None
-    if rotated is None:
-        return installation.bot_token
-    store.save(rotated)
-    logger.info("bot token of team %s refreshed", installation.team_id)
-    return rotated.bot_token
+    # Refreshed and saved by the rotator (here or by whoever held the refresh before us).
+    return installation.bot_token if rotated is None else rotated.bot_token
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,9 @@ class Replicas:
 
 @pytest.fixture
 def replicas(sandbox: SlackSandbox, database_url: str, tmp_path: Path) -> Iterator[Replicas]:
-    # Longer than any live sender holds a claim here, so nobody second-guesses a live replica.
-    group = Replicas(sandbox, database_url, tmp_path, DELIVERY_LEASE_SECONDS="15")
+    # The default lease (300 s): the killed replica's share is settled because the survivor
+    # sees it stop beating, not because its claims grew old.
+    group = Replicas(sandbox, database_url, tmp_path)
     yield group
     group.stop()
 
