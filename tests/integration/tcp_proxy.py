@@ -29,6 +29,7 @@ class TcpProxy:
         self._released.set()
         self._held_changed = threading.Condition(self._lock)
         self.accepted = 0
+        self.requests = 0  # HTTP requests sent through, on new or kept-alive connections
         self.refused = 0
         self.held_count = 0  # connections that waited in held()
         self._thread = threading.Thread(target=self._accept, name="tcp-proxy", daemon=True)
@@ -133,6 +134,9 @@ class TcpProxy:
                         self.held_count += 1
                         self._held_changed.notify_all()
                     self._released.wait()
+                if outbound and chunk.startswith((b"POST ", b"GET ")):
+                    with self._lock:
+                        self.requests += 1
                 sink.sendall(chunk)
         except OSError:
             pass

@@ -82,8 +82,8 @@ class Replicas:
         return [bot for bot in self.bots if bot.process.poll() is None]
 
     def slack_calls(self) -> dict[int, int]:
-        """Connections each replica opened to Slack (slack_sdk opens one per call)."""
-        return {pid: proxy.accepted for pid, proxy in self.slack_proxies.items()}
+        """Requests each replica sent to Slack (connections are kept alive, so not those)."""
+        return {pid: proxy.requests for pid, proxy in self.slack_proxies.items()}
 
     def stop(self) -> None:
         for bot in self.bots:
