@@ -25,6 +25,9 @@ def test_demo_ends_with_the_nps_of_the_simulated_answers_and_the_history(
     assert "/engagement comments" in shown
     assert "<!channel> please look!" in shown  # shown as text, escaped for Slack
     assert "Block Kit problems" not in shown
+    assert "200 customers in three plans and two regions" in shown
+    # The year's answers are enough for a change the margin of error cannot explain.
+    assert "NPS down" in shown and "beyond the margin of error (95%)" in shown
     for view in ("Movement · last 90 days", "Closing the loop: the effect",
                  "Revealed loyalty · last 365 days", "Drivers · last 90 days",
                  "Movement on the engagement map", "Plan per place",
