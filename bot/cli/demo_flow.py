@@ -158,8 +158,9 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
 
 def _history(console: Console, services: Services, client: WebClient, sandbox: SlackSandbox,
              team_id: str) -> None:
-    """A year of history through the same importers a team uses, follow-ups on most older
-    detractor answers, then the leader's drift check posting to the alert channel."""
+    """A year of history through the same importers a team uses, follow-ups on the detractor
+    answers the history says the team replied to, then the leader's drift check posting to the
+    alert channel."""
     loaded = load_history(services, client, team_id=team_id)
     console.print(loaded.summary() + ".")
     followed = _follow_up(services, loaded.history.followed_up)
