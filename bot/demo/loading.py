@@ -24,9 +24,9 @@ class Loaded:
 
     def summary(self) -> str:
         """One line saying what was loaded."""
-        return (f"{self.history.customers} customers in three plans and two regions, "
+        return (f"{self.history.customers:,} customers in three plans and two regions, "
                 f"{self.answers:,} answers over twelve monthly waves, "
-                f"{self.history.events} renewals, churns, expansions, referrals and reviews")
+                f"{self.history.events:,} renewals, churns, expansions, referrals and reviews")
 
 
 def load_history(services: Services, client: WebClient, *, team_id: str,
