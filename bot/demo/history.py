@@ -101,6 +101,7 @@ FALL = (1.2, 3.3)
 LAST_WAVE_AGO = timedelta(days=10)
 FOLLOWED_UP_SHARE = 0.6  # of detractor answers old enough to have been followed up
 FOLLOW_UP_AFTER = timedelta(days=21)
+REPLIED_AFTER, RESOLVED_AFTER = timedelta(days=1), timedelta(days=3)
 COMES_ROUND = 0.5  # the share of followed-up customers whose view of us then rises, for good
 COMES_ROUND_BY = 2.0
 
@@ -129,6 +130,7 @@ class History:
     events: int
     detractor_answers: list[tuple[str, datetime]]  # (customer, when): every NPS answer 0-6
     followed_up: list[tuple[str, datetime]]  # those the team replied to (some came round)
+    followups_csv: str  # the same, as a team records them: replied next day, resolved in three
 
 
 def _pick(rng: random.Random, score: int, late_fall: bool) -> str:
@@ -241,6 +243,10 @@ def generate(*, today: date, customers: int = 200, seed: int = 11) -> History:
         events=len(events),
         detractor_answers=detractors,
         followed_up=followed,
+        followups_csv=_csv(
+            ["customer", "submitted_at", "metric", "replied_at", "resolved_at"],
+            [[who, when.isoformat(), "nps", (when + REPLIED_AFTER).isoformat(),
+              (when + RESOLVED_AFTER).isoformat()] for who, when in followed]),
     )
 
 

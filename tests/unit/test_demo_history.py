@@ -126,3 +126,17 @@ def test_comments_are_varied_and_outcomes_follow_loyalty() -> None:
     kinds = {row["event"] for row in events}
     assert {"renewed", "churned", "expanded", "referred", "reviewed"} <= kinds
     assert max(date.fromisoformat(row["date"]) for row in events) < TODAY
+
+
+def test_the_follow_ups_file_names_each_followed_up_answer_and_nothing_in_the_future() -> None:
+    history = generate(today=TODAY)
+    rows = _rows(history.followups_csv)
+
+    assert [(row["customer"], datetime.fromisoformat(row["submitted_at"])) for row in rows] == (
+        history.followed_up)
+    for row in rows:
+        answered = datetime.fromisoformat(row["submitted_at"])
+        replied = datetime.fromisoformat(row["replied_at"])
+        resolved = datetime.fromisoformat(row["resolved_at"])
+        assert answered < replied < resolved
+        assert resolved.date() < TODAY
