@@ -3,7 +3,7 @@
     python benchmarks/bench_drift.py [--sizes 1000,1000000] [--database sqlite|postgresql|both]
         [--runs 10] [--days 30] [--history-days 730]
 
-Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
+Each size gets a fresh database seeded with `storage/seed.py`'s bulk generator (two years of
 monthly NPS and CSAT waves, customers with a plan and a region: 4 + 3 segments and the whole
 workspace, each for both metrics), then the leader's check (`check_drift`: both windows' counts,
 every segment's test, the claims) runs --runs times, as the leader runs it each hour. No alert

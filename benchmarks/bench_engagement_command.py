@@ -3,7 +3,7 @@
     python benchmarks/bench_engagement_command.py [--sizes 1000,100000,1000000]
         [--database sqlite|postgresql|both] [--runs 15]
 
-Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
+Each size gets a fresh database seeded with `storage/seed.py`'s bulk generator (two years of
 monthly NPS and CSAT waves), then every view is computed --runs times through the same function
 the slash command calls (on PostgreSQL after VACUUM ANALYZE, as autovacuum would soon do).
 The engagement map, segments and themes are answered from a snapshot once one was slow to

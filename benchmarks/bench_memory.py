@@ -11,7 +11,7 @@ Per database, two bot processes (the machinery of bench_click_ack.py: the bot as
    worker delivers a wave of --wave pulses at SLACK_POST_RATE=--post-rate; then while it
    acknowledges --rate score clicks a second for --seconds on those pulses. One process goes
    through all three, as a running bot would, so each phase starts from the one before.
-2. On a database seeded with --history answers (`python -m bot seed`'s generator), started with
+2. On a database seeded with --history answers (the bulk generator, storage/seed.py), started with
    --no-worker: at rest, then while it answers every /engagement view --rounds times over
    signed HTTP.
 

@@ -4,7 +4,7 @@
         [--database sqlite|postgresql|both] [--runs 15] [--sqlite-file PATH]
         [--postgresql-schema NAME]
 
-Each size gets a fresh database seeded with `python -m bot seed`'s generator (two years of
+Each size gets a fresh database seeded with storage/seed.py's bulk generator (two years of
 monthly NPS and CSAT waves, a customer per 50 answers), plus a follow-up on every other
 detractor NPS answer, replied to two hours after it was raised (the seed raises none). Then
 each view is computed --runs times through the function the slash command calls, for the

@@ -1,4 +1,7 @@
-"""Synthetic history for demos and benchmarks: bulk inserts, realistic score mixes."""
+"""Bulk synthetic history for benchmarks and storage tests: up to millions of answers written
+straight into the tables (every customer answers every wave, realistic score mixes). The demo,
+the playground and `python -m bot seed` use bot.demo instead: a smaller, lifelike year through
+the importers."""
 
 from __future__ import annotations
 

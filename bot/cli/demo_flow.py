@@ -6,7 +6,6 @@ ask /engagement: everything travels over real HTTP, exactly as it would with Sla
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -16,18 +15,16 @@ from rich.console import Console
 from slack_sdk import WebClient
 from sqlmodel import col, select
 
-from bot.answers.history import import_history
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
-from bot.cli.demo_history import generate
 from bot.core import ids
 from bot.core.config import load_settings
 from bot.core.periods import PeriodSpec
 from bot.core.services import Services, create_services
 from bot.core.text import fmt_interval, fmt_percent, fmt_score
+from bot.demo.loading import load_history
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
-from bot.outcomes.importing import import_outcomes
 from bot.pulses.definition import define_pulse
 from bot.pulses.dispatch import DispatchSummary, deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
@@ -37,8 +34,6 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.render import print_blocks
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
-from bot.workspaces.customers import import_customers
-from bot.workspaces.grammar import SetCurrency
 from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.followups import set_alert_channel
@@ -163,17 +158,12 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
 
 def _history(console: Console, services: Services, client: WebClient, sandbox: SlackSandbox,
              team_id: str) -> None:
-    """A year of history through the same importers a team uses, follow-ups on most older
-    detractor answers, then the leader's drift check posting to the alert channel."""
-    history = generate(today=services.clock().date())
-    import_customers(services, client, history.customers_csv)
-    imported = import_history(services, client, history.responses_csv, team_id=team_id)
-    import_outcomes(services, client, history.outcomes_csv, team_id=team_id,
-                    currency=SetCurrency("EUR"))
-    console.print(f"{history.customers} customers in three plans and two regions, "
-                  f"{imported.added} answers over twelve monthly waves, "
-                  f"{history.events} renewals, churns, expansions, referrals and reviews.")
-    followed = _follow_up(services, history.detractor_answers)
+    """A year of history through the same importers a team uses, follow-ups on the detractor
+    answers the history says the team replied to, then the leader's drift check posting to the
+    alert channel."""
+    loaded = load_history(services, client, team_id=team_id)
+    console.print(loaded.summary() + ".")
+    followed = _follow_up(services, loaded.history.followed_up)
     console.print(f"The team followed up {followed} detractor answers (replied the next day).")
     sandbox.add_channel(ALERT_CHANNEL, name="cx-alerts", members=[STAFF[0]])
     with session_scope(services.engine) as session:
@@ -184,12 +174,9 @@ def _history(console: Console, services: Services, client: WebClient, sandbox: S
         print_blocks(console, message.get("blocks", []), title="#cx-alerts · Engagement bot")
 
 
-def _follow_up(services: Services, detractors: list[tuple[str, datetime]]) -> int:
-    """Replies recorded on six in ten detractor answers older than three weeks."""
-    now = services.clock()
-    rng = random.Random(5)
-    chosen = {(who, when) for who, when in detractors
-              if when < now - timedelta(days=21) and rng.random() < 0.6}
+def _follow_up(services: Services, followed_up: list[tuple[str, datetime]]) -> int:
+    """Replies recorded on the detractor answers the history says the team followed up."""
+    chosen = set(followed_up)
     with session_scope(services.engine) as session:
         answers = session.exec(select(Response, Respondent.user_id)
                                .join(Respondent, col(Respondent.id) == Response.respondent_id)

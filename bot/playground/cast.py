@@ -45,16 +45,19 @@ def _customer(user_id: str, name: str, tz: str, account: str, plan: str, region:
                   plan=plan, region=region)
 
 
+# Plans and regions as in the demo history (bot.demo.history), so segments are one set.
 CUSTOMERS = (
-    _customer("U0PLAYAMARA", "Amara Okafor", "Africa/Lagos", "Lagos Freight", "business",
-              "EMEA"),
-    _customer("U0PLAYEMMA", "Emma Jones", "Europe/London", "Northwind Books", "team", "EMEA"),
+    _customer("U0PLAYAMARA", "Amara Okafor", "Africa/Lagos", "Lagos Freight", "growth",
+              "emea"),
+    _customer("U0PLAYEMMA", "Emma Jones", "Europe/London", "Northwind Books", "starter", "emea"),
     _customer("U0PLAYFARID", "Farid Haddad", "Asia/Dubai", "Dune Logistics", "enterprise",
-              "EMEA"),
-    _customer("U0PLAYGRACE", "Grace Kim", "Asia/Seoul", "Hanok Studio", "starter", "APAC"),
-    _customer("U0PLAYBRUNO", "Bruno Costa", "America/Sao_Paulo", "Costa Café", "team", "AMER"),
-    _customer("U0PLAYDMITRI", "Dmitri Ivanov", "Europe/Berlin", "Volga Parts", "business",
-              "EMEA"),
+              "emea"),
+    _customer("U0PLAYGRACE", "Grace Kim", "America/Los_Angeles", "Hanok Studio", "starter",
+              "americas"),
+    _customer("U0PLAYBRUNO", "Bruno Costa", "America/Sao_Paulo", "Costa Café", "starter",
+              "americas"),
+    _customer("U0PLAYDMITRI", "Dmitri Ivanov", "Europe/Berlin", "Volga Parts", "growth",
+              "emea"),
 )
 PEOPLE = (*CUSTOMERS, *STAFF)
 

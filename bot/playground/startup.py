@@ -77,10 +77,9 @@ def running_playground(workdir: Path, *,
         listeners = SettlingExecutor()
         try:
             upgrade(services.engine)
-            progress("Loading the demo history…")
-            history = load_demo_history(services.engine, team_id=sandbox.team_id,
-                                        team_name=TEAM_NAME, now=services.clock())
             client = create_web_client(settings)
+            progress("Loading the demo history…")
+            history = load_demo_history(services, client, team_id=sandbox.team_id)
             app = create_app(services, client, listener_executor=listeners)
             with serve_in_background(create_asgi_app(app, services.engine)) as base_url:
                 slack = PlaygroundSlackClient(bot_url=base_url + EVENTS_PATH,

@@ -75,6 +75,14 @@ def page(browser: Browser, served: ServedPlayground) -> Iterator[Page]:
     assert problems == []
 
 
-def screenshot_path(tmp_path: Path) -> Path:
-    """Where the page's screenshot goes: PLAYGROUND_SCREENSHOT, else the test's tmp dir."""
-    return Path(os.environ.get("PLAYGROUND_SCREENSHOT") or tmp_path / "playground.png")
+# Where the page's screenshot goes unless PLAYGROUND_SCREENSHOT says otherwise: one path that
+# stays put from run to run (git ignores it), for a person or CI to open after the tests.
+SCREENSHOT = Path(__file__).parents[2] / ".artifacts" / "playground.png"
+
+
+def screenshot_path() -> Path:
+    """Where the page's screenshot goes (its folder made): PLAYGROUND_SCREENSHOT, else
+    .artifacts/playground.png in the checkout."""
+    path = Path(os.environ.get("PLAYGROUND_SCREENSHOT") or SCREENSHOT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -6,8 +6,6 @@ the tests share one playground and may run in any order.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
@@ -38,7 +36,7 @@ def _answer(served: ServedPlayground, who: str) -> Response:
 
 
 def test_staff_type_engagement_and_only_they_see_the_answer(
-    page: Page, served: ServedPlayground, tmp_path: Path,
+    page: Page, served: ServedPlayground,
 ) -> None:
     _as(page, served, DANA.user_id)
     page.get_by_role("button", name=f"# {GENERAL.name}").click()
@@ -49,7 +47,7 @@ def test_staff_type_engagement_and_only_they_see_the_answer(
     expect(reply).to_contain_text("Only visible to you")
     expect(reply).to_contain_text("Customer engagement")
     expect(reply).to_contain_text("NPS")
-    page.screenshot(path=str(screenshot_path(tmp_path)))
+    page.screenshot(path=str(screenshot_path()))
     # Not channel history: a customer in #general sees nothing of it.
     assert served.playground.sandbox.messages(GENERAL.channel_id) == []
     page.locator("#act-as").select_option(AMARA.user_id)

@@ -1,4 +1,5 @@
-"""`seed` fills a workspace with history the reports can read, and never mixes into real data."""
+"""The bulk generator fills a workspace with history the reports can read, and never mixes into
+real data."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_seeding_a_workspace_twice_is_refused(engine: Engine) -> None:
 
 
 def test_seeded_waves_leave_the_worker_no_message_to_edit(engine: Engine) -> None:
-    # Their DMs are made up: a worker started on a seeded database (the playground's) that
+    # Their DMs are made up: a worker started on a seeded database (a benchmark's) that
     # tried to mark these closed in Slack would fail once per answer, every cycle.
     seed_history(engine, responses=40, customers=10, now=NOW)
 

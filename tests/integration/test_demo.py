@@ -4,6 +4,7 @@ the year of history imported before them, and every view of that history is show
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -25,6 +26,9 @@ def test_demo_ends_with_the_nps_of_the_simulated_answers_and_the_history(
     assert "/engagement comments" in shown
     assert "<!channel> please look!" in shown  # shown as text, escaped for Slack
     assert "Block Kit problems" not in shown
+    assert "200 customers in three plans and two regions" in shown
+    # The year's answers are enough for a change the margin of error cannot explain.
+    assert re.search(r"Against the 90 days before: NPS down \d+ points, beyond the margin", shown)
     for view in ("Movement · last 90 days", "Closing the loop: the effect",
                  "Revealed loyalty · last 365 days", "Drivers · last 90 days",
                  "Movement on the engagement map", "Plan per place",

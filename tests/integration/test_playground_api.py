@@ -28,7 +28,7 @@ def test_the_page_starts_on_the_history_with_a_pulse_an_alert_and_a_digest(
 ) -> None:
     state = call(served.url, f"/api/state?user={DANA.user_id}").json()
 
-    assert state["history"].startswith("4,800 answers from 200 customers")
+    assert state["history"].startswith("200 customers in three plans and two regions")
     names = [c["name"] for c in state["conversations"]]
     assert names == ["general", "cx-team", "cx-alerts", "Engagement"]
     [alert] = state["messages"][ALERTS.channel_id]

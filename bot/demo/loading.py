@@ -1,0 +1,39 @@
+"""The demo's history into a workspace, through the importers a team uses (`customers import`,
+`responses import`, `outcomes import`): what the demo, the playground and `seed` start from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.answers.history import import_history
+from bot.core.services import Services
+from bot.demo.history import History, generate
+from bot.outcomes.importing import import_outcomes
+from bot.workspaces.customers import import_customers
+from bot.workspaces.grammar import SetCurrency
+
+CURRENCY = SetCurrency("EUR")  # the contract values' currency
+
+
+@dataclass(frozen=True)
+class Loaded:
+    history: History
+    answers: int  # as the answer importer counted them
+
+    def summary(self) -> str:
+        """One line saying what was loaded."""
+        return (f"{self.history.customers:,} customers in three plans and two regions, "
+                f"{self.answers:,} answers over twelve monthly waves, "
+                f"{self.history.events:,} renewals, churns, expansions, referrals and reviews")
+
+
+def load_history(services: Services, client: WebClient, *, team_id: str,
+                 customers: int = 200, seed: int = 11) -> Loaded:
+    """The year up to the services' clock into `team_id`, the workspace `client` speaks for."""
+    history = generate(today=services.clock().date(), customers=customers, seed=seed)
+    import_customers(services, client, history.customers_csv)
+    imported = import_history(services, client, history.responses_csv, team_id=team_id)
+    import_outcomes(services, client, history.outcomes_csv, team_id=team_id, currency=CURRENCY)
+    return Loaded(history, imported.added)
