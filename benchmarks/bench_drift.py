@@ -1,7 +1,8 @@
 """How long the hourly drift check takes for one workspace as history grows, and the ratio to 1k.
 
     python benchmarks/bench_drift.py [--sizes 1000,1000000] [--database sqlite|postgresql|both]
-        [--runs 10] [--days 30] [--history-days 730]
+        [--runs 10] [--days 30] [--history-days 730] [--sqlite-file PATH]
+        [--postgresql-schema NAME]
 
 Each size gets a fresh database seeded with `storage/seed.py`'s bulk generator (two years of
 monthly NPS and CSAT waves, customers with a plan and a region: 4 + 3 segments and the whole
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +30,10 @@ from bot.reporting.drift.alerts import check_drift
 from bot.reporting.drift.check import DriftWindows, check_segments
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
-from storage.seed import seed_history
 
 # The /engagement benchmark's PostgreSQL schema helpers (same folder: run from the root as
 # `python benchmarks/bench_drift.py`).
-from bench_engagement_command import TEAM, drop_schema, postgres_schema  # isort: skip
+from bench_engagement_command import TEAM, database_url, seed_once  # isort: skip
 
 
 def measure(url: str, size: int, runs: int, days: int, history: int
@@ -44,10 +43,8 @@ def measure(url: str, size: int, runs: int, days: int, history: int
     engine = create_db_engine(url)
     upgrade(engine)
     now = datetime.now(UTC)
-    started = time.perf_counter()
-    seed_history(engine, responses=size, customers=max(50, size // 50), now=now, team_id=TEAM,
-                 days=history)
-    print(f"  seeded {size:,} answers in {time.perf_counter() - started:.1f} s")
+    took = seed_once(engine, size, now, days=history)
+    print(f"  seeded {size:,} answers in {took:.1f} s" if took else f"  reused {size:,} answers")
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE response, respondent, dailyscorecount"))
@@ -77,24 +74,23 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30, help="DRIFT_PERIOD_DAYS")
     parser.add_argument("--history-days", type=int, default=730,
                         help="the seeded history's length; 60 puts every answer in the windows")
+    parser.add_argument("--sqlite-file", type=Path, default=None)
+    parser.add_argument("--postgresql-schema", default=None)
     args = parser.parse_args()
+    if (args.sqlite_file or args.postgresql_schema) and args.history_days != 730:
+        # A kept database holds the other benchmarks' two-year history.
+        parser.error("--sqlite-file and --postgresql-schema keep only the two-year history")
     sizes = [int(s) for s in args.sizes.split(",")]
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for database in databases:
         results: dict[int, tuple[float, float, int]] = {}
         for size in sizes:
             print(f"{database}, {size:,} answers:")
-            if database == "sqlite":
-                with tempfile.TemporaryDirectory() as folder:
-                    results[size] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", size,
-                                            args.runs, args.days, args.history_days)
-            else:
-                schema, url = postgres_schema()
-                try:
-                    results[size] = measure(url, size, args.runs, args.days,
-                                            args.history_days)
-                finally:
-                    drop_schema(schema)
+            largest = size == sizes[-1]
+            with database_url(database, kept_file=args.sqlite_file if largest else None,
+                              kept_schema_name=args.postgresql_schema if largest else None
+                              ) as url:
+                results[size] = measure(url, size, args.runs, args.days, args.history_days)
         print(f"\n{database}: answers | drift check p50/p95 ms | segment-metrics checked | "
               f"p50 over {sizes[0]:,}")
         for size in sizes:

@@ -21,18 +21,21 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from bot.app.grammar import parse_engagement
 from bot.core.config import load_settings
 from bot.core.services import Services
 from bot.reporting.answers import answer_engagement
 from bot.reporting.grammar import EngagementQuery
-from storage.engine import create_db_engine
+from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
+from storage.models import Workspace
 from storage.seed import seed_history
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -93,6 +96,48 @@ def drop_schema(schema: str) -> None:
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def kept_schema(schema: str) -> str:
+    """A PostgreSQL schema kept between runs (created when missing, never dropped)."""
+    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    admin.dispose()
+    return f"{POSTGRES}?options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def database_url(database: str, *, kept_file: Path | None = None,
+                 kept_schema_name: str | None = None) -> Iterator[str]:
+    """A fresh database for one size, gone afterwards; or, when a kept SQLite file or
+    PostgreSQL schema is named, that one, kept for the next run (and for the other benchmarks
+    that seed the same history: seeding a million answers takes minutes)."""
+    if database == "sqlite" and kept_file is not None:
+        yield f"sqlite:///{kept_file}"
+    elif database == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+    elif kept_schema_name is not None:
+        yield kept_schema(kept_schema_name)
+    else:
+        schema, url = postgres_schema()
+        try:
+            yield url
+        finally:
+            drop_schema(schema)
+
+
+def seed_once(engine: Engine, size: int, now: datetime, days: int = 730) -> float:
+    """Seeds the benchmarks' history unless this database already holds it; the seconds taken
+    (0.0 when it was there)."""
+    with session_scope(engine) as session:
+        if session.get(Workspace, TEAM) is not None:
+            return 0.0
+    started = time.perf_counter()
+    seed_history(engine, responses=size, customers=max(50, size // 50), now=now, team_id=TEAM,
+                 days=days)
+    return time.perf_counter() - started
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""How fast `/engagement movement` and `/engagement followups effect` answer as history grows.
+"""How fast `/engagement movement`, `followups effect`, `map movement` and `plan` answer as
+history grows.
 
     python benchmarks/bench_movement.py [--sizes 1000,1000000]
         [--database sqlite|postgresql|both] [--runs 15] [--sqlite-file PATH]
@@ -13,9 +14,11 @@ per view and size, the p50 of this process's CPU time (on SQLite that includes t
 work, so it is the steadier figure on a busy machine), and the ratio of the largest size's
 p50 to the smallest's. It asserts nothing.
 
-The views are answered as a person gets them: from a snapshot once one was slow to compute
-(bot/reporting/snapshots.py; the first run computes and keeps it), and the "(live)" rows
-compute every run, as with REPORT_SNAPSHOT_MINUTES=0.
+The views are answered as a person gets them: movement and the loop effect from a snapshot once
+one was slow to compute (bot/reporting/snapshots.py; the first run computes and keeps it), and
+their "(live)" rows compute every run, as with REPORT_SNAPSHOT_MINUTES=0. `map movement` (who
+moved between the map's places) and `plan` (each place's next step and who is there) keep no
+snapshot: every ask computes them.
 
 --sqlite-file PATH and --postgresql-schema NAME keep the database of the largest size and reuse
 it on the next run (seeding a million answers takes about 10 minutes).
@@ -25,12 +28,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench_engagement_command import POSTGRES, drop_schema, postgres_schema  # beside this file
+from bench_engagement_command import TEAM, database_url, seed_once  # beside this file
 from sqlalchemy import Engine, func, insert, literal, select, text
 from sqlmodel import col
 
@@ -41,12 +43,11 @@ from bot.reporting.answers import answer_engagement
 from bot.reporting.grammar import EngagementQuery
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
-from storage.models import FollowUp, Metric, Response, Workspace
-from storage.seed import seed_history
+from storage.models import FollowUp, Metric, Response
 
-VIEWS = ("movement", "movement quarter", "followups effect", "followups effect quarter")
+VIEWS = ("movement", "movement quarter", "followups effect", "followups effect quarter",
+         "map movement", "plan")
 LIVE = ("movement", "followups effect")  # also timed without snapshots
-TEAM = "T0SEED"
 
 
 def follow_up_half(engine: Engine) -> int:
@@ -83,16 +84,32 @@ def seeded(url: str, size: int) -> tuple[Engine, float]:
     engine = create_db_engine(url)
     upgrade(engine)
     started = time.perf_counter()
-    with session_scope(engine) as session:
-        fresh = session.get(Workspace, TEAM) is None
-    if fresh:
-        seed_history(engine, responses=size, customers=max(50, size // 50),
-                     now=datetime.now(UTC), team_id=TEAM)
+    fresh = seed_once(engine, size, datetime.now(UTC)) > 0
     with session_scope(engine) as session:
         followed = session.execute(select(func.count()).select_from(FollowUp)).scalar_one()
     if not followed:
         follow_up_half(engine)
     return engine, time.perf_counter() - started if fresh else 0.0
+
+
+def time_views(views: list[tuple[str, str, Services]], runs: int
+               ) -> dict[str, tuple[float, float, float]]:
+    """(p50 ms, p95 ms, p50 CPU ms) of each (label, view, services) over `runs` asks through
+    the function the slash command calls."""
+    results: dict[str, tuple[float, float, float]] = {}
+    for label, view, answering in views:
+        query = parse_engagement(view)
+        assert isinstance(query, EngagementQuery)
+        timings, cpu = [], []
+        for _ in range(runs):
+            begin, begin_cpu = time.perf_counter(), time.process_time()
+            answer_engagement(answering, team_id=TEAM, query=query)
+            timings.append(1000 * (time.perf_counter() - begin))
+            cpu.append(1000 * (time.process_time() - begin_cpu))
+        timings.sort()
+        results[label] = (statistics.median(timings),
+                          timings[max(0, int(0.95 * len(timings)) - 1)], statistics.median(cpu))
+    return results
 
 
 def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float, float]]:
@@ -105,33 +122,12 @@ def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float, flo
     services = Services(settings=settings, engine=engine, clock=lambda: datetime.now(UTC))
     live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
                     engine=engine, clock=services.clock)
-    results: dict[str, tuple[float, float, float]] = {}
-    for label, view, answering in [*((v, v, services) for v in VIEWS),
-                                   *((f"{v} (live)", v, live) for v in LIVE)]:
-        query = parse_engagement(view)
-        assert isinstance(query, EngagementQuery)
-        timings, cpu = [], []
-        for _ in range(runs):
-            begin, begin_cpu = time.perf_counter(), time.process_time()
-            answer_engagement(answering, team_id=TEAM, query=query)
-            timings.append(1000 * (time.perf_counter() - begin))
-            cpu.append(1000 * (time.process_time() - begin_cpu))
-        timings.sort()
-        results[label] = (statistics.median(timings),
-                          timings[max(0, int(0.95 * len(timings)) - 1)], statistics.median(cpu))
+    results = time_views([*((v, v, services) for v in VIEWS),
+                          *((f"{v} (live)", v, live) for v in LIVE)], runs)
     engine.dispose()
     print(f"  {'seeded' if took else 'reused'} {size:,} answers"
           + (f" in {took:.1f} s" if took else ""))
     return results
-
-
-def kept_schema(schema: str) -> str:
-    """A PostgreSQL schema kept between runs (created when missing, never dropped)."""
-    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    admin.dispose()
-    return f"{POSTGRES}?options=-csearch_path%3D{schema}"
 
 
 def main() -> None:
@@ -148,20 +144,11 @@ def main() -> None:
         table: dict[int, dict[str, tuple[float, float, float]]] = {}
         for size in sizes:
             print(f"{database}, {size:,} answers:")
-            if database == "sqlite" and args.sqlite_file and size == sizes[-1]:
-                table[size] = measure(f"sqlite:///{args.sqlite_file}", size, args.runs)
-            elif database == "sqlite":
-                with tempfile.TemporaryDirectory() as folder:
-                    table[size] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", size,
-                                          args.runs)
-            elif args.postgresql_schema and size == sizes[-1]:
-                table[size] = measure(kept_schema(args.postgresql_schema), size, args.runs)
-            else:
-                schema, url = postgres_schema()
-                try:
-                    table[size] = measure(url, size, args.runs)
-                finally:
-                    drop_schema(schema)
+            largest = size == sizes[-1]
+            with database_url(database, kept_file=args.sqlite_file if largest else None,
+                              kept_schema_name=args.postgresql_schema if largest else None
+                              ) as url:
+                table[size] = measure(url, size, args.runs)
         print_table(database, sizes, table)
 
 

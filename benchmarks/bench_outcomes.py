@@ -2,6 +2,7 @@
 
     python benchmarks/bench_outcomes.py [--sizes 1000,1000000]
         [--database sqlite|postgresql|both] [--runs 5] [--share 0.6]
+        [--sqlite-file PATH] [--postgresql-schema NAME]
 
 Each size gets a fresh database seeded as bench_engagement_command.py seeds it (two years of
 monthly NPS and CSAT waves, one customer per 50 answers, one answer in ten with a comment), plus
@@ -12,38 +13,33 @@ views are answered from a kept snapshot once one was slow to compute
 (bot/reporting/snapshots.py): their rows are what a person gets (the first run computes and
 keeps; the p50 and, from 5 runs, the p95 leave it out), and the "(live)" rows compute every
 run, as with REPORT_SNAPSHOT_MINUTES=0 or the first ask after the snapshot went unread. It
-prints p50/p95 per view and size and the largest size's p50 over the smallest's; it asserts
-nothing.
+prints p50/p95 per view and size, the p50 of this process's CPU time (on SQLite that includes
+the database's work), and the largest size's p50 over the smallest's; it asserts nothing.
+
+--sqlite-file PATH and --postgresql-schema NAME keep the database of the largest size and reuse
+it on the next run; one kept by bench_movement.py holds the same history, and its outcome
+events are added on the first run here.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench_engagement_command import (  # beside this file
-    TEAM,
-    drop_schema,
-    postgres_schema,
-    print_table,
-)
-from sqlalchemy import Engine, text
+from bench_engagement_command import TEAM, database_url, seed_once  # beside this file
+from bench_movement import print_table, time_views
+from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
-from bot.app.grammar import parse_engagement
 from bot.core.config import load_settings
 from bot.core.services import Services
-from bot.reporting.answers import answer_engagement
-from bot.reporting.grammar import EngagementQuery
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
-from storage.models import OutcomeKind, Respondent
+from storage.models import OutcomeEvent, OutcomeKind, Respondent
 from storage.outcome_events import OutcomeRecord, add_outcome_events
-from storage.seed import seed_history
 from storage.workspaces import set_workspace_choice
 
 VIEWS = ("outcomes", "outcomes 90d", "drivers", "drivers year", "engagement")
@@ -67,7 +63,8 @@ def add_outcomes(engine: Engine, now: datetime, share: float, rng: random.Random
                 records.append(OutcomeRecord(who, OutcomeKind.CHURNED, day, 0.0))
                 break
             records.append(OutcomeRecord(who, OutcomeKind.RENEWED, day, amount))
-            if rng.random() < 0.1:
+            # An expansion 90 days after this year's renewal may not have happened yet.
+            if rng.random() < 0.1 and day + timedelta(days=90) <= now.date():
                 amount *= 1.2
                 records.append(OutcomeRecord(who, OutcomeKind.EXPANDED,
                                              day + timedelta(days=90), amount))
@@ -78,13 +75,16 @@ def add_outcomes(engine: Engine, now: datetime, share: float, rng: random.Random
     return len(records)
 
 
-def measure(url: str, size: int, runs: int, share: float) -> dict[str, tuple[float, float]]:
+def measure(url: str, size: int, runs: int, share: float
+            ) -> dict[str, tuple[float, float, float]]:
     engine = create_db_engine(url)
     upgrade(engine)
     now = datetime.now(UTC)
     started = time.perf_counter()
-    seed_history(engine, responses=size, customers=max(50, size // 50), now=now, team_id=TEAM)
-    events = add_outcomes(engine, now, share, random.Random(11))
+    fresh = seed_once(engine, size, now) > 0
+    with session_scope(engine) as session:
+        had_events = session.execute(select(func.count()).select_from(OutcomeEvent)).scalar_one()
+    events = 0 if had_events else add_outcomes(engine, now, share, random.Random(11))
     seeded = time.perf_counter() - started
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -95,20 +95,11 @@ def measure(url: str, size: int, runs: int, share: float) -> dict[str, tuple[flo
     served = Services(settings=settings, engine=engine, clock=lambda: now)
     live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
                     engine=engine, clock=served.clock)
-    results: dict[str, tuple[float, float]] = {}
-    for label, view, services in [*((v, v, served) for v in VIEWS),
-                                  *((f"{v} (live)", v, live) for v in VIEWS)]:
-        query = parse_engagement(view)
-        assert isinstance(query, EngagementQuery)
-        timings = []
-        for _ in range(runs):
-            begin = time.perf_counter()
-            answer_engagement(services, team_id=TEAM, query=query)
-            timings.append(1000 * (time.perf_counter() - begin))
-        timings.sort()
-        results[label] = (timings[len(timings) // 2], timings[max(0, int(0.95 * runs) - 1)])
+    results = time_views([*((v, v, served) for v in VIEWS),
+                          *((f"{v} (live)", v, live) for v in VIEWS)], runs)
     engine.dispose()
-    print(f"  seeded {size:,} answers and {events:,} outcome events in {seeded:.1f} s")
+    kept = f"{events:,} outcome events added" if events else f"{had_events:,} kept"
+    print(f"  {size:,} answers {'seeded' if fresh else 'reused'}, {kept} in {seeded:.1f} s")
     return results
 
 
@@ -118,23 +109,20 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--share", type=float, default=0.6)
+    parser.add_argument("--sqlite-file", type=Path, default=None)
+    parser.add_argument("--postgresql-schema", default=None)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for database in databases:
-        table: dict[int, dict[str, tuple[float, float]]] = {}
+        table: dict[int, dict[str, tuple[float, float, float]]] = {}
         for size in sizes:
             print(f"{database}, {size:,} answers:")
-            if database == "sqlite":
-                with tempfile.TemporaryDirectory() as folder:
-                    table[size] = measure(f"sqlite:///{Path(folder) / 'bench.db'}", size,
-                                          args.runs, args.share)
-            else:
-                schema, url = postgres_schema()
-                try:
-                    table[size] = measure(url, size, args.runs, args.share)
-                finally:
-                    drop_schema(schema)
+            largest = size == sizes[-1]
+            with database_url(database, kept_file=args.sqlite_file if largest else None,
+                              kept_schema_name=args.postgresql_schema if largest else None
+                              ) as url:
+                table[size] = measure(url, size, args.runs, args.share)
         print_table(database, sizes, table)
 
 

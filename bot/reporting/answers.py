@@ -40,6 +40,7 @@ from bot.reporting.movement_blocks import movement_message
 from bot.reporting.outcome_blocks import drivers_message, outcomes_message
 from bot.reporting.outcomes import OutcomesReport, outcomes_from
 from bot.reporting.snapshots import (
+    advocacy_from,
     answer_from_snapshot,
     drivers_key,
     loop_effect_key,
@@ -93,10 +94,12 @@ def _trend(asked: Asked) -> ReportMessage:
 
 
 def _engagement(asked: Asked) -> ReportMessage:
-    message = engagement_message(engagement_map_for(asked.services, asked.session,
-                                                    asked.team_id, asked.query.period))
-    advocacy = build_advocacy(session=asked.session, team_id=asked.team_id, period=asked.period,
-                              minimum=asked.services.settings.anonymity_minimum)
+    minimum = asked.services.settings.anonymity_minimum
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                map_key(asked.team_id, asked.query.period), asked.query.period)
+    message = engagement_message(map_from(kept.payload, kept.period, minimum=minimum))
+    advocacy = advocacy_from(kept.payload, kept.period, minimum=minimum) or build_advocacy(
+        session=asked.session, team_id=asked.team_id, period=kept.period, minimum=minimum)
     return ReportMessage(text=message.text, blocks=[*message.blocks, *advocacy_blocks(advocacy)])
 
 

@@ -24,10 +24,11 @@ from sqlmodel import Session
 from bot.core.periods import Calendar, Period, PeriodSpec
 from bot.core.services import Services
 from bot.followups.effect import build_loop_effect, loop_effect_payload
-from bot.insights.continuum import ContinuumMovement
+from bot.insights.continuum import ContinuumMovement, PlaceAdvocacy
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
 from bot.insights.revealed import PlaceCounts
 from bot.insights.themes import Theme
+from bot.reporting.continuum import AdvocacyReport, build_advocacy
 from bot.reporting.drivers import build_drivers, drivers_payload
 from bot.reporting.engagement_map import DEFAULT_MINIMUM, EngagementMap, build_engagement_map
 from bot.reporting.movement import movement_payload
@@ -150,6 +151,20 @@ def map_from(payload: Payload, period: Period, *, minimum: int = DEFAULT_MINIMUM
                          movement=movement, places=places, minimum=minimum)
 
 
+def advocacy_payload(report: AdvocacyReport) -> Payload:
+    return {segment.value: asdict(line) | {"place": segment.value}
+            for segment, line in report.places.items()}
+
+
+def advocacy_from(payload: Payload, period: Period, *, minimum: int) -> AdvocacyReport | None:
+    """The map's advocacy lines as kept with it; None from a map kept before they were."""
+    kept = payload.get("advocacy")
+    if kept is None:
+        return None
+    return AdvocacyReport(period, {Segment(name): PlaceAdvocacy(**line | {"place": Segment(name)})
+                                   for name, line in kept.items()}, minimum)
+
+
 def segments_payload(rows: list[SegmentCounts]) -> Payload:
     return {"rows": [{"value": r.value, "respondents": r.respondents,
                       "scores": {str(score): n for score, n in r.scores.items()}}
@@ -194,8 +209,12 @@ def as_of_label(period: Period, as_of: datetime | None) -> Period:
 
 def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
     if key.view == MAP:
+        # The advocacy lines place every customer of the period, as slow as the map itself:
+        # kept with it, so a served map computes neither. The minimum is applied when read.
         return map_payload(build_engagement_map(session=session, team_id=key.team_id,
-                                                period=period))
+                                                period=period)) | {
+            "advocacy": advocacy_payload(build_advocacy(session=session, team_id=key.team_id,
+                                                        period=period, minimum=1))}
     if key.view == THEMES:
         return themes_payload(build_themes(session=session, team_id=key.team_id, period=period))
     if key.view == MOVEMENT:

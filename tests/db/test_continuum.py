@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.app.grammar import parse_engagement
+from bot.core.config import load_settings
+from bot.core.services import Services
 from bot.digests.content import build_digest
 from bot.insights.continuum import PLACES
 from bot.insights.engagement import Segment
+from bot.reporting.answers import answer_engagement
 from bot.reporting.continuum import (
     build_advocacy,
     build_continuum,
@@ -18,10 +23,12 @@ from bot.reporting.continuum import (
 )
 from bot.reporting.engagement_map import build_engagement_map
 from bot.reporting.full_report import build_full_report
+from bot.reporting.grammar import EngagementQuery
 from bot.reporting.snapshots import map_from, map_payload
 from storage.continuum import set_plan_step
 from storage.engine import session_scope
-from storage.models import FollowUp
+from storage.models import FollowUp, OutcomeEvent, OutcomeKind, Respondent
+from tests.conftest import FakeClock
 from tests.db.continuum_history import NOW, PERIOD, TEAM, seed_places
 
 EA, SNL, LNS, RISK, NONE = (Segment.ENGAGED_ADVOCATE, Segment.SATISFIED_NOT_LOYAL,
@@ -198,3 +205,37 @@ def test_the_digest_says_how_the_map_moved_once_enough_were_placed_twice(
     assert lines[6] == ["*Engagement map movement:* 33% of 6 customers placed in both periods "
                         "moved toward engaged advocate, 33% away from it"]
     assert lines[7] == []
+
+
+def test_a_served_map_shows_the_advocacy_kept_with_it(engine: Engine, database_url: str) -> None:
+    """A map served from its snapshot reads its advocacy lines from the snapshot too (placing
+    every customer on each ask took seconds at a million answers): a referral recorded after
+    the snapshot shows only once the map is computed again."""
+    seed_places(engine)
+    clock = FakeClock(NOW)
+    settings = load_settings(env_file=None, database_url=database_url,
+                             report_snapshot_minutes=5, report_snapshot_slow_ms=0,
+                             anonymity_minimum=3)
+    served = Services(settings=settings, engine=engine, clock=clock)
+    live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
+                    engine=engine, clock=clock)
+    query = parse_engagement("engagement 30d")
+    assert isinstance(query, EngagementQuery)
+
+    def shown(services: Services) -> str:
+        message = answer_engagement(services, team_id=TEAM, query=query)
+        return str([block.to_dict() for block in message.blocks])
+
+    assert "(3 referred, 1 reviewed)" in shown(served)  # computed now, and kept
+    with session_scope(engine) as session:
+        ug = session.exec(select(Respondent).where(Respondent.team_id == TEAM,
+                                                   Respondent.user_id == "UG")).one()
+        assert ug.id is not None
+        session.add(OutcomeEvent(team_id=TEAM, respondent_id=ug.id, event=OutcomeKind.REFERRED,
+                                 occurred_on=(NOW - timedelta(days=2)).date(), imported_at=NOW))
+    clock.now = NOW + timedelta(minutes=7)  # served until 10 minutes old
+
+    kept = shown(served)
+    assert "as of 12:00 UTC" in kept
+    assert "(3 referred, 1 reviewed)" in kept
+    assert "(4 referred, 1 reviewed)" in shown(live)
