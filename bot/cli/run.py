@@ -35,7 +35,8 @@ def run(
     from bot.workspaces.token_encryption import encrypt_stored_tokens
 
     settings = settings_or_fail()
-    client = slack_client_or_fail(settings)  # credentials first: no database work without them
+    # Credentials first: no database work without them.
+    client = slack_client_or_fail(settings, serving=True)
     services = services_or_fail(settings)
     if settings.oauth_enabled:
         # Tokens stored before encryption, or under a key no longer first, are (re)encrypted.
