@@ -76,7 +76,9 @@ def main() -> None:
         if type(mistake).__name__ == "NoArgsIsHelpError":
             sys.exit(USER_MISTAKE)  # the help was printed, as a bare `python -m bot` asks
         line = usage_line(mistake)
-    except (typer.Abort, KeyboardInterrupt):
+    except typer.Abort:  # a question left unanswered (no input) or refused
+        line = OneLine("aborted: nothing was changed", USER_MISTAKE)
+    except KeyboardInterrupt:
         line = OneLine("interrupted", INTERRUPTED)
     except Exception as error:
         if debug:

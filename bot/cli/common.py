@@ -54,21 +54,28 @@ def services_or_fail(settings: Settings, *, check_schema: bool = True) -> Servic
     return services
 
 
-def slack_client_or_fail(settings: Settings, *, serving: bool = False) -> WebClient:
-    """The Web API client. A one-off command's failed call ends as one line (bot.cli.failures),
-    so slack_sdk's line per attempt stays out of the terminal unless LOG_LEVEL=DEBUG; a server
-    (`serving`) keeps logging them."""
+def slack_client_or_fail(settings: Settings) -> WebClient:
+    """The Web API client. A command's failed call ends as one line (bot.cli.failures), so
+    slack_sdk's line per attempt stays out of the terminal unless LOG_LEVEL=DEBUG (`run` lets
+    them through again once it serves: see log_slack_calls)."""
     import logging
 
     from bot.core.config import ConfigError
     from bot.slack.client import create_web_client
 
-    if not serving and settings.log_level.upper() != "DEBUG":
+    if settings.log_level != "DEBUG":
         logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
     try:
         return create_web_client(settings)
     except ConfigError as exc:
         raise CliFailure(str(exc)) from None
+
+
+def log_slack_calls() -> None:
+    """A server logs every failed Slack call, as slack_sdk does by default."""
+    import logging
+
+    logging.getLogger("slack_sdk").setLevel(logging.NOTSET)
 
 
 @contextmanager
