@@ -8,6 +8,9 @@ reach and with Slack out of reach (a closed local port).
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ import typer.main
 from sqlalchemy import Engine
 
 from bot.cli import app
+from bot.cli.failures import TRACEBACK_LOG
 from tests.integration.answer_history import TEAM, seed_answer_history
 from tests.integration.cli_runner import CliResult, run_cli
 
@@ -165,3 +169,51 @@ def test_with_slack_out_of_reach(path: tuple[str, ...], database_url: str, engin
     _assert_one_line(result, allow_success=True)
     if result.returncode != 0:
         assert "xoxb-0-0-unreachable" not in result.stderr
+
+
+@pytest.fixture
+def corrupt_database(tmp_path: Path) -> dict[str, str]:
+    """A stored date that is not one: reading it fails in a way no command foresees."""
+    path = tmp_path / "corrupt.db"
+    env = _bare_environment() | {"DATABASE_URL": f"sqlite:///{path}"}
+    assert run_cli(env, tmp_path, "db", "upgrade").returncode == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute("INSERT INTO workspace (team_id, name, created_at) "
+                           "VALUES ('T0CORRUPT', 'Corrupt', 'not a date')")
+    return env
+
+
+def test_a_bug_is_one_line_naming_the_file_with_its_traceback(
+    corrupt_database: dict[str, str], tmp_path: Path,
+) -> None:
+    before = TRACEBACK_LOG.stat().st_size if TRACEBACK_LOG.exists() else 0
+    result = run_cli(corrupt_database, tmp_path, "benchmarks", "list")
+
+    _assert_one_line(result)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: unexpected ValueError: ")
+    assert f"the traceback is in {TRACEBACK_LOG}" in result.stderr
+    with TRACEBACK_LOG.open(encoding="utf-8") as log:
+        log.seek(before)
+        added = log.read()
+    assert "Traceback (most recent call last)" in added
+    assert "'not a date'" in added
+
+
+@pytest.mark.parametrize("debug", [("--debug",), ("LOG_LEVEL=DEBUG",)], ids=["flag", "env"])
+def test_debug_shows_the_traceback(corrupt_database: dict[str, str], tmp_path: Path,
+                                   debug: tuple[str]) -> None:
+    env = dict(corrupt_database)
+    args = ["benchmarks", "list"]
+    if debug[0].startswith("LOG_LEVEL"):
+        env["LOG_LEVEL"] = "DEBUG"
+    else:
+        args.append(debug[0])
+    # A real process: the traceback is what Python prints when nothing catches the error.
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path, capture_output=True,
+        text=True, check=False)
+
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "ValueError" in result.stderr
