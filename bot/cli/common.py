@@ -125,6 +125,30 @@ def in_workspace(team: str | None = None) -> InWorkspace:
     return InWorkspace(settings, installed, services, team_id)
 
 
+@dataclass(frozen=True)
+class Importing:
+    """Where an import writes, and the Slack client e-mails are looked up with (None when only
+    the database is configured: rows name customers by Slack user ID or account)."""
+
+    services: Services
+    client: WebClient | None
+    team_id: str
+
+
+def importing_into(team: str | None) -> Importing:
+    """With Slack configured, the workspace as every command finds it (in_workspace); with only
+    DATABASE_URL, a stored workspace, and no Slack asked at all."""
+    settings = settings_or_fail()
+    if settings.slack_bot_token is not None or settings.oauth_enabled:
+        here = in_workspace(team)
+        return Importing(here.services, here.client, here.team_id)
+    services, team_id = stored_workspace(team)
+    if team_id is None:
+        raise CliFailure("No workspace stored yet: set SLACK_BOT_TOKEN to import into the bot "
+                         "token's workspace")
+    return Importing(services, None, team_id)
+
+
 def stored_workspace(team: str | None) -> tuple[Services, str | None]:
     """Services and the workspace, from the database alone: for commands that only read what
     is stored, so they work with just DATABASE_URL, and while Slack is unreachable. None when
