@@ -175,7 +175,7 @@ class _Keyed:
 
 
 def import_history(
-    services: Services, client: WebClient, text: str, *, team_id: str,
+    services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False,
 ) -> HistoryReport:
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
@@ -185,7 +185,7 @@ def import_history(
 
 
 def _import_history(
-    services: Services, client: WebClient, text: str, *, team_id: str,
+    services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False,
 ) -> HistoryReport:
     now = services.clock()

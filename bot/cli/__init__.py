@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -23,9 +24,19 @@ from bot.cli import (
     seed,
 )
 from bot.cli.common import CliFailure
+from bot.cli.failures import (
+    INTERRUPTED,
+    USER_MISTAKE,
+    OneLine,
+    known_line,
+    print_line,
+    unexpected_line,
+    usage_line,
+)
 
 app = typer.Typer(
-    help="Measure customer engagement in Slack: NPS and CSAT pulses, reports, digests.",
+    help="Measure customer engagement in Slack: NPS and CSAT pulses, reports, digests. "
+         "Any command fails with one line; --debug (or LOG_LEVEL=DEBUG) adds the traceback.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -46,10 +57,34 @@ app.add_typer(digest.app, name="digest")
 app.add_typer(benchmarks.app, name="benchmarks")
 
 
+DEBUG_FLAG = "--debug"
+
+
 def main() -> None:
+    """Run the command; however it fails, one line on stderr (see bot.cli.failures)."""
+    debug = DEBUG_FLAG in sys.argv[1:] or os.environ.get("LOG_LEVEL", "").upper() == "DEBUG"
+    # --debug is taken wherever it stands, so it can be added at the end of any command.
+    sys.argv[1:] = [word for word in sys.argv[1:] if word != DEBUG_FLAG]
     try:
-        app()
+        status = app(standalone_mode=False)
     except CliFailure as failure:
-        # One clear line, no traceback: the message already says what to do.
-        typer.secho(f"error: {failure}", fg=typer.colors.RED, err=True)
-        sys.exit(2)
+        # The message already says what to do.
+        line = OneLine(str(failure), USER_MISTAKE)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.TyperException as mistake:
+        if type(mistake).__name__ == "NoArgsIsHelpError":
+            sys.exit(USER_MISTAKE)  # the help was printed, as a bare `python -m bot` asks
+        line = usage_line(mistake)
+    except typer.Abort:  # a question left unanswered (no input) or refused
+        line = OneLine("aborted: nothing was changed", USER_MISTAKE)
+    except KeyboardInterrupt:
+        line = OneLine("interrupted", INTERRUPTED)
+    except Exception as error:
+        if debug:
+            raise
+        line = known_line(error) or unexpected_line(error)
+    else:
+        sys.exit(status if isinstance(status, int) else 0)
+    print_line(line)
+    sys.exit(line.status)

@@ -55,13 +55,27 @@ def services_or_fail(settings: Settings, *, check_schema: bool = True) -> Servic
 
 
 def slack_client_or_fail(settings: Settings) -> WebClient:
+    """The Web API client. A command's failed call ends as one line (bot.cli.failures), so
+    slack_sdk's line per attempt stays out of the terminal unless LOG_LEVEL=DEBUG (`run` lets
+    them through again once it serves: see log_slack_calls)."""
+    import logging
+
     from bot.core.config import ConfigError
     from bot.slack.client import create_web_client
 
+    if settings.log_level != "DEBUG":
+        logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
     try:
         return create_web_client(settings)
     except ConfigError as exc:
         raise CliFailure(str(exc)) from None
+
+
+def log_slack_calls() -> None:
+    """A server logs every failed Slack call, as slack_sdk does by default."""
+    import logging
+
+    logging.getLogger("slack_sdk").setLevel(logging.NOTSET)
 
 
 @contextmanager
@@ -109,6 +123,30 @@ def in_workspace(team: str | None = None) -> InWorkspace:
         raise CliFailure(f"The bot token of workspace {team_id} could not be refreshed; "
                          "see the log, or reinstall the app there")
     return InWorkspace(settings, installed, services, team_id)
+
+
+@dataclass(frozen=True)
+class Importing:
+    """Where an import writes, and the Slack client e-mails are looked up with (None when only
+    the database is configured: rows name customers by Slack user ID or account)."""
+
+    services: Services
+    client: WebClient | None
+    team_id: str
+
+
+def importing_into(team: str | None) -> Importing:
+    """With Slack configured, the workspace as every command finds it (in_workspace); with only
+    DATABASE_URL, a stored workspace, and no Slack asked at all."""
+    settings = settings_or_fail()
+    if settings.slack_bot_token is not None or settings.oauth_enabled:
+        here = in_workspace(team)
+        return Importing(here.services, here.client, here.team_id)
+    services, team_id = stored_workspace(team)
+    if team_id is None:
+        raise CliFailure("No workspace stored yet: set SLACK_BOT_TOKEN to import into the bot "
+                         "token's workspace")
+    return Importing(services, None, team_id)
 
 
 def stored_workspace(team: str | None) -> tuple[Services, str | None]:

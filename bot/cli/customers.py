@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliFailure, Team, in_workspace, user_errors
+from bot.cli.common import CliFailure, Team, importing_into, user_errors
 
 app = typer.Typer(help="Customers and their segments.", no_args_is_help=True)
 
@@ -27,9 +27,12 @@ def import_file(
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliFailure(f"Cannot read {path}: {exc}") from None
-    here = in_workspace(team)
+    here = importing_into(team)
     with user_errors():
-        report = import_customers(here.services, here.client, text, skip_invalid=skip_invalid)
+        # With Slack, the workspace is named as Slack names it (stored with its name).
+        report = import_customers(here.services, here.client, text,
+                                  team_id=None if here.client else here.team_id,
+                                  skip_invalid=skip_invalid)
     typer.echo(f"Imported {report.imported} customer(s).")
     for problem in report.skipped:
         typer.echo(f"  skipped {problem}")

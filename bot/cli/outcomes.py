@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import Team, in_workspace, user_errors
+from bot.cli.common import Team, importing_into, user_errors
 from bot.cli.file_import import echo_left_out, read_import_file
 
 app = typer.Typer(help="What customers did: renewals, churn, expansion…", no_args_is_help=True)
@@ -31,7 +31,7 @@ def import_file(
     with user_errors():
         chosen = None if currency is None else SetCurrency(parse_currency(currency))
     text = read_import_file(path)
-    here = in_workspace(team)
+    here = importing_into(team)
     with user_errors():
         report = import_outcomes(here.services, here.client, text, team_id=here.team_id,
                                  skip_invalid=skip_invalid, currency=chosen)
@@ -56,7 +56,7 @@ def set_currency(
 
     with user_errors():
         chosen = parse_currency(code)
-    here = in_workspace(team)
+    here = importing_into(team)
     now = here.services.clock()
     with session_scope(here.services.engine) as session:
         ensure_workspace(session=session, team_id=here.team_id, name="", now=now)

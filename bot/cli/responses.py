@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import Team, in_workspace, user_errors
+from bot.cli.common import Team, importing_into, user_errors
 from bot.cli.file_import import echo_left_out, read_import_file
 
 app = typer.Typer(help="Answers brought from other survey tools.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def import_file(
     from bot.answers.history import import_history
 
     text = read_import_file(path)
-    here = in_workspace(team)
+    here = importing_into(team)
     with user_errors():
         report = import_history(here.services, here.client, text, team_id=here.team_id,
                                 skip_invalid=skip_invalid)

@@ -9,6 +9,7 @@ import typer
 
 from bot.cli.common import (
     CliFailure,
+    log_slack_calls,
     services_or_fail,
     settings_or_fail,
     slack_client_or_fail,
@@ -44,6 +45,7 @@ def run(
         app = create_app(services, client)
     except BoltError as exc:
         raise CliFailure(f"Slack refused to start the app: {exc}") from None
+    log_slack_calls()  # started: a failed call no longer ends the command, so each is logged
     handler = None
     if settings.slack_app_token is not None:
         logger.info("connecting to Slack in Socket Mode")

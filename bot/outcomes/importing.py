@@ -142,7 +142,7 @@ class _Keyed:
 
 
 def import_outcomes(
-    services: Services, client: WebClient, text: str, *, team_id: str,
+    services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False, currency: SetCurrency | None = None,
 ) -> OutcomesReport:
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
@@ -154,7 +154,7 @@ def import_outcomes(
 
 
 def _import_outcomes(
-    services: Services, client: WebClient, text: str, *, team_id: str,
+    services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False, currency: SetCurrency | None = None,
 ) -> OutcomesReport:
     now = services.clock()

@@ -34,6 +34,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
+from bot.core.errors import UserFacingError
 from bot.core.ids import EMAIL, USER_ID
 from bot.workspaces.csv_import import ImportRefused, InvalidCell
 from storage.engine import session_scope
@@ -42,6 +43,11 @@ from storage.respondents import accounts_of_team
 EXTERNAL_PREFIX = "ext:"
 MAX_ACCOUNT = 255  # Respondent.account
 _DIGIT = re.compile(r"\d")
+
+
+# Slack user IDs and accounts are matched in the database; only e-mails need Slack.
+NO_SLACK_FOR_EMAILS = ("Nothing imported: e-mails are looked up in Slack: set SLACK_BOT_TOKEN, "
+                       "or name the customers by Slack user ID or account")
 
 
 class CustomerKind(StrEnum):
@@ -121,7 +127,7 @@ class Resolved:
 
 
 def resolve_customers(
-    engine: Engine, client: WebClient, *, team_id: str, refs: Iterable[CustomerRef]
+    engine: Engine, client: WebClient | None, *, team_id: str, refs: Iterable[CustomerRef]
 ) -> Resolved:
     """Who each distinct ref is. Slack is asked about each e-mail once (no transaction is
     held open meanwhile); a refusal other than "no such user" (a missing scope, a revoked
@@ -162,9 +168,12 @@ def _accounts(engine: Engine, team_id: str) -> dict[str, list[str]]:
     return found
 
 
-def lookup_email(client: WebClient, email: str) -> str | None:
+def lookup_email(client: WebClient | None, email: str) -> str | None:
     """The Slack user ID of an e-mail; None when Slack knows no such user. Any other refusal
-    raises ImportRefused: it would be the same for every address."""
+    raises ImportRefused: it would be the same for every address. Without a client (an import
+    run with only the database configured) no e-mail can be looked up."""
+    if client is None:  # the same for every address: one line, not one per row
+        raise UserFacingError(NO_SLACK_FOR_EMAILS)
     try:
         return str(client.users_lookupByEmail(email=email)["user"]["id"])
     except SlackApiError as exc:

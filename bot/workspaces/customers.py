@@ -82,8 +82,11 @@ def parse_customers(text: str) -> tuple[list[_Row], list[str]]:
 
 
 def import_customers(
-    services: Services, client: WebClient, text: str, *, skip_invalid: bool = False
+    services: Services, client: WebClient | None, text: str, *, team_id: str | None = None,
+    skip_invalid: bool = False,
 ) -> ImportReport:
+    """Into `team_id`'s customers, or (None) those of the workspace `client`'s token is in.
+    Without a client, e-mails cannot be looked up: only rows with a Slack user ID go in."""
     rows, problems = parse_customers(text)
     records: list[CustomerRecord] = []
     for row in rows:
@@ -97,9 +100,15 @@ def import_customers(
         records.append(CustomerRecord(user_id, row.account, row.attributes))
     if problems and not skip_invalid:
         raise ImportRefused(problems)
-    workspace = identify_workspace(client)
+    if team_id is None:
+        if client is None:
+            raise ValueError("import_customers needs a client or a team_id")
+        workspace = identify_workspace(client)
+        team_id, name = workspace.team_id, workspace.name
+    else:
+        name = ""  # an existing workspace keeps its name
     now = services.clock()
     with session_scope(services.engine) as session:
-        ensure_workspace(session=session, team_id=workspace.team_id, name=workspace.name, now=now)
-        upsert_customers(session=session, team_id=workspace.team_id, records=records, now=now)
+        ensure_workspace(session=session, team_id=team_id, name=name, now=now)
+        upsert_customers(session=session, team_id=team_id, records=records, now=now)
     return ImportReport(imported=len(records), skipped=problems)
