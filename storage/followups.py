@@ -72,10 +72,17 @@ def raise_or_update(
         respondent_id = session.exec(
             select(Delivery.respondent_id).where(Delivery.id == delivery_id)
         ).first()
+        # The answer it is raised on: stored in this transaction before the follow-up is.
+        response_id = (
+            select(Response.id)
+            .where(Response.delivery_id == delivery_id, Response.metric == metric.value)
+            .scalar_subquery()
+        )
         inserted = session.exec(
             insert_for(session, FollowUp)
             .values(
-                team_id=team_id, delivery_id=delivery_id, respondent_id=respondent_id,
+                team_id=team_id, delivery_id=delivery_id, response_id=response_id,
+                respondent_id=respondent_id,
                 metric=metric, raised_score=score, score=score, comment=comment,
                 raised_at=now, touched_at=now, revision=1, alert_revision=0,
             )
@@ -140,10 +147,14 @@ def follow_up_details(*, session: Session, follow_up_id: int) -> FollowUpDetails
     history: list[PastAnswer] = []
     pulse_count = 0
     if respondent is not None:
+        # Their answers from Slack and from imports alike, but not the ones this is about.
+        others = [col(Response.id) != row.response_id] if row.response_id is not None else []
+        if row.delivery_id is not None:
+            others.append(or_(col(Response.delivery_id).is_(None),
+                              col(Response.delivery_id) != row.delivery_id))
         earlier = session.exec(
             select(Response.metric, Response.score, Response.answered_at)
-            .join(Delivery, col(Delivery.id) == Response.delivery_id)
-            .where(Delivery.respondent_id == respondent.id, Delivery.id != row.delivery_id)
+            .where(Response.respondent_id == respondent.id, *others)
             .order_by(col(Response.answered_at).desc(), col(Response.id).desc())
             .limit(HISTORY_SHOWN)
         ).all()
