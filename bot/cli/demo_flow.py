@@ -198,7 +198,8 @@ def _follow_up(services: Services, detractors: list[tuple[str, datetime]]) -> in
             if (user_id, answer.answered_at) not in chosen:
                 continue
             session.add(FollowUp(
-                team_id=answer.team_id, respondent_id=answer.respondent_id,
+                team_id=answer.team_id, response_id=answer.id,
+                respondent_id=answer.respondent_id,
                 metric=Metric.NPS, raised_score=answer.score, score=answer.score,
                 comment=answer.comment, raised_at=answer.answered_at,
                 touched_at=answer.answered_at + timedelta(days=1),
