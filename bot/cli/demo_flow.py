@@ -14,7 +14,6 @@ from typing import Any
 
 from rich.console import Console
 from slack_sdk import WebClient
-from sqlmodel import col, select
 
 from bot.answers.history import import_history
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
@@ -27,6 +26,7 @@ from bot.core.services import Services, create_services
 from bot.core.text import fmt_interval, fmt_percent, fmt_score
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
+from bot.followups.importing import import_follow_ups
 from bot.outcomes.importing import import_outcomes
 from bot.pulses.definition import define_pulse
 from bot.pulses.dispatch import DispatchSummary, deliver_due
@@ -43,7 +43,7 @@ from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.followups import set_alert_channel
 from storage.migrate import upgrade
-from storage.models import FollowUp, Metric, Respondent, Response
+from storage.models import Metric
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-not-a-real-one"  # noqa: S105 (sandbox only)
 STAFF = ("U0DEMOSTAFF", "Dana (Customer Success)")
@@ -128,8 +128,8 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
                 _click(sandbox, slack, customer.user_id, "csat", customer.csat)
             console.print("Seven CSAT answers stored: "
                           + ", ".join(str(c.csat) for c in CUSTOMERS))
-            console.rule("[bold]4. A year of history arrives (customers, responses and outcomes "
-                         "import)")
+            console.rule("[bold]4. A year of history arrives (customers, responses, outcomes and "
+                         "followups import)")
             _history(console, services, client, sandbox, team.team_id)
             console.rule("[bold]5. The team asks /engagement")
             for text in ("", "trend", "movement", "followups effect", "outcomes", "drivers",
@@ -173,8 +173,9 @@ def _history(console: Console, services: Services, client: WebClient, sandbox: S
     console.print(f"{history.customers} customers in three plans and two regions, "
                   f"{imported.added} answers over twelve monthly waves, "
                   f"{history.events} renewals, churns, expansions, referrals and reviews.")
-    followed = _follow_up(services, history.detractor_answers)
-    console.print(f"The team followed up {followed} detractor answers (replied the next day).")
+    followed = _follow_up(services, client, team_id, history.detractor_answers)
+    console.print(f"The team's follow-ups of {followed} detractor answers (followups import): "
+                  "replied the next day, resolved two days later.")
     sandbox.add_channel(ALERT_CHANNEL, name="cx-alerts", members=[STAFF[0]])
     with session_scope(services.engine) as session:
         set_alert_channel(session=session, team_id=team_id, channel_id=ALERT_CHANNEL,
@@ -184,29 +185,19 @@ def _history(console: Console, services: Services, client: WebClient, sandbox: S
         print_blocks(console, message.get("blocks", []), title="#cx-alerts · Engagement bot")
 
 
-def _follow_up(services: Services, detractors: list[tuple[str, datetime]]) -> int:
-    """Replies recorded on six in ten detractor answers older than three weeks."""
+def _follow_up(services: Services, client: WebClient, team_id: str,
+               detractors: list[tuple[str, datetime]]) -> int:
+    """Six in ten detractor answers older than three weeks followed up, brought in by
+    `followups import` as a team would: replied the next day, resolved two days later."""
     now = services.clock()
     rng = random.Random(5)
-    chosen = {(who, when) for who, when in detractors
-              if when < now - timedelta(days=21) and rng.random() < 0.6}
-    with session_scope(services.engine) as session:
-        answers = session.exec(select(Response, Respondent.user_id)
-                               .join(Respondent, col(Respondent.id) == Response.respondent_id)
-                               .where(Response.metric == Metric.NPS)).all()
-        for answer, user_id in answers:
-            if (user_id, answer.answered_at) not in chosen:
-                continue
-            session.add(FollowUp(
-                team_id=answer.team_id, response_id=answer.id,
-                respondent_id=answer.respondent_id,
-                metric=Metric.NPS, raised_score=answer.score, score=answer.score,
-                comment=answer.comment, raised_at=answer.answered_at,
-                touched_at=answer.answered_at + timedelta(days=1),
-                first_response_at=answer.answered_at + timedelta(days=1),
-                resolved_at=answer.answered_at + timedelta(days=3), resolved_by=STAFF[0],
-                revision=1, alert_revision=1))
-    return len(chosen)
+    rows = ["customer,submitted_at,metric,replied_at,resolved_at,owner"]
+    rows += [f"{who},{when.isoformat()},nps,{(when + timedelta(days=1)).isoformat()},"
+             f"{(when + timedelta(days=3)).isoformat()},{STAFF[0]}"
+             for who, when in detractors
+             if when < now - timedelta(days=21) and rng.random() < 0.6]
+    report = import_follow_ups(services, client, "\n".join(rows), team_id=team_id)
+    return report.added
 
 
 def _digest(
