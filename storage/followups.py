@@ -114,7 +114,8 @@ def blank_words_answered_before(*, session: Session, cutoff: datetime) -> int:
     does. Each changed alert is marked behind and edited by the next sweep: the alert quotes
     the comment too.
     """
-    answered_before = select(Response.delivery_id).where(
+    answered_before = select(Response.id).where(col(Response.answered_at) < cutoff)
+    delivered_before = select(Response.delivery_id).where(
         col(Response.answered_at) < cutoff, col(Response.delivery_id).is_not(None)
     )
     result = session.exec(
@@ -122,9 +123,14 @@ def blank_words_answered_before(*, session: Session, cutoff: datetime) -> int:
         .where(
             or_(col(FollowUp.comment).is_not(None), col(FollowUp.resolution_note).is_not(None)),
             or_(
-                col(FollowUp.delivery_id).in_(answered_before),
-                # Its delivery is gone: it was raised after the answer, so never too early.
-                and_(col(FollowUp.delivery_id).is_(None), col(FollowUp.raised_at) < cutoff),
+                # Found by its answer, imported or not (a follow-up opened today on an old
+                # imported answer loses the words with it)...
+                col(FollowUp.response_id).in_(answered_before),
+                # ...or, raised before answers were linked, by its delivery.
+                col(FollowUp.delivery_id).in_(delivered_before),
+                # Both gone: it was raised after the answer, so never too early.
+                and_(col(FollowUp.delivery_id).is_(None), col(FollowUp.response_id).is_(None),
+                     col(FollowUp.raised_at) < cutoff),
             ),
         )
         .values(comment=None, resolution_note=None, revision=col(FollowUp.revision) + 1)

@@ -13,11 +13,12 @@ Followed up: 1 of 2 recovered, mean +4. Not followed up: 1 of 1, +7. Waiting: U0
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.answers.history import import_history
 from bot.core.periods import PeriodSpec
@@ -25,8 +26,10 @@ from bot.core.services import Services
 from bot.followups.effect import build_loop_effect
 from bot.followups.importing import FollowUpsReport, import_follow_ups
 from bot.workspaces.csv_import import ImportRefused
+from storage.continuum import raise_follow_ups
 from storage.engine import session_scope
 from storage.models import FollowUp, Metric, Response
+from storage.retention import purge_expired_comments
 from tests.db.importing import NO_SLACK
 from tests.db.test_answer_order import NOW, TEAM
 
@@ -38,6 +41,7 @@ ANSWERS = ("customer,submitted_at,metric,score\n"
            "U0C0000,2026-10-01,nps,9\n"
            "U0C0001,2026-10-01,nps,6\n"
            "U0C0002,2026-10-01,nps,9\n")
+DAY = timedelta(days=1)
 HEADER = "customer,submitted_at,metric,replied_at,resolved_at,owner\n"
 FILE = HEADER + ("U0C0000,2026-09-01T10:00:00Z,,2026-09-02,,U0STAFF\n"
                  "U0C0001,2026-09-01,nps,,2026-09-03,\n")
@@ -117,3 +121,22 @@ def test_a_bad_row_imports_nothing_and_names_its_line(answered: Services, engine
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(FollowUp)).one() == 0
     assert _import(answered, text, skip_invalid=True).added == 3
+
+
+def test_a_follow_up_opened_today_on_an_old_answer_loses_its_words_with_the_answer(
+    importer: Services, engine: Engine
+) -> None:
+    """Retention blanks a follow-up's copy of the comment by its answer's time, not its own:
+    an answer a day past the 30 days loses the copy; one exactly 30 days old keeps it."""
+    cutoff = NOW - timedelta(days=30)
+    import_history(importer, NO_SLACK, "customer,submitted_at,metric,score,comment\n"
+                   f"U0C0000,{(cutoff - DAY).isoformat()},nps,2,Billing is wrong\n"
+                   f"U0C0001,{cutoff.isoformat()},nps,3,Support is slow\n", team_id=TEAM)
+    with session_scope(engine) as session:
+        answers = session.exec(select(Response).order_by(col(Response.answered_at))).all()
+        assert raise_follow_ups(session=session, answers=answers, now=NOW) == 2  # plan followup
+
+    with session_scope(engine) as session:
+        purge_expired_comments(session=session, now=NOW, days=30)
+
+    assert [r.comment for r in _follow_ups(engine)] == [None, "Support is slow"]
