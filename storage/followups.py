@@ -63,7 +63,7 @@ def raise_or_update(
     """Open the delivery's follow-up, or bring an open one up to date.
 
     Returns the follow-up whose alert must be (re)published, or None when nothing changed. The
-    unique delivery key, not this function's reading first, is what keeps it to one row.
+    unique keys (delivery, answer), not this function's reading first, keep it to one row.
     """
     existing = session.exec(select(FollowUp).where(FollowUp.delivery_id == delivery_id)).first()
     if existing is None:
@@ -86,7 +86,9 @@ def raise_or_update(
                 metric=metric, raised_score=score, score=score, comment=comment,
                 raised_at=now, touched_at=now, revision=1, alert_revision=0,
             )
-            .on_conflict_do_nothing(index_elements=["delivery_id"])
+            # Any target: a follow-up on this delivery, or on this answer (opened by plan
+            # followup), is the one; neither may be raised twice.
+            .on_conflict_do_nothing()
             .returning(FollowUp.id)
         ).first()
         return None if inserted is None else int(inserted[0])
