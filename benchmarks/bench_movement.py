@@ -53,27 +53,30 @@ LIVE = ("movement", "followups effect")  # also timed without snapshots
 def follow_up_half(engine: Engine) -> int:
     """A follow-up on every other detractor NPS answer, replied to after two hours."""
     detractors = (
-        select(col(Response.team_id), col(Response.delivery_id), col(Response.respondent_id),
-               literal(Metric.NPS.value), col(Response.score), col(Response.score),
+        select(col(Response.team_id), col(Response.delivery_id), col(Response.id),
+               col(Response.respondent_id), literal(Metric.NPS.value), col(Response.score),
+               col(Response.score),
                col(Response.answered_at), col(Response.answered_at),
                col(Response.answered_at) + literal(timedelta(hours=2)), literal(1), literal(1))
         .where(col(Response.team_id) == TEAM, col(Response.metric) == Metric.NPS.value,
                col(Response.score) <= 6, col(Response.delivery_id) % 2 == 0)
     )
-    columns = ["team_id", "delivery_id", "respondent_id", "metric", "raised_score", "score",
-               "raised_at", "touched_at", "first_response_at", "revision", "alert_revision"]
+    columns = ["team_id", "delivery_id", "response_id", "respondent_id", "metric",
+               "raised_score", "score", "raised_at", "touched_at", "first_response_at",
+               "revision", "alert_revision"]
     with session_scope(engine) as session:
         if engine.dialect.name == "sqlite":
             # SQLite stores times as text: add the two hours in Python instead.
             rows = session.execute(detractors.with_only_columns(
-                col(Response.delivery_id), col(Response.respondent_id), col(Response.score),
-                col(Response.answered_at))).all()
+                col(Response.delivery_id), col(Response.id), col(Response.respondent_id),
+                col(Response.score), col(Response.answered_at))).all()
             session.execute(insert(FollowUp), [
-                {"team_id": TEAM, "delivery_id": d, "respondent_id": r, "metric": "nps",
+                {"team_id": TEAM, "delivery_id": d, "response_id": a, "respondent_id": r,
+                 "metric": "nps",
                  "raised_score": s, "score": s, "raised_at": at, "touched_at": at,
                  "first_response_at": at + timedelta(hours=2), "revision": 1,
                  "alert_revision": 1}
-                for d, r, s, at in rows
+                for d, a, r, s, at in rows
             ])
             return len(rows)
         session.execute(insert(FollowUp).from_select(columns, detractors))

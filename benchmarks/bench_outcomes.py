@@ -39,7 +39,7 @@ from bot.core.services import Services
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import OutcomeEvent, OutcomeKind, Respondent
-from storage.outcome_events import OutcomeRecord, add_outcome_events
+from storage.outcome_imports import ImportedOutcome, store_imported_outcomes
 from storage.workspaces import set_workspace_choice
 
 VIEWS = ("outcomes", "outcomes 90d", "drivers", "drivers year", "engagement")
@@ -53,25 +53,25 @@ def add_outcomes(engine: Engine, now: datetime, share: float, rng: random.Random
             Respondent.team_id == TEAM).order_by(col(Respondent.id))).all() if p is not None]
         set_workspace_choice(session=session, team_id=TEAM, user_id=None, now=now,
                              currency="USD")
-    records: list[OutcomeRecord] = []
+    records: list[ImportedOutcome] = []
     for who in people[: int(len(people) * share)]:
         amount = float(rng.randrange(2_000, 200_000, 500))
         anniversary = rng.randrange(365)
         for years_back in (1, 0):  # last year's event, then this year's
             day = (now - timedelta(days=anniversary + 365 * years_back)).date()
             if rng.random() < 0.15:
-                records.append(OutcomeRecord(who, OutcomeKind.CHURNED, day, 0.0))
+                records.append(ImportedOutcome(who, OutcomeKind.CHURNED, day, 0.0))
                 break
-            records.append(OutcomeRecord(who, OutcomeKind.RENEWED, day, amount))
+            records.append(ImportedOutcome(who, OutcomeKind.RENEWED, day, amount))
             # An expansion 90 days after this year's renewal may not have happened yet.
             if rng.random() < 0.1 and day + timedelta(days=90) <= now.date():
                 amount *= 1.2
-                records.append(OutcomeRecord(who, OutcomeKind.EXPANDED,
-                                             day + timedelta(days=90), amount))
+                records.append(ImportedOutcome(who, OutcomeKind.EXPANDED,
+                                               day + timedelta(days=90), amount))
     for start in range(0, len(records), BATCH):
         with session_scope(engine) as session:
-            add_outcome_events(session=session, team_id=TEAM, now=now,
-                               events=records[start:start + BATCH])
+            store_imported_outcomes(session=session, team_id=TEAM, now=now,
+                                    outcomes=records[start:start + BATCH])
     return len(records)
 
 

@@ -126,20 +126,21 @@ def set_plan_step(
 
 
 def raise_follow_ups(*, session: Session, answers: Collection[Response], now: datetime) -> int:
-    """Open a follow-up on each of these answers (one per customer, chosen by the caller); an
-    answer that already had one (open or resolved) keeps it. Returns how many were opened; the
-    worker's sweep posts their alerts."""
+    """Open a follow-up on each of these answers (one per customer, chosen by the caller), linked
+    to the answer, imported or not; an answer that already had one (open or resolved) keeps it.
+    Returns how many were opened; the worker's sweep posts their alerts."""
     opened = 0
     for answer in answers:
         values = {
             "team_id": answer.team_id, "delivery_id": answer.delivery_id,
+            "response_id": answer.id,
             "respondent_id": answer.respondent_id, "metric": answer.metric,
             "raised_score": answer.score, "score": answer.score, "comment": answer.comment,
             "raised_at": now, "touched_at": now, "revision": 1, "alert_revision": 0,
         }
-        statement = insert_for(session, FollowUp).values(**values)
-        if answer.delivery_id is not None:
-            statement = statement.on_conflict_do_nothing(index_elements=["delivery_id"])
+        # No conflict target: the answer's follow-up may be found by its delivery (a live
+        # answer's alert) or by the answer itself (an imported answer has no delivery).
+        statement = insert_for(session, FollowUp).values(**values).on_conflict_do_nothing()
         inserted = session.exec(statement.returning(FollowUp.id)).first()
         opened += inserted is not None
     return opened

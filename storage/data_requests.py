@@ -136,9 +136,9 @@ def delete_personal_data(
         count_answer(session=session, team_id=team_id, metric=Metric(metric),
                      answered_at=answered_at, score=score, delta=-1)
     counted = {d: counted_for(session, d, lock=True) for d in data.delivery_ids}
-    responses = session.exec(delete(Response).where(_their_responses(data, anonymous_keys)))
-    # Follow-ups quote their comment and point at their delivery: they go with them.
+    # Follow-ups quote their comment and point at their answer and delivery: they go first.
     follow_ups = session.exec(delete(FollowUp).where(_their_follow_ups(data)))
+    responses = session.exec(delete(Response).where(_their_responses(data, anonymous_keys)))
     deliveries = session.exec(delete(Delivery).where(col(Delivery.id).in_(data.delivery_ids)))
     for delivery_id, before in counted.items():
         recount(session, delivery_id, before)  # gone now: what it counted for is taken out

@@ -63,7 +63,7 @@ def raise_or_update(
     """Open the delivery's follow-up, or bring an open one up to date.
 
     Returns the follow-up whose alert must be (re)published, or None when nothing changed. The
-    unique delivery key, not this function's reading first, is what keeps it to one row.
+    unique keys (delivery, answer), not this function's reading first, keep it to one row.
     """
     existing = session.exec(select(FollowUp).where(FollowUp.delivery_id == delivery_id)).first()
     if existing is None:
@@ -72,14 +72,23 @@ def raise_or_update(
         respondent_id = session.exec(
             select(Delivery.respondent_id).where(Delivery.id == delivery_id)
         ).first()
+        # The answer it is raised on: stored in this transaction before the follow-up is.
+        response_id = (
+            select(Response.id)
+            .where(Response.delivery_id == delivery_id, Response.metric == metric.value)
+            .scalar_subquery()
+        )
         inserted = session.exec(
             insert_for(session, FollowUp)
             .values(
-                team_id=team_id, delivery_id=delivery_id, respondent_id=respondent_id,
+                team_id=team_id, delivery_id=delivery_id, response_id=response_id,
+                respondent_id=respondent_id,
                 metric=metric, raised_score=score, score=score, comment=comment,
                 raised_at=now, touched_at=now, revision=1, alert_revision=0,
             )
-            .on_conflict_do_nothing(index_elements=["delivery_id"])
+            # Any target: a follow-up on this delivery, or on this answer (opened by plan
+            # followup), is the one; neither may be raised twice.
+            .on_conflict_do_nothing()
             .returning(FollowUp.id)
         ).first()
         return None if inserted is None else int(inserted[0])
@@ -107,7 +116,8 @@ def blank_words_answered_before(*, session: Session, cutoff: datetime) -> int:
     does. Each changed alert is marked behind and edited by the next sweep: the alert quotes
     the comment too.
     """
-    answered_before = select(Response.delivery_id).where(
+    answered_before = select(Response.id).where(col(Response.answered_at) < cutoff)
+    delivered_before = select(Response.delivery_id).where(
         col(Response.answered_at) < cutoff, col(Response.delivery_id).is_not(None)
     )
     result = session.exec(
@@ -115,9 +125,14 @@ def blank_words_answered_before(*, session: Session, cutoff: datetime) -> int:
         .where(
             or_(col(FollowUp.comment).is_not(None), col(FollowUp.resolution_note).is_not(None)),
             or_(
-                col(FollowUp.delivery_id).in_(answered_before),
-                # Its delivery is gone: it was raised after the answer, so never too early.
-                and_(col(FollowUp.delivery_id).is_(None), col(FollowUp.raised_at) < cutoff),
+                # Found by its answer, imported or not (a follow-up opened today on an old
+                # imported answer loses the words with it)...
+                col(FollowUp.response_id).in_(answered_before),
+                # ...or, raised before answers were linked, by its delivery.
+                col(FollowUp.delivery_id).in_(delivered_before),
+                # Both gone: it was raised after the answer, so never too early.
+                and_(col(FollowUp.delivery_id).is_(None), col(FollowUp.response_id).is_(None),
+                     col(FollowUp.raised_at) < cutoff),
             ),
         )
         .values(comment=None, resolution_note=None, revision=col(FollowUp.revision) + 1)
@@ -140,10 +155,14 @@ def follow_up_details(*, session: Session, follow_up_id: int) -> FollowUpDetails
     history: list[PastAnswer] = []
     pulse_count = 0
     if respondent is not None:
+        # Their answers from Slack and from imports alike, but not the ones this is about.
+        others = [col(Response.id) != row.response_id] if row.response_id is not None else []
+        if row.delivery_id is not None:
+            others.append(or_(col(Response.delivery_id).is_(None),
+                              col(Response.delivery_id) != row.delivery_id))
         earlier = session.exec(
             select(Response.metric, Response.score, Response.answered_at)
-            .join(Delivery, col(Delivery.id) == Response.delivery_id)
-            .where(Delivery.respondent_id == respondent.id, Delivery.id != row.delivery_id)
+            .where(Response.respondent_id == respondent.id, *others)
             .order_by(col(Response.answered_at).desc(), col(Response.id).desc())
             .limit(HISTORY_SHOWN)
         ).all()

@@ -2,9 +2,9 @@
 
 The next answer is found by its place: storage.answer_order numbers each customer's answers
 of a metric (respondent_seq), so it is the one with the place after. The follow-up is the one
-raised on the answer's delivery (one per delivery, whichever metric raised it); answers
-brought by an import have no delivery and so none. Anonymous answers have no respondent and
-are left out: nothing links them to a next answer.
+raised on the answer itself (follow_up.response_id), whether the answer came through Slack or
+an import. Anonymous answers have no respondent and are left out: nothing links them to a next
+answer.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def detractor_answers(
             # customer's index be read from this answer on rather than from their first.
             col(following.answered_at) >= col(answer.answered_at),
         ))
-        .outerjoin(FollowUp, col(FollowUp.delivery_id) == col(answer.delivery_id))
+        .outerjoin(FollowUp, col(FollowUp.response_id) == col(answer.id))
         .where(
             col(answer.team_id) == team_id,
             col(answer.metric) == Metric.NPS.value,

@@ -342,22 +342,26 @@ class DigestPost(SQLModel, table=True):
 
 
 class FollowUp(SQLModel, table=True):
-    """Closing the loop on one delivery's unhappy answer: the alert, its owner and its outcome.
+    """Closing the loop on one unhappy answer: the alert, its owner and its outcome.
 
     One row per delivery (the unique key), so a double click, a redelivery or a changed answer
-    can never raise a second alert. Anonymous pulses raise none, so delivery_id is always set in
-    practice; it stays nullable so the row survives a delivery being purged.
+    can never raise a second alert; and one per answer (`response_id`, the answer it was raised
+    on), which is what links an imported answer, which has no delivery, to its follow-up.
+    Anonymous pulses raise none. Both links stay nullable: a follow-up raised on an imported
+    answer has no delivery, and one raised before answers were linked may name none.
     """
 
     __tablename__ = "follow_up"
     __table_args__ = (
         UniqueConstraint("delivery_id", name="uq_follow_up_delivery"),
+        UniqueConstraint("response_id", name="uq_follow_up_response"),
         Index("ix_follow_up_open", "team_id", "resolved_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     delivery_id: int | None = Field(default=None, foreign_key="delivery.id")
+    response_id: int | None = Field(default=None, foreign_key="response.id")
     respondent_id: int | None = Field(default=None, foreign_key="respondent.id")
     metric: Metric = Field(sa_type=String(8))
     raised_score: int  # what the alert was raised for; `score` follows later changes

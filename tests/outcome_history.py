@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from storage.engine import session_scope
 from storage.models import Delivery, Metric, OutcomeKind, Pulse
-from storage.outcome_events import OutcomeRecord, add_outcome_events
+from storage.outcome_imports import ImportedOutcome, store_imported_outcomes
 from storage.pulses import PulsePolicy, create_pulse
 from storage.respondents import CustomerRecord, ensure_respondents, upsert_customers
 from storage.responses import AnswerKey, CommentSentiment, record_comment, record_score
@@ -94,6 +94,6 @@ class History:
             person = ensure_respondents(session=session, team_id=self.team_id,
                                         user_ids=[user], now=at("2020-01-01"))[user]
             assert person.id is not None
-            add_outcome_events(session=session, team_id=self.team_id, now=at("2020-01-01"),
-                               events=[OutcomeRecord(person.id, kind, date.fromisoformat(on),
-                                                     amount)])
+            store_imported_outcomes(
+                session=session, team_id=self.team_id, now=at("2020-01-01"),
+                outcomes=[ImportedOutcome(person.id, kind, date.fromisoformat(on), amount)])

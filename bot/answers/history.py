@@ -45,10 +45,11 @@ from bot.workspaces.csv_import import (
     CsvRow,
     ImportRefused,
     InvalidCell,
+    ParsedRows,
     RowProblem,
     bulk_rows,
     parse_moment,
-    read_table,
+    parse_rows,
 )
 from bot.workspaces.customer_lookup import (
     Customer,
@@ -128,26 +129,11 @@ def parse_history_row(
     return HistoryRow(row.line, customer, answered_at, metric, score, comment, pulse)
 
 
-@dataclass(frozen=True)
-class ParsedHistory:
-    rows: list[HistoryRow]
-    problems: list[RowProblem]
-    ignored_columns: list[str]
-
-
-def parse_history(text: str, *, now: datetime, max_rows: int = MAX_ROWS) -> ParsedHistory:
-    """Every row that reads, and a problem line for every one that does not (nothing asked
-    of Slack or the database yet)."""
-    table = read_table(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows)
-    rows: list[HistoryRow] = []
-    problems = list(table.problems)
+def parse_history(text: str, *, now: datetime, max_rows: int = MAX_ROWS
+                  ) -> ParsedRows[HistoryRow]:
     customers: dict[str, CustomerRef] = {}
-    for row in table.rows:
-        try:
-            rows.append(parse_history_row(row, now=now, customers=customers))
-        except InvalidCell as mistake:
-            problems.append(RowProblem(row.line, str(mistake)))
-    return ParsedHistory(rows, problems, table.ignored_columns)
+    return parse_rows(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows,
+                      parse=lambda row: parse_history_row(row, now=now, customers=customers))
 
 
 def import_key(user_id: str, answered_at: datetime, metric: Metric) -> str:

@@ -14,6 +14,7 @@ from bot.cli import (
     demo,
     digest,
     export,
+    followups,
     forget,
     outcomes,
     playground,
@@ -53,6 +54,7 @@ app.add_typer(pulse.app, name="pulse")
 app.add_typer(customers.app, name="customers")
 app.add_typer(responses.app, name="responses")
 app.add_typer(outcomes.app, name="outcomes")
+app.add_typer(followups.app, name="followups")
 app.add_typer(digest.app, name="digest")
 app.add_typer(benchmarks.app, name="benchmarks")
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from rich.console import Console
 from slack_sdk import WebClient
-from sqlmodel import col, select
 
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
@@ -38,7 +37,7 @@ from bot.workspaces.installations import identify_workspace
 from storage.engine import session_scope
 from storage.followups import set_alert_channel
 from storage.migrate import upgrade
-from storage.models import FollowUp, Metric, Respondent, Response
+from storage.models import Metric
 
 DEMO_SIGNING_SECRET = "demo-signing-secret-not-a-real-one"  # noqa: S105 (sandbox only)
 STAFF = ("U0DEMOSTAFF", "Dana (Customer Success)")
@@ -123,8 +122,8 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
                 _click(sandbox, slack, customer.user_id, "csat", customer.csat)
             console.print("Seven CSAT answers stored: "
                           + ", ".join(str(c.csat) for c in CUSTOMERS))
-            console.rule("[bold]4. A year of history arrives (customers, responses and outcomes "
-                         "import)")
+            console.rule("[bold]4. A year of history arrives (customers, responses, outcomes and "
+                         "followups import)")
             _history(console, services, client, sandbox, team.team_id)
             console.rule("[bold]5. The team asks /engagement")
             for text in ("", "trend", "movement", "followups effect", "outcomes", "drivers",
@@ -163,8 +162,8 @@ def _history(console: Console, services: Services, client: WebClient, sandbox: S
     alert channel."""
     loaded = load_history(services, client, team_id=team_id)
     console.print(loaded.summary() + ".")
-    followed = _follow_up(services, loaded.history.followed_up)
-    console.print(f"The team followed up {followed} detractor answers (replied the next day).")
+    console.print(f"The team's follow-ups of {loaded.followed_up} detractor answers "
+                  "(followups import): replied the next day, resolved in three.")
     sandbox.add_channel(ALERT_CHANNEL, name="cx-alerts", members=[STAFF[0]])
     with session_scope(services.engine) as session:
         set_alert_channel(session=session, team_id=team_id, channel_id=ALERT_CHANNEL,
@@ -172,27 +171,6 @@ def _history(console: Console, services: Services, client: WebClient, sandbox: S
     check_drift(services, client, team_id=team_id)
     for message in sandbox.messages(ALERT_CHANNEL):
         print_blocks(console, message.get("blocks", []), title="#cx-alerts · Engagement bot")
-
-
-def _follow_up(services: Services, followed_up: list[tuple[str, datetime]]) -> int:
-    """Replies recorded on the detractor answers the history says the team followed up."""
-    chosen = set(followed_up)
-    with session_scope(services.engine) as session:
-        answers = session.exec(select(Response, Respondent.user_id)
-                               .join(Respondent, col(Respondent.id) == Response.respondent_id)
-                               .where(Response.metric == Metric.NPS)).all()
-        for answer, user_id in answers:
-            if (user_id, answer.answered_at) not in chosen:
-                continue
-            session.add(FollowUp(
-                team_id=answer.team_id, respondent_id=answer.respondent_id,
-                metric=Metric.NPS, raised_score=answer.score, score=answer.score,
-                comment=answer.comment, raised_at=answer.answered_at,
-                touched_at=answer.answered_at + timedelta(days=1),
-                first_response_at=answer.answered_at + timedelta(days=1),
-                resolved_at=answer.answered_at + timedelta(days=3), resolved_by=STAFF[0],
-                revision=1, alert_revision=1))
-    return len(chosen)
 
 
 def _digest(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from bot.cli.common import CliFailure
+
+SkipInvalid = Annotated[bool, typer.Option(help="Import the valid rows and list the others")]
 
 
 def read_import_file(path: Path) -> str:

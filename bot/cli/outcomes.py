@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import Team, importing_into, user_errors
-from bot.cli.file_import import echo_left_out, read_import_file
+from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
 
 app = typer.Typer(help="What customers did: renewals, churn, expansion…", no_args_is_help=True)
 
@@ -16,9 +16,7 @@ app = typer.Typer(help="What customers did: renewals, churn, expansion…", no_a
 @app.command("import")
 def import_file(
     path: Annotated[Path, typer.Argument(help="CSV: customer, event, date[, amount]")],
-    skip_invalid: Annotated[
-        bool, typer.Option(help="Import the valid rows and list the others")
-    ] = False,
+    skip_invalid: SkipInvalid = False,
     currency: Annotated[str | None, typer.Option(
         help="The amounts' currency (ISO 4217, e.g. EUR), kept as the workspace's")] = None,
     team: Team = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import Team, importing_into, user_errors
-from bot.cli.file_import import echo_left_out, read_import_file
+from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
 
 app = typer.Typer(help="Answers brought from other survey tools.", no_args_is_help=True)
 
@@ -17,9 +17,7 @@ app = typer.Typer(help="Answers brought from other survey tools.", no_args_is_he
 def import_file(
     path: Annotated[Path, typer.Argument(
         help="CSV: customer, submitted_at, metric, score[, comment][, pulse]")],
-    skip_invalid: Annotated[
-        bool, typer.Option(help="Import the valid rows and list the others")
-    ] = False,
+    skip_invalid: SkipInvalid = False,
     team: Team = None,
 ) -> None:
     """Import past NPS and CSAT answers; importing the same file again adds nothing."""

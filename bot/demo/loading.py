@@ -1,5 +1,6 @@
 """The demo's history into a workspace, through the importers a team uses (`customers import`,
-`responses import`, `outcomes import`): what the demo, the playground and `seed` start from."""
+`responses import`, `outcomes import`, `followups import`): what the demo, the playground and
+`seed` start from."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk import WebClient
 from bot.answers.history import import_history
 from bot.core.services import Services
 from bot.demo.history import History, generate
+from bot.followups.importing import import_follow_ups
 from bot.outcomes.importing import import_outcomes
 from bot.workspaces.customers import import_customers
 from bot.workspaces.grammar import SetCurrency
@@ -21,6 +23,7 @@ CURRENCY = SetCurrency("EUR")  # the contract values' currency
 class Loaded:
     history: History
     answers: int  # as the answer importer counted them
+    followed_up: int  # detractor answers the team's recorded follow-ups name
 
     def summary(self) -> str:
         """One line saying what was loaded."""
@@ -36,4 +39,5 @@ def load_history(services: Services, client: WebClient, *, team_id: str,
     import_customers(services, client, history.customers_csv)
     imported = import_history(services, client, history.responses_csv, team_id=team_id)
     import_outcomes(services, client, history.outcomes_csv, team_id=team_id, currency=CURRENCY)
-    return Loaded(history, imported.added)
+    followed = import_follow_ups(services, client, history.followups_csv, team_id=team_id)
+    return Loaded(history, imported.added, followed.added)

@@ -29,10 +29,11 @@ from bot.workspaces.csv_import import (
     CsvRow,
     ImportRefused,
     InvalidCell,
+    ParsedRows,
     RowProblem,
     bulk_rows,
     parse_day,
-    read_table,
+    parse_rows,
 )
 from bot.workspaces.currency import store_currency, workspace_currency
 from bot.workspaces.customer_lookup import (
@@ -103,24 +104,11 @@ def parse_outcome_row(
     )
 
 
-@dataclass(frozen=True)
-class ParsedOutcomes:
-    rows: list[OutcomeRow]
-    problems: list[RowProblem]
-    ignored_columns: list[str]
-
-
-def parse_outcomes(text: str, *, today: date, max_rows: int = MAX_ROWS) -> ParsedOutcomes:
-    table = read_table(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows)
-    rows: list[OutcomeRow] = []
-    problems = list(table.problems)
+def parse_outcomes(text: str, *, today: date, max_rows: int = MAX_ROWS
+                   ) -> ParsedRows[OutcomeRow]:
     customers: dict[str, CustomerRef] = {}
-    for row in table.rows:
-        try:
-            rows.append(parse_outcome_row(row, today=today, customers=customers))
-        except InvalidCell as mistake:
-            problems.append(RowProblem(row.line, str(mistake)))
-    return ParsedOutcomes(rows, problems, table.ignored_columns)
+    return parse_rows(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows,
+                      parse=lambda row: parse_outcome_row(row, today=today, customers=customers))
 
 
 @dataclass(frozen=True)

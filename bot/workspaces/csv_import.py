@@ -18,10 +18,11 @@ import csv
 import gc
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Generic, TypeVar
 
 from bot.core.errors import UserFacingError
 
@@ -149,6 +150,35 @@ def read_table(
             continue
         rows.append(CsvRow(start, cells, index))
     return CsvTable(names, rows, ignored, problems)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ParsedRows(Generic[T]):
+    """Every row of a file that reads, and a problem for every one that does not (nothing asked
+    of Slack or the database yet)."""
+
+    rows: list[T]
+    problems: list[RowProblem]
+    ignored_columns: list[str]
+
+
+def parse_rows(
+    text: str, *, required: Iterable[str], known: Iterable[str], max_rows: int,
+    parse: Callable[[CsvRow], T],
+) -> ParsedRows[T]:
+    """The file's rows read by `parse`, whose InvalidCell names a row's first mistake."""
+    table = read_table(text, required=required, known=known, max_rows=max_rows)
+    rows: list[T] = []
+    problems = list(table.problems)
+    for row in table.rows:
+        try:
+            rows.append(parse(row))
+        except InvalidCell as mistake:
+            problems.append(RowProblem(row.line, str(mistake)))
+    return ParsedRows(rows, problems, table.ignored_columns)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from bot.insights.engagement import PLACED_SEGMENTS
 from bot.reporting.engagement_map import build_engagement_map
 from storage.engine import session_scope
 from storage.models import OutcomeKind, Respondent
-from storage.outcome_events import OutcomeRecord, add_outcome_events
+from storage.outcome_imports import ImportedOutcome, store_imported_outcomes
 from storage.seed import seed_history
 from tests.db.map_reference import reference_map
 
@@ -57,9 +57,12 @@ def _add_outcomes(engine: Engine, team_id: str, rng: random.Random) -> None:
             for _ in range(rng.randint(1, 3)):
                 day = (NOW - timedelta(days=rng.randint(0, 400))).date()
                 kind = rng.choice(kinds)
-                records.append(OutcomeRecord(who, kind, day, 1000.0))
+                records.append(ImportedOutcome(who, kind, day, 1000.0))
                 if rng.random() < 0.1:
                     other = (OutcomeKind.CHURNED if kind is OutcomeKind.RENEWED
                              else OutcomeKind.RENEWED)
-                    records.append(OutcomeRecord(who, other, day))
-        add_outcome_events(session=session, team_id=team_id, events=records, now=NOW)
+                    records.append(ImportedOutcome(who, other, day))
+        # The same customer, event and day drawn twice is one event: the first drawn.
+        first = {r.key: r for r in reversed(records)}
+        store_imported_outcomes(session=session, team_id=team_id, now=NOW,
+                                outcomes=list(first.values()))

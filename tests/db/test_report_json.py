@@ -15,7 +15,7 @@ from bot.reporting.full_report import build_full_report
 from storage import benchmarks as store
 from storage.engine import session_scope
 from storage.models import Metric, OutcomeKind, Respondent
-from storage.outcome_events import OutcomeRecord, add_outcome_events
+from storage.outcome_imports import ImportedOutcome, store_imported_outcomes
 from storage.seed import seed_history
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -43,9 +43,9 @@ def test_the_json_report_carries_every_part_of_the_report(engine: Engine) -> Non
                                      .order_by(col(Respondent.id)).limit(2)).all()
         assert first is not None
         assert second is not None
-        add_outcome_events(session=session, team_id=team, now=NOW, events=[
-            OutcomeRecord(first, OutcomeKind.RENEWED, NOW.date(), 1_000.0),
-            OutcomeRecord(second, OutcomeKind.CHURNED, NOW.date())])
+        store_imported_outcomes(session=session, team_id=team, now=NOW, outcomes=[
+            ImportedOutcome(first, OutcomeKind.RENEWED, NOW.date(), 1_000.0),
+            ImportedOutcome(second, OutcomeKind.CHURNED, NOW.date())])
 
     data = _report(engine, team)
 

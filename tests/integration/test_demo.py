@@ -34,6 +34,10 @@ def test_demo_ends_with_the_nps_of_the_simulated_answers_and_the_history(
                  "Movement on the engagement map", "Plan per place",
                  "NPS fell beyond its margin · plan = growth"):
         assert view in shown, view
+    # The follow-ups recorded on imported detractor answers count: some of them recovered.
+    followed = re.search(r"Followed up: (\d+) of (\d+) recovered", shown)
+    assert followed is not None, "the followed-up group is empty"
+    assert 0 < int(followed[1]) < int(followed[2])
 
 
 def test_demo_posts_a_digest_with_a_chart_a_person_can_open(tmp_path: Path) -> None:

@@ -193,7 +193,11 @@ def test_a_follow_up_on_their_answer_goes_with_it(services: Services) -> None:
     with Session(engine) as session:
         delivery = session.scalars(select(Delivery).where(Delivery.respondent_id == bob)).first()
         assert delivery is not None
-        session.add(FollowUp(team_id=TEAM, delivery_id=delivery.id, respondent_id=bob,
+        answer = session.scalars(select(Response).where(Response.delivery_id == delivery.id)
+                                 ).first()
+        assert answer is not None
+        session.add(FollowUp(team_id=TEAM, delivery_id=delivery.id, response_id=answer.id,
+                             respondent_id=bob,
                              metric=Metric.NPS, raised_score=2, score=2, comment="awful",
                              raised_at=START, touched_at=START))
         session.commit()

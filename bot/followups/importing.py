@@ -1,0 +1,173 @@
+"""`followups import`: how a team closed the loop on answers it had before the bot.
+
+Columns (read as bot.workspaces.csv_import reads every import file): `customer` (see
+bot.workspaces.customer_lookup) and `submitted_at` (ISO 8601) name the answer followed up, as
+`responses import` stored it (or as it was given in Slack); `metric` (`nps`, the default, or
+`csat`) says which of that instant's answers; `replied_at` and `resolved_at` (ISO 8601, at least
+one, neither before the answer nor in the future) say what was done and when; `owner` (a Slack
+user ID) who did it.
+
+One follow-up per answer (storage.followup_imports): a file imported twice adds nothing, and
+an answer that already has a follow-up keeps it. An answer not stored is a row problem: its
+answers are imported first. A file naming the same answer twice is refused at the second row.
+People the workspace was asked to forget are left out, as in the other imports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+
+from bot.core.services import Services
+from bot.privacy.subjects import forgotten_among
+from bot.workspaces.csv_import import (
+    CsvRow,
+    ImportRefused,
+    InvalidCell,
+    ParsedRows,
+    RowProblem,
+    bulk_rows,
+    parse_moment,
+    parse_rows,
+)
+from bot.workspaces.customer_lookup import CustomerRef, read_customer, resolve_customers
+from storage.engine import session_scope
+from storage.followup_imports import (
+    AnswerAt,
+    ImportedFollowUp,
+    find_answers,
+    store_imported_follow_ups,
+)
+from storage.models import Metric
+from storage.report_snapshots import drop_snapshots
+
+REQUIRED = ("customer", "submitted_at")
+OPTIONAL = ("metric", "replied_at", "resolved_at", "owner")
+MAX_ROWS = 200_000
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+
+
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
+class FollowUpRow:
+    line: int
+    customer: CustomerRef
+    answered_at: datetime
+    metric: Metric
+    replied_at: datetime | None
+    resolved_at: datetime | None
+    owner: str | None
+
+
+def _metric(text: str) -> Metric:
+    try:
+        return Metric(text.lower()) if text else Metric.NPS
+    except ValueError:
+        raise InvalidCell(f"metric {text[:30]!r} is not nps or csat") from None
+
+
+def _done_at(row: CsvRow, column: str, *, answered_at: datetime, now: datetime
+             ) -> datetime | None:
+    text = row.get(column)
+    if not text:
+        return None
+    moment = parse_moment(text, column=column, now=now)
+    if moment < answered_at:
+        raise InvalidCell(f"{column} {text[:40]!r} is before the answer (submitted_at)")
+    return moment
+
+
+def parse_follow_up_row(
+    row: CsvRow, *, now: datetime, customers: dict[str, CustomerRef] | None = None
+) -> FollowUpRow:
+    """One row (InvalidCell names its first mistake); `customers` as for the answers."""
+    customer = read_customer(row.get("customer"), customers)
+    answered_at = parse_moment(row.get("submitted_at"), column="submitted_at", now=now)
+    metric = _metric(row.get("metric"))
+    replied_at = _done_at(row, "replied_at", answered_at=answered_at, now=now)
+    resolved_at = _done_at(row, "resolved_at", answered_at=answered_at, now=now)
+    if replied_at is None and resolved_at is None:
+        raise InvalidCell("neither replied_at nor resolved_at: give when the customer was "
+                          "answered, when it was resolved, or both")
+    owner = row.get("owner") or None
+    if owner is not None and not _USER_ID.match(owner):
+        raise InvalidCell(f"owner {owner[:30]!r} is not a Slack user ID (like U012AB3CD)")
+    return FollowUpRow(row.line, customer, answered_at, metric, replied_at, resolved_at, owner)
+
+
+def parse_follow_ups(text: str, *, now: datetime, max_rows: int = MAX_ROWS
+                     ) -> ParsedRows[FollowUpRow]:
+    customers: dict[str, CustomerRef] = {}
+    return parse_rows(text, required=REQUIRED, known=OPTIONAL, max_rows=max_rows,
+                      parse=lambda row: parse_follow_up_row(row, now=now, customers=customers))
+
+
+@dataclass(frozen=True)
+class FollowUpsReport:
+    added: int
+    unchanged: int  # their answer had a follow-up already
+    forgotten: int = 0
+    skipped: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def import_follow_ups(
+    services: Services, client: WebClient | None, text: str, *, team_id: str,
+    skip_invalid: bool = False,
+) -> FollowUpsReport:
+    """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
+    lists every mistake) unless `skip_invalid`."""
+    with bulk_rows():
+        return _import_follow_ups(services, client, text, team_id=team_id,
+                                  skip_invalid=skip_invalid)
+
+
+def _import_follow_ups(
+    services: Services, client: WebClient | None, text: str, *, team_id: str, skip_invalid: bool,
+) -> FollowUpsReport:
+    now = services.clock()
+    parsed = parse_follow_ups(text, now=now)
+    problems = list(parsed.problems)
+    resolved = resolve_customers(services.engine, client, team_id=team_id,
+                                 refs=(row.customer for row in parsed.rows))
+    keyed: list[tuple[FollowUpRow, AnswerAt]] = []
+    first_line: dict[AnswerAt, int] = {}
+    for row in parsed.rows:
+        if row.customer in resolved.problems:
+            problems.append(RowProblem(row.line, resolved.problems[row.customer]))
+            continue
+        key = (resolved.customers[row.customer].user_id, row.metric, row.answered_at)
+        if key in first_line:
+            problems.append(RowProblem(row.line, "the same customer, submitted_at and metric "
+                                                 f"as line {first_line[key]}"))
+            continue
+        first_line[key] = row.line
+        keyed.append((row, key))
+    forgotten = forgotten_among(services, team_id=team_id,
+                                user_ids=sorted({key[0] for _, key in keyed}))
+    kept = [(row, key) for row, key in keyed if key[0] not in forgotten]
+    # One transaction from finding the answers to storing: an answer found is still there.
+    with session_scope(services.engine) as session:
+        answers = find_answers(session, team_id=team_id, wanted=(key for _, key in kept))
+        for row, key in kept:
+            if key not in answers:
+                problems.append(RowProblem(
+                    row.line, f"no {row.metric.value} answer of this customer at "
+                              f"{row.answered_at.isoformat()}: import it first "
+                              "(responses import)"))
+        problems.sort()
+        if problems and not skip_invalid:
+            raise ImportRefused(problems)
+        found = [(row, answers[key]) for row, key in kept if key in answers]
+        added = store_imported_follow_ups(session=session, team_id=team_id, follow_ups=[
+            ImportedFollowUp(answer, row.replied_at, row.resolved_at, row.owner,
+                             raised_at=row.answered_at)
+            for row, answer in found
+        ])
+        if added:
+            drop_snapshots(session, team_id=team_id)  # kept loop effects counted without them
+    return FollowUpsReport(added=added, unchanged=len(found) - added,
+                           forgotten=len(keyed) - len(kept), skipped=problems,
+                           ignored_columns=parsed.ignored_columns)
