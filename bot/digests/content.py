@@ -129,7 +129,8 @@ def build_digest(
     digest = Digest(
         period=period,
         overview=overview,
-        benchmarks=compare_with_benchmarks(overview, industry=industry, extra=mine.extra),
+        benchmarks=compare_with_benchmarks(overview, industry=industry,
+                                           today=period.end.date(), extra=mine.extra),
         engagement=engagement,
         comments=representative(pool),
         trend=[NpsPoint(p.start, p.nps) for p in trend],
