@@ -45,8 +45,9 @@ def _where(comparison: BenchmarkComparison) -> str:
     return comparison.industry_name or "cross-industry"
 
 
-def _source(line: BenchmarkLine) -> str:
-    shown = escape_mrkdwn(line.source)
+def _source(line: BenchmarkLine, limit: int = 2900) -> str:
+    # Cut before escaping, so an escape (&amp;) is never cut in half.
+    shown = escape_mrkdwn(truncate(line.source, limit))
     if line.added_by:
         # The mention is ours (a validated user ID), not typed text: it alone is left live.
         escaped = f"added by &lt;@{line.added_by}&gt;"
@@ -59,7 +60,7 @@ def _link(line: BenchmarkLine) -> str:
     """The source as a Slack link `<url|name, year>` and its age; custom figures name who."""
     b = line.benchmark
     if b is None or b.is_custom or not b.url:
-        return f"_{truncate(_source(line), SOURCE_CHARS + 20)}_"
+        return f"_{_source(line, SOURCE_CHARS + 20)}_"
     name = truncate(b.source, SOURCE_CHARS).replace("|", "/")
     year = f", {b.year}" if b.year is not None else ""
     age = line.age.split(", ", 1)[1] if ", " in line.age else line.age
