@@ -206,3 +206,17 @@ def test_industry_labels_are_shown_never_keys() -> None:
         assert label in full.splitlines()[0]
         for text in (short, full, *lines):
             assert key not in text or "_" not in key, (key, text)
+
+
+def test_the_digest_chart_line_is_the_headline_figure_never_a_dated_one() -> None:
+    from bot.digests.content import headline_benchmark
+
+    dated = _published(year=2020, value=60)  # ranked first: grade A, beside a grade B figure
+    recent = _published(year=2024, value=45, trust="B")
+
+    chart = headline_benchmark(_compared(SAAS, date(2026, 12, 7), extra=[dated, recent]))
+
+    assert chart is not None
+    assert (chart.value, chart.label) == (45, "the Software & SaaS average, 2024")
+    # Only a dated figure for the industry: no line rather than a stale one.
+    assert headline_benchmark(_compared(SAAS, date(2026, 12, 7), extra=[dated])) is None
