@@ -57,14 +57,16 @@ def _source(line: BenchmarkLine, limit: int = 2900) -> str:
 
 
 def _link(line: BenchmarkLine) -> str:
-    """The source as a Slack link `<url|name, year>` and its age; custom figures name who."""
+    """The source as a Slack link `<url|name, year>`, its age and grade; custom figures name
+    who added them."""
     b = line.benchmark
     if b is None or b.is_custom or not b.url:
         return f"_{_source(line, SOURCE_CHARS + 20)}_"
     name = truncate(b.source, SOURCE_CHARS).replace("|", "/")
     year = f", {b.year}" if b.year is not None else ""
     age = line.age.split(", ", 1)[1] if ", " in line.age else line.age
-    return f"<{escape_mrkdwn(b.url)}|{escape_mrkdwn(name)}{year}> · {escape_mrkdwn(age)}"
+    return (f"<{escape_mrkdwn(b.url)}|{escape_mrkdwn(name)}{year}> · {escape_mrkdwn(age)}"
+            f" · grade {b.trust}")
 
 
 def _headline_line(section: BenchmarkSection, line: BenchmarkLine) -> str:

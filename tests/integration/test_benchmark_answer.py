@@ -58,7 +58,7 @@ def test_the_answer_fits_one_screen_and_its_button_shows_every_figure(
     assert answer["response_type"] == "ephemeral"
     assert headline.count("• ") == 2  # no recent CSAT figure: two comparisons, not three
     assert "<https://www.clearlyrated.com/" in str(answer["blocks"])  # the source is a link
-    assert "ClearlyRated, 2022 · 4 years old" in headline
+    assert "ClearlyRated, 2022 · 4 years old · grade A" in headline
     label = _button(answer)["text"]["text"]
     every = int(re.fullmatch(r"All (\d+) benchmarks", label).group(1))  # type: ignore[union-attr]
 
