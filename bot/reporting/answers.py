@@ -10,7 +10,7 @@ from sqlmodel import Session
 from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
 from bot.benchmarks.comparison_blocks import all_benchmarks_message, benchmark_message
 from bot.benchmarks.custom import load_workspace_benchmarks
-from bot.benchmarks.targets import target_gaps
+from bot.benchmarks.targets import TargetGap, target_gaps
 from bot.core.periods import Period, PeriodSpec
 from bot.core.services import Services
 from bot.followups.effect import loop_effect_answer, loop_effect_from
@@ -161,7 +161,8 @@ def _headline(asked: Asked) -> ReportMessage:
     kind = asked.query.kind
     if kind is QueryKind.BENCHMARK:
         # The headline comparisons only; targets and the rest are behind its button.
-        return benchmark_message(_compared(asked), period=asked.period.label,
+        comparison, _targets = _compared(asked)
+        return benchmark_message(comparison, period=asked.period.label,
                                  button_value=button_value(asked.query))
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
     mine = load_workspace_benchmarks(session=asked.session, team_id=asked.team_id)
@@ -173,27 +174,22 @@ def _headline(asked: Asked) -> ReportMessage:
     return overview_message(overview, targets)
 
 
-def _compared(asked: Asked) -> BenchmarkComparison:
+def _compared(asked: Asked) -> tuple[BenchmarkComparison, list[TargetGap]]:
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
     mine = load_workspace_benchmarks(session=asked.session, team_id=asked.team_id)
-    return compare_with_benchmarks(
+    comparison = compare_with_benchmarks(
         overview, industry=asked.query.industry or mine.industry,
         today=asked.services.clock().date(), extra=mine.extra,
     )
+    return comparison, target_gaps(overview, mine.targets)
 
 
 def all_benchmarks(services: Services, *, team_id: str, query: EngagementQuery) -> ReportMessage:
     """Every benchmark figure for the question the headline answer answered, with targets."""
     period = query.period.resolve(services.clock())
     with session_scope(services.engine) as session:
-        overview = build_overview(session=session, team_id=team_id, period=period)
-        mine = load_workspace_benchmarks(session=session, team_id=team_id)
-        comparison = compare_with_benchmarks(
-            overview, industry=query.industry or mine.industry,
-            today=services.clock().date(), extra=mine.extra,
-        )
-        return all_benchmarks_message(comparison, period=period.label,
-                                      targets=target_gaps(overview, mine.targets))
+        comparison, targets = _compared(Asked(services, session, team_id, query, period))
+    return all_benchmarks_message(comparison, period=period.label, targets=targets)
 
 
 ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
