@@ -85,7 +85,7 @@ def _missing(comparison: BenchmarkComparison) -> list[str]:
             # The fallback's reason, without the ACSI note the full list gives.
             reason = section.note.split(". ")[0]
             said.append(reason[0].upper() + reason[1:] + ".")
-        elif section.lines and not any(chosen is section for chosen, _ in comparison.headline):
+        if section.lines and not any(chosen is section for chosen, _ in comparison.headline):
             said.append(f"{section.metric}: no published figure from the last "
                         f"{MAX_AGE_YEARS} years; older ones are in the full list.")
     return said
@@ -136,7 +136,8 @@ def all_benchmarks_message(
             compared = f"\n   {escape_mrkdwn(line.comparison)}" if line.comparison else ""
             if line.to_close:
                 compared += f"; {escape_mrkdwn(line.to_close)}"
-            link = f"\n   {_link(line)}" if line.benchmark and line.benchmark.url else ""
+            url = line.benchmark.url if line.benchmark else None
+            link = f" · <{escape_mrkdwn(url)}|source>" if url else ""
             lines.append(
                 f"• *{escape_mrkdwn(line.figure)}* {escape_mrkdwn(line.label)}{compared}\n"
                 f"   _{_source(line)}_{link}"
