@@ -11,7 +11,7 @@ import json
 from datetime import date
 
 from bot.core.errors import UserFacingError
-from bot.core.periods import Calendar, PeriodSpec
+from bot.core.periods import MAX_DAYS, Calendar, PeriodSpec
 from bot.reporting.grammar import EngagementQuery, QueryKind
 
 MAX_VALUE = 2000  # Slack's limit on a button's value
@@ -47,7 +47,8 @@ def query_from(value: str) -> EngagementQuery:
         raise refused from None
     if not (industry is None or isinstance(industry, str)):
         raise refused
-    if not (days is None or (isinstance(days, int) and not isinstance(days, bool) and days > 0)):
+    whole = isinstance(days, int) and not isinstance(days, bool)
+    if not (days is None or (whole and 1 <= days <= MAX_DAYS)):
         raise refused
     return EngagementQuery(kind=QueryKind.BENCHMARK, industry=industry,
                            period=PeriodSpec(days=days, calendar=calendar, since=since))
