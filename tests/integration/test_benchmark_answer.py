@@ -140,3 +140,21 @@ def test_the_button_answers_the_same_question(
     full = shown_text(click_all_benchmarks(sandbox, slack, STAFF, answer)["blocks"])
 
     assert full.splitlines()[0] == "All benchmarks · Insurance · Q4 2026 so far"
+
+
+def test_app_home_names_the_industry_by_its_label_and_leads_with_no_dated_figure(
+    sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    sandbox.add_user("U0ADMIN", name="admin", real_name="Ada Admin", is_admin=True)
+    assert "Software &amp; SaaS" in slack.slash_command(
+        "U0ADMIN", "set industry b2b_saas_software").json()["text"]
+
+    slack.event({"type": "app_home_opened", "tab": "home", "channel": "D0HOME", "user": STAFF})
+
+    [published] = sandbox.calls("views.publish")
+    home = shown_text(published.args["view"]["blocks"])
+    assert "NPS: no answers yet to compare with the cross-industry excellent threshold (50)" \
+        in home
+    assert "ClearlyRated, 2022, 4 years old" in home
+    assert "Zendesk" not in home  # the only Software CSAT figure is from 2012: dated
+    assert "b2b_saas_software" not in home
