@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.app.grammar import parse_engagement
@@ -23,11 +23,13 @@ from bot.followups.grammar import SetAlerts
 from bot.pulses.admin_blocks import new_pulse_modal
 from bot.pulses.commands import run_pulse_command
 from bot.pulses.grammar import PulseAction, PulseCommand
-from bot.reporting.answers import answer_engagement
+from bot.reporting.answers import all_benchmarks, answer_engagement
+from bot.reporting.benchmark_button import query_from
 from bot.reporting.blocks import mistake_message
 from bot.reporting.grammar import EngagementQuery, PlanCommand, UsageError
 from bot.reporting.plan_commands import run_plan_command
 from bot.slack.message import ReportMessage
+from bot.slack.payload import tell_privately, who_clicked
 from bot.workspaces.access import Access, require_admin, require_staff
 from bot.workspaces.commands import run_access_command, run_currency_command
 from bot.workspaces.drift_switch import SetDrift, run_drift_command
@@ -106,6 +108,8 @@ ADMIN_SUBCOMMANDS: tuple[tuple[tuple[type, ...], str, AdminRun], ...] = (
 
 
 def register(app: App, services: Services) -> None:
+    _register_buttons(app, services)
+
     @app.command(ids.SLASH_COMMAND)
     def answer_engagement_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         typed = Typed(*(str(command.get(key) or "") for key in
@@ -141,6 +145,28 @@ def register(app: App, services: Services) -> None:
         assert isinstance(query, EngagementQuery)
         _answer(ack, answer_engagement(services, team_id=typed.team_id, query=query),
                 shared=query.share)
+
+
+def _register_buttons(app: App, services: Services) -> None:
+    @app.action(ids.ALL_BENCHMARKS_ACTION)
+    def show_all_benchmarks(ack: Ack, body: dict[str, Any], client: WebClient,
+                            respond: Respond) -> None:
+        ack()
+        team_id, user_id = who_clicked(body)
+        actions = body.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions else {}
+        value = action.get("value") if isinstance(action, dict) else None
+        try:
+            # The answer may have been shared in a channel: only staff see the full list.
+            require_staff(services, client, team_id=team_id, user_id=user_id)
+            message = all_benchmarks(services, team_id=team_id,
+                                     query=query_from(str(value or "")))
+        except UserFacingError as refusal:
+            tell_privately(respond, body, escape_mrkdwn(str(refusal)))
+            return
+        # A new private message under the answer, which stays as it was.
+        respond(text=message.text, blocks=[block.to_dict() for block in message.blocks],
+                response_type="ephemeral", replace_original=False)
 
 
 def _refused(refusal: UserFacingError) -> ReportMessage:

@@ -61,8 +61,8 @@ def benchmark_list_message(figures: list[CustomFigure]) -> ReportMessage:
 
 
 def target_set_message(metric: Metric, value: float) -> ReportMessage:
-    return _said(f"Target set: {_value(metric, value)}. The overview and the benchmark view "
-                 "now show how far we are from it.")
+    return _said(f"Target set: {_value(metric, value)}. The overview and the full benchmark "
+                 "list now show how far we are from it.")
 
 
 def target_cleared_message(metric: Metric) -> ReportMessage:

@@ -15,6 +15,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
@@ -32,6 +33,13 @@ METRIC_NAMES = {
 CROSS_INDUSTRY = "all"
 POPULATIONS = ("b2b", "consumer", "mixed")
 TRUST_GRADES = ("A", "B", "custom")  # C and D figures are never shipped (see the build script)
+MAX_AGE_YEARS = 5  # older figures are marked dated and never lead a comparison
+# Industries whose customers are businesses: a consumer-panel figure set beside one of them comes
+# with a caveat. The others sell to consumers, or to both.
+B2B_INDUSTRIES = frozenset({
+    "b2b_saas_software", "consulting_professional_services", "hr_staffing_services",
+    "logistics_transportation", "manufacturing", "marketing", "wholesale",
+})
 
 
 @dataclass(frozen=True)
@@ -218,7 +226,8 @@ def benchmarks_for(
         return BenchmarkSelection(metric, None, (), False, f"no published {name} figures")
     if wanted is None or wanted == CROSS_INDUSTRY:
         return BenchmarkSelection(metric, CROSS_INDUSTRY, figures, False, None)
-    reason = f"no {name} figures for '{industry}'; showing cross-industry figures"
+    label = industry_label(wanted) or f"'{industry}'"
+    reason = f"no published {name} figure for {label}; showing cross-industry figures"
     return BenchmarkSelection(metric, CROSS_INDUSTRY, figures, True, reason)
 
 
@@ -234,12 +243,73 @@ def describe_population(b: Benchmark) -> str:
     return f"{region} {kind}" if region else kind
 
 
-def describe_source(b: Benchmark) -> str:
-    """'Bain & Company, 2024, B2B, grade A'; custom figures say they are not published."""
-    year = str(b.year) if b.year is not None else "year not stated"
+def measured_from(b: Benchmark) -> date | None:
+    """The day a figure's age counts from: the first day of its year.
+
+    Sources give a year, not a day; counting from its first day never makes a figure look
+    younger than it is (the data behind a published figure predate its publication)."""
+    return None if b.year is None else date(b.year, 1, 1)
+
+
+def _years_after(start: date, years: int) -> date:
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return start.replace(year=start.year + years, day=28)
+
+
+def age_in_years(b: Benchmark, today: date) -> int | None:
+    """Whole years since `measured_from`; None when the source gives no year."""
+    start = measured_from(b)
+    if start is None:
+        return None
+    years = today.year - start.year
+    return years if _years_after(start, years) <= today else years - 1
+
+
+def is_dated(b: Benchmark, today: date) -> bool:
+    """More than MAX_AGE_YEARS old: exactly five years is not yet dated, a day more is."""
+    start = measured_from(b)
+    return start is not None and today > _years_after(start, MAX_AGE_YEARS)
+
+
+def describe_age(b: Benchmark, today: date) -> str:
+    """'2023, 3 years old', '2012, 14 years old, dated', 'year not stated'."""
+    age = age_in_years(b, today)
+    if b.year is None or age is None:
+        return "year not stated"
+    said = "this year" if age <= 0 else f"{age} year{'s' if age != 1 else ''} old"
+    return f"{b.year}, {said}" + (", dated" if is_dated(b, today) else "")
+
+
+def describe_source(b: Benchmark, today: date) -> str:
+    """'Bain & Company, 2024, 2 years old, B2B, grade A'; custom figures say they are not
+    published."""
+    year = describe_age(b, today)
     if b.is_custom:
         return f"{b.source}, {year}, custom figure (not published)"
     return f"{b.source}, {year}, {describe_population(b)}, grade {b.trust}"
+
+
+def is_consumer(b: Benchmark) -> bool:
+    """Consumers rating companies, not businesses rating their suppliers."""
+    return b.population == "consumer"
+
+
+def industry_label(key: str | None) -> str | None:
+    """The name an industry key is shown by ('Software & SaaS'); None for an unknown key."""
+    if key is None:
+        return None
+    if key == CROSS_INDUSTRY:
+        return "Cross-industry"
+    return dict(industries(load_default_benchmarks())).get(industry_key(key))
+
+
+def is_b2b(industry: str | None) -> bool | None:
+    """Whether a workspace of this industry serves businesses; None when no industry is set."""
+    if industry is None or industry_key(industry) == CROSS_INDUSTRY:
+        return None
+    return industry_key(industry) in B2B_INDUSTRIES
 
 
 def why_not_comparable(b: Benchmark, metric_of_our_figure: str) -> str | None:

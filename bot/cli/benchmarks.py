@@ -99,12 +99,14 @@ def add(
 def list_figures(team: Team = None) -> None:
     """The industry, custom benchmarks and targets of the workspace."""
     from bot.benchmarks import custom as settings
+    from bot.benchmarks.published import industry_label
     from storage.engine import session_scope
 
     services, team_id = stored_workspace(team)
     with session_scope(services.engine) as session:
         mine = settings.load_workspace_benchmarks(session=session, team_id=team_id or "")
-    typer.echo(f"Industry: {mine.industry or 'not set (cross-industry figures)'}")
+    named = industry_label(mine.industry) or mine.industry
+    typer.echo(f"Industry: {named or 'not set (cross-industry figures)'}")
     for metric, value in sorted(mine.targets.items()):
         typer.echo(f"Target {metric.upper()}: {value:g}" + ("%" if metric == "csat" else ""))
     if not mine.custom:

@@ -23,6 +23,8 @@ def scores_block_id(metric: str) -> str:
 OPT_OUT_ACTION = "pulse_opt_out"
 HOME_OPT_OUT_ACTION = "home_opt_out"
 HOME_OPT_IN_ACTION = "home_opt_in"
+# The benchmark answer's "All N benchmarks" button; its value is the query it answered.
+ALL_BENCHMARKS_ACTION = "benchmarks_all"
 
 NEW_PULSE_ACTION = "home_new_pulse"
 NEW_PULSE_MODAL = "new_pulse_modal"

@@ -10,10 +10,6 @@ from sqlmodel import Session
 from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.published import (
-    NPS,
-    Benchmark,
-    benchmarks_for,
-    load_default_benchmarks,
     reference_label,
 )
 from bot.benchmarks.targets import TargetGap, target_gaps
@@ -80,13 +76,12 @@ def representative(rows: list[CommentRow], k: int = COMMENTS_SHOWN) -> list[Comm
     return chosen[:k]
 
 
-def headline_benchmark(
-    industry: str | None, extra: list[Benchmark] | None = None
-) -> ReferenceLine | None:
-    """The first single-valued NPS figure for the industry, for the chart's reference line."""
-    known = [*load_default_benchmarks(), *(extra or [])]
-    for b in benchmarks_for(known, metric=NPS, industry=industry).figures:
-        if b.value is not None:
+def headline_benchmark(comparison: BenchmarkComparison) -> ReferenceLine | None:
+    """The NPS figure that leads the benchmark answer, for the chart's reference line: never a
+    dated one, nor one of unknown age (the rule is bot.benchmarks.comparison's)."""
+    for section, line in comparison.headline:
+        b = line.benchmark
+        if section.metric == "NPS" and b is not None and b.value is not None:
             year = f", {b.year}" if b.year else ""
             return ReferenceLine(b.value, f"{reference_label(b)}{year}")
     return None
@@ -126,15 +121,17 @@ def build_digest(
                                       minimum=anonymity_minimum)
     # The continuum is the whole workspace's: a digest of one pulse or segment leaves it out.
     moved = None if scope is not None else continuum_line(engagement.movement, anonymity_minimum)
+    compared = compare_with_benchmarks(overview, industry=industry, today=period.end.date(),
+                                       extra=mine.extra)
     digest = Digest(
         period=period,
         overview=overview,
-        benchmarks=compare_with_benchmarks(overview, industry=industry, extra=mine.extra),
+        benchmarks=compared,
         engagement=engagement,
         comments=representative(pool),
         trend=[NpsPoint(p.start, p.nps) for p in trend],
         trend_window=(trend_period.start.date(), trend_period.end.date()),
-        chart_benchmark=headline_benchmark(industry, mine.extra),
+        chart_benchmark=headline_benchmark(compared),
         chart_target=ReferenceLine(nps_target, "Target") if nps_target is not None else None,
         targets=target_gaps(overview, mine.targets),
         scope_label=scope_label,

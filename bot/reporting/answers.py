@@ -7,18 +7,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.benchmarks.comparison import compare_with_benchmarks
+from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
+from bot.benchmarks.comparison_blocks import all_benchmarks_message, benchmark_message
 from bot.benchmarks.custom import load_workspace_benchmarks
-from bot.benchmarks.targets import target_gaps
+from bot.benchmarks.targets import TargetGap, target_gaps
 from bot.core.periods import Period, PeriodSpec
 from bot.core.services import Services
 from bot.followups.effect import loop_effect_answer, loop_effect_from
 from bot.followups.listing import list_follow_ups
+from bot.reporting.benchmark_button import button_value
 from bot.reporting.blocks import comments_message, help_message, overview_message
 from bot.reporting.continuum import build_advocacy, build_continuum, build_plan
 from bot.reporting.continuum_blocks import advocacy_blocks, continuum_message, plan_message
 from bot.reporting.detail_blocks import (
-    benchmark_message,
     csat_message,
     engagement_message,
     nps_message,
@@ -160,20 +161,38 @@ def _drivers(asked: Asked) -> ReportMessage:
 
 def _headline(asked: Asked) -> ReportMessage:
     """Overview, NPS, CSAT and benchmark: the period's figures against targets and peers."""
+    kind = asked.query.kind
+    if kind is QueryKind.BENCHMARK:
+        # The headline comparisons only; targets and the rest are behind its button.
+        comparison, _targets = _compared(asked)
+        return benchmark_message(comparison, period=asked.period.label,
+                                 button_value=button_value(asked.query))
     overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
     mine = load_workspace_benchmarks(session=asked.session, team_id=asked.team_id)
     targets = target_gaps(overview, mine.targets)
-    kind = asked.query.kind
-    if kind is QueryKind.BENCHMARK:
-        comparison = compare_with_benchmarks(
-            overview, industry=asked.query.industry or mine.industry, extra=mine.extra
-        )
-        return benchmark_message(comparison, period=asked.period.label, targets=targets)
     if kind is QueryKind.NPS:
         return nps_message(overview, targets)
     if kind is QueryKind.CSAT:
         return csat_message(overview, targets)
     return overview_message(overview, targets)
+
+
+def _compared(asked: Asked) -> tuple[BenchmarkComparison, list[TargetGap]]:
+    overview = build_overview(session=asked.session, team_id=asked.team_id, period=asked.period)
+    mine = load_workspace_benchmarks(session=asked.session, team_id=asked.team_id)
+    comparison = compare_with_benchmarks(
+        overview, industry=asked.query.industry or mine.industry,
+        today=asked.services.clock().date(), extra=mine.extra,
+    )
+    return comparison, target_gaps(overview, mine.targets)
+
+
+def all_benchmarks(services: Services, *, team_id: str, query: EngagementQuery) -> ReportMessage:
+    """Every benchmark figure for the question the headline answer answered, with targets."""
+    period = query.period.resolve(services.clock())
+    with session_scope(services.engine) as session:
+        comparison, targets = _compared(Asked(services, session, team_id, query, period))
+    return all_benchmarks_message(comparison, period=period.label, targets=targets)
 
 
 ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {

@@ -181,7 +181,7 @@ HELP_LINES = (
     "`/engagement nps` · `/engagement csat` — one metric in detail",
     "`/engagement trend [weekly|monthly]` — how the figures moved",
     "`/engagement segment plan` — NPS by a customer attribute (small groups stay hidden)",
-    "`/engagement benchmark [industry]` — against published figures, with source and year",
+    "`/engagement benchmark [industry]` — the comparisons that matter most; a button shows all",
     "`/engagement set industry KEY|clear` — the industry to compare with (admins)",
     "`/engagement benchmark add nps 62 Acme [year:2026] [source:their report]` · "
     "`benchmark list` · `benchmark remove ID` — your own benchmarks (admins)",

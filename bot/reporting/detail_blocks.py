@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.benchmarks.comparison import BenchmarkComparison, BenchmarkLine
 from bot.benchmarks.target_blocks import target_blocks
 from bot.benchmarks.targets import TargetGap
 from bot.core.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
@@ -122,49 +121,6 @@ def _hidden_groups(breakdown: SegmentBreakdown) -> str:
             f"{small} with fewer than {minimum} respondents, and "
             f"{plural(breakdown.complementary, 'larger one')} hidden too: the whole minus the "
             f"groups shown would otherwise reveal the {'small one' if small == 1 else 'rest'}.")
-
-
-def _source(line: BenchmarkLine) -> str:
-    shown = escape_mrkdwn(line.source)
-    if line.added_by:
-        # The mention is ours (a validated user ID), not typed text: it alone is left live.
-        escaped = f"added by &lt;@{line.added_by}&gt;"
-        if shown.startswith(escaped):
-            shown = f"added by <@{line.added_by}>" + shown[len(escaped):]
-    return shown
-
-
-def benchmark_message(
-    comparison: BenchmarkComparison, *, period: str, targets: Sequence[TargetGap] = ()
-) -> ReportMessage:
-    where = comparison.industry or "cross-industry"
-    blocks: list[Block] = [HeaderBlock(text=truncate(f"Against the best · {where} · {period}",
-                                                     150))]
-    for section in comparison.sections:
-        lines = [f"*Our {section.metric}: {section.ours}*"]
-        for line in section.lines:
-            compared = f"\n   {escape_mrkdwn(line.comparison)}" if line.comparison else ""
-            if line.to_close:
-                compared += f"; {escape_mrkdwn(line.to_close)}"
-            lines.append(
-                f"• *{escape_mrkdwn(line.figure)}* {escape_mrkdwn(line.label)}{compared}\n"
-                f"   _{_source(line)}_"
-            )
-        if not section.lines:
-            lines.append("No published figures to compare with.")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), 2900))))
-        if section.note:
-            blocks.append(
-                ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(section.note)[:2900])])
-            )
-        blocks += target_blocks(targets, metric="nps" if section.metric == "NPS" else "csat")
-    if comparison.industry is None:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text="No industry set, so these are cross-industry figures; an admin can choose one "
-            "with `/engagement set industry KEY`."
-        )]))
-    return ReportMessage(text=f"Our figures against published benchmarks ({where})",
-                         blocks=blocks)
 
 
 SEGMENT_NAMES = {

@@ -79,6 +79,7 @@ def _figure(line: BenchmarkLine) -> dict[str, Any]:
             "added_by": line.added_by,
             "population": describe_population(b),
             "statistic": b.statistic, "industry": b.industry, "url": b.url,
+            "age": line.age, "dated": line.dated,
         }
     return data | _gap(line.gap) | {"comparison": line.comparison, "to_close": line.to_close}
 
@@ -86,6 +87,7 @@ def _figure(line: BenchmarkLine) -> dict[str, Any]:
 def benchmarks_json(comparison: BenchmarkComparison) -> dict[str, Any]:
     return {
         "industry": comparison.industry,
+        "industry_name": comparison.industry_name,
         "comparisons": [
             {"metric": s.metric, "ours": s.ours, "note": s.note,
              "figures": [_figure(line) for line in s.lines]}

@@ -15,9 +15,9 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 def benchmark_line(section: BenchmarkSection) -> str | None:
     """The first comparable figure of a section, with its source: the one line there is room
-    for (`/engagement benchmark` shows them all)."""
+    for (`/engagement benchmark` shows them all). Never a dated figure, nor one of unknown age."""
     for line in section.lines:
-        if line.comparison:
+        if line.comparison and line.can_lead():
             gap = escape_mrkdwn(line.comparison)
             more = f"; {escape_mrkdwn(line.to_close)}" if line.to_close else ""
             return f"• {section.metric}: {gap}{more} _({escape_mrkdwn(line.source)})_"

@@ -192,3 +192,19 @@ def render_blocks(blocks: list[dict[str, Any]], *, title: str | None = None) -> 
 def print_blocks(console: Console, blocks: list[dict[str, Any]], *,
                  title: str | None = None) -> None:
     console.print(render_blocks(blocks, title=title))
+
+
+def shown_text(blocks: list[dict[str, Any]]) -> str:
+    """The text Slack shows of a message, one line per text field: markup, escapes and link
+    targets gone, link labels kept. For measuring how much a person has to read."""
+    fields: list[Any] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("header", "section"):
+            fields += [block.get("text"), *block.get("fields", [])]
+            fields.append((block.get("accessory") or {}).get("text"))
+        elif kind == "context":
+            fields += block.get("elements", [])
+        elif kind == "actions":
+            fields += [element.get("text") for element in block.get("elements", [])]
+    return "\n".join(_text(field).plain for field in fields if isinstance(field, dict))

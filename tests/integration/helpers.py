@@ -108,3 +108,19 @@ def customers_score_nine(
     deliver_due(services, client)
     for user_id in people:
         click_score(sandbox, slack, user_id, 9)
+
+
+def click_all_benchmarks(
+    sandbox: SlackSandbox, slack: SlackClient, user_id: str, answer: dict[str, Any], *,
+    channel: str = "C0GENERAL",
+) -> dict[str, Any]:
+    """Press "All N benchmarks" on `answer` (the JSON of a private /engagement benchmark reply
+    in `channel`); the private message the click brought."""
+    shown = {"channel": channel, "ts": "1700000000.000100", "is_ephemeral": True,
+             "text": answer["text"], "blocks": answer["blocks"]}
+    before = len(sandbox.ephemeral_messages(user_id))
+    reply = slack.click(user_id, shown, ids.ALL_BENCHMARKS_ACTION)
+    assert reply.status == 200
+    after = sandbox.ephemeral_messages(user_id)
+    assert len(after) == before + 1, "the click brought no private message"
+    return after[-1]

@@ -10,7 +10,7 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from storage.models import CustomBenchmark, Target, WorkspaceSetting
 from tests.conftest import CUSTOMERS, STAFF, SendPulse
-from tests.integration.helpers import click_score
+from tests.integration.helpers import click_all_benchmarks, click_score
 
 ADMIN = "U0ADMIN"
 
@@ -78,7 +78,9 @@ def test_an_admins_benchmark_and_target_show_in_the_comparison(
     again = slack.slash_command(ADMIN, "benchmark add nps 64 <!channel> Acme (competitor)")
     industry = slack.slash_command(ADMIN, "set industry b2b_saas_software").json()
     target = slack.slash_command(ADMIN, "target nps 50").json()
-    shown = str(slack.slash_command(STAFF, "benchmark").json()["blocks"])
+    answer = slack.slash_command(STAFF, "benchmark").json()
+    headline = str(answer["blocks"])
+    shown = str(click_all_benchmarks(sandbox, slack, STAFF, answer)["blocks"])
     overview = str(slack.slash_command(STAFF, "").json()["blocks"])
 
     assert "&lt;!channel&gt; Acme (competitor)" in added["text"]
@@ -89,7 +91,12 @@ def test_an_admins_benchmark_and_target_show_in_the_comparison(
                                                             ADMIN)
     assert "Software &amp; SaaS" in industry["text"]
     assert "Target set: NPS +50" in target["text"]
-    assert "Against the best · b2b_saas_software" in shown
+    assert "Benchmarks · Software &amp; SaaS" not in headline  # a header is plain text
+    assert "Benchmarks · Software & SaaS" in headline
+    assert "b2b_saas_software" not in headline.replace('"', "")  # the label, never the key
+    assert "*NPS +40*: 24 points below &lt;!channel&gt; Acme (competitor)" in headline
+    assert "<!channel>" not in headline
+    assert "All benchmarks · Software & SaaS" in shown
     assert "*64* &lt;!channel&gt; Acme (competitor) (custom, not published)" in shown
     assert "added by <@U0ADMIN>" in shown
     assert "custom figure (not published)" in shown

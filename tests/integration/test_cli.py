@@ -239,7 +239,7 @@ def test_benchmarks_industry_figures_and_targets_from_the_cli(
     assert saved in added.stdout
     assert "Target NPS set to +50." in target.stdout
     assert "Target CSAT set to 85%." in csat.stdout
-    assert "Industry: insurance" in listed.stdout
+    assert "Industry: Insurance\n" in listed.stdout  # its label, not the key
     assert "Target NPS: 50" in listed.stdout
     assert report["benchmarks"]["industry"] == "insurance"
     custom = report["benchmarks"]["comparisons"][0]["figures"][0]

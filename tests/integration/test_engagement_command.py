@@ -10,6 +10,7 @@ from bot.sandbox.client import SignedSlackClient, SlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import BOTH_TRANSPORTS, CUSTOMERS, STAFF, SendPulse
 from tests.integration.helpers import (
+    click_all_benchmarks,
     click_score,
     comment,
     customers_score_nine,
@@ -256,9 +257,12 @@ def test_benchmark_names_sources_and_the_change_shows_on_the_overview(
     send_pulse()
     _answer_all(sandbox, slack, [10, 9, 8, 3, 10])
 
-    benchmark = str(slack.slash_command(STAFF, "benchmark").json()["blocks"])
+    answer = slack.slash_command(STAFF, "benchmark").json()
+    benchmark = str(click_all_benchmarks(sandbox, slack, STAFF, answer)["blocks"])
     overview = str(slack.slash_command(STAFF, "").json()["blocks"])
 
+    assert "*NPS +40*: 10 points below the cross-industry excellent threshold (50)" \
+        in str(answer["blocks"])
     assert "Our NPS: +40" in benchmark
     assert "grade A" in benchmark
     assert "margin of error" in benchmark

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from bot.benchmarks.comparison import compare_with_benchmarks
+from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
+from bot.benchmarks.comparison_blocks import all_benchmarks_message
 from bot.benchmarks.published import custom_benchmark
 from bot.core.periods import Period
 from bot.insights.metrics import csat_from_scores, nps_from_scores
-from bot.reporting.detail_blocks import benchmark_message
 from bot.reporting.figures import Overview
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
+TODAY = NOW.date()
 
 
 def _overview() -> Overview:
@@ -19,8 +21,12 @@ def _overview() -> Overview:
                     csat_from_scores({5: 30, 4: 50, 2: 20}), 10, 7, 70.0, {})
 
 
+def _compared(**given: Any) -> BenchmarkComparison:
+    return compare_with_benchmarks(_overview(), today=TODAY, **given)
+
+
 def test_every_figure_names_its_source_and_year_and_how_we_compare() -> None:
-    comparison = compare_with_benchmarks(_overview(), industry=None)
+    comparison = _compared(industry=None)
 
     nps, csat = comparison.sections
     assert (nps.metric, nps.ours, csat.metric, csat.ours) == ("NPS", "+25", "CSAT", "80%")
@@ -31,22 +37,23 @@ def test_every_figure_names_its_source_and_year_and_how_we_compare() -> None:
 
 
 def test_acsi_is_never_shown_as_a_csat_percentage() -> None:
-    csat = compare_with_benchmarks(_overview(), industry=None).sections[1]
+    csat = _compared(industry=None).sections[1]
 
     assert "ACSI figures are not shown beside CSAT" in (csat.note or "")
     assert not any("ACSI" in line.source for line in csat.lines)
 
 
 def test_an_unknown_industry_falls_back_and_says_so() -> None:
-    nps = compare_with_benchmarks(_overview(), industry="fintech").sections[0]
+    nps = _compared(industry="fintech").sections[0]
 
-    assert "no NPS figures for 'fintech'; showing cross-industry figures" in (nps.note or "")
+    fell_back = "no published NPS figure for 'fintech'; showing cross-industry figures"
+    assert fell_back in (nps.note or "")
 
 
 def test_an_admins_own_benchmark_comes_first() -> None:
     rival = custom_benchmark(metric="nps", value=41, added_by="Ada", company="Rival Inc")
 
-    nps = compare_with_benchmarks(_overview(), industry=None, extra=[rival]).sections[0]
+    nps = _compared(industry=None, extra=[rival]).sections[0]
 
     assert nps.lines[0].figure == "41"
     assert "Rival Inc" in nps.lines[0].label
@@ -56,7 +63,7 @@ def test_an_admins_own_benchmark_comes_first() -> None:
 
 
 def test_the_message_fits_slack() -> None:
-    message = benchmark_message(compare_with_benchmarks(_overview(), industry=None),
+    message = all_benchmarks_message(_compared(industry=None),
                                 period="last 90 days")
     blocks = [block.to_dict() for block in message.blocks]
     assert len(blocks) <= 50
@@ -80,11 +87,11 @@ def test_a_stored_figure_says_who_added_it_and_that_it_is_not_published() -> Non
     assert by_cli.is_custom
     assert by_admin.source == "added by <@U0ADMIN>"
     assert by_cli.source == "added from the CLI"
-    nps = compare_with_benchmarks(_overview(), industry=None, extra=[by_admin]).sections[0]
+    nps = _compared(industry=None, extra=[by_admin]).sections[0]
     line = nps.lines[0]
     assert line.label == "Acme (competitor) (custom, not published)"
     assert line.source == (
-        "added by <@U0ADMIN>, 2026, custom figure (not published); their 2026 report"
+        "added by <@U0ADMIN>, 2026, this year, custom figure (not published); their 2026 report"
     )
     assert line.added_by == "U0ADMIN"
     assert "grade" not in line.source
@@ -95,8 +102,8 @@ def test_the_benchmark_view_pings_the_admin_only_and_escapes_the_name() -> None:
     from bot.benchmarks.custom import as_benchmark
 
     hostile = as_benchmark(_stored("U0ADMIN", name="<!channel> Acme", source="<@U0BOSS> said"))
-    message = benchmark_message(
-        compare_with_benchmarks(_overview(), industry=None, extra=[hostile]), period="x"
+    message = all_benchmarks_message(
+        _compared(industry=None, extra=[hostile]), period="x"
     )
 
     shown = str([block.to_dict() for block in message.blocks])
@@ -130,7 +137,7 @@ def test_the_overview_nps_and_benchmark_views_show_the_target() -> None:
 
     gaps = target_gaps(_overview(), {"nps": 41})
     views = (overview_message(_overview(), gaps), nps_message(_overview(), gaps),
-             benchmark_message(compare_with_benchmarks(_overview(), industry=None), period="x",
+             all_benchmarks_message(_compared(industry=None), period="x",
                                targets=gaps))
     for message in views:
         assert "Target NPS +41" in str([block.to_dict() for block in message.blocks])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import textwrap
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -208,7 +209,9 @@ def test_benchmarks_for_an_industry_without_figures_falls_back_and_says_why() ->
     # Fintech has only a grade C figure in the research file, so nothing is shipped for it.
     selection = benchmarks_for(load_default_benchmarks(), metric=NPS, industry="fintech")
     assert selection.fallback
-    assert selection.reason == "no NPS figures for 'fintech'; showing cross-industry figures"
+    assert selection.reason == (
+        "no published NPS figure for 'fintech'; showing cross-industry figures"
+    )
     assert selection.figures
     assert all(b.industry == "all" for b in selection.figures)
 
@@ -247,16 +250,23 @@ def test_industries_lists_keys_and_names_without_cross_industry() -> None:
 # ---------------------------------------------------------------- describing and comparing
 
 
-def test_describe_source() -> None:
-    assert describe_source(figure()) == "Bain & Company, 2024, B2B, grade A"
+def test_describe_source_gives_the_age() -> None:
+    today = date(2026, 12, 7)
+    assert describe_source(figure(), today) == "Bain & Company, 2024, 2 years old, B2B, grade A"
     panel = figure(source="XM Institute", population="consumer", panel=True, region="US")
-    assert describe_source(panel) == "XM Institute, 2024, US consumer panel, grade A"
+    assert describe_source(panel, today) == (
+        "XM Institute, 2024, 2 years old, US consumer panel, grade A"
+    )
     undated = figure(source="SurveyMonkey", population="mixed", year=None)
-    assert (
-        describe_source(undated) == "SurveyMonkey, year not stated, mixed B2B and consumer, grade A"
+    assert describe_source(undated, today) == (
+        "SurveyMonkey, year not stated, mixed B2B and consumer, grade A"
     )
     mine = custom_benchmark(metric=NPS, value=55, added_by="Ana", year=2025)
-    assert describe_source(mine) == "added by Ana, 2025, custom figure (not published)"
+    assert describe_source(mine, today) == (
+        "added by Ana, 2025, 1 year old, custom figure (not published)"
+    )
+    old = figure(source="Zendesk", year=2012)
+    assert describe_source(old, today) == "Zendesk, 2012, 14 years old, dated, B2B, grade A"
 
 
 def test_our_csat_is_never_compared_with_an_acsi_index() -> None:
