@@ -105,3 +105,23 @@ def test_the_currency_needs_only_the_database(db_only: dict[str, str], tmp_path:
 
     assert result.returncode == 0, result.stderr
     assert "EUR" in result.stdout
+
+
+def test_follow_ups_of_imported_answers_need_only_the_database(
+        db_only: dict[str, str], tmp_path: Path) -> None:
+    answers = tmp_path / "responses.csv"
+    answers.write_text("customer,submitted_at,metric,score\nU0ANN,2026-07-01,nps,3\n",
+                       encoding="utf-8")
+    follow_ups = tmp_path / "followups.csv"
+    follow_ups.write_text("customer,submitted_at,metric,replied_at,resolved_at\n"
+                          "U0ANN,2026-07-01,nps,2026-07-02,2026-07-04\n", encoding="utf-8")
+
+    imported = run_cli(db_only, tmp_path, "responses", "import", str(answers), "--team", TEAM)
+    result = run_cli(db_only, tmp_path, "followups", "import", str(follow_ups), "--team", TEAM)
+    again = run_cli(db_only, tmp_path, "followups", "import", str(follow_ups), "--team", TEAM)
+
+    assert imported.returncode == 0, imported.stderr
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert " 1 added" in result.stdout
+    assert " 0 added" in again.stdout
