@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
+from bot.insights.metrics import Interval, wilson_interval
 from bot.insights.sentiment import Label, label_for
 from bot.insights.theme_words import (
     NOT_THEMES,
@@ -54,6 +55,18 @@ class Theme:
     mean_polarity: float
     label: Label
     examples: tuple[str, ...] = ()
+
+    @property
+    def considered(self) -> int:
+        """The comments `share` is a share of. Recovered from the two figures kept, rather
+        than stored beside them, so themes kept in older snapshots carry it too; a theme has
+        at least MIN_MENTIONS comments, so `share` is never 0."""
+        return round(self.count / self.share)
+
+    @property
+    def share_interval(self) -> Interval | None:
+        """The 95% Wilson interval of `share`, in percent."""
+        return wilson_interval(self.count, self.considered)
 
 
 @cache

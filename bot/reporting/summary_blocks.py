@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.benchmarks.comparison import BenchmarkSection
-from bot.core.text import escape_mrkdwn, fmt_percent, fmt_score, plural
+from bot.core.text import escape_mrkdwn, fmt_score, plural
 from bot.insights.engagement import Segment
-from bot.reporting.detail_blocks import SEGMENT_NAMES
+from bot.reporting.detail_blocks import SEGMENT_NAMES, share_text
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import TrendPoint
 from bot.reporting.outcome_blocks import place_brief
@@ -31,7 +31,7 @@ def engagement_line(engagement: EngagementMap) -> str:
     parts = []
     for segment, (name, _meaning) in SEGMENT_NAMES.items():
         moved = f" ({fmt_score(change[segment])})" if change is not None else ""
-        parts.append(f"{name} {fmt_percent(mix.percent(segment))}{moved}")
+        parts.append(f"{name} {share_text(mix, segment)}{moved}")
     advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
     revealed = [f"{name} {brief}" for segment, (name, _meaning) in SEGMENT_NAMES.items()
                 if (brief := place_brief(engagement.loyalty(segment))) is not None]

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.core.text import escape_mrkdwn, fmt_score, plural, truncate
+from bot.core.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
 from bot.insights.themes import Theme
 from bot.reporting.blocks import not_scored_line
 from bot.reporting.themes import ThemesReport
@@ -20,10 +20,14 @@ CLASS_NAMES = {"promoter": "Promoters", "passive": "Passives", "detractor": "Det
 
 
 def theme_line(theme: Theme) -> str:
-    """`export` 12 comments (9%) · negative (−0.31)"""
+    """`export` 12 comments (9%, 95% interval 5% to 15%) · negative (−0.31)"""
+    interval = theme.share_interval
+    within = "" if interval is None else (
+        f", 95% interval {fmt_interval(interval.low, interval.high, percent=True)}")
     return (
         f"`{escape_mrkdwn(theme.phrase)}` {plural(theme.count, 'comment')} "
-        f"({theme.share:.0%}) · {theme.label} ({fmt_score(theme.mean_polarity, digits=2)})"
+        f"({fmt_percent(100 * theme.share)}{within}) · {theme.label} "
+        f"({fmt_score(theme.mean_polarity, digits=2)})"
     )
 
 

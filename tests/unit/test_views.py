@@ -161,7 +161,10 @@ def test_segment_view_says_how_many_groups_were_hidden() -> None:
         "plan", [SegmentRow("<enterprise>", 7, nps_from_scores({10: 7}))], hidden=2, minimum=5
     )
     blocks = str(_dicts(segment_message(breakdown, period="last 90 days").blocks))
-    assert "*&lt;enterprise&gt;*: NPS *+100* (7 respondents)" in blocks
+    # 7 promoters: adjusted p = 7.75/10, d = 0.75/10, centre 0.7, margin
+    # 1.96·√((0.85 − 0.49)/10) = 0.372, so the low end is +33 and the high end is clipped.
+    assert "*&lt;enterprise&gt;*: NPS *+100* (7 respondents, 95% interval +33 to +100)" \
+        in blocks
     assert "2 groups with fewer than 5 respondents hidden" in blocks
 
 
