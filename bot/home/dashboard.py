@@ -13,7 +13,7 @@ from bot.benchmarks.targets import TargetGap, target_gaps
 from bot.core.periods import Period, PeriodSpec
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
-from bot.pulses.schedule import InvalidSchedule, next_fire_time
+from bot.pulses.schedule import InvalidSchedule, next_fire_time, schedule_text
 from bot.reporting.continuum_blocks import continuum_line
 from bot.reporting.drift.summary import drift_section
 from bot.reporting.engagement_map import EngagementMap
@@ -37,6 +37,7 @@ class PulseStatusRow:
     metric: str
     status: str
     next_wave: datetime | None
+    schedule: str | None  # as people write it ("quarterly"); None when sent by hand
     last_sent: int  # of the latest wave
     last_answered: int
 
@@ -71,6 +72,7 @@ def _pulse_rows(session: Session, team_id: str, now: datetime) -> tuple[list[Pul
             upcoming = None
         rows.append(PulseStatusRow(
             pulse.name, str(pulse.metric), str(pulse.status), upcoming,
+            schedule_text(pulse.schedule) if pulse.schedule else None,
             counts.by_status.get(DeliveryStatus.SENT, 0) if counts else 0,
             counts.answered if counts else 0,
         ))

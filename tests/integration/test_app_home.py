@@ -72,8 +72,8 @@ def test_the_staff_dashboard_shows_trend_benchmark_map_and_pulses_within_100_blo
     assert "*NPS trend* `" in shown
     assert "Against the best" in shown
     assert "Engagement map" in shown
-    assert "*weekly-nps* · NPS · active · next wave" in shown
-    assert "last wave 5 of 5 answers" in shown
+    assert "*weekly-nps* · NPS · active · weekly · next wave" in shown
+    assert "last wave 5 answers of 5 sent" in shown
     assert "26 more: `/engagement pulse list`" in shown
     assert sandbox.problems == []
 
