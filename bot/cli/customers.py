@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure, Team, in_workspace, user_errors
+from bot.core.text import plural
 
 app = typer.Typer(help="Customers and their segments.", no_args_is_help=True)
 
@@ -30,6 +31,6 @@ def import_file(
     here = in_workspace(team)
     with user_errors():
         report = import_customers(here.services, here.client, text, skip_invalid=skip_invalid)
-    typer.echo(f"Imported {report.imported} customer(s).")
+    typer.echo(f"Imported {plural(report.imported, 'customer')}.")
     for problem in report.skipped:
         typer.echo(f"  skipped {problem}")

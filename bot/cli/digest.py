@@ -19,6 +19,7 @@ from bot.cli.common import (
     user_errors,
 )
 from bot.core.periods import Period
+from bot.core.text import plural
 
 app = typer.Typer(help="The digest posted to channels: headline figures, the best, the voices.",
                   no_args_is_help=True)
@@ -85,7 +86,7 @@ def post_due_command() -> None:
     services = services_or_fail(settings)
     posted = sum(post_due_digests(services, workspace.client, team_id=workspace.team_id)
                  for workspace in workspace_clients(services, client))
-    typer.echo(f"{posted} digest(s) posted.")
+    typer.echo(f"{plural(posted, 'digest')} posted.")
 
 
 @app.command("preview")

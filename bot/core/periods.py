@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.core.text import plural
+
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660
 
@@ -29,7 +31,7 @@ class Period:
         """The period just before, of the same length unless `compare` says otherwise: what a
         change is measured against."""
         length = self.compare or self.end - self.start
-        return Period(self.start - length, self.start, f"the {length.days} days before")
+        return Period(self.start - length, self.start, f"the {plural(length.days, 'day')} before")
 
 
 @dataclass(frozen=True)
@@ -52,4 +54,4 @@ class PeriodSpec:
             start = datetime(now.year, 3 * quarter + 1, 1, tzinfo=UTC)
             return Period(start, now, f"Q{quarter + 1} {now.year} so far")
         days = self.days or DEFAULT_DAYS
-        return Period(now - timedelta(days=days), now, f"last {days} days")
+        return Period(now - timedelta(days=days), now, f"last {plural(days, 'day')}")

@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core import ids
-from bot.core.text import escape_mrkdwn, truncate
+from bot.core.text import escape_mrkdwn, plural, truncate
 from bot.pulses.schedule import schedule_text
 from bot.slack.message import ReportMessage
 
@@ -72,7 +72,7 @@ def pulse_list_message(rows: list[PulseRow]) -> ReportMessage:
                 ]
             )
         )
-    return ReportMessage(text=f"{len(rows)} pulse(s)", blocks=blocks)
+    return ReportMessage(text=plural(len(rows), "pulse"), blocks=blocks)
 
 
 def _field(field: str) -> str:

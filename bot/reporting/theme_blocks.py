@@ -75,6 +75,6 @@ def themes_message(report: ThemesReport) -> ReportMessage:
     blocks += left_out
     top = report.overall[0]
     return ReportMessage(
-        text=f"Themes, {report.period.label}: {top.phrase} ({top.count} comments) leads",
+        text=f"Themes, {report.period.label}: {top.phrase} ({plural(top.count, 'comment')}) leads",
         blocks=blocks,
     )

@@ -383,3 +383,18 @@ def test_trend_shows_csat_with_its_interval_as_it_does_nps(
     # Wilson for 2 of 3: centre (2/3 + 1.96²/6)/(1 + 1.96²/3) = 0.573, margin
     # 1.96·√((2/9)/3 + 1.96²/36)/(1 + 1.96²/3) = 0.365.
     assert "16 Nov 2026: NPS – · CSAT *67%* (n=3, 21% to 94%)" in blocks
+
+
+def test_a_one_day_period_and_one_answer_read_in_the_singular(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    click_score(sandbox, slack, CUSTOMERS[0], 10)
+
+    body = slack.slash_command(STAFF, "1d").json()
+
+    shown = str(body["blocks"])
+    assert "Customer engagement · last 1 day" in shown
+    assert "(1 answer)" in shown
+    assert "1 answers" not in shown
+    assert "1 days" not in shown
