@@ -91,3 +91,38 @@ def test_a_customers_home_lists_the_surveys_they_had(
     assert "*Your surveys*" in shown
     assert "q4-nps · answered" in shown
     assert "Stop these surveys" in shown
+
+
+def test_home_says_when_the_last_answer_came_rather_than_none_yet_beside_a_trend(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock,
+) -> None:
+    from datetime import timedelta
+
+    clock.now -= timedelta(days=100)
+    send_pulse(min_interval_days=0)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 10)
+    answered = clock.now
+    clock.now += timedelta(days=100)
+    send_pulse(name="csat", metric=Metric.CSAT, min_interval_days=0)
+    click_score(sandbox, slack, CUSTOMERS[0], 5, metric="csat")
+
+    slack.event({**HOME_OPENED, "user": STAFF})
+
+    [published] = sandbox.calls("views.publish")
+    shown = str(published.args["view"]["blocks"])
+    assert "*NPS trend* `" in shown  # the earlier answers are on the trend beside the figures
+    assert "No answers yet" not in shown
+    assert f"No answers in the last 90 days; the last on {answered:%-d %b %Y}" in shown
+    assert "*100%* satisfied  (1 answer)" in shown
+
+
+def test_home_of_a_workspace_never_answered_says_no_answers_yet(
+    sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    slack.event({**HOME_OPENED, "user": STAFF})
+
+    [published] = sandbox.calls("views.publish")
+    shown = str(published.args["view"]["blocks"])
+    assert "*NPS*\\nNo answers yet" in shown
+    assert "*CSAT*\\nNo answers yet" in shown
