@@ -34,6 +34,14 @@ class Period:
         return Period(self.start - length, self.start, f"the {plural(length.days, 'day')} before")
 
 
+def months_back(now: datetime, months: int) -> datetime:
+    """The first day of the month `months - 1` months before now's: `months` calendar months."""
+    year, month = now.year, now.month - (months - 1)
+    while month <= 0:
+        month, year = month + 12, year - 1
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class PeriodSpec:
     """What the user asked for; resolved against the clock when the answer is computed."""

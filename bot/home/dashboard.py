@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import TargetGap, target_gaps
-from bot.core.periods import Period, PeriodSpec
+from bot.core.periods import Period, PeriodSpec, months_back
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.pulses.schedule import InvalidSchedule, next_fire_time, schedule_text
@@ -79,14 +79,6 @@ def _pulse_rows(session: Session, team_id: str, now: datetime) -> tuple[list[Pul
     return rows, max(0, len(pulses) - PULSES_SHOWN)
 
 
-def _months_back(now: datetime, months: int) -> datetime:
-    """The first day of the month `months - 1` months before now's: `months` calendar months."""
-    year, month = now.year, now.month - (months - 1)
-    while month <= 0:
-        month, year = month + 12, year - 1
-    return datetime(year, month, 1, tzinfo=UTC)
-
-
 def staff_dashboard(
     session: Session, *, team_id: str, now: datetime, engagement: EngagementMap,
     themes: ThemesReport, anonymity_minimum: int, outcomes: OutcomesReport | None = None,
@@ -98,7 +90,7 @@ def staff_dashboard(
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
-    trend_period = Period(_months_back(now, TREND_MONTHS), now, f"last {TREND_MONTHS} months")
+    trend_period = Period(months_back(now, TREND_MONTHS), now, f"last {TREND_MONTHS} months")
     pulses, more = _pulse_rows(session, team_id, now)
     return Dashboard(
         overview=overview,
