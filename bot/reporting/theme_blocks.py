@@ -20,14 +20,19 @@ CLASS_NAMES = {"promoter": "Promoters", "passive": "Passives", "detractor": "Det
 
 
 def theme_line(theme: Theme) -> str:
-    """`export` 12 comments (9%, 95% interval 5% to 15%) · negative (−0.31)"""
+    """`export` 12 comments (9%, 95% interval 5% to 15%) · negative (−0.31) · NPS −40
+    (n=10, −71 to −1)"""
     interval = theme.share_interval
     within = "" if interval is None else (
         f", 95% interval {fmt_interval(interval.low, interval.high, percent=True)}")
+    nps = theme.nps
+    nps_text = "" if nps.score is None or nps.ci95 is None else (
+        f" · NPS {fmt_score(nps.score)} (n={nps.n}, "
+        f"{fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)})")
     return (
         f"`{escape_mrkdwn(theme.phrase)}` {plural(theme.count, 'comment')} "
         f"({fmt_percent(100 * theme.share)}{within}) · {theme.label} "
-        f"({fmt_score(theme.mean_polarity, digits=2)})"
+        f"({fmt_score(theme.mean_polarity, digits=2)}){nps_text}"
     )
 
 

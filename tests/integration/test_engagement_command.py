@@ -331,6 +331,11 @@ def test_themes_count_what_customers_repeat_overall_and_for_detractors(
     # /(1 + 1.96²/5) = 0.326 for both.
     assert "`export` 3 comments (60%, 95% interval 23% to 88%) · negative" in shown
     assert "`support` 2 comments (40%, 95% interval 12% to 77%) · positive" in shown
+    # The NPS of the answers behind each theme. Export: 3 detractors, adjusted d = 3.75/6,
+    # p = 0.75/6, centre −0.5, margin 1.96·√((0.75 − 0.25)/6) = 0.566. Support: 2 promoters,
+    # p = 2.75/5, d = 0.75/5, centre 0.4, margin 1.96·√((0.7 − 0.16)/5) = 0.644.
+    assert "· NPS −100 (n=3, −100 to +7)" in shown
+    assert "· NPS +100 (n=2, −24 to +100)" in shown
     detractors = shown[shown.index("*Detractors*"):]
     assert "`export` 3 comments" in detractors
     assert "`invoice` 2 comments" in detractors
