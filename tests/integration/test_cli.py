@@ -194,6 +194,7 @@ def test_scheduled_pulse_edit_pause_resume_delete_and_status(
     bot(env, tmp_path, "pulse", "send", "weekly")
     status = bot(env, tmp_path, "pulse", "status", "weekly")
     assert "sent 2, pending 0, failed 0, answered 0 (0% response rate)" in status.stdout
+    assert "(open) · monthly (Europe/Paris)\n" in status.stdout
 
     deleted = bot(env, tmp_path, "pulse", "delete", "weekly", "--yes")
     assert "answers stay in the reports" in deleted.stdout
