@@ -187,12 +187,15 @@ SEGMENT_NAMES = {
 }
 
 
-def share_text(mix: Mix, segment: Segment) -> str:
-    """`25% (6% to 60%)`: a place's share of placed customers with its 95% Wilson interval,
-    which with a few dozen customers is wide enough to matter."""
+def share_text(mix: Mix, segment: Segment, change: dict[Segment, float] | None = None,
+               *, unit: str = " points") -> str:
+    """`25% (6% to 60%; +3 points)`: a place's share of placed customers with its 95% Wilson
+    interval (with a few dozen customers, wide enough to matter) and how it moved."""
     interval = mix.share_interval(segment)
-    within = "" if interval is None else (
-        f" ({fmt_interval(interval.low, interval.high, percent=True)})")
+    notes = [] if interval is None else [fmt_interval(interval.low, interval.high, percent=True)]
+    if change is not None:
+        notes.append(f"{fmt_score(change[segment])}{unit}")
+    within = f" ({'; '.join(notes)})" if notes else ""
     return f"{fmt_percent(mix.percent(segment))}{within}"
 
 
@@ -203,11 +206,8 @@ def engagement_message(engagement: EngagementMap) -> ReportMessage:
     ]
     lines = []
     for segment, (name, meaning) in SEGMENT_NAMES.items():
-        moved = ""
-        if change is not None:
-            moved = f" ({fmt_score(change[segment])} points)"
         lines.append(
-            f"*{name}* — {share_text(mix, segment)}{moved} · "
+            f"*{name}* — {share_text(mix, segment, change)} · "
             f"{plural(mix.counts[segment], 'customer')}"
             f"\n_{meaning}_\n{place_text(engagement.loyalty(segment))}"
         )

@@ -30,8 +30,7 @@ def engagement_line(engagement: EngagementMap) -> str:
         return "*Engagement map*: nobody placed yet (it takes an NPS and a CSAT answer)"
     parts = []
     for segment, (name, _meaning) in SEGMENT_NAMES.items():
-        moved = f" ({fmt_score(change[segment])})" if change is not None else ""
-        parts.append(f"{name} {share_text(mix, segment)}{moved}")
+        parts.append(f"{name} {share_text(mix, segment, change, unit='')}")
     advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
     revealed = [f"{name} {brief}" for segment, (name, _meaning) in SEGMENT_NAMES.items()
                 if (brief := place_brief(engagement.loyalty(segment))) is not None]
