@@ -111,7 +111,10 @@ def test_home_says_when_the_last_answer_came_rather_than_none_yet_beside_a_trend
 
     [published] = sandbox.calls("views.publish")
     shown = str(published.args["view"]["blocks"])
-    assert "*NPS trend* `" in shown  # the earlier answers are on the trend beside the figures
+    # The earlier answers are on the trend beside the figures, with their interval: 5
+    # promoters, adjusted p = 5.75/8, d = 0.75/8, centre .625, margin
+    # 1.96·√((.8125 − .390625)/8) = .450 → +17 to +100 (clipped).
+    assert f"*NPS trend* `█` {answered:%b} +100 (+17 to +100)" in shown
     assert "No answers yet" not in shown
     assert f"No answers in the last 90 days; the last on {answered:%-d %b %Y}" in shown
     assert "*100%* satisfied  (1 answer)" in shown
