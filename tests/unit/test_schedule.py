@@ -141,3 +141,9 @@ def test_a_schedule_reads_as_people_write_it(line: str, shown: str) -> None:
 @pytest.mark.parametrize("preset", ["weekly", "monthly", "quarterly"])
 def test_every_preset_reads_back_as_its_own_name(preset: str) -> None:
     assert schedule_text(normalise_schedule(preset)) == preset
+
+
+def test_a_reminder_after_a_one_day_wave_names_one_day() -> None:
+    with pytest.raises(InvalidField) as raised:
+        validate_policy(metric=Metric.NPS, remind_after_hours=24, close_after_days=1)
+    assert str(raised.value).endswith("must come before the wave closes (1 day)")
