@@ -33,11 +33,11 @@ MAX_COMMENTS_SHOWN = 10
 
 
 def in_period(label: str) -> str:
-    """A period's label after "No answers": "in the last 90 days", "in Q4 2026 so far",
-    "since 5 March 2026"."""
+    """A period's label after "No answers": "in the last 90 days", "in the week of …",
+    "in Q4 2026 so far", "in the 90 days before", "since 5 March 2026"."""
     if label.startswith("since "):
         return label
-    return f"in the {label}" if label.startswith(("last ", "the ")) else f"in {label}"
+    return f"in the {label}" if label.startswith(("last ", "week of ")) else f"in {label}"
 
 
 def no_answers(overview: Overview, latest: datetime | None) -> str:
