@@ -44,6 +44,20 @@ def score_counts(
     return totals
 
 
+def latest_answer_at(
+    *, session: Session, team_id: str, metric: Metric, before: datetime
+) -> datetime | None:
+    """When the latest answer of `metric` before `before` was given; None when there is none.
+    One step down the (team, metric, answered_at) index."""
+    latest = session.execute(
+        sa_select(func.max(col(Response.answered_at))).where(
+            col(Response.team_id) == team_id, col(Response.metric) == metric,
+            col(Response.answered_at) < before,
+        )
+    ).scalar_one_or_none()
+    return latest if isinstance(latest, datetime) else None
+
+
 def _bucket(day: date, granularity: str) -> date:
     """The Monday of the day's week, or the first of its month."""
     if granularity == "weekly":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.benchmarks.custom import CustomFigure
-from bot.core.text import escape_mrkdwn, fmt_score, mention, truncate
+from bot.core.text import escape_mrkdwn, fmt_score, mention, plural, truncate
 from bot.slack.message import ReportMessage
 from storage.models import Metric
 
@@ -57,7 +57,7 @@ def benchmark_list_message(figures: list[CustomFigure]) -> ReportMessage:
         SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines[i:i + 10]), 2900)))
         for i in range(0, len(lines), 10)
     ]
-    return ReportMessage(text=f"{len(figures)} custom benchmark(s)", blocks=blocks)
+    return ReportMessage(text=plural(len(figures), "custom benchmark"), blocks=blocks)
 
 
 def target_set_message(metric: Metric, value: float) -> ReportMessage:

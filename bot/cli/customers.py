@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure, Team, importing_into, user_errors
+from bot.core.text import plural
 
 app = typer.Typer(help="Customers and their segments.", no_args_is_help=True)
 
@@ -33,6 +34,6 @@ def import_file(
         report = import_customers(here.services, here.client, text,
                                   team_id=None if here.client else here.team_id,
                                   skip_invalid=skip_invalid)
-    typer.echo(f"Imported {report.imported} customer(s).")
+    typer.echo(f"Imported {plural(report.imported, 'customer')}.")
     for problem in report.skipped:
         typer.echo(f"  skipped {problem}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail
+from bot.core.text import plural
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -53,5 +54,6 @@ def encrypt_tokens() -> None:
         raise CliFailure("Only OAuth installs store Slack tokens: set SLACK_CLIENT_ID and "
                          "SLACK_CLIENT_SECRET")
     services = services_or_fail(settings)
-    typer.echo(f"{encrypt_stored_tokens(services)} stored token(s) re-encrypted with the first "
-               "key; the others may now be removed.")
+    moved = encrypt_stored_tokens(services)
+    typer.echo(f"{plural(moved, 'stored token')} re-encrypted with the first key; the others may "
+               "now be removed.")

@@ -19,6 +19,7 @@ from bot.cli.common import (
     user_errors,
 )
 from bot.core.periods import Period
+from bot.core.text import plural
 
 app = typer.Typer(help="The digest posted to channels: headline figures, the best, the voices.",
                   no_args_is_help=True)
@@ -85,7 +86,7 @@ def post_due_command() -> None:
     services = services_or_fail(settings)
     posted = sum(post_due_digests(services, workspace.client, team_id=workspace.team_id)
                  for workspace in workspace_clients(services, client))
-    typer.echo(f"{posted} digest(s) posted.")
+    typer.echo(f"{plural(posted, 'digest')} posted.")
 
 
 @app.command("preview")
@@ -110,7 +111,7 @@ def preview_command(
             raise CliFailure(f"Several workspaces: pick one with --team ({', '.join(team_ids)})")
         digest = build_digest(
             session=session, team_id=team or (team_ids[0] if team_ids else ""),
-            period=Period(now - timedelta(days=days), now, f"last {days} days"),
+            period=Period(now - timedelta(days=days), now, f"last {plural(days, 'day')}"),
             anonymity_minimum=settings.anonymity_minimum,
         )
     from rich.console import Console
@@ -120,7 +121,7 @@ def preview_command(
     blocks = [block.to_dict() for block in digest_message(digest).blocks]
     print_blocks(Console(), blocks, title="Digest preview")
     if chart is not None:
-        chart.write_bytes(nps_trend_png(digest.trend, title="NPS by week",
+        chart.write_bytes(nps_trend_png(digest.trend, title=digest.chart_title,
                                         benchmark=digest.chart_benchmark,
                                         target=digest.chart_target,
                             window=digest.trend_window))

@@ -12,6 +12,7 @@ from typing import Annotated, TextIO
 import typer
 
 from bot.cli.common import CliFailure, services_or_fail, settings_or_fail, team_or_fail, user_errors
+from bot.core.text import plural
 
 
 def export(
@@ -49,7 +50,7 @@ def export(
             def write(out: TextIO) -> int:
                 return write_export(answers, out, export_format)
         count = write(sys.stdout) if output is None else _write_file(output, write)
-    typer.echo(f"Exported {count} {'outcome event' if outcomes else 'answer'}(s).", err=True)
+    typer.echo(f"Exported {plural(count, 'outcome event' if outcomes else 'answer')}.", err=True)
 
 
 def _write_file(path: Path, write: Callable[[TextIO], int]) -> int:

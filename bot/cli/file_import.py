@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliFailure
+from bot.core.text import plural
 
 SkipInvalid = Annotated[bool, typer.Option(help="Import the valid rows and list the others")]
 
@@ -27,8 +28,9 @@ def read_import_file(path: Path) -> str:
 def echo_left_out(*, forgotten: int, ignored_columns: Sequence[str],
                   skipped: Sequence[object]) -> None:
     if forgotten:
-        typer.echo(f"  {forgotten} row(s) left out: their customer asked to be forgotten.")
+        typer.echo(f"  {plural(forgotten, 'row')} left out: their customer asked to be forgotten.")
     if ignored_columns:
-        typer.echo(f"  ignored column(s): {', '.join(ignored_columns)}")
+        typer.echo(f"  ignored {'column' if len(ignored_columns) == 1 else 'columns'}: "
+                   f"{', '.join(ignored_columns)}")
     for problem in skipped:
         typer.echo(f"  skipped {problem}")

@@ -9,6 +9,7 @@ import typer
 
 from bot.cli.common import Team, importing_into, user_errors
 from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
+from bot.core.text import plural
 
 app = typer.Typer(help="Closing the loop on answers brought from another tool",
                   no_args_is_help=True)
@@ -29,7 +30,7 @@ def import_file(
     with user_errors():
         report = import_follow_ups(here.services, here.client, text, team_id=here.team_id,
                                    skip_invalid=skip_invalid)
-    typer.echo(f"Imported {report.added + report.unchanged} follow-up(s): {report.added} "
+    typer.echo(f"Imported {plural(report.added + report.unchanged, 'follow-up')}: {report.added} "
                f"added, {report.unchanged} already there.")
     echo_left_out(forgotten=report.forgotten, ignored_columns=report.ignored_columns,
                   skipped=report.skipped)

@@ -9,6 +9,7 @@ import typer
 
 from bot.cli.common import Team, importing_into, user_errors
 from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
+from bot.core.text import plural
 
 app = typer.Typer(help="What customers did: renewals, churn, expansion…", no_args_is_help=True)
 
@@ -33,8 +34,9 @@ def import_file(
     with user_errors():
         report = import_outcomes(here.services, here.client, text, team_id=here.team_id,
                                  skip_invalid=skip_invalid, currency=chosen)
-    typer.echo(f"Imported {report.added + report.corrected + report.unchanged} event(s) of "
-               f"{report.customers} customer(s): {report.added} added, {report.corrected} "
+    total = report.added + report.corrected + report.unchanged
+    typer.echo(f"Imported {plural(total, 'event')} of "
+               f"{plural(report.customers, 'customer')}: {report.added} added, {report.corrected} "
                f"corrected, {report.unchanged} already there.")
     typer.echo(f"  amounts in {report.currency}." if report.currency else
                "  amounts have no currency: set one with --currency EUR.")

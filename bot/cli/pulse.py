@@ -311,6 +311,7 @@ def _as_utc(value: datetime) -> datetime:
 def list_all() -> None:
     """List the pulses."""
     from bot.pulses.audience import audience_of
+    from bot.pulses.schedule import schedule_text
     from storage.engine import session_scope
     from storage.pulses import list_pulses
 
@@ -322,7 +323,8 @@ def list_all() -> None:
             "No pulses yet: `python -m bot pulse create NAME --metric nps --users ...`"
         )
     for pulse in pulses:
-        when = f"{pulse.schedule} ({pulse.timezone})" if pulse.schedule else "by hand"
+        when = (f"{schedule_text(pulse.schedule)} ({pulse.timezone})" if pulse.schedule
+                else "by hand")
         people = audience_of(pulse).describe() + (" (anonymous)" if pulse.anonymous else "")
         typer.echo(f"{pulse.name}\t{pulse.metric.upper()}\t{people}\t{pulse.status}\t{when}")
 

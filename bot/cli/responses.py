@@ -9,6 +9,7 @@ import typer
 
 from bot.cli.common import Team, importing_into, user_errors
 from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
+from bot.core.text import plural
 
 app = typer.Typer(help="Answers brought from other survey tools.", no_args_is_help=True)
 
@@ -28,11 +29,12 @@ def import_file(
     with user_errors():
         report = import_history(here.services, here.client, text, team_id=here.team_id,
                                 skip_invalid=skip_invalid)
-    typer.echo(f"Imported {report.added + report.corrected + report.unchanged} answer(s) of "
-               f"{report.customers} customer(s): {report.added} added, {report.corrected} "
+    total = report.added + report.corrected + report.unchanged
+    typer.echo(f"Imported {plural(total, 'answer')} of "
+               f"{plural(report.customers, 'customer')}: {report.added} added, {report.corrected} "
                f"corrected, {report.unchanged} already there.")
     if report.comments_past_retention:
-        typer.echo(f"  {report.comments_past_retention} comment(s) older than "
+        typer.echo(f"  {plural(report.comments_past_retention, 'comment')} older than "
                    "COMMENT_RETENTION_DAYS: their sentiment is kept, not their words.")
     echo_left_out(forgotten=report.forgotten, ignored_columns=report.ignored_columns,
                   skipped=report.skipped)

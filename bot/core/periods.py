@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.core.text import plural
+
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660
 
@@ -29,7 +31,15 @@ class Period:
         """The period just before, of the same length unless `compare` says otherwise: what a
         change is measured against."""
         length = self.compare or self.end - self.start
-        return Period(self.start - length, self.start, f"the {length.days} days before")
+        return Period(self.start - length, self.start, f"the {plural(length.days, 'day')} before")
+
+
+def months_back(now: datetime, months: int) -> datetime:
+    """The first day of the month `months - 1` months before now's: `months` calendar months."""
+    year, month = now.year, now.month - (months - 1)
+    while month <= 0:
+        month, year = month + 12, year - 1
+    return datetime(year, month, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -52,4 +62,4 @@ class PeriodSpec:
             start = datetime(now.year, 3 * quarter + 1, 1, tzinfo=UTC)
             return Period(start, now, f"Q{quarter + 1} {now.year} so far")
         days = self.days or DEFAULT_DAYS
-        return Period(now - timedelta(days=days), now, f"last {days} days")
+        return Period(now - timedelta(days=days), now, f"last {plural(days, 'day')}")

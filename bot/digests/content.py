@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session
 
@@ -14,6 +14,7 @@ from bot.benchmarks.published import (
 )
 from bot.benchmarks.targets import TargetGap, target_gaps
 from bot.core.periods import Period
+from bot.digests.chart_points import chart_window, workspace_granularity
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
 from bot.reporting.charts import NpsPoint, ReferenceLine
@@ -28,7 +29,6 @@ from storage.scoped_reporting import ReportScope, people_answering
 
 COMMENTS_SHOWN = 3
 COMMENT_POOL = 200  # recent comments to choose the representative ones from
-TREND_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,15 @@ class Digest:
     # point at someone, so the digest says only that they are held back.
     held_back: bool = False
     extras: list[str] = field(default_factory=list)  # further lines (themes, follow-ups)
+    trend_granularity: str = "weekly"  # or "monthly": bot.digests.chart_points says which
 
     @property
     def empty(self) -> bool:
         return self.overview.responses == 0
+
+    @property
+    def chart_title(self) -> str:
+        return f"NPS by {'week' if self.trend_granularity == 'weekly' else 'month'}"
 
 
 def representative(rows: list[CommentRow], k: int = COMMENTS_SHOWN) -> list[CommentRow]:
@@ -101,10 +106,10 @@ def build_digest(
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
     industry = industry or mine.industry
     nps_target = mine.targets.get("nps")
-    trend_period = Period(period.end - timedelta(weeks=TREND_WEEKS), period.end,
-                          f"last {TREND_WEEKS} weeks")
+    granularity = workspace_granularity(session, team_id=team_id, now=period.end)
+    trend_period = chart_window(period.end, granularity)
     trend = build_trend(session=session, team_id=team_id, period=trend_period,
-                        granularity="weekly")
+                        granularity=granularity)
     # Quoting comments from a handful of people could point at who wrote them, and a scope's
     # figures from a handful are a breakdown below the minimum. People, not answers: a pulse
     # asking both metrics gets two answers from each.
@@ -131,6 +136,7 @@ def build_digest(
         comments=representative(pool),
         trend=[NpsPoint(p.start, p.nps) for p in trend],
         trend_window=(trend_period.start.date(), trend_period.end.date()),
+        trend_granularity=granularity,
         chart_benchmark=headline_benchmark(compared),
         chart_target=ReferenceLine(nps_target, "Target") if nps_target is not None else None,
         targets=target_gaps(overview, mine.targets),

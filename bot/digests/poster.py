@@ -138,13 +138,13 @@ def upload_charts(services: Services, client: WebClient, *, team_id: str | None 
         if subscription is None or channel is None or ts is None:
             continue
         digest = compose(services, subscription, fire)
-        png = nps_trend_png(digest.trend, title=f"NPS by week, to {digest.period.label}",
+        png = nps_trend_png(digest.trend, title=f"{digest.chart_title}, to {digest.period.label}",
                             benchmark=digest.chart_benchmark, target=digest.chart_target,
                             window=digest.trend_window)
         try:
             answer = client.files_upload_v2(
                 channel=channel, thread_ts=ts, file=png, filename="nps-trend.png",
-                title="NPS trend with its 95% interval",
+                title=f"{digest.chart_title} with its 95% interval",
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "")

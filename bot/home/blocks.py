@@ -33,14 +33,15 @@ def _section(text: str) -> SectionBlock:
 def _pulse_line(row: PulseStatusRow) -> str:
     when = (
         f"next wave {row.next_wave:%a %-d %b %H:%M} UTC" if row.next_wave is not None
-        else "sent by hand" if row.status == "active" else row.status
+        else "sent by hand" if row.schedule is None else f"no wave while {row.status}"
     )
+    how_often = f"{row.schedule} · " if row.schedule is not None else ""
     last = (
-        f"last wave {row.last_answered} of {plural(row.last_sent, 'answer')}"
+        f"last wave {plural(row.last_answered, 'answer')} of {row.last_sent} sent"
         if row.last_sent else "no wave yet"
     )
     return (f"• *{escape_mrkdwn(truncate(row.name, 80))}* · {row.metric.upper()} · "
-            f"{row.status} · {when} · {last}")
+            f"{row.status} · {how_often}{when} · {last}")
 
 
 def staff_home_view(dashboard: Dashboard, *, admin: bool = False) -> View:

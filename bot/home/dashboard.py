@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from bot.benchmarks.comparison import BenchmarkComparison, compare_with_benchmarks
 from bot.benchmarks.custom import load_workspace_benchmarks
 from bot.benchmarks.targets import TargetGap, target_gaps
-from bot.core.periods import Period, PeriodSpec
+from bot.core.periods import Period, PeriodSpec, months_back
 from bot.followups.listing import period_follow_ups
 from bot.insights.followups import FollowUpSummary
-from bot.pulses.schedule import InvalidSchedule, next_fire_time
+from bot.pulses.schedule import InvalidSchedule, next_fire_time, schedule_text
 from bot.reporting.continuum_blocks import continuum_line
 from bot.reporting.drift.summary import drift_section
 from bot.reporting.engagement_map import EngagementMap
@@ -37,6 +37,7 @@ class PulseStatusRow:
     metric: str
     status: str
     next_wave: datetime | None
+    schedule: str | None  # as people write it ("quarterly"); None when sent by hand
     last_sent: int  # of the latest wave
     last_answered: int
 
@@ -71,18 +72,11 @@ def _pulse_rows(session: Session, team_id: str, now: datetime) -> tuple[list[Pul
             upcoming = None
         rows.append(PulseStatusRow(
             pulse.name, str(pulse.metric), str(pulse.status), upcoming,
+            schedule_text(pulse.schedule) if pulse.schedule else None,
             counts.by_status.get(DeliveryStatus.SENT, 0) if counts else 0,
             counts.answered if counts else 0,
         ))
     return rows, max(0, len(pulses) - PULSES_SHOWN)
-
-
-def _months_back(now: datetime, months: int) -> datetime:
-    """The first day of the month `months - 1` months before now's: `months` calendar months."""
-    year, month = now.year, now.month - (months - 1)
-    while month <= 0:
-        month, year = month + 12, year - 1
-    return datetime(year, month, 1, tzinfo=UTC)
 
 
 def staff_dashboard(
@@ -96,7 +90,7 @@ def staff_dashboard(
     period = PeriodSpec().resolve(now)
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
-    trend_period = Period(_months_back(now, TREND_MONTHS), now, f"last {TREND_MONTHS} months")
+    trend_period = Period(months_back(now, TREND_MONTHS), now, f"last {TREND_MONTHS} months")
     pulses, more = _pulse_rows(session, team_id, now)
     return Dashboard(
         overview=overview,

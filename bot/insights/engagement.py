@@ -36,6 +36,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.insights.metrics import Interval, wilson_interval
+
 
 class Loyalty(StrEnum):
     HIGH = "high"
@@ -123,6 +125,13 @@ class Mix:
         """Share of placed customers (of all customers for UNPLACED); None when nobody counts."""
         base = self.total if segment is Segment.UNPLACED else self.placed
         return None if base == 0 else 100 * self.counts[segment] / base
+
+    def share_interval(self, segment: Segment) -> Interval | None:
+        """The 95% Wilson interval of `percent(segment)`, in percent; None when nobody counts.
+
+        Wilson because a place's share is often near 0% or 100% with a few dozen customers."""
+        base = self.total if segment is Segment.UNPLACED else self.placed
+        return wilson_interval(self.counts[segment], base)
 
 
 def counted_mix(standings: Iterable[tuple[Standing, int]]) -> Mix:

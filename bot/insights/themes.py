@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
+from bot.insights.metrics import Interval, NpsResult, nps_from_counts, wilson_interval
 from bot.insights.sentiment import Label, label_for
 from bot.insights.theme_words import (
     NOT_THEMES,
@@ -54,6 +55,28 @@ class Theme:
     mean_polarity: float
     label: Label
     examples: tuple[str, ...] = ()
+    # The NPS classes of the comments that mention it (CSAT comments have none); zero in
+    # themes kept before they were counted, which then show no NPS.
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def considered(self) -> int:
+        """The comments `share` is a share of. Recovered from the two figures kept, rather
+        than stored beside them, so themes kept in older snapshots carry it too; a theme has
+        at least MIN_MENTIONS comments, so `share` is never 0."""
+        return round(self.count / self.share)
+
+    @property
+    def share_interval(self) -> Interval | None:
+        """The 95% Wilson interval of `share`, in percent."""
+        return wilson_interval(self.count, self.considered)
+
+    @property
+    def nps(self) -> NpsResult:
+        """The NPS of the answers whose comments mention it, with its interval."""
+        return nps_from_counts(self.promoters, self.passives, self.detractors)
 
 
 @cache
@@ -151,8 +174,9 @@ def _theme(phrase: tuple[str, ...], mentions: list[CommentForThemes], total: int
         c.text if len(c.text) <= EXAMPLE_LENGTH else c.text[: EXAMPLE_LENGTH - 1] + "…"
         for c in sorted(mentions, key=lambda c: len(c.text))[:EXAMPLES]
     )
+    classes = Counter(c.nps_class for c in mentions)
     return Theme(" ".join(phrase), len(mentions), len(mentions) / total, mean, label_for(mean),
-                 examples)
+                 examples, classes["promoter"], classes["passive"], classes["detractor"])
 
 
 def themes_by_class(

@@ -25,7 +25,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core import ids
-from bot.core.text import escape_mrkdwn, truncate
+from bot.core.text import escape_mrkdwn, plural, truncate
+from bot.pulses.schedule import schedule_text
 from bot.slack.message import ReportMessage
 
 MAX_PULSES_SHOWN = 40
@@ -51,7 +52,8 @@ def pulse_list_message(rows: list[PulseRow]) -> ReportMessage:
             )
         )
     for row in rows[:MAX_PULSES_SHOWN]:
-        when = f"`{row.schedule}` ({escape_mrkdwn(row.timezone)})" if row.schedule else "by hand"
+        when = (f"{schedule_text(row.schedule)} ({escape_mrkdwn(row.timezone)})"
+                if row.schedule else "by hand")
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
@@ -70,7 +72,7 @@ def pulse_list_message(rows: list[PulseRow]) -> ReportMessage:
                 ]
             )
         )
-    return ReportMessage(text=f"{len(rows)} pulse(s)", blocks=blocks)
+    return ReportMessage(text=plural(len(rows), "pulse"), blocks=blocks)
 
 
 def _field(field: str) -> str:

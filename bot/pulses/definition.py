@@ -12,6 +12,7 @@ from sqlmodel import Session
 from bot.core.errors import UserFacingError
 from bot.core.ids import USER_ID
 from bot.core.services import Services
+from bot.core.text import plural
 from bot.pulses.audience import (
     Audience,
     InvalidAudience,
@@ -91,7 +92,7 @@ def validate_policy(
         raise InvalidField(
             "remind_after_hours",
             f"The reminder ({remind_after_hours} h) must come before the wave closes "
-            f"({close_after_days} days)",
+            f"({plural(close_after_days, 'day')})",
         )
     return PulsePolicy(
         schedule=line,

@@ -10,9 +10,11 @@ from slack_sdk import WebClient
 from bot.core import ids
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
+from bot.core.text import escape_mrkdwn
 from bot.pulses.admin_blocks import new_pulse_modal
 from bot.pulses.definition import InvalidField
 from bot.pulses.form import create_from_form, field_errors, read_form
+from bot.pulses.schedule import normalise_schedule, schedule_text
 from bot.slack.payload import who_clicked
 from bot.workspaces.access import is_admin, require_admin
 
@@ -47,8 +49,11 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={on_name: str(problem)[:150]})
             return
         ack()
+        # The form was accepted, so its schedule normalises; shown as people write it.
+        when = schedule_text(normalise_schedule(form.schedule)) if form.schedule else None
+        name = escape_mrkdwn(form.name)
         client.chat_postMessage(
             channel=user_id,
-            text=f"Pulse “{form.name}” is ready. `/engagement pulse send {form.name}` sends it now"
-            + (f"; it also goes out on schedule ({form.schedule})." if form.schedule else "."),
+            text=f"Pulse “{name}” is ready. `/engagement pulse send {name}` sends it now"
+            + (f"; it also goes out {when} ({escape_mrkdwn(form.timezone)})." if when else "."),
         )

@@ -49,6 +49,51 @@ def normalise_schedule(text: str) -> str:
     return line
 
 
+_DAYS = {"MON": "Monday", "TUE": "Tuesday", "WED": "Wednesday", "THU": "Thursday",
+         "FRI": "Friday", "SAT": "Saturday", "SUN": "Sunday"}
+
+
+def _days_text(field: str) -> str | None:
+    """`MON` → "Monday", `MON,THU` → "Monday and Thursday", `MON-FRI` → "weekday"; None for
+    anything else. Numbers are left out on purpose: the scheduler reads 0 as Monday where
+    crontab reads it as Sunday, so naming a day from a number could name the wrong one."""
+    if field.upper() == "MON-FRI":
+        return "weekday"
+    names = [_DAYS.get(day) for day in field.upper().split(",")]
+    if not names or any(name is None for name in names):
+        return None
+    shown = [name for name in names if name is not None]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def schedule_text(line: str) -> str:
+    """A stored schedule as people write it: "quarterly", "every Monday at 09:00", "monthly
+    on the 15th at 08:30"; a line no phrase fits stays a crontab line, marked as one.
+
+    Pulses keep the crontab line (presets are expanded when saved), so this is read back
+    from it wherever a schedule is shown."""
+    fields = line.split()
+    for name, preset in PRESETS.items():
+        if fields == preset.split():
+            return name
+    if len(fields) != 5 or not (fields[0].isdigit() and fields[1].isdigit()):
+        return f"crontab `{line.strip()}`"
+    minute, hour, day, month, weekday = fields
+    at = f"at {int(hour):02d}:{int(minute):02d}"
+    if month == "*" and day == "*":
+        every = "day" if weekday == "*" else _days_text(weekday)
+        if every is not None:
+            return f"every {every} {at}"
+    if month == "*" and weekday == "*" and day.isdigit() and 1 <= int(day) <= 31:
+        return f"monthly on the {_ordinal(int(day))} {at}"
+    return f"crontab `{line.strip()}`"
+
+
 def trigger_for(schedule: str, timezone: str) -> CronTrigger:
     return CronTrigger.from_crontab(normalise_schedule(schedule), timezone=check_timezone(timezone))
 

@@ -15,11 +15,13 @@ from bot.core.processes import this_process
 from bot.core.services import Services
 from bot.core.text import fmt_percent
 from bot.insights.metrics import response_rate
+from bot.pulses.schedule import schedule_text
 from bot.pulses.senders import POST_GRACE, Judgement, Liveness, judge
 from bot.workspaces.token_refusals import Refusal, refusals_for
 from storage.deliveries import Claim, Waiting, wave_claims, wave_counts, wave_waiting
 from storage.engine import session_scope
 from storage.models import DeliveryStatus, Sender
+from storage.pulses import get_pulse
 from storage.senders import senders
 
 # Who settles a stopped sender's claims: any sender, when it next looks.
@@ -95,6 +97,7 @@ class WaveStatus:
     refusals: tuple[Refusal, ...] = ()
     oauth: bool = False
     waiting: tuple[Waiting, ...] = ()  # pending, by the reason their last attempt failed
+    schedule: str | None = None  # the pulse's, as people write it; None when sent by hand
 
     @property
     def total(self) -> int:
@@ -146,7 +149,7 @@ class WaveStatus:
         state = "closed" if self.closed else "open"
         lines = [
             f"{self.pulse_name}: wave {self.wave_id} of {self.scheduled_for:%Y-%m-%d %H:%M} UTC "
-            f"({state})",
+            f"({state}) · {self.schedule or 'sent by hand'}",
             "  " + self.line(),
         ]
         failures = sorted(self.failures.items())
@@ -168,6 +171,9 @@ def wave_status(
         claims = wave_claims(session=session, wave_id=counts.wave_id)
         waiting = wave_waiting(session=session, wave_id=counts.wave_id)
         registered = {sender.id: sender for sender in senders(session=session)}
+        pulse = get_pulse(session=session, name=counts.pulse_name, team_id=counts.team_id)
+        schedule = (f"{schedule_text(pulse.schedule)} ({pulse.timezone})"
+                    if pulse is not None and pulse.schedule else None)
     by = counts.by_status
     refusals = tuple(refusals_for(services, team_id=counts.team_id)) if by[
         DeliveryStatus.PENDING] else ()
@@ -186,6 +192,7 @@ def wave_status(
         refusals=refusals,
         oauth=services.settings.oauth_enabled,
         waiting=tuple(waiting),
+        schedule=schedule,
     )
 
 

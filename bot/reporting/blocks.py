@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     Block,
@@ -31,10 +32,26 @@ from storage.reporting import CommentRow
 MAX_COMMENTS_SHOWN = 10
 
 
+def in_period(label: str) -> str:
+    """A period's label after "No answers": "in the last 90 days", "in the week of …",
+    "in Q4 2026 so far", "in the 90 days before", "since 5 March 2026"."""
+    if label.startswith("since "):
+        return label
+    return f"in the {label}" if label.startswith(("last ", "week of ")) else f"in {label}"
+
+
+def no_answers(overview: Overview, latest: datetime | None) -> str:
+    """"No answers yet" only when there has never been one: a trend or a map of earlier
+    answers may stand beside this figure, and "yet" would contradict them."""
+    if latest is None:
+        return "No answers yet"
+    return f"No answers {in_period(overview.period.label)}; the last on {latest:%-d %b %Y}"
+
+
 def nps_field(overview: Overview) -> str:
     nps = overview.nps
     if nps.score is None or nps.ci95 is None:
-        return "*NPS*\nNo answers yet"
+        return "*NPS*\n" + no_answers(overview, overview.latest_nps_at)
     interval = fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)
     return f"*NPS*\n*{fmt_score(nps.score)}*  ({plural(nps.n, 'answer')})\n95% interval {interval}"
 
@@ -42,7 +59,7 @@ def nps_field(overview: Overview) -> str:
 def csat_field(overview: Overview) -> str:
     csat = overview.csat
     if csat.score is None or csat.ci95 is None or csat.mean is None:
-        return "*CSAT*\nNo answers yet"
+        return "*CSAT*\n" + no_answers(overview, overview.latest_csat_at)
     interval = fmt_interval(csat.ci95.low, csat.ci95.high, percent=True)
     return (
         f"*CSAT*\n*{fmt_percent(csat.score)}* satisfied  ({plural(csat.n, 'answer')})\n"
@@ -106,7 +123,9 @@ def overview_message(overview: Overview, targets: Sequence[TargetGap] = ()) -> R
             ]
         ),
     ]
-    score = "no NPS answers yet" if nps.score is None else f"NPS {fmt_score(nps.score)}"
+    score = (f"NPS {fmt_score(nps.score)}" if nps.score is not None else
+             f"no NPS answers {in_period(overview.period.label)}"
+             if overview.latest_nps_at is not None else "no NPS answers yet")
     return ReportMessage(
         text=f"Customer engagement, {overview.period.label}: {score}", blocks=blocks
     )

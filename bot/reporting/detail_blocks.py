@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import (
 from bot.benchmarks.target_blocks import target_blocks
 from bot.benchmarks.targets import TargetGap
 from bot.core.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
-from bot.insights.engagement import Segment
+from bot.insights.engagement import Mix, Segment
 from bot.reporting.blocks import csat_field, nps_field
 from bot.reporting.engagement_map import EngagementMap
-from bot.reporting.figures import Overview, SegmentBreakdown, TrendPoint
+from bot.reporting.figures import Overview, SegmentBreakdown, SegmentRow, TrendPoint
 from bot.reporting.outcome_blocks import place_text
 from bot.slack.message import ReportMessage
 
@@ -74,14 +74,19 @@ def trend_message(points: list[TrendPoint], *, granularity: str, period: str) ->
         blocks.append(SectionBlock(text=MarkdownTextObject(text="No answers in this period.")))
     lines = []
     for point in points[-40:]:
-        nps = point.nps
+        nps, csat = point.nps, point.csat
         nps_text = (
             f"NPS *{fmt_score(nps.score)}* (n={nps.n}, "
             f"{fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)})"
             if nps.score is not None and nps.ci95 is not None
             else "NPS –"
         )
-        csat_text = f"CSAT *{fmt_percent(point.csat.score)}* (n={point.csat.n})"
+        csat_text = (
+            f"CSAT *{fmt_percent(csat.score)}* (n={csat.n}, "
+            f"{fmt_interval(csat.ci95.low, csat.ci95.high, percent=True)})"
+            if csat.score is not None and csat.ci95 is not None
+            else "CSAT –"
+        )
         label = f"{point.start:%d %b %Y}" if granularity == "weekly" else f"{point.start:%B %Y}"
         lines.append(f"{label}: {nps_text} · {csat_text}")
     for start in range(0, len(lines), 10):  # 10 lines a block keeps each under 3000 characters
@@ -94,11 +99,7 @@ def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessag
     attribute = escape_mrkdwn(breakdown.attribute)
     blocks: list[Block] = [HeaderBlock(text=truncate(f"NPS by {breakdown.attribute} · {period}",
                                                      150))]
-    lines = [
-        f"*{escape_mrkdwn(truncate(row.value, 60))}*: NPS *{fmt_score(row.nps.score)}* "
-        f"({plural(row.respondents, 'respondent')})"
-        for row in breakdown.shown[:40]
-    ]
+    lines = [segment_line(row) for row in breakdown.shown[:40]]
     if not lines and breakdown.complementary:
         lines = [f"No {attribute} group can be shown without giving a smaller one away."]
     elif not lines:
@@ -109,6 +110,17 @@ def segment_message(breakdown: SegmentBreakdown, *, period: str) -> ReportMessag
     if breakdown.hidden:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_hidden_groups(breakdown))]))
     return ReportMessage(text=f"NPS by {breakdown.attribute}, {period}", blocks=blocks)
+
+
+def segment_line(row: SegmentRow) -> str:
+    """`*enterprise*: NPS *+40* (6 respondents, 95% interval −4 to +71)`: a group's figure
+    with its margin, so two groups are never compared on their points alone."""
+    interval = (
+        f", 95% interval {fmt_interval(row.nps.ci95.low, row.nps.ci95.high, signed=True)}"
+        if row.nps.ci95 is not None else ""
+    )
+    return (f"*{escape_mrkdwn(truncate(row.value, 60))}*: NPS *{fmt_score(row.nps.score)}* "
+            f"({plural(row.respondents, 'respondent')}{interval})")
 
 
 def _hidden_groups(breakdown: SegmentBreakdown) -> str:
@@ -131,6 +143,18 @@ SEGMENT_NAMES = {
 }
 
 
+def share_text(mix: Mix, segment: Segment, change: dict[Segment, float] | None = None,
+               *, unit: str = " points") -> str:
+    """`25% (6% to 60%; +3 points)`: a place's share of placed customers with its 95% Wilson
+    interval (with a few dozen customers, wide enough to matter) and how it moved."""
+    interval = mix.share_interval(segment)
+    notes = [] if interval is None else [fmt_interval(interval.low, interval.high, percent=True)]
+    if change is not None:
+        notes.append(f"{fmt_score(change[segment])}{unit}")
+    within = f" ({'; '.join(notes)})" if notes else ""
+    return f"{fmt_percent(mix.percent(segment))}{within}"
+
+
 def engagement_message(engagement: EngagementMap) -> ReportMessage:
     mix, change = engagement.mix, engagement.change
     blocks: list[Block] = [
@@ -138,12 +162,9 @@ def engagement_message(engagement: EngagementMap) -> ReportMessage:
     ]
     lines = []
     for segment, (name, meaning) in SEGMENT_NAMES.items():
-        share = mix.percent(segment)
-        moved = ""
-        if change is not None:
-            moved = f" ({fmt_score(change[segment])} points)"
         lines.append(
-            f"*{name}* — {fmt_percent(share)}{moved} · {plural(mix.counts[segment], 'customer')}"
+            f"*{name}* — {share_text(mix, segment, change)} · "
+            f"{plural(mix.counts[segment], 'customer')}"
             f"\n_{meaning}_\n{place_text(engagement.loyalty(segment))}"
         )
     blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -23,6 +23,7 @@ from storage.reporting import (
     CommentRow,
     SegmentCounts,
     delivery_counts,
+    latest_answer_at,
     latest_comments,
     score_counts,
     segment_counts,
@@ -48,6 +49,10 @@ class Overview:
     nps_scores: dict[int, int]
     nps_change: Change | None = None  # against the period of the same length just before
     csat_change: Change | None = None
+    # When a metric has no answer in the period, when its latest earlier answer was given:
+    # a trend or a map built on those stands beside this overview, which should not say "yet".
+    latest_nps_at: datetime | None = None
+    latest_csat_at: datetime | None = None
 
     @property
     def responses(self) -> int:
@@ -78,6 +83,13 @@ def build_overview(
         if compare
         else None
     )
+    def latest(metric: Metric, n: int) -> datetime | None:
+        # Scoped overviews (a digest of one pulse) say only what their scope holds.
+        if n or not compare or scope is not None:
+            return None
+        return latest_answer_at(session=session, team_id=team_id, metric=metric,
+                                before=period.start)
+
     return Overview(
         period=period,
         nps=nps,
@@ -88,6 +100,8 @@ def build_overview(
         nps_scores=nps_scores,
         nps_change=nps_change(nps, before.nps) if before else None,
         csat_change=csat_change(csat, before.csat) if before else None,
+        latest_nps_at=latest(Metric.NPS, nps.n),
+        latest_csat_at=latest(Metric.CSAT, csat.n),
     )
 
 

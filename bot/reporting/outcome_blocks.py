@@ -123,7 +123,7 @@ def outcomes_message(report: OutcomesReport, *, names: bool) -> ReportMessage:
     promoters = report.by_class["promoter"].rate
     return ReportMessage(
         text=f"Revealed loyalty, {period}: promoters renewed {fmt_percent(promoters.percent)}, "
-             f"{len(report.promoters_who_churned)} promoters churned",
+             f"{plural(len(report.promoters_who_churned), 'promoter')} churned",
         blocks=blocks,
     )
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.benchmarks.comparison import BenchmarkSection
-from bot.core.text import escape_mrkdwn, fmt_percent, fmt_score, plural
+from bot.core.text import escape_mrkdwn, fmt_interval, fmt_score, plural
 from bot.insights.engagement import Segment
-from bot.reporting.detail_blocks import SEGMENT_NAMES
+from bot.reporting.detail_blocks import SEGMENT_NAMES, share_text
 from bot.reporting.engagement_map import EngagementMap
 from bot.reporting.figures import TrendPoint
 from bot.reporting.outcome_blocks import place_brief
@@ -30,8 +30,7 @@ def engagement_line(engagement: EngagementMap) -> str:
         return "*Engagement map*: nobody placed yet (it takes an NPS and a CSAT answer)"
     parts = []
     for segment, (name, _meaning) in SEGMENT_NAMES.items():
-        moved = f" ({fmt_score(change[segment])})" if change is not None else ""
-        parts.append(f"{name} {fmt_percent(mix.percent(segment))}{moved}")
+        parts.append(f"{name} {share_text(mix, segment, change, unit='')}")
     advocates = mix.counts[Segment.ENGAGED_ADVOCATE]
     revealed = [f"{name} {brief}" for segment, (name, _meaning) in SEGMENT_NAMES.items()
                 if (brief := place_brief(engagement.loyalty(segment))) is not None]
@@ -43,10 +42,14 @@ def engagement_line(engagement: EngagementMap) -> str:
 
 
 def trend_line(points: list[TrendPoint]) -> str:
-    """NPS per month as a sparkline and figures: `▃▅▇ Sep +12 · Oct +20 · Nov +31`."""
-    scored = [(p.start, p.nps.score) for p in points if p.nps.score is not None]
+    """NPS per month as a sparkline and figures, each with its 95% interval:
+    `▃▅▇ Sep +12 (−20 to +40) · Oct +20 (−4 to +41) · Nov +31 (+12 to +48)`."""
+    scored = [(p.start, p.nps.score, p.nps.ci95) for p in points
+              if p.nps.score is not None and p.nps.ci95 is not None]
     if not scored:
         return "*NPS trend*: no answers in these months"
-    spark = "".join(SPARK[min(7, int((score + 100) / 200 * 8))] for _, score in scored)
-    figures = " · ".join(f"{start:%b} {fmt_score(score)}" for start, score in scored)
+    spark = "".join(SPARK[min(7, int((score + 100) / 200 * 8))] for _, score, _ in scored)
+    figures = " · ".join(
+        f"{start:%b} {fmt_score(score)} ({fmt_interval(ci.low, ci.high, signed=True)})"
+        for start, score, ci in scored)
     return f"*NPS trend* `{spark}` {figures}"

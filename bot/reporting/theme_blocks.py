@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.core.text import escape_mrkdwn, fmt_score, plural, truncate
+from bot.core.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, plural, truncate
 from bot.insights.themes import Theme
 from bot.reporting.blocks import not_scored_line
 from bot.reporting.themes import ThemesReport
@@ -20,10 +20,19 @@ CLASS_NAMES = {"promoter": "Promoters", "passive": "Passives", "detractor": "Det
 
 
 def theme_line(theme: Theme) -> str:
-    """`export` 12 comments (9%) · negative (−0.31)"""
+    """`export` 12 comments (9%, 95% interval 5% to 15%) · negative (−0.31) · NPS −40
+    (n=10, −71 to −1)"""
+    interval = theme.share_interval
+    within = "" if interval is None else (
+        f", 95% interval {fmt_interval(interval.low, interval.high, percent=True)}")
+    nps = theme.nps
+    nps_text = "" if nps.score is None or nps.ci95 is None else (
+        f" · NPS {fmt_score(nps.score)} (n={nps.n}, "
+        f"{fmt_interval(nps.ci95.low, nps.ci95.high, signed=True)})")
     return (
         f"`{escape_mrkdwn(theme.phrase)}` {plural(theme.count, 'comment')} "
-        f"({theme.share:.0%}) · {theme.label} ({fmt_score(theme.mean_polarity, digits=2)})"
+        f"({fmt_percent(100 * theme.share)}{within}) · {theme.label} "
+        f"({fmt_score(theme.mean_polarity, digits=2)}){nps_text}"
     )
 
 
@@ -71,6 +80,6 @@ def themes_message(report: ThemesReport) -> ReportMessage:
     blocks += left_out
     top = report.overall[0]
     return ReportMessage(
-        text=f"Themes, {report.period.label}: {top.phrase} ({top.count} comments) leads",
+        text=f"Themes, {report.period.label}: {top.phrase} ({plural(top.count, 'comment')}) leads",
         blocks=blocks,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-from bot.core.text import escape_mrkdwn
+from bot.core.text import escape_mrkdwn, plural
 from bot.slack.message import ReportMessage
 
 
@@ -21,10 +21,10 @@ def _people(user_ids: Sequence[str]) -> str:
 def staff_set(*, group_id: str, handle: str, members: int) -> ReportMessage:
     # The handle as text, not a <!subteam^…> mention: setting it should not ping the group.
     named = f"@{escape_mrkdwn(handle)}" if handle else group_id
-    return _said(f"Staff are now this workspace's admins and owners and the {members} "
-                 f"member(s) of *{named}* (`{group_id}`): they see the figures, what customers "
-                 "wrote and the follow-ups. Whoever joins or leaves the group gains or loses "
-                 "that within a minute.")
+    return _said(f"Staff are now this workspace's admins and owners and the "
+                 f"{plural(members, 'member')} of *{named}* (`{group_id}`): they see the "
+                 "figures, what customers wrote and the follow-ups. Whoever joins or leaves "
+                 "the group gains or loses that within a minute.")
 
 
 def staff_cleared() -> ReportMessage:

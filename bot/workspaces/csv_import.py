@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
 from bot.core.errors import UserFacingError
+from bot.core.text import plural
 
 _NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
 MAX_SHOWN = 20
@@ -39,7 +40,7 @@ class ImportRefused(UserFacingError):
         more = (f"\n  … and {len(problems) - MAX_SHOWN} more"
                 if len(problems) > MAX_SHOWN else "")
         super().__init__(
-            f"Nothing imported: {len(problems)} problem(s) in the file\n{shown}{more}\n"
+            f"Nothing imported: {plural(len(problems), 'problem')} in the file\n{shown}{more}\n"
             "Fix them, or import the valid rows with --skip-invalid."
         )
         self.problems = problems

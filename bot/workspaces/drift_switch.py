@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.services import Services
+from bot.core.text import plural
 from bot.core.usage import UsageError
 from bot.slack.message import ReportMessage
 from storage.drift import set_drift_alerts
@@ -46,6 +47,7 @@ def run_drift_command(
              "shows it in App Home and the digest (no alert channel is set: "
              "`/engagement set alerts #channel` to have warnings posted)")
     return ReportMessage(text=(
-        f"Drift warnings are on: every hour each segment's NPS and CSAT over the last {days} "
-        f"days is compared with the {days} days before, and when one falls beyond its margin "
+        f"Drift warnings are on: every hour each segment's NPS and CSAT over the last "
+        f"{plural(days, 'day')} is compared with the {plural(days, 'day')} before, and when one "
+        "falls beyond its margin "
         f"the bot {where}, once per segment and metric per period."), blocks=[])

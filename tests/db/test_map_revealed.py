@@ -27,6 +27,12 @@ def _map(engine: Engine, team_id: str, minimum: int = 5) -> EngagementMap:
                                     period=PeriodSpec(days=90).resolve(NOW), minimum=minimum)
 
 
+def _placed(h: History, user: str, nps: int, csat: int, day: str) -> None:
+    """An NPS answer on `day` and a CSAT one the day after: enough to place the customer."""
+    h.answer(user, nps, at(f"{day}-01"))
+    h.answer(user, csat, at(f"{day}-02"), metric=Metric.CSAT)
+
+
 def _history(engine: Engine) -> History:
     h = History(engine)
     # Five engaged advocates (NPS 10, CSAT 5): four renewed in the period, one churned; one of
@@ -34,16 +40,14 @@ def _history(engine: Engine) -> History:
     # and expanded (an expansion is not a renewal or churn).
     for n in range(5):
         user = f"U0ADV{n}"
-        h.answer(user, 10, at("2026-10-01"))
-        h.answer(user, 5, at("2026-10-02"), metric=Metric.CSAT)
+        _placed(h, user, 10, 5, "2026-10")
         h.event(user, OutcomeKind.CHURNED if n == 4 else OutcomeKind.RENEWED, "2026-10-15")
     h.event("U0ADV0", OutcomeKind.CHURNED, "2026-08-21")
     h.event("U0ADV1", OutcomeKind.EXPANDED, "2026-10-20")
     # Two at risk (NPS 2, CSAT 1), both churned: fewer than five, so hidden.
     for n in range(2):
         user = f"U0RISK{n}"
-        h.answer(user, 2, at("2026-10-01"))
-        h.answer(user, 1, at("2026-10-02"), metric=Metric.CSAT)
+        _placed(h, user, 2, 1, "2026-10")
         h.event(user, OutcomeKind.CHURNED, "2026-10-15")
     return h
 
@@ -94,3 +98,22 @@ def test_the_axis_reads_the_same_in_slack_json_and_a_kept_snapshot(engine: Engin
     assert data["at_risk"]["stated_nps"] is None
     kept = map_from(map_payload(engagement), engagement.period, minimum=5)
     assert kept == engagement
+
+
+def test_each_share_reads_with_its_interval_and_how_it_moved(engine: Engine) -> None:
+    h = _history(engine)
+    # The period before: two customers at risk, who did not answer since.
+    for n in range(2):
+        _placed(h, f"U0OLD{n}", 2, 1, "2026-07")
+
+    engagement = _map(engine, h.team_id)
+    shown = str([block.to_dict() for block in engagement_message(engagement).blocks])
+    line = engagement_line(engagement)
+
+    # 5 of 7 placed are engaged advocates: Wilson centre (5/7 + 1.96²/14)/(1 + 1.96²/7) = .638,
+    # margin 1.96·√((5/7)(2/7)/7 + 1.96²/196)/(1 + 1.96²/7) = .279 → 36% to 92%; none before.
+    assert "*Engaged advocates* — 71% (36% to 92%; +71 points) · 5 customers" in shown
+    # 2 of 7 at risk, against 2 of 2 before: −71 points.
+    assert "*At risk* — 29% (8% to 64%; −71 points) · 2 customers" in shown
+    assert "Engaged advocates 71% (36% to 92%; +71)" in line
+    assert "Satisfied, not loyal 0% (0% to 35%; 0)" in line

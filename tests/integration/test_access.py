@@ -191,7 +191,7 @@ def test_admins_choose_the_staff_group_and_it_counts_at_once(
         assert session.exec(select(WorkspaceSetting)).all() == []
 
     chosen = slack.slash_command(ADMIN, f"set staff <!subteam^{SUPPORT_GROUP}|@support>")
-    assert "1 member(s) of *@support*" in chosen.json()["text"]
+    assert "1 member of *@support*" in chosen.json()["text"]
     assert _sees_figures(slack, SUPPORTER)
     assert not _sees_figures(slack, STAFF)  # not remembered past the change
 

@@ -58,6 +58,7 @@ def test_an_admin_creates_a_scheduled_pulse_from_the_modal(
     confirmation = sandbox.calls("chat.postMessage")[-1]
     assert confirmation.args["channel"] == ADMIN
     assert "/engagement pulse send weekly-csat" in confirmation.args["text"]
+    assert "it also goes out weekly (Europe/Paris)." in confirmation.args["text"]
 
 
 @pytest.mark.parametrize(
@@ -206,3 +207,18 @@ def test_a_channel_post_can_be_set_up_from_the_modal(
     assert (reply.status, reply.text) == (200, "")
     [pulse] = _pulses(engine)
     assert (pulse.post_channel, pulse.remind_after_hours) == ("C0SHARED", None)
+
+
+def test_the_pulse_list_shows_each_schedule_as_people_write_it(
+    sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    for name, schedule in (("q", "quarterly"), ("twice", "30 8 * * mon,thu"), ("odd", "0 9 * * 1")):
+        slack.submit_view(ADMIN, _open_modal(sandbox, slack), _form(name=name, schedule=schedule))
+
+    listed = str(slack.slash_command(ADMIN, "pulse list").json()["blocks"])
+
+    assert "quarterly (Europe/Paris)" in listed
+    assert "every Monday and Thursday at 08:30 (Europe/Paris)" in listed
+    # A numbered weekday is not named: the scheduler and crontab disagree on what 1 means.
+    assert "crontab `0 9 * * 1` (Europe/Paris)" in listed
+    assert "0 9 1 1,4,7,10" not in listed

@@ -72,8 +72,8 @@ def test_the_staff_dashboard_shows_trend_benchmark_map_and_pulses_within_100_blo
     assert "*NPS trend* `" in shown
     assert "Against the best" in shown
     assert "Engagement map" in shown
-    assert "*weekly-nps* · NPS · active · next wave" in shown
-    assert "last wave 5 of 5 answers" in shown
+    assert "*weekly-nps* · NPS · active · weekly · next wave" in shown
+    assert "last wave 5 answers of 5 sent" in shown
     assert "26 more: `/engagement pulse list`" in shown
     assert sandbox.problems == []
 
@@ -91,3 +91,41 @@ def test_a_customers_home_lists_the_surveys_they_had(
     assert "*Your surveys*" in shown
     assert "q4-nps · answered" in shown
     assert "Stop these surveys" in shown
+
+
+def test_home_says_when_the_last_answer_came_rather_than_none_yet_beside_a_trend(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock,
+) -> None:
+    from datetime import timedelta
+
+    clock.now -= timedelta(days=100)
+    send_pulse(min_interval_days=0)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 10)
+    answered = clock.now
+    clock.now += timedelta(days=100)
+    send_pulse(name="csat", metric=Metric.CSAT, min_interval_days=0)
+    click_score(sandbox, slack, CUSTOMERS[0], 5, metric="csat")
+
+    slack.event({**HOME_OPENED, "user": STAFF})
+
+    [published] = sandbox.calls("views.publish")
+    shown = str(published.args["view"]["blocks"])
+    # The earlier answers are on the trend beside the figures, with their interval: 5
+    # promoters, adjusted p = 5.75/8, d = 0.75/8, centre .625, margin
+    # 1.96·√((.8125 − .390625)/8) = .450 → +17 to +100 (clipped).
+    assert f"*NPS trend* `█` {answered:%b} +100 (+17 to +100)" in shown
+    assert "No answers yet" not in shown
+    assert f"No answers in the last 90 days; the last on {answered:%-d %b %Y}" in shown
+    assert "*100%* satisfied  (1 answer)" in shown
+
+
+def test_home_of_a_workspace_never_answered_says_no_answers_yet(
+    sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    slack.event({**HOME_OPENED, "user": STAFF})
+
+    [published] = sandbox.calls("views.publish")
+    shown = str(published.args["view"]["blocks"])
+    assert "*NPS*\\nNo answers yet" in shown
+    assert "*CSAT*\\nNo answers yet" in shown

@@ -177,20 +177,24 @@ def test_scheduled_pulse_edit_pause_resume_delete_and_status(
     created = bot(env, tmp_path, "pulse", "create", "weekly", "--metric", "csat",
                   "--users", CUSTOMERS[0], "--schedule", "weekly", "--timezone", "Europe/Paris")
     assert "next wave" in created.stdout, created.stderr
-    assert "0 9 * * MON (Europe/Paris)\n" in bot(env, tmp_path, "pulse", "list").stdout
+    # Shown as written, not as the crontab line it is kept as.
+    listed = bot(env, tmp_path, "pulse", "list").stdout
+    assert "\tweekly (Europe/Paris)\n" in listed
+    assert "0 9 * * MON" not in listed
 
     edited = bot(env, tmp_path, "pulse", "edit", "weekly", "--schedule", "monthly",
                  "--users", ",".join(CUSTOMERS[:2]))
     bot(env, tmp_path, "pulse", "pause", "weekly")
     listed = bot(env, tmp_path, "pulse", "list").stdout
     assert edited.returncode == 0, edited.stderr
-    assert "CSAT\t2 named people\tpaused\t0 9 1 * * (Europe/Paris)" in listed
+    assert "CSAT\t2 named people\tpaused\tmonthly (Europe/Paris)" in listed
     bot(env, tmp_path, "pulse", "resume", "weekly")
     assert "\tactive\t" in bot(env, tmp_path, "pulse", "list").stdout
 
     bot(env, tmp_path, "pulse", "send", "weekly")
     status = bot(env, tmp_path, "pulse", "status", "weekly")
     assert "sent 2, pending 0, failed 0, answered 0 (0% response rate)" in status.stdout
+    assert "(open) · monthly (Europe/Paris)\n" in status.stdout
 
     deleted = bot(env, tmp_path, "pulse", "delete", "weekly", "--yes")
     assert "answers stay in the reports" in deleted.stdout

@@ -44,7 +44,7 @@ def test_export_to_a_file(env: dict[str, str], tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert "Exported 4 answer(s)." in result.stderr
+    assert "Exported 4 answers." in result.stderr
     with target.open(newline="", encoding="utf-8") as exported:
         rows = list(csv.reader(exported))
     assert tuple(rows[0]) == COLUMNS

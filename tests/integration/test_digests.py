@@ -81,6 +81,39 @@ def test_the_digest_posts_on_monday_with_figures_benchmark_map_and_escaped_comme
     assert reply["thread_ts"] == digest["ts"]
     [png] = sandbox.uploads.values()
     assert png.startswith(b"\x89PNG")
+    # The pulse asks nobody again within 90 days: a weekly point would hold one answer per
+    # customer at most, so the chart is monthly.
+    assert _chart_titles(sandbox) == ["NPS by month with its 95% interval"]
+
+
+def _chart_titles(sandbox: SlackSandbox) -> list[str]:
+    return [str(file["title"]) for call in sandbox.calls("files.completeUploadExternal")
+            for file in call.response["files"]]
+
+
+@pytest.mark.parametrize(
+    ("policy", "title"),
+    [
+        ({"min_interval_days": 6}, "NPS by week with its 95% interval"),  # asked again in 6 days
+        ({"min_interval_days": 7}, "NPS by month with its 95% interval"),  # at most weekly
+        ({"min_interval_days": 0, "schedule": "weekly"}, "NPS by month with its 95% interval"),
+        ({"min_interval_days": 0, "schedule": "0 9 * * MON,THU"},
+         "NPS by week with its 95% interval"),
+    ],
+)
+def test_the_chart_is_weekly_only_when_a_customer_can_answer_more_than_once_a_week(
+    services: Services, sandbox: SlackSandbox, slack: SignedSlackClient,
+    send_pulse: SendPulse, clock: FakeClock, policy: dict[str, object], title: str,
+) -> None:
+    _subscribe(services, sandbox)
+    send_pulse(**policy)
+    for user_id in CUSTOMERS:
+        click_score(sandbox, slack, user_id, 9)
+    clock.now = MONDAY
+
+    assert post_due_digests(services, create_web_client(services.settings)) == 1
+
+    assert _chart_titles(sandbox) == [title]
 
 
 def test_a_restart_never_posts_a_digest_twice(

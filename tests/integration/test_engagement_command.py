@@ -239,7 +239,9 @@ def test_one_small_segment_hides_the_next_smallest_so_it_cannot_be_subtracted(
 
     blocks = str(slack.slash_command(STAFF, "segment plan").json()["blocks"])
 
-    assert "*enterprise*: NPS *+100* (6 respondents)" in blocks
+    # 6 promoters: adjusted p = 6.75/9, d = 0.75/9, centre 2/3, margin
+    # 1.96·√((0.8333 − 0.4444)/9) = 0.407: +26 to +100 (clipped).
+    assert "*enterprise*: NPS *+100* (6 respondents, 95% interval +26 to +100)" in blocks
     assert "growth" not in blocks
     assert "starter" not in blocks
     assert "2 groups hidden so neither can be worked out: 1 with fewer than 5 respondents" \
@@ -304,7 +306,8 @@ def test_the_engagement_map_places_each_customer(
     shown = str(reply["blocks"])
     for segment in ("Engaged advocates", "Satisfied, not loyal", "Loyal, not satisfied",
                     "At risk"):
-        assert f"*{segment}* — 25% · 1 customer" in shown
+        # Wilson for 1 of 4: centre (0.25 + 1.96²/8)/(1 + 1.96²/4) = 0.372, margin 0.327.
+        assert f"*{segment}* — 25% (5% to 70%) · 1 customer" in shown
     assert "1 customer not placed yet" in shown
     assert reply["text"] == "Engagement map, last 90 days: 25% engaged advocates"
 
@@ -328,8 +331,15 @@ def test_themes_count_what_customers_repeat_overall_and_for_detractors(
 
     shown = str(body["blocks"])
     assert body["response_type"] == "ephemeral"
-    assert "`export` 3 comments (60%) · negative" in shown
-    assert "`support` 2 comments (40%) · positive" in shown
+    # Wilson for 3 and 2 of 5: centres 0.557 and 0.443, margin 1.96·√(0.24/5 + 1.96²/100)
+    # /(1 + 1.96²/5) = 0.326 for both.
+    assert "`export` 3 comments (60%, 95% interval 23% to 88%) · negative" in shown
+    assert "`support` 2 comments (40%, 95% interval 12% to 77%) · positive" in shown
+    # The NPS of the answers behind each theme. Export: 3 detractors, adjusted d = 3.75/6,
+    # p = 0.75/6, centre −0.5, margin 1.96·√((0.75 − 0.25)/6) = 0.566. Support: 2 promoters,
+    # p = 2.75/5, d = 0.75/5, centre 0.4, margin 1.96·√((0.7 − 0.16)/5) = 0.644.
+    assert "· NPS −100 (n=3, −100 to +7)" in shown
+    assert "· NPS +100 (n=2, −24 to +100)" in shown
     detractors = shown[shown.index("*Detractors*"):]
     assert "`export` 3 comments" in detractors
     assert "`invoice` 2 comments" in detractors
@@ -365,3 +375,35 @@ def test_comments_in_other_languages_are_shown_as_not_scored_and_counted(
     assert "2 comments not scored (DE 1, FR 1) in this period" in negative
     assert "2 comments not scored (DE 1, FR 1), not in these themes" in themes
     assert "From 3 comments" in themes
+
+
+def test_trend_shows_csat_with_its_interval_as_it_does_nps(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient, clock
+) -> None:
+    from storage.models import Metric
+
+    clock.now = clock.now.replace(year=2026, month=11, day=16)  # a Monday
+    send_pulse(metric=Metric.CSAT, users=CUSTOMERS[:3])
+    for user_id, score in zip(CUSTOMERS[:3], [5, 4, 2], strict=True):
+        click_score(sandbox, slack, user_id, score, metric="csat")
+
+    blocks = str(slack.slash_command(STAFF, "trend weekly").json()["blocks"])
+
+    # Wilson for 2 of 3: centre (2/3 + 1.96²/6)/(1 + 1.96²/3) = 0.573, margin
+    # 1.96·√((2/9)/3 + 1.96²/36)/(1 + 1.96²/3) = 0.365.
+    assert "16 Nov 2026: NPS – · CSAT *67%* (n=3, 21% to 94%)" in blocks
+
+
+def test_a_one_day_period_and_one_answer_read_in_the_singular(
+    send_pulse: SendPulse, sandbox: SlackSandbox, slack: SignedSlackClient
+) -> None:
+    send_pulse()
+    click_score(sandbox, slack, CUSTOMERS[0], 10)
+
+    body = slack.slash_command(STAFF, "1d").json()
+
+    shown = str(body["blocks"])
+    assert "Customer engagement · last 1 day" in shown
+    assert "(1 answer)" in shown
+    assert "1 answers" not in shown
+    assert "1 days" not in shown

@@ -56,18 +56,19 @@ def test_a_fresh_snapshot_answers_and_says_as_of_when(
 
     header, live = _map(slack)
     assert header == "Engagement map · last 90 days"  # computed now: no "as of"
-    assert f"{ADVOCATES}100% · 2 customers" in live
+    assert f"{ADVOCATES}100% (34% to 100%) · 2 customers" in live
 
     clock.now += timedelta(minutes=3)
     _both_answers(sandbox, slack, send_pulse, CUSTOMERS[2:4], "second")
     header, kept = _map(slack)
     assert header == "Engagement map · last 90 days, as of 09:00 UTC"
-    assert f"{ADVOCATES}100% · 2 customers" in kept  # the two new ones are not in it yet
+    # the two new ones are not in it yet
+    assert f"{ADVOCATES}100% (34% to 100%) · 2 customers" in kept
 
     clock.now += timedelta(minutes=8)  # 11 minutes old: more than twice REPORT_SNAPSHOT_MINUTES
     header, again = _map(slack)
     assert header == "Engagement map · last 90 days"
-    assert f"{ADVOCATES}100% · 4 customers" in again
+    assert f"{ADVOCATES}100% (51% to 100%) · 4 customers" in again
 
 
 def test_the_leader_recomputes_what_people_read(
@@ -87,7 +88,7 @@ def test_the_leader_recomputes_what_people_read(
 
     header, shown = _map(slack)
     assert header == "Engagement map · last 90 days, as of 09:06 UTC"
-    assert f"{ADVOCATES}100% · 4 customers" in shown
+    assert f"{ADVOCATES}100% (51% to 100%) · 4 customers" in shown
 
 
 def test_a_snapshot_nobody_read_for_a_day_is_left_alone(
@@ -135,7 +136,7 @@ def test_a_fast_breakdown_is_always_live(
     header, shown = _map(slack)
 
     assert header == "Engagement map · last 90 days"
-    assert f"{ADVOCATES}100% · 4 customers" in shown
+    assert f"{ADVOCATES}100% (51% to 100%) · 4 customers" in shown
     with session_scope(engine) as session:
         kept = session.get(ReportSnapshot, (sandbox.team_id, "map", "90d"))
     assert kept is not None  # kept all the same: the leader reads its cost and leaves it be
@@ -155,7 +156,7 @@ def test_forgetting_a_customer_drops_the_kept_figures_that_counted_them(
     header, shown = _map(slack)
 
     assert header == "Engagement map · last 90 days"  # computed again, not the kept one
-    assert f"{ADVOCATES}100% · 1 customer" in shown
+    assert f"{ADVOCATES}100% (21% to 100%) · 1 customer" in shown
 
 
 def test_themes_come_from_a_snapshot_with_their_examples_escaped(

@@ -37,6 +37,6 @@ def test_the_example_follow_ups_import_once_after_their_answers(
     again = bot(env, tmp_path, "followups", "import", path)
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines() == ["Imported 3 follow-up(s): 3 added, 0 already there."]
-    assert again.stdout.splitlines() == ["Imported 3 follow-up(s): 0 added, 3 already there."]
+    assert first.stdout.splitlines() == ["Imported 3 follow-ups: 3 added, 0 already there."]
+    assert again.stdout.splitlines() == ["Imported 3 follow-ups: 0 added, 3 already there."]
     assert _count(engine) == 3

@@ -71,11 +71,11 @@ def test_responses_import_looks_each_email_up_once_and_a_second_run_adds_nothing
 
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines() == [
-        "Imported 5 answer(s) of 3 customer(s): 5 added, 0 corrected, 0 already there.",
-        "  ignored column(s): Response ID",
+        "Imported 5 answers of 3 customers: 5 added, 0 corrected, 0 already there.",
+        "  ignored column: Response ID",
     ]
     assert again.stdout.splitlines()[0] == (
-        "Imported 5 answer(s) of 3 customer(s): 0 added, 0 corrected, 5 already there.")
+        "Imported 5 answers of 3 customers: 0 added, 0 corrected, 5 already there.")
     # Two distinct addresses (case aside), looked up once each per run.
     looked_up = [c.args["email"] for c in sandbox.calls("users.lookupByEmail")]
     assert sorted(looked_up) == sorted(["ana@acme.test", "bo@elsewhere.test"] * 2)
@@ -102,7 +102,7 @@ def test_a_bad_file_imports_nothing_and_says_where(
 
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        "error: Nothing imported: 2 problem(s) in the file",
+        "error: Nothing imported: 2 problems in the file",
         "  line 3: score 11 is not on the NPS scale (0–10)",
         "  line 4: submitted_at '01/07/2026' is not a date: write 2026-01-31, or "
         "2026-01-31T14:05:00Z for a time",
@@ -153,7 +153,7 @@ def test_outcomes_import_with_its_currency_then_the_export(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "Imported 2 event(s) of 2 customer(s): 2 added, 0 corrected, 0 already there.",
+        "Imported 2 events of 2 customers: 2 added, 0 corrected, 0 already there.",
         "  amounts in EUR."]
     assert again.stdout.splitlines()[0].endswith("0 added, 0 corrected, 2 already there.")
     assert exported.returncode == 0, exported.stderr
@@ -163,7 +163,7 @@ def test_outcomes_import_with_its_currency_then_the_export(
         ("renewed", "12000.0", "EUR", "U0ANA1", ""),
         ("churned", "0.0", "EUR", external_customer_id(CustomerRef(CustomerKind.ACCOUNT,
                                                                    "Acme")), "Acme")]
-    assert "Exported 2 outcome event(s)." in exported.stderr
+    assert "Exported 2 outcome events." in exported.stderr
 
 
 def test_a_bad_currency_is_refused_before_anything_is_read(

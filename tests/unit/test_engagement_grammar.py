@@ -97,12 +97,19 @@ def test_a_mistake_names_the_word(text: str, mistake: str) -> None:
         (PeriodSpec(None, Calendar.YEAR), datetime(2026, 1, 1, tzinfo=UTC), "2026 so far"),
         (PeriodSpec(None, since=date(2026, 3, 5)), datetime(2026, 3, 5, tzinfo=UTC),
          "since 5 March 2026"),
+        (PeriodSpec(days=1), datetime(2026, 11, 24, 12, 0, tzinfo=UTC), "last 1 day"),
+        (PeriodSpec(days=2), datetime(2026, 11, 23, 12, 0, tzinfo=UTC), "last 2 days"),
     ],
 )
 def test_periods_resolve_against_the_clock(spec: PeriodSpec, start: datetime, label: str) -> None:
     period = spec.resolve(NOW)
     assert (period.start, period.end, period.label) == (start, NOW, label)
     assert period.previous().end == period.start
+
+
+def test_the_period_before_one_day_is_one_day_not_one_days() -> None:
+    assert PeriodSpec(days=1).resolve(NOW).previous().label == "the 1 day before"
+    assert PeriodSpec(days=7).resolve(NOW).previous().label == "the 7 days before"
 
 
 @pytest.mark.parametrize(

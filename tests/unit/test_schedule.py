@@ -15,6 +15,7 @@ from bot.pulses.schedule import (
     local_send_time,
     next_fire_time,
     normalise_schedule,
+    schedule_text,
 )
 from storage.models import Metric
 
@@ -111,3 +112,38 @@ def test_a_time_zone_that_is_not_one_is_refused_with_its_name_cut_short(name: st
     with pytest.raises(InvalidSchedule, match="Unknown time zone") as refused:
         check_timezone(name)
     assert len(str(refused.value)) < 200
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("0 9 1 1,4,7,10 *", "quarterly"),
+        ("0 9 1 * *", "monthly"),
+        ("0 9 * * MON", "weekly"),
+        ("0 9 * * TUE", "every Tuesday at 09:00"),
+        ("5 7 * * sun", "every Sunday at 07:05"),
+        ("30 8 * * MON,WED,FRI", "every Monday, Wednesday and Friday at 08:30"),
+        ("0 9 * * MON-FRI", "every weekday at 09:00"),
+        ("0 18 * * *", "every day at 18:00"),
+        ("0 9 1 * MON", "crontab `0 9 1 * MON`"),  # day 1 or any Monday: no short phrase
+        ("0 9 2 * *", "monthly on the 2nd at 09:00"),
+        ("0 9 11 * *", "monthly on the 11th at 09:00"),
+        ("0 9 22 * *", "monthly on the 22nd at 09:00"),
+        ("0 9 * * 1", "crontab `0 9 * * 1`"),  # the scheduler reads 1 as Tuesday
+        ("*/15 * * * *", "crontab `*/15 * * * *`"),
+        ("0 9 1 2 *", "crontab `0 9 1 2 *`"),
+    ],
+)
+def test_a_schedule_reads_as_people_write_it(line: str, shown: str) -> None:
+    assert schedule_text(line) == shown
+
+
+@pytest.mark.parametrize("preset", ["weekly", "monthly", "quarterly"])
+def test_every_preset_reads_back_as_its_own_name(preset: str) -> None:
+    assert schedule_text(normalise_schedule(preset)) == preset
+
+
+def test_a_reminder_after_a_one_day_wave_names_one_day() -> None:
+    with pytest.raises(InvalidField) as raised:
+        validate_policy(metric=Metric.NPS, remind_after_hours=24, close_after_days=1)
+    assert str(raised.value).endswith("must come before the wave closes (1 day)")

@@ -17,6 +17,7 @@ from bot.insights.themes import Theme
 from bot.pulses.blocks import parse_score_value, pulse_message, score_value
 from bot.reporting.blocks import (
     comments_message,
+    in_period,
     mistake_message,
     not_scored_line,
     overview_message,
@@ -161,7 +162,10 @@ def test_segment_view_says_how_many_groups_were_hidden() -> None:
         "plan", [SegmentRow("<enterprise>", 7, nps_from_scores({10: 7}))], hidden=2, minimum=5
     )
     blocks = str(_dicts(segment_message(breakdown, period="last 90 days").blocks))
-    assert "*&lt;enterprise&gt;*: NPS *+100* (7 respondents)" in blocks
+    # 7 promoters: adjusted p = 7.75/10, d = 0.75/10, centre 0.7, margin
+    # 1.96·√((0.85 − 0.49)/10) = 0.372, so the low end is +33 and the high end is clipped.
+    assert "*&lt;enterprise&gt;*: NPS *+100* (7 respondents, 95% interval +33 to +100)" \
+        in blocks
     assert "2 groups with fewer than 5 respondents hidden" in blocks
 
 
@@ -213,3 +217,19 @@ def test_themes_say_how_many_comments_were_left_out_unscored() -> None:
                                                  (0, "detractor")])
 def test_nps_class_boundaries(score: int, expected: str) -> None:
     assert nps_class(score) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "phrase"),
+    [
+        ("last 90 days", "in the last 90 days"),
+        ("last 1 day", "in the last 1 day"),
+        ("week of 16 November 2026", "in the week of 16 November 2026"),
+        ("November 2026", "in November 2026"),
+        ("Q4 2026 so far", "in Q4 2026 so far"),
+        ("the 90 days before", "in the 90 days before"),
+        ("since 5 March 2026", "since 5 March 2026"),
+    ],
+)
+def test_no_answers_reads_with_every_period_label(label: str, phrase: str) -> None:
+    assert in_period(label) == phrase

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.core.text import escape_mrkdwn, fmt_interval, fmt_percent, fmt_score, quote, truncate
+from bot.core.text import (
+    escape_mrkdwn,
+    fmt_interval,
+    fmt_percent,
+    fmt_score,
+    plural,
+    quote,
+    truncate,
+)
 from bot.reporting.drift.check import ALL
 from bot.slack.message import ReportMessage
 from storage.drift import DriftComment
@@ -57,14 +65,15 @@ def drift_alert_message(
     metric = Metric(alert.metric)
     name, who = _name(metric), segment_label(alert.segment)
     previous_end = alert.current_start
-    window = f"the {days} days to"
+    window = f"the {plural(days, 'day')} to"
     satisfied = "" if metric is Metric.NPS else " satisfied"
     lines = [
         f":chart_with_downwards_trend: *{name} fell beyond its margin* · {who}",
-        f"From *{_figure(metric, alert.previous_score)}*{satisfied} ({alert.n_previous} answers, "
+        f"From *{_figure(metric, alert.previous_score)}*{satisfied} "
+        f"({plural(alert.n_previous, 'answer')}, "
         f"95% interval {_interval(metric, alert.previous_low, alert.previous_high)}) in "
         f"{window} {previous_end:%-d %b} to *{_figure(metric, alert.current_score)}*{satisfied} "
-        f"({alert.n_current} answers, 95% interval "
+        f"({plural(alert.n_current, 'answer')}, 95% interval "
         f"{_interval(metric, alert.current_low, alert.current_high)}) in {window} "
         f"{alert.raised_at:%-d %b %Y}: down "
         f"{_points(alert.previous_score - alert.current_score)}; allowing for chance, at "
@@ -86,7 +95,7 @@ def drift_alert_message(
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text="No comments on the lower answers of this period to show.")]))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=(
-        f"Checked every hour against the {days} days before; one warning per segment and "
+        f"Checked every hour against the {plural(days, 'day')} before; one warning per segment and "
         "metric per period · `/engagement set drift off` turns these warnings off"))]))
     text = (f"{name} fell beyond its margin for {who}: "
             f"{_figure(metric, alert.previous_score)} to {_figure(metric, alert.current_score)}")

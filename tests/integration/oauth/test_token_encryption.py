@@ -152,8 +152,8 @@ def test_a_new_key_first_reads_the_old_tokens_and_saves_under_the_new_one(
     again = run_cli(sandbox, database_url, tmp_path, "db", "encrypt-tokens",
                     token_keys=f"{NEW_KEY},{TOKEN_KEY}")
     assert moved.returncode == 0, moved.stderr
-    assert moved.stdout.startswith("4 stored token(s) re-encrypted")  # Bravo's 2 rows × 2
-    assert again.stdout.startswith("0 stored token(s)")
+    assert moved.stdout.startswith("4 stored tokens re-encrypted")  # Bravo's 2 rows × 2
+    assert again.stdout.startswith("0 stored tokens")
     assert len(_opened_with(NEW_KEY, _stored(engine))) == 4  # the 8 values: 4 tokens
 
     # Now the old key can go; without the new one nothing can be read, and the log says why.
