@@ -26,7 +26,7 @@ def test_the_example_follow_ups_import_once_after_their_answers(
     early = bot(env, tmp_path, "followups", "import", path)
     assert early.returncode == 2
     assert early.stderr.splitlines()[:2] == [
-        "error: Nothing imported: 3 problem(s) in the file",
+        "error: Nothing imported: 3 problems in the file",
         "  line 2: no nps answer of this customer at 2026-01-16T00:00:00+00:00: import it "
         "first (responses import)"]
     assert _count(engine) == 0
