@@ -43,10 +43,58 @@ def normalise_schedule(text: str) -> str:
             "such as '0 9 * * MON' (minute hour day month weekday)"
         )
     try:
-        CronTrigger.from_crontab(line, timezone=UTC)
+        CronTrigger.from_crontab(scheduler_line(line), timezone=UTC)
     except ValueError as exc:
         raise InvalidSchedule(f"{line!r} is not a valid crontab line: {exc}") from None
     return line
+
+
+# Crontab numbers weekdays from Sunday (0 and 7); the scheduler's own cron fields number them
+# from Monday, so "0 9 * * 1" handed over as it is would fire on Tuesdays. Day names mean the
+# same to both, so the weekday field is handed over as names.
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_WEEKDAY_PART = re.compile(r"^(\*|\w+)(?:-(\w+))?(?:/(\d+))?$")
+
+
+def _day_number(token: str) -> int:
+    name = token.lower()[:3]
+    if name in _CRON_DAYS and not token.isdigit():
+        return _CRON_DAYS.index(name)
+    if token.isdigit() and int(token) <= 7:
+        return int(token) % 7
+    raise ValueError(f"unknown weekday {token[:12]!r}")
+
+
+def _crontab_weekdays(field: str) -> list[int]:
+    """The days (0 = Sunday) a crontab weekday field names, in crontab's own reading."""
+    days: set[int] = set()
+    for part in field.split(","):
+        match = _WEEKDAY_PART.match(part.strip())
+        if match is None:
+            raise ValueError(f"weekday field {field[:40]!r} is not understood")
+        first, last, step = match.groups()
+        if first == "*":
+            low, high = 0, 6
+        else:
+            low = _day_number(first)
+            high = _day_number(last) if last else low
+            if last is not None and high == 0 and low > 0:  # "5-7", "SAT-SUN": up to Sunday
+                high = 7
+            if last is None and step is not None:
+                high = 6
+        if high < low or step == "0":
+            raise ValueError(f"weekday range {part[:20]!r} runs backwards or steps by 0")
+        days.update(day % 7 for day in range(low, high + 1, int(step or 1)))
+    return sorted(days)
+
+
+def scheduler_line(line: str) -> str:
+    """A crontab line as the scheduler must be given it: its weekday field as day names."""
+    fields = line.split()
+    if len(fields) != 5 or fields[4] == "*":
+        return line
+    fields[4] = ",".join(_CRON_DAYS[day] for day in _crontab_weekdays(fields[4]))
+    return " ".join(fields)
 
 
 _DAYS = {"MON": "Monday", "TUE": "Tuesday", "WED": "Wednesday", "THU": "Thursday",
@@ -54,15 +102,16 @@ _DAYS = {"MON": "Monday", "TUE": "Tuesday", "WED": "Wednesday", "THU": "Thursday
 
 
 def _days_text(field: str) -> str | None:
-    """`MON` → "Monday", `MON,THU` → "Monday and Thursday", `MON-FRI` → "weekday"; None for
-    anything else. Numbers are left out on purpose: the scheduler reads 0 as Monday where
-    crontab reads it as Sunday, so naming a day from a number could name the wrong one."""
-    if field.upper() == "MON-FRI":
-        return "weekday"
-    names = [_DAYS.get(day) for day in field.upper().split(",")]
-    if not names or any(name is None for name in names):
+    """`MON` or `1` → "Monday", `MON,THU` → "Monday and Thursday", `MON-FRI` or `1-5` →
+    "weekday", read as crontab reads them; None for a field that is not a valid one."""
+    try:
+        days = _crontab_weekdays(field)
+    except ValueError:
         return None
-    shown = [name for name in names if name is not None]
+    if days == [1, 2, 3, 4, 5]:
+        return "weekday"
+    # Monday first, as people list a week.
+    shown = [_DAYS[_CRON_DAYS[day].upper()] for day in sorted(days, key=lambda d: (d + 6) % 7)]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
@@ -95,7 +144,8 @@ def schedule_text(line: str) -> str:
 
 
 def trigger_for(schedule: str, timezone: str) -> CronTrigger:
-    return CronTrigger.from_crontab(normalise_schedule(schedule), timezone=check_timezone(timezone))
+    return CronTrigger.from_crontab(scheduler_line(normalise_schedule(schedule)),
+                                    timezone=check_timezone(timezone))
 
 
 def due_fire_time(

@@ -212,13 +212,16 @@ def test_a_channel_post_can_be_set_up_from_the_modal(
 def test_the_pulse_list_shows_each_schedule_as_people_write_it(
     sandbox: SlackSandbox, slack: SignedSlackClient
 ) -> None:
-    for name, schedule in (("q", "quarterly"), ("twice", "30 8 * * mon,thu"), ("odd", "0 9 * * 1")):
+    for name, schedule in (("q", "quarterly"), ("twice", "30 8 * * mon,thu"),
+                           ("numbered", "0 9 * * 1"), ("odd", "0 9 1 * MON")):
         slack.submit_view(ADMIN, _open_modal(sandbox, slack), _form(name=name, schedule=schedule))
 
     listed = str(slack.slash_command(ADMIN, "pulse list").json()["blocks"])
 
     assert "quarterly (Europe/Paris)" in listed
     assert "every Monday and Thursday at 08:30 (Europe/Paris)" in listed
-    # A numbered weekday is not named: the scheduler and crontab disagree on what 1 means.
-    assert "crontab `0 9 * * 1` (Europe/Paris)" in listed
+    # A numbered weekday is read as crontab numbers it: 1 is Monday.
+    assert "every Monday at 09:00 (Europe/Paris)" in listed
+    # Day 1 or any Monday has no short phrase: it stays the crontab line it is.
+    assert "crontab `0 9 1 * MON` (Europe/Paris)" in listed
     assert "0 9 1 1,4,7,10" not in listed

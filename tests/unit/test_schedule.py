@@ -16,6 +16,7 @@ from bot.pulses.schedule import (
     next_fire_time,
     normalise_schedule,
     schedule_text,
+    trigger_for,
 )
 from storage.models import Metric
 
@@ -129,7 +130,11 @@ def test_a_time_zone_that_is_not_one_is_refused_with_its_name_cut_short(name: st
         ("0 9 2 * *", "monthly on the 2nd at 09:00"),
         ("0 9 11 * *", "monthly on the 11th at 09:00"),
         ("0 9 22 * *", "monthly on the 22nd at 09:00"),
-        ("0 9 * * 1", "crontab `0 9 * * 1`"),  # the scheduler reads 1 as Tuesday
+        ("0 9 * * 1", "every Monday at 09:00"),  # crontab's 1 is Monday
+        ("0 9 * * 0", "every Sunday at 09:00"),
+        ("0 9 * * 1-5", "every weekday at 09:00"),
+        ("0 9 * * 5-7", "every Friday, Saturday and Sunday at 09:00"),
+        ("0 9 * * 8", "crontab `0 9 * * 8`"),
         ("*/15 * * * *", "crontab `*/15 * * * *`"),
         ("0 9 1 2 *", "crontab `0 9 1 2 *`"),
     ],
@@ -147,3 +152,39 @@ def test_a_reminder_after_a_one_day_wave_names_one_day() -> None:
     with pytest.raises(InvalidField) as raised:
         validate_policy(metric=Metric.NPS, remind_after_hours=24, close_after_days=1)
     assert str(raised.value).endswith("must come before the wave closes (1 day)")
+
+
+# 6 December 2026 is a Sunday.
+@pytest.mark.parametrize(
+    ("weekdays", "fires_on"),
+    [
+        ("1", ["Mon"]),
+        ("0", ["Sun"]),
+        ("7", ["Sun"]),
+        ("1-5", ["Mon", "Tue", "Wed", "Thu", "Fri"]),
+        ("5-7", ["Fri", "Sat", "Sun"]),
+        ("*/2", ["Sun", "Tue", "Thu", "Sat"]),
+        ("1,4", ["Mon", "Thu"]),
+        ("MON", ["Mon"]),
+        ("sat-sun", ["Sat", "Sun"]),
+    ],
+)
+def test_numbered_weekdays_fire_on_the_days_crontab_means(weekdays: str,
+                                                          fires_on: list[str]) -> None:
+    trigger = trigger_for(f"0 9 * * {weekdays}", "UTC")
+    fired: list[str] = []
+    at = datetime(2026, 12, 5, 12, tzinfo=UTC)  # a Saturday noon: the week from Sunday
+    for _ in range(7):
+        nxt = trigger.get_next_fire_time(None, at)
+        assert nxt is not None
+        if nxt >= datetime(2026, 12, 13, tzinfo=UTC):
+            break
+        fired.append(nxt.strftime("%a"))
+        at = nxt + timedelta(minutes=1)
+    assert sorted(fired) == sorted(fires_on)
+
+
+@pytest.mark.parametrize("weekdays", ["8", "5-1", "1/0", "XYZ"])
+def test_a_weekday_field_crontab_would_refuse_is_refused(weekdays: str) -> None:
+    with pytest.raises(InvalidSchedule):
+        normalise_schedule(f"0 9 * * {weekdays}")
