@@ -3,6 +3,8 @@
 Public surface:
 - `client.create_web_client` (retries transient errors), `client.posting_client` (retries only
   429s, for posts that must not double).
+- `respond.PooledRespond`: Bolt's `respond()` (a click's private answer) on the same kept-alive
+  connections.
 - `tokens`: the errors that mean Slack refuses the token itself, and a token's fingerprint.
 - `lookup.find_posted`, `lookup.PULSE`/`FOLLOW_UP_ALERT`/`DIGEST`/`PULSE_REMINDER`/
   `FOLLOW_UP_REPLY`, `lookup.PERMANENT_ERRORS`: the one "did Slack already post it?" check, by
