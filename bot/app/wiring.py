@@ -74,6 +74,10 @@ def create_app(
         logger=logging.getLogger("bot.slack"),
         # A request no listener claims is answered 404 quietly instead of raising.
         raise_error_for_unhandled_request=False,
+        # bot.app.server checks every HTTP request's signature over its raw bytes before Bolt
+        # sees it, and hands Bolt an interaction's payload already decoded (its raw body no
+        # longer the signed one); Socket Mode requests carry no signature.
+        request_verification_enabled=False,
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
         oauth_settings=(oauth_settings(services, client) if services.settings.oauth_enabled
