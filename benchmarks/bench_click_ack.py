@@ -426,7 +426,7 @@ PROFILE_STEPS = (
     ("logging", ("Logger.", "Handler.", "Formatter.")),
     ("storing the answer (SQL)", ("record_answer",)),
     ("Bolt: middleware, matching, arguments", ("App.dispatch", "ThreadListenerRunner")),
-    ("Bolt: parsing the request", ("to_bolt_request", "BoltRequest.__init__")),
+    ("parsing the request", ("_bolt_request", "to_bolt_request", "BoltRequest.__init__")),
     ("signature check", ("SignatureVerifier.",)),
     ("HTTP server (uvicorn, Starlette, the event loop)",
      ("uvicorn", "starlette", "Runner.run", "slack_events")),

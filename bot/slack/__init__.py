@@ -11,7 +11,8 @@ Public surface:
   the record id a message carries in its metadata; `lookup.post_once` posts with it and checks
   after an answer that leaves it open.
 - `payload.who_clicked`, `payload.actor_team`, `payload.tell_privately`: reading an
-  interaction (who acted, and the team they belong to) and answering it.
+  interaction (who acted, and the team they belong to) and answering it;
+  `payload.form_payload_json`: an interaction's form body decoded to its JSON.
 - `mentions`: people, channels and user groups named in a slash command's text.
 - `message.ReportMessage`: a message as the bot answers it (text + blocks).
 """
