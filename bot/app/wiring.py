@@ -26,8 +26,9 @@ from bot.app.outage import (
 )
 from bot.core.after_ack import AfterAck
 from bot.core.services import Services
-from bot.slack.client import token_client
+from bot.slack.client import PooledWebClient, token_client
 from bot.slack.payload import who_clicked
+from bot.slack.respond import PooledRespond
 from bot.workspaces.installations import oauth_settings
 from storage.engine import (
     database_unavailable,
@@ -73,6 +74,10 @@ def create_app(
         logger=logging.getLogger("bot.slack"),
         # A request no listener claims is answered 404 quietly instead of raising.
         raise_error_for_unhandled_request=False,
+        # bot.app.server checks every HTTP request's signature over its raw bytes before Bolt
+        # sees it, and hands Bolt an interaction's payload already decoded (its raw body no
+        # longer the signed one); Socket Mode requests carry no signature.
+        request_verification_enabled=False,
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
         oauth_settings=(oauth_settings(services, client) if services.settings.oauth_enabled
@@ -120,7 +125,8 @@ def create_app(
 class _ClientOnKeptConnections(Middleware):
     """Bolt builds a new slack_sdk WebClient for every request (App._init_context), which
     opens a new connection for every call; this hands the listener, once the request is
-    authorized, the client kept for its token on `root`'s pooled connections instead.
+    authorized, the client kept for its token on `root`'s pooled connections instead, and a
+    `respond()` that answers the response_url on those connections too.
 
     A Middleware subclass rather than a function: Bolt calls it without working out which
     arguments it wants, on every request."""
@@ -133,6 +139,10 @@ class _ClientOnKeptConnections(Middleware):
         token = req.context.client.token if req.context.client is not None else None
         if token:
             req.context["client"] = token_client(self._root, token)
+        if isinstance(self._root, PooledWebClient) and self._root.proxy is None:
+            # Set before anything asks the context for Bolt's own (it is made on first use).
+            req.context["respond"] = PooledRespond(response_url=req.context.response_url,
+                                                   connections=self._root.connections)
         return next()
 
 

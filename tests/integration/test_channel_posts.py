@@ -93,6 +93,21 @@ def test_each_clicker_counts_once_and_sees_their_answer_privately(
     assert overview.response_rate is None
 
 
+def test_private_answers_to_clicks_go_over_kept_connections(
+    post: dict[str, Any], sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine,
+) -> None:
+    before = sandbox.connections_accepted
+
+    answers = [_click(sandbox, slack, post, user, score)
+               for user, score in ((CUSTOMERS[0], 5), (CUSTOMERS[1], 2), (CUSTOMERS[2], 4))]
+
+    # Each clicker got their own private answer, as Bolt's respond() sent it...
+    assert [a["response_type"] for a in answers] == ["ephemeral"] * 3
+    assert sorted(r.score for r in responses(engine)) == [2, 4, 5]
+    # ...over the connection the bot already keeps to Slack, not one opened for each answer.
+    assert sandbox.connections_accepted - before <= 1
+
+
 def test_a_slack_connect_member_may_answer_and_comment(
     post: dict[str, Any], sandbox: SlackSandbox, slack: SignedSlackClient, engine: Engine
 ) -> None:
