@@ -1,5 +1,5 @@
-"""When /engagement answers from a snapshot (the map, segments, themes, movement, the loop
-effect, outcomes, drivers), and keeping them fresh.
+"""When /engagement answers from a snapshot (the map, with `map movement` and the plan kept in
+it; segments, themes, movement, the loop effect, outcomes, drivers), and keeping them fresh.
 
 Those cost what the period holds, not what rollups hold: at a million answers and 20,000
 customers the map takes one to three seconds, a segment about one, themes one or two (reading
