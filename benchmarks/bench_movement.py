@@ -14,11 +14,11 @@ per view and size, the p50 of this process's CPU time (on SQLite that includes t
 work, so it is the steadier figure on a busy machine), and the ratio of the largest size's
 p50 to the smallest's. It asserts nothing.
 
-The views are answered as a person gets them: movement and the loop effect from a snapshot once
-one was slow to compute (bot/reporting/snapshots.py; the first run computes and keeps it), and
-their "(live)" rows compute every run, as with REPORT_SNAPSHOT_MINUTES=0. `map movement` (who
-moved between the map's places) and `plan` (each place's next step and who is there) keep no
-snapshot: every ask computes them.
+The views are answered as a person gets them: from a snapshot once one was slow to compute
+(bot/reporting/snapshots.py; the first run computes and keeps it), movement and the loop effect
+from their own, `map movement` (who moved between the map's places) and `plan` (each place's
+next step and who is there) from the map's. Their "(live)" rows compute every run, as with
+REPORT_SNAPSHOT_MINUTES=0 (for the last two, the whole map with them).
 
 --sqlite-file PATH and --postgresql-schema NAME keep the database of the largest size and reuse
 it on the next run (seeding a million answers takes about 10 minutes).
@@ -47,7 +47,7 @@ from storage.models import FollowUp, Metric, Response
 
 VIEWS = ("movement", "movement quarter", "followups effect", "followups effect quarter",
          "map movement", "plan")
-LIVE = ("movement", "followups effect")  # also timed without snapshots
+LIVE = ("movement", "followups effect", "map movement", "plan")  # also timed without snapshots
 
 
 def follow_up_half(engine: Engine) -> int:

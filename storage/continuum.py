@@ -10,7 +10,15 @@ from datetime import date, datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.models import FollowUp, Metric, OutcomeEvent, OutcomeKind, PlanStep, Response
+from storage.models import (
+    FollowUp,
+    Metric,
+    OutcomeEvent,
+    OutcomeKind,
+    PlanStep,
+    Respondent,
+    Response,
+)
 from storage.upsert import insert_for
 from storage.workspaces import ensure_workspace
 
@@ -66,22 +74,36 @@ def customer_comments(
 def open_follow_up_owners(
     *, session: Session, team_id: str, respondent_ids: Collection[int]
 ) -> dict[int, str | None]:
-    """Customers with an open follow-up, and its owner (None: nobody took it yet)."""
-    if not respondent_ids:
-        return {}
-    rows = session.execute(
-        sa_select(col(FollowUp.respondent_id), col(FollowUp.owner_user_id))
-        .where(col(FollowUp.team_id) == team_id, col(FollowUp.resolved_at).is_(None),
-               col(FollowUp.respondent_id).is_not(None))
-        .order_by(col(FollowUp.raised_at))
-    ).all()
-    wanted = set(respondent_ids)
+    """These customers' open follow-ups, and their owner (None: nobody took it yet). Filtered
+    in the database: a workspace can hold tens of thousands of open ones."""
+    ids = sorted(set(respondent_ids))
     owners: dict[int, str | None] = {}
-    for respondent_id, owner in rows:
-        if respondent_id in wanted:
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            sa_select(col(FollowUp.respondent_id), col(FollowUp.owner_user_id))
+            .where(col(FollowUp.team_id) == team_id, col(FollowUp.resolved_at).is_(None),
+                   col(FollowUp.respondent_id).in_(ids[start:start + _CHUNK]))
+            .order_by(col(FollowUp.raised_at))
+        ).all()
+        for respondent_id, owner in rows:
             # The newest open one speaks for the customer, but an owner, once set, stays.
             owners[int(respondent_id)] = owner or owners.get(int(respondent_id))
     return owners
+
+
+def customers_by_id(
+    *, session: Session, respondent_ids: Collection[int]
+) -> dict[int, tuple[str, str | None]]:
+    """Who these customers are (Slack user, account); a forgotten one is simply absent."""
+    ids = sorted(set(respondent_ids))
+    found: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for rid, user_id, account in session.execute(
+            sa_select(col(Respondent.id), col(Respondent.user_id), col(Respondent.account))
+            .where(col(Respondent.id).in_(ids[start:start + _CHUNK]))
+        ).all():
+            found[int(rid)] = (str(user_id), account)
+    return found
 
 
 def latest_answers(

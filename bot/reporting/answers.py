@@ -43,12 +43,14 @@ from bot.reporting.outcomes import OutcomesReport, outcomes_from
 from bot.reporting.snapshots import (
     advocacy_from,
     answer_from_snapshot,
+    continuum_from_map,
     drivers_key,
     loop_effect_key,
     map_from,
     map_key,
     movement_key,
     outcomes_key,
+    plan_from_map,
     segment_counts_from,
     segment_key,
     themes_from,
@@ -105,15 +107,23 @@ def _engagement(asked: Asked) -> ReportMessage:
 
 
 def _continuum(asked: Asked) -> ReportMessage:
-    report = build_continuum(session=asked.session, team_id=asked.team_id, period=asked.period,
-                             minimum=asked.services.settings.anonymity_minimum)
+    minimum = asked.services.settings.anonymity_minimum
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                map_key(asked.team_id, asked.query.period), asked.query.period)
+    report = continuum_from_map(kept.payload, kept.period, session=asked.session,
+                                minimum=minimum) or build_continuum(
+        session=asked.session, team_id=asked.team_id, period=kept.period, minimum=minimum)
     # /engagement answers only staff; accounts are named only while the answer stays private.
     return continuum_message(report, names=not asked.query.share)
 
 
 def _plan(asked: Asked) -> ReportMessage:
-    report = build_plan(session=asked.session, team_id=asked.team_id, period=asked.period,
-                        minimum=asked.services.settings.anonymity_minimum)
+    minimum = asked.services.settings.anonymity_minimum
+    kept = answer_from_snapshot(asked.services, asked.session,
+                                map_key(asked.team_id, asked.query.period), asked.query.period)
+    report = plan_from_map(kept.payload, kept.period, session=asked.session,
+                           team_id=asked.team_id, minimum=minimum) or build_plan(
+        session=asked.session, team_id=asked.team_id, period=kept.period, minimum=minimum)
     return plan_message(report, names=not asked.query.share)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -25,6 +26,7 @@ from bot.insights.themes import CommentForThemes, extract_themes
 from storage.continuum import (
     advocacy_events,
     customer_comments,
+    customers_by_id,
     latest_answers,
     open_follow_up_owners,
     plan_steps,
@@ -36,6 +38,9 @@ from storage.models import Metric, OutcomeKind
 # Comments read for a plan's themes: the newest of the period, as the themes view reads them.
 MAX_COMMENTS = 5000
 TOP_THEMES = 3
+# Accounts an answer names per place (and of those who fell out of engaged advocate); the rest
+# are counted. Only these are kept in the map's snapshot, as ids, and looked up when shown.
+NAMES_SHOWN = 15
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,32 @@ class ContinuumReport:
     movement: ContinuumMovement
     shown: ShownCells  # the cells as shown: None where hidden for anonymity
     minimum: int
-    fell_out: list[Customer]  # engaged advocates last period, placed elsewhere now
+    fell_out: list[Customer]  # the first NAMES_SHOWN engaged advocates last period, elsewhere now
+    fell_out_total: int
+
+
+def _customers(session: Session, respondent_ids: list[int]) -> list[Customer]:
+    """In the order given; a customer forgotten since the ids were kept is left out."""
+    found = customers_by_id(session=session, respondent_ids=respondent_ids)
+    return [Customer(rid, *found[rid]) for rid in respondent_ids if rid in found]
+
+
+def continuum_payload(places: list[CustomerPlace]) -> dict[str, Any]:
+    """What `map movement` adds to the map's movement counts, as plain data: ids, no names."""
+    fell_out = [p.customer.respondent_id for p in places
+                if p.before is Segment.ENGAGED_ADVOCATE
+                and p.now not in (Segment.ENGAGED_ADVOCATE, Segment.UNPLACED)]
+    return {"fell_out_total": len(fell_out), "fell_out": fell_out[:NAMES_SHOWN]}
+
+
+def continuum_from(
+    payload: dict[str, Any], movement: ContinuumMovement, period: Period, *, session: Session,
+    minimum: int,
+) -> ContinuumReport:
+    """The report with the minimum applied and the named customers looked up now."""
+    return ContinuumReport(period, period.previous(), movement, suppress(movement.cells, minimum),
+                           minimum, _customers(session, [int(r) for r in payload["fell_out"]]),
+                           int(payload["fell_out_total"]))
 
 
 def build_continuum(
@@ -114,11 +144,8 @@ def build_continuum(
     if places is None:
         places = customer_places(session=session, team_id=team_id, period=period)
     movement = count_movement((p.before, p.now, 1) for p in places)
-    fell_out = [p.customer for p in places
-                if p.before is Segment.ENGAGED_ADVOCATE
-                and p.now not in (Segment.ENGAGED_ADVOCATE, Segment.UNPLACED)]
-    return ContinuumReport(period, period.previous(), movement,
-                           suppress(movement.cells, minimum), minimum, fell_out)
+    return continuum_from(continuum_payload(places), movement, period, session=session,
+                          minimum=minimum)
 
 
 @dataclass(frozen=True)
@@ -166,7 +193,7 @@ class PlanLine:
     themes: list[str]  # empty when the place is under the anonymity minimum
     next_step: str
     chosen: bool  # False: the default step
-    accounts: list[PlanAccount]
+    accounts: list[PlanAccount]  # the first NAMES_SHOWN customers of the place
 
 
 @dataclass(frozen=True)
@@ -176,16 +203,15 @@ class PlanReport:
     minimum: int
 
 
-def build_plan(
-    *, session: Session, team_id: str, period: Period, minimum: int,
-    places: list[CustomerPlace] | None = None,
-) -> PlanReport:
-    if places is None:
-        places = customer_places(session=session, team_id=team_id, period=period)
-    by_place: dict[Segment, list[Customer]] = {segment: [] for segment in PLACED_SEGMENTS}
+def plan_payload(
+    *, session: Session, team_id: str, period: Period, places: list[CustomerPlace]
+) -> dict[str, Any]:
+    """Per place: how many customers, the first NAMES_SHOWN of them (ids) and the top themes
+    of their comments, whatever the minimum (applied when read)."""
+    by_place: dict[Segment, list[int]] = {segment: [] for segment in PLACED_SEGMENTS}
     for p in places:
         if p.now in by_place:
-            by_place[p.now].append(p.customer)
+            by_place[p.now].append(p.customer.respondent_id)
     where = {p.customer.respondent_id: p.now for p in places}
     comments: dict[Segment, list[CommentForThemes]] = {segment: [] for segment in by_place}
     for row in customer_comments(session=session, team_id=team_id, since=period.start,
@@ -195,21 +221,44 @@ def build_plan(
             comments[segment].append(CommentForThemes(
                 row.comment, nps_class(row.score) if row.metric is Metric.NPS else None,
                 row.polarity))
+    return {segment.value: {"customers": len(ids), "listed": ids[:NAMES_SHOWN],
+                            "themes": [t.phrase for t in
+                                       extract_themes(comments[segment], top=TOP_THEMES)]}
+            for segment, ids in by_place.items()}
+
+
+def plan_from(
+    payload: dict[str, Any], period: Period, *, session: Session, team_id: str, minimum: int
+) -> PlanReport:
+    """The plan with the minimum applied; the chosen steps, who the listed customers are and
+    the owners of their open follow-ups are read now (they change minute by minute)."""
+    listed = {segment: [int(r) for r in payload[segment.value]["listed"]]
+              for segment in PLACED_SEGMENTS}
+    everyone = [rid for ids in listed.values() for rid in ids]
     chosen = plan_steps(session=session, team_id=team_id)
-    owners = open_follow_up_owners(session=session, team_id=team_id,
-                                   respondent_ids=list(where))
+    owners = open_follow_up_owners(session=session, team_id=team_id, respondent_ids=everyone)
     lines = []
-    for segment, customers in by_place.items():
-        step = chosen.get(segment.value)
-        hidden = 0 < len(customers) < minimum
-        themes = [] if hidden else [t.phrase for t in
-                                    extract_themes(comments[segment], top=TOP_THEMES)]
-        accounts = [PlanAccount(c, owners.get(c.respondent_id),
-                                c.respondent_id in owners) for c in customers]
-        lines.append(PlanLine(segment, len(customers), themes,
+    for segment, ids in listed.items():
+        kept = payload[segment.value]
+        customers, step = int(kept["customers"]), chosen.get(segment.value)
+        hidden = 0 < customers < minimum
+        accounts = [PlanAccount(c, owners.get(c.respondent_id), c.respondent_id in owners)
+                    for c in _customers(session, ids)]
+        lines.append(PlanLine(segment, customers, [] if hidden else list(kept["themes"]),
                               step.next_step if step else DEFAULT_STEPS[segment],
                               step is not None, accounts))
     return PlanReport(period, lines, minimum)
+
+
+def build_plan(
+    *, session: Session, team_id: str, period: Period, minimum: int,
+    places: list[CustomerPlace] | None = None,
+) -> PlanReport:
+    if places is None:
+        places = customer_places(session=session, team_id=team_id, period=period)
+    return plan_from(plan_payload(session=session, team_id=team_id, period=period,
+                                  places=places),
+                     period, session=session, team_id=team_id, minimum=minimum)
 
 
 def open_place_follow_ups(

@@ -22,7 +22,13 @@ from bot.core.text import (
 from bot.insights.continuum import PLACES, ContinuumMovement, PlaceAdvocacy
 from bot.insights.engagement import PLACED_SEGMENTS, Segment
 from bot.insights.metrics import Interval, nps_from_counts, wilson_interval
-from bot.reporting.continuum import AdvocacyReport, ContinuumReport, Customer, PlanReport
+from bot.reporting.continuum import (
+    NAMES_SHOWN,
+    AdvocacyReport,
+    ContinuumReport,
+    Customer,
+    PlanReport,
+)
 from bot.slack.message import ReportMessage
 
 PLACE_NAMES = {
@@ -40,14 +46,14 @@ _SHORT = {
     Segment.AT_RISK: "risk",
     Segment.UNPLACED: "none",
 }
-NAMES_SHOWN = 15
 HIDDEN = "·"
 
 
-def _names(customers: list[Customer], limit: int = NAMES_SHOWN) -> str:
+def _names(customers: list[Customer], total: int) -> str:
+    """The first NAMES_SHOWN of `total` customers by name, the rest counted."""
     shown = [escape_mrkdwn(c.account) if c.account else mention(c.user_id)
-             for c in customers[:limit]]
-    more = len(customers) - len(shown)
+             for c in customers[:NAMES_SHOWN]]
+    more = total - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
@@ -86,11 +92,12 @@ def continuum_message(report: ContinuumReport, *, names: bool) -> ReportMessage:
               "that is.")
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=legend)]))
     if names and report.fell_out:
+        named = _names(report.fell_out, report.fell_out_total)
         blocks.append(SectionBlock(text=MarkdownTextObject(
-            text=truncate(f"*Fell out of engaged advocate:* {_names(report.fell_out)}", 2900))))
-    elif report.fell_out:
+            text=truncate(f"*Fell out of engaged advocate:* {named}", 2900))))
+    elif report.fell_out_total:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{plural(len(report.fell_out), 'customer')} fell out of engaged advocate; "
+            text=f"{plural(report.fell_out_total, 'customer')} fell out of engaged advocate; "
                  "ask privately to see who.")]))
     text = (f"Engagement map movement, {report.period.label}: {fmt_percent(toward)} toward "
             f"engaged advocate, {fmt_percent(away)} away")
@@ -160,7 +167,7 @@ def plan_message(report: PlanReport, *, names: bool) -> ReportMessage:
                    " (follow-up open, unowned)" if a.followed_up else "")
                 for a in line.accounts[:NAMES_SHOWN]
             ]
-            more = len(line.accounts) - len(shown)
+            more = line.customers - len(shown)
             text += "\nAccounts: " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(text, 2900))))
     how = ("Choose a step: `/engagement plan set at_risk \"call within 5 days\"` · open a "

@@ -1,5 +1,5 @@
-"""When /engagement answers from a snapshot (the map, segments, themes, movement, the loop
-effect, outcomes, drivers), and keeping them fresh.
+"""When /engagement answers from a snapshot (the map, with `map movement` and the plan kept in
+it; segments, themes, movement, the loop effect, outcomes, drivers), and keeping them fresh.
 
 Those cost what the period holds, not what rollups hold: at a million answers and 20,000
 customers the map takes one to three seconds, a segment about one, themes one or two (reading
@@ -28,7 +28,17 @@ from bot.insights.continuum import ContinuumMovement, PlaceAdvocacy
 from bot.insights.engagement import Mix, Retention, Segment, mix_change
 from bot.insights.revealed import PlaceCounts
 from bot.insights.themes import Theme
-from bot.reporting.continuum import AdvocacyReport, build_advocacy
+from bot.reporting.continuum import (
+    AdvocacyReport,
+    ContinuumReport,
+    PlanReport,
+    build_advocacy,
+    continuum_from,
+    continuum_payload,
+    customer_places,
+    plan_from,
+    plan_payload,
+)
 from bot.reporting.drivers import build_drivers, drivers_payload
 from bot.reporting.engagement_map import DEFAULT_MINIMUM, EngagementMap, build_engagement_map
 from bot.reporting.movement import movement_payload
@@ -138,10 +148,7 @@ def map_from(payload: Payload, period: Period, *, minimum: int = DEFAULT_MINIMUM
 
     now, before = mix(payload["mix"]), mix(payload["previous"])
     kept = payload["promoters_retained"]
-    moved = payload.get("movement")
-    movement = None if moved is None else ContinuumMovement(
-        {Segment(b): {Segment(n): int(count) for n, count in row.items()}
-         for b, row in moved.items()})
+    movement = _continuum_movement(payload)
     # Maps kept before the revealed axis existed have no places: the next refresh adds them.
     places = {Segment(name): PlaceCounts(**counts)
               for name, counts in payload.get("places", {}).items()}
@@ -149,6 +156,33 @@ def map_from(payload: Payload, period: Period, *, minimum: int = DEFAULT_MINIMUM
                          retention=Retention(**payload["retention"]),
                          promoters_retained=None if kept is None else float(kept),
                          movement=movement, places=places, minimum=minimum)
+
+
+def _continuum_movement(payload: Payload) -> ContinuumMovement | None:
+    moved = payload.get("movement")
+    return None if moved is None else ContinuumMovement(
+        {Segment(b): {Segment(n): int(count) for n, count in row.items()}
+         for b, row in moved.items()})
+
+
+def continuum_from_map(payload: Payload, period: Period, *, session: Session, minimum: int
+                       ) -> ContinuumReport | None:
+    """`map movement` from the map's snapshot: its movement counts, and who fell out of engaged
+    advocate looked up now; None from a map kept before they were."""
+    movement, kept = _continuum_movement(payload), payload.get("continuum")
+    if movement is None or kept is None:
+        return None
+    return continuum_from(kept, movement, period, session=session, minimum=minimum)
+
+
+def plan_from_map(payload: Payload, period: Period, *, session: Session, team_id: str,
+                  minimum: int) -> PlanReport | None:
+    """The plan from the map's snapshot (owners and chosen steps read now); None from a map
+    kept before it was."""
+    kept = payload.get("plan")
+    if kept is None:
+        return None
+    return plan_from(kept, period, session=session, team_id=team_id, minimum=minimum)
 
 
 def advocacy_payload(report: AdvocacyReport) -> Payload:
@@ -209,12 +243,18 @@ def as_of_label(period: Period, as_of: datetime | None) -> Period:
 
 def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
     if key.view == MAP:
-        # The advocacy lines place every customer of the period, as slow as the map itself:
-        # kept with it, so a served map computes neither. The minimum is applied when read.
+        # The advocacy lines, `map movement` and the plan place every customer of the period,
+        # as slow as the map itself: kept with it (customers as ids, looked up when shown), so
+        # a served map computes none of them. The minimum is applied when read.
+        places = customer_places(session=session, team_id=key.team_id, period=period)
         return map_payload(build_engagement_map(session=session, team_id=key.team_id,
                                                 period=period)) | {
             "advocacy": advocacy_payload(build_advocacy(session=session, team_id=key.team_id,
-                                                        period=period, minimum=1))}
+                                                        period=period, minimum=1,
+                                                        places=places)),
+            "continuum": continuum_payload(places),
+            "plan": plan_payload(session=session, team_id=key.team_id, period=period,
+                                 places=places)}
     if key.view == THEMES:
         return themes_payload(build_themes(session=session, team_id=key.team_id, period=period))
     if key.view == MOVEMENT:

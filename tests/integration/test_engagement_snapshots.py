@@ -178,3 +178,28 @@ def test_themes_come_from_a_snapshot_with_their_examples_escaped(
     assert kept[1:] == first[1:]
     assert "export" in str(kept)
     assert "<!channel>" not in str(kept)
+
+
+def test_map_movement_and_the_plan_come_from_the_maps_snapshot_with_follow_ups_read_now(
+    engine: Engine, sandbox: SlackSandbox, slack: SignedSlackClient, clock: FakeClock
+) -> None:
+    from tests.db.continuum_history import NOW, seed_places
+
+    clock.now = NOW
+    seed_places(engine, team_id=sandbox.team_id)
+    first = slack.slash_command(STAFF, "plan 30d").json()["blocks"]
+    assert first[0]["text"]["text"] == "Plan per place · last 30 days"  # computed, and kept
+    assert "follow-up open" not in str(first)
+    opened = slack.slash_command(STAFF, "plan followup loyal_not_satisfied").json()["text"]
+    assert opened.startswith("Opened 3 follow-ups")
+    clock.now += timedelta(minutes=2)
+
+    plan = slack.slash_command(STAFF, "plan 30d").json()["blocks"]
+    movement = slack.slash_command(STAFF, "map movement 30d").json()["blocks"]
+
+    assert plan[0]["text"]["text"] == "Plan per place · last 30 days, as of 12:00 UTC"
+    # The three accounts of the place, each with the follow-up opened after the snapshot.
+    assert str(plan).count("(follow-up open, unowned)") == 3
+    assert movement[0]["text"]["text"] == (
+        "Movement on the engagement map · last 30 days, as of 12:00 UTC")
+    assert "*Fell out of engaged advocate:* Acme &lt;b&gt;, Hooli" in str(movement)
