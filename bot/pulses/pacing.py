@@ -98,12 +98,15 @@ class SharedPacer:
 
     def wait(self) -> float:
         """Block until this sender's slot; returns how long it waited."""
+        # The wait is under the lock: one sender waits for the next slot while the others
+        # queue behind it, so a process holds no more slots than one batch and the one being
+        # waited for (a pause another replica records reaches this one with its next batch).
         with self._lock:
             slot = self._next_slot()
-        delay = slot - self._clock()
-        if delay > 0:
-            self._sleep(delay)
-            return delay
+            delay = slot - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+                return delay
         return 0.0
 
     def pause(self, seconds: float) -> None:

@@ -18,7 +18,7 @@ from storage.post_rates import Slots, pause_posting, take_slots
 BATCH_SECONDS = 0.2
 MAX_BATCH = 100
 # A slot missed by more than one interval is let go (see SharedPacer).
-LATE_INTERVALS = 1.0
+LATE_INTERVALS = 0.5
 # A bot-token deployment posts to one workspace, whose id it may not know yet.
 ONE_WORKSPACE = ""
 
