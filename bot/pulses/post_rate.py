@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from bot.core.services import Services
 from bot.pulses.pacing import SharedPacer
@@ -27,19 +28,23 @@ def batch_for(rate: float) -> int:
     return max(1, min(MAX_BATCH, math.floor(rate * BATCH_SECONDS)))
 
 
-def shared_pacer(services: Services, team_id: str | None) -> SharedPacer:
+def shared_pacer(services: Services, team_id: str | None, *,
+                 clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> SharedPacer:
     """The pacer for posting to `team_id` (None: the bot token's workspace), at
-    SLACK_POST_RATE for every replica together."""
+    SLACK_POST_RATE for every replica together. `clock` is seconds since the epoch, the same
+    on every replica."""
     rate = services.settings.slack_post_rate
     key = team_id or ONE_WORKSPACE
     engine = services.engine
 
     def take(count: int) -> Slots:
         with session_scope(engine) as session:
-            return take_slots(session=session, key=key, now=time.time(), rate=rate, count=count)
+            return take_slots(session=session, key=key, now=clock(), rate=rate, count=count)
 
     def pause(seconds: float) -> None:
         with session_scope(engine) as session:
-            pause_posting(session=session, key=key, now=time.time(), retry_after=seconds)
+            pause_posting(session=session, key=key, now=clock(), retry_after=seconds)
 
-    return SharedPacer(take, pause=pause, batch=batch_for(rate), late=LATE_INTERVALS / rate)
+    return SharedPacer(take, pause=pause, batch=batch_for(rate), late=LATE_INTERVALS / rate,
+                       clock=clock, sleep=sleep)
