@@ -101,13 +101,18 @@ class SharedPacer:
         # The wait is under the lock: one sender waits for the next slot while the others
         # queue behind it, so a process holds no more slots than one batch and the one being
         # waited for (a pause another replica records reaches this one with its next batch).
+        waited = 0.0
         with self._lock:
-            slot = self._next_slot()
-            delay = slot - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-                return delay
-        return 0.0
+            while True:
+                slot = self._next_slot()
+                delay = slot - self._clock()
+                if delay > 0:
+                    self._sleep(delay)
+                    waited += delay
+                # Woken too late (the process was starved of CPU): this slot is missed too.
+                if self._clock() - slot <= self.late:
+                    return waited
+                self.missed += 1
 
     def pause(self, seconds: float) -> None:
         """Slack asked for `seconds` of quiet: no replica gets a slot within them (`pause`),
