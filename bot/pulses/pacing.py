@@ -2,7 +2,9 @@
 
 Slack answers 429 with Retry-After in whole seconds once a method's budget is spent; every
 429 therefore costs up to a second of idle time. Spacing calls evenly at the permitted rate
-keeps the pipe full without ever tripping the limit.
+keeps the pipe full without ever tripping the limit. `Pacer` paces one process alone;
+`SharedPacer` hands out a process's share of slots that every replica takes from the database
+(bot.pulses.post_rate), which is how the senders are paced.
 """
 
 from __future__ import annotations
