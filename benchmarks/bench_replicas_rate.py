@@ -131,14 +131,17 @@ def main() -> int:
         replicas_at = "the same" if bot_nice is None else f"nice {bot_nice}"
         print(f"sandbox priority: nice {os.getpriority(os.PRIO_PROCESS, 0)}, replicas "
               f"{replicas_at}", flush=True)
-        # The sandbox's own users and messages out of the collector's sight: a full collection
-        # of them stalled it for a few hundred ms every 16 s, and the posts in flight meanwhile
-        # (four per replica) reached its limiter at once.
+        # No garbage collection in the sandbox while the replicas send: a full collection of
+        # its users and messages stalled it for a few hundred ms every 16 s or so, and the
+        # posts in flight meanwhile (four per replica) reached its limiter at once. Reference
+        # counting still frees what it serves; cycles wait for the end of the run.
         gc.freeze()
+        gc.disable()
         with ProcessPoolExecutor(args.replicas, mp_context=context, initializer=_ready,
                                  initargs=(barrier, os.getpriority(os.PRIO_PROCESS, 0)
                                            if bot_nice is None else bot_nice)) as pool:
             reports = list(pool.map(replica, [run] * args.replicas))
+        gc.enable()
         per_user = [len(sandbox.messages(sandbox.dm_channel(u))) for u in users]
         limited = sandbox.rate_limited_count(POST)
     load = os.getloadavg()

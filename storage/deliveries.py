@@ -163,6 +163,19 @@ def start_post(*, session: Session, delivery_id: int, sender_id: str, now: datet
     return result.rowcount == 1
 
 
+def unstart_post(*, session: Session, delivery_id: int, sender_id: str) -> bool:
+    """Take back a start `sender_id` recorded and then did not post (it found no send slot, or
+    may no longer post): the delivery counts as untried again. Only for a start not followed by
+    any post in this claim."""
+    result = session.exec(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.SENDING,
+               col(Delivery.claimed_by) == sender_id)
+        .values(post_started_at=None)
+    )
+    return result.rowcount == 1
+
+
 def _untried() -> ColumnElement[bool]:
     """Claimed by a sender that never began to post it: Slack cannot hold it."""
     return and_(col(Delivery.status) == DeliveryStatus.SENDING,

@@ -37,6 +37,7 @@ from storage.deliveries import (
     mark_sent,
     retry_later,
     start_post,
+    unstart_post,
 )
 from storage.engine import session_scope, write_when_available
 
@@ -227,7 +228,7 @@ class _Dispatch:
         # only while fresh, so no post of it outlives the time after which others settle it.
         try:
             self.pacer.wait()
-        except Exception as error:  # no slot (the database away): settled as begun
+        except Exception as error:  # no slot (the database away): untried again
             logger.info("delivery %s not posted, no send slot: %s", delivery.delivery_id,
                         type(error).__name__)
             self._let_go(delivery)
@@ -242,13 +243,15 @@ class _Dispatch:
             self._posting.delivery = None
 
     def _let_go(self, delivery: PulseDelivery) -> None:
-        """A delivery started and then not posted: handed back as begun (anyone checks it
-        against Slack once its post could be under way no more), or at the end of the call."""
+        """A delivery started and then not posted: untried again, back in the queue (or, the
+        database away, handed back as begun at the end of the call and checked against Slack)."""
         try:
             with session_scope(self.services.engine) as session:
-                give_up_claim(session=session, delivery_id=delivery.delivery_id,
-                              sender_id=self.lease.id)
-        except Exception as error:  # the database away: handed back by leave_nothing_behind
+                unstart_post(session=session, delivery_id=delivery.delivery_id,
+                             sender_id=self.lease.id)
+                free_untried(session=session, holders=[self.lease.id],
+                             delivery_ids=[delivery.delivery_id])
+        except Exception as error:
             logger.info("delivery %s not handed back: %s", delivery.delivery_id,
                         type(error).__name__)
 

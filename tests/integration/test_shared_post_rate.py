@@ -97,8 +97,10 @@ def test_a_retry_after_given_to_one_replica_pauses_them_all(
     posted = sorted(float(sandbox.messages(sandbox.dm_channel(u))[0]["ts"]) for u in users)
     gaps = sorted((b - a for a, b in itertools.pairwise(posted)), reverse=True)
     # Every 20th post answered 429: 3 pauses in 60 posts. During each, nobody posts but what
-    # the replicas held already: the one slot a sender of each waits for, and the others' batch
-    # (they hear of the pause with their next). Without sharing the pause the others post on at
-    # the rate, and no gap is longer than a few slots.
+    # the replicas had begun: the slot a sender of each was waiting for, the others' batch (they
+    # hear of the pause with their next), posts already on their way. Half the pause leaves room
+    # for those and for scheduling jitter on a loaded machine; without sharing the pause the
+    # others post on at the rate, and the longest silence was 0.3 s.
     held = (len(replicas) + (len(replicas) - 1) * batch_for(RATE)) / RATE
-    assert gaps[2] >= retry_after - held, gaps[:4]
+    assert held < retry_after / 2
+    assert gaps[2] >= retry_after / 2, gaps[:4]
