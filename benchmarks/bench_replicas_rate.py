@@ -12,7 +12,8 @@ SLACK_POST_RATE=--rate, deliver it at once, as `run` replicas do. The sandbox st
 process. Printed: recipients delivered, doubled and lost (what the sandbox holds), the 429s its
 limiter answered, elapsed time from the replicas' start to the last one's end, messages a
 second, their share of the limit, each replica's share of the wave, and the load average. The
-sandbox runs ahead of the replicas for the CPU (nice -10, where allowed; --same-priority: not).
+sandbox runs ahead of the replicas for the CPU (nice -10, where allowed; --same-priority: not)
+and collects no garbage while they send.
 The exit status is non-zero if anyone got two messages or none.
 """
 
@@ -33,6 +34,7 @@ from bench_dispatch import BURST, POST, bench_settings, database, enqueue_wave
 
 from bot.core.services import Services, utc_now
 from bot.pulses.dispatch import deliver_due
+from bot.pulses.post_rate import shared_pacer
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from storage.engine import create_db_engine
@@ -51,6 +53,8 @@ class ReplicaRun:
 @dataclass(frozen=True)
 class ReplicaReport:
     sent: int
+    slots: int  # send slots taken from the shared rate
+    missed: int  # of them, let go because every sender was late for them
     started: float  # time.time()
     finished: float
 
@@ -91,14 +95,16 @@ def replica(run: ReplicaRun) -> ReplicaReport:
     _start.wait()
     started = time.time()
     sent = 0
+    pacer = shared_pacer(services, None)  # as deliver_due makes it, kept here for its counts
     while True:
-        summary = deliver_due(services, client, wave_id=run.wave_id)
+        summary = deliver_due(services, client, wave_id=run.wave_id, pacer=pacer)
         sent += summary.sent
         if not summary.sent and not summary.retrying:
             break
     finished = time.time()
     engine.dispose()
-    return ReplicaReport(sent=sent, started=started, finished=finished)
+    return ReplicaReport(sent=sent, slots=pacer.taken, missed=pacer.missed, started=started,
+                         finished=finished)
 
 
 def main() -> int:
@@ -155,7 +161,10 @@ def main() -> int:
     print(f"{args.replicas:>8} {delivered:>9,} {doubled:>7} {lost:>4} {limited:>5} "
           f"{elapsed:>9.1f} {achieved:>6.1f} {achieved / args.rate:>8.1%}  "
           f"{', '.join(f'{r.sent:,}' for r in reports)}")
-    print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    slots, missed = sum(r.slots for r in reports), sum(r.missed for r in reports)
+    print(f"\nsend slots taken {slots:,}; let go because every sender was late for them "
+          f"{missed:,} ({missed / max(slots, 1):.1%})")
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     if doubled or lost:
         print(f"FAIL: {doubled} doubled, {lost} lost", file=sys.stderr)
         return 1
