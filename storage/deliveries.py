@@ -154,23 +154,11 @@ def start_post(*, session: Session, delivery_id: int, sender_id: str, now: datet
     """Record that `sender_id` is about to post the delivery (again, after a 429), if it still
     holds it; False if it does not (freed or settled by another process meanwhile), and then
     it must not post."""
-    return _set_post_start(session, delivery_id, sender_id, now)
-
-
-def unstart_post(*, session: Session, delivery_id: int, sender_id: str) -> bool:
-    """Take back a start `sender_id` recorded and then did not post (it found no send slot, or
-    may no longer post): the delivery counts as untried again. Only for a start not followed by
-    any post in this claim."""
-    return _set_post_start(session, delivery_id, sender_id, None)
-
-
-def _set_post_start(session: Session, delivery_id: int, sender_id: str,
-                    started: datetime | None) -> bool:
     result = session.exec(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id, col(Delivery.status) == DeliveryStatus.SENDING,
                col(Delivery.claimed_by) == sender_id)
-        .values(post_started_at=started)
+        .values(post_started_at=now)
     )
     return result.rowcount == 1
 

@@ -37,7 +37,6 @@ from storage.deliveries import (
     mark_sent,
     retry_later,
     start_post,
-    unstart_post,
 )
 from storage.engine import session_scope, write_when_available
 
@@ -217,43 +216,22 @@ class _Dispatch:
     def send(self, delivery: PulseDelivery) -> None:
         if self.halted:
             return  # freed at the end of the call, for when a token works again
-        # Not beating (the database away): post nothing others may soon settle as ours.
-        if not self.lease.wait_fresh(FRESH_SECONDS):
-            return
-        if self.halted or not self._start(delivery):
-            return  # freed or settled by another process meanwhile: not ours to post
-        # The start is written before the wait for a send slot, so posts leave at their slots,
-        # not a commit's time after them (a commit waits for other writers: on SQLite, tens of
-        # ms, which bunched posts into 429s). Writing the start early is safe: a sender posts
-        # only while fresh, so no post of it outlives the time after which others settle it.
         try:
             self.pacer.wait()
-        except Exception as error:  # no slot (the database away): untried again
-            logger.info("delivery %s not posted, no send slot: %s", delivery.delivery_id,
+        except Exception as error:  # no slot (the database away): freed at the end of the call
+            logger.info("delivery %s not started, no send slot: %s", delivery.delivery_id,
                         type(error).__name__)
-            self._let_go(delivery)
             return
-        if self.halted or not self.lease.fresh():
-            self._let_go(delivery)
+        # Not beating (the database away): post nothing others may soon settle as ours.
+        if self.halted or not self.lease.wait_fresh(FRESH_SECONDS):
             return
+        if not self._start(delivery):
+            return  # freed or settled by another process meanwhile: not ours to post
         self._posting.delivery = delivery
         try:
             _deliver_one(self, delivery)
         finally:
             self._posting.delivery = None
-
-    def _let_go(self, delivery: PulseDelivery) -> None:
-        """A delivery started and then not posted: untried again, back in the queue (or, the
-        database away, handed back as begun at the end of the call and checked against Slack)."""
-        try:
-            with session_scope(self.services.engine) as session:
-                unstart_post(session=session, delivery_id=delivery.delivery_id,
-                             sender_id=self.lease.id)
-                free_untried(session=session, holders=[self.lease.id],
-                             delivery_ids=[delivery.delivery_id])
-        except Exception as error:
-            logger.info("delivery %s not handed back: %s", delivery.delivery_id,
-                        type(error).__name__)
 
     def _start(self, delivery: PulseDelivery) -> bool:
         try:

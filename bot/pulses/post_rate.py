@@ -17,7 +17,9 @@ from storage.post_rates import Slots, pause_posting, take_slots
 # slots unused when a replica's share of a wave ends, and let more of them fall inside a pause
 # another replica learns of from Slack (those it already holds still go).
 BATCH_SECONDS = 0.2
-MAX_BATCH = 100
+# At high rates a fifth of a second is more slots than a process's four senders can post in
+# it; those it lets go are lost to the other replicas, who wait for slots after them.
+MAX_BATCH = 10
 # A slot missed by more than one interval is let go (see SharedPacer).
 LATE_INTERVALS = 0.5
 # A bot-token deployment posts to one workspace, whose id it may not know yet.

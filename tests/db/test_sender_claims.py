@@ -18,7 +18,6 @@ from storage.deliveries import (
     mark_sent,
     retry_later,
     start_post,
-    unstart_post,
 )
 from storage.engine import session_scope
 from storage.models import Delivery, DeliveryStatus, Metric
@@ -210,24 +209,3 @@ def test_a_token_refresh_is_claimed_by_one_holder_until_it_lets_go_or_runs_out(
     with session_scope(engine) as session:
         release_claim(session=session, key="k", holder=A if not taken else B)
         assert try_claim(session=session, key="k", holder=ME, now=NOW, until=until)
-
-
-def test_a_start_taken_back_makes_the_delivery_untried_and_only_its_sender_may_take_it_back(
-    engine: Engine,
-) -> None:
-    # A sender records the start before it waits for its send slot; finding none, it takes the
-    # start back, and the delivery is back in the queue as if never tried.
-    _wave_with(engine, 2)
-    first, second = _claim(engine, A, 2)
-    assert (_start(engine, first, A), _start(engine, second, A)) == (True, True)
-
-    with session_scope(engine) as session:
-        taken_back = (unstart_post(session=session, delivery_id=first, sender_id=B),
-                      unstart_post(session=session, delivery_id=first, sender_id=A))
-        freed = free_untried(session=session, holders=[A])
-
-    assert (taken_back, freed) == ((False, True), 1)
-    rows = _rows(engine)
-    assert (rows[first].status, rows[first].claimed_by, rows[first].attempts) == (
-        DeliveryStatus.PENDING, None, 0)
-    assert (rows[second].status, rows[second].claimed_by) == (DeliveryStatus.SENDING, A)

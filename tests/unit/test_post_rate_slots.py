@@ -44,8 +44,8 @@ def test_nonsense_rates_and_counts_are_refused() -> None:
         grant(0.0, now=0.0, rate=1.0, count=0)
 
 
-def test_a_batch_is_a_fifth_of_a_second_of_slots() -> None:
-    assert [batch_for(r) for r in (1, 4.9, 5, 20, 50, 1000)] == [1, 1, 1, 4, 10, 100]
+def test_a_batch_is_a_fifth_of_a_second_of_slots_and_at_most_ten() -> None:
+    assert [batch_for(r) for r in (1, 4.9, 5, 20, 50, 55, 1000)] == [1, 1, 1, 4, 10, 10, 10]
 
 
 class FakeTime:
