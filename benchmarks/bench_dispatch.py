@@ -8,7 +8,8 @@ A sandbox with N users limits chat.postMessage as Slack does: a workspace-wide b
 messages a second (burst 5) and about one a second per channel. A fresh database gets one wave
 of N deliveries, written straight through the storage functions (no users.info per user), and
 deliver_due sends it with the bot's own WebClient (which sleeps Retry-After on a 429):
-  paced    Pacer at the permitted rate, burst 1, four senders: as the bot runs;
+  paced    a Pacer of this process alone at the permitted rate, burst 1, four senders (the bot
+           takes its slots from the rate its replicas share: bench_replicas_rate.py);
   unpaced  Pacer at 1,000,000/s: the dispatcher bounces off the limit and lives on Retry-After;
   ceiling  no limit and no pacing: how fast the bot itself can go (not in `both`).
 Deliveries that run out of 429 retries are backed off by the dispatcher; the benchmark moves the

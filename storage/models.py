@@ -184,6 +184,20 @@ class TokenRefusal(SQLModel, table=True):
     checked_at: datetime = _utc()
 
 
+class PostRate(SQLModel, table=True):
+    """A workspace's chat.postMessage rate, shared by every process that posts to it.
+
+    Senders take send slots from it a few at a time (storage.post_rates): the slots handed out
+    are spaced at SLACK_POST_RATE whatever the number of replicas, and a Retry-After from Slack
+    moves the next slot past the pause for all of them.
+    """
+
+    # The workspace's team id; "" for a bot-token deployment's one workspace.
+    key: str = Field(primary_key=True, max_length=32)
+    # The earliest moment (seconds since the epoch, every host's clock in sync) of the next slot.
+    next_slot: float
+
+
 class TokenRefreshClaim(SQLModel, table=True):
     """Who is refreshing a workspace's rotating token: one process at a time, so its refresh
     token is spent once and everyone goes on with the token that refresh bought."""

@@ -55,8 +55,9 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
-    # chat.postMessage calls a second across this workspace (Slack allows about one a second
-    # per channel with bursts, and throttles a workspace's total beyond that).
+    # chat.postMessage calls a second across this workspace, every replica together (Slack
+    # allows about one a second per channel with bursts, and throttles a workspace's total
+    # beyond that).
     slack_post_rate: float = Field(default=20.0, gt=0, le=1000)
     # How long a claimed delivery may stay unconfirmed before it counts as abandoned; longer
     # than one send can take with all its retries, so a live sender is never second-guessed.

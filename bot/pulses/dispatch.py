@@ -14,7 +14,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.services import Services
 from bot.pulses.blocks import pulse_message
-from bot.pulses.pacing import Pacer
+from bot.pulses.pacing import Pace
+from bot.pulses.post_rate import shared_pacer
 from bot.pulses.reconcile import ReconcileReport, find_in_slack, settle_abandoned
 from bot.pulses.senders import FRESH_SECONDS, SenderLease
 from bot.slack.client import posting_client
@@ -48,9 +49,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # Sends in flight at once. Slack answers chat.postMessage in 100-300 ms, so one sender at a
 # time could not reach a rate of more than a few a second whatever the limit; the pacer, shared
-# by the senders, keeps their total at the permitted rate.
+# by the senders (and through the database with every other replica's), keeps their total at
+# the permitted rate.
 SENDERS = 4
-PACER_BURST = 1  # see deliver_due
+PACER_BURST = 1  # for a Pacer of this process alone: see deliver_due
 BASE_BACKOFF = timedelta(seconds=5)
 MAX_BACKOFF = timedelta(hours=1)
 # How long a sender keeps trying to record what Slack answered while the database is away (a
@@ -132,7 +134,7 @@ def deliver_due(
     *,
     wave_id: int | None = None,
     batch: int = 50,
-    pacer: Pacer | None = None,
+    pacer: Pace | None = None,
     senders: int = SENDERS,
     team_id: str | None = None,
     lease: SenderLease | None = None,
@@ -154,15 +156,17 @@ def deliver_due(
     summary.stopped = standing_refusal(services, client, team_id=team_id, recheck=recheck_token)
     if summary.stopped is not None:
         return summary
-    # Burst 1: a pacer that saves up as many calls as Slack's own burst lets them arrive bunched
+    # The workspace's rate is shared by every replica (bot.pulses.post_rate). No burst is
+    # saved up: one that saves up as many calls as Slack's own burst lets them arrive bunched
     # (network and scheduling jitter), Slack answers 429 and Retry-After idles the senders for a
     # second or more. With several senders a slot one of them loses to a slow commit is taken by
     # another, which a burst would otherwise have to make up. Measured with
-    # benchmarks/bench_dispatch.py at 100/s against a burst-5 limit (2,000 sends, SQLite):
-    # burst 5 with one sender reached 5% of the permitted rate (66 429s in 500 sends); burst 3
-    # with four senders 85% (three 429s); burst 1 with four senders 93.5%, no 429.
+    # benchmarks/bench_dispatch.py at 100/s against a burst-5 limit (2,000 sends, SQLite), with
+    # a Pacer of this process alone: burst 5 with one sender reached 5% of the permitted rate
+    # (66 429s in 500 sends); burst 3 with four senders 85% (three 429s); burst 1 with four
+    # senders 93.5%, no 429.
     run = _Dispatch(services, client, lease, summary, team_id,
-                    pacer or Pacer(services.settings.slack_post_rate, burst=PACER_BURST))
+                    pacer or shared_pacer(services, team_id))
     try:
         run.leave_nothing_behind()  # what an earlier call of this sender could not finish
         with ThreadPoolExecutor(max_workers=max(1, senders),
@@ -190,13 +194,14 @@ class _Dispatch:
     """One deliver_due call: its sender, what it holds, and whether Slack refused its token."""
 
     def __init__(self, services: Services, client: WebClient, lease: SenderLease,
-                 summary: DispatchSummary, team_id: str | None, pacer: Pacer) -> None:
+                 summary: DispatchSummary, team_id: str | None, pacer: Pace) -> None:
         self.services, self.client, self.lease = services, client, lease
         self.summary, self.team_id, self.pacer = summary, team_id, pacer
         self.halted: str | None = None
         self._lock = threading.Lock()
         self._posting = threading.local()
-        self.poster = posting_client(client, before_retry=self._before_retry)
+        self.poster = posting_client(client, before_retry=self._before_retry,
+                                     wait_out=self._wait_out)
 
     def claim(self, *, wave_id: int | None, limit: int) -> list[PulseDelivery]:
         # A sender that stopped is noticed between batches too, not only when a call starts:
@@ -211,7 +216,12 @@ class _Dispatch:
     def send(self, delivery: PulseDelivery) -> None:
         if self.halted:
             return  # freed at the end of the call, for when a token works again
-        self.pacer.wait()
+        try:
+            self.pacer.wait()
+        except Exception as error:  # no slot (the database away): freed at the end of the call
+            logger.info("delivery %s not started, no send slot: %s", delivery.delivery_id,
+                        type(error).__name__)
+            return
         # Not beating (the database away): post nothing others may soon settle as ours.
         if self.halted or not self.lease.wait_fresh(FRESH_SECONDS):
             return
@@ -232,6 +242,17 @@ class _Dispatch:
             logger.info("delivery %s not started: %s", delivery.delivery_id,
                         type(error).__name__)
             return False
+
+    def _wait_out(self, seconds: float) -> None:
+        """A 429's Retry-After: the workspace pauses for every replica, then this sender waits
+        for a slot like any other post."""
+        logger.info("Slack asked for %.0f s without posts; every sender of the workspace waits",
+                    seconds)
+        try:
+            self.pacer.pause(seconds)
+        except Exception as error:  # the pause not shared (the database away): back in the queue
+            raise PostingStopped(f"rate limited, pause not recorded: {type(error).__name__}"
+                                 ) from error
 
     def _before_retry(self) -> None:
         """Before a 429 is retried: still beating, and the new start recorded."""

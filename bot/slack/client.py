@@ -28,6 +28,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from urllib3.exceptions import (
     ConnectTimeoutError,
     ProtocolError,
@@ -178,20 +180,43 @@ def token_client(client: WebClient, token: str) -> WebClient:
 
 
 class RateLimitRetry(RateLimitErrorRetryHandler):
-    """A 429 waited out for Retry-After, then retried only if `before_retry()` returns (it
-    raises to stop: the caller may no longer post)."""
+    """A 429 waited out for Retry-After (by `wait_out(seconds)` when given, else slept), then
+    retried only if `before_retry()` returns (it raises to stop: the caller may no longer
+    post)."""
 
-    def __init__(self, before_retry: Callable[[], None], max_retry_count: int = 3) -> None:
+    def __init__(self, before_retry: Callable[[], None], max_retry_count: int = 3,
+                 wait_out: Callable[[float], None] | None = None) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self._before_retry = before_retry
+        self._wait_out = wait_out
 
     def prepare_for_next_attempt(self, **kwargs: Any) -> None:
-        super().prepare_for_next_attempt(**kwargs)
+        response: HttpResponse | None = kwargs.get("response")
+        if self._wait_out is None or response is None:
+            super().prepare_for_next_attempt(**kwargs)
+        else:
+            state: RetryState = kwargs["state"]
+            state.next_attempt_requested = True
+            self._wait_out(retry_after(response))
+            state.increment_current_attempt()
         self._before_retry()
 
 
+def retry_after(response: HttpResponse) -> float:
+    """The seconds a 429 asks for (1 when it does not say, as slack_sdk assumes)."""
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after":
+            value = values[0] if isinstance(values, list) and values else values
+            try:
+                return max(float(str(value)), 0.0)
+            except ValueError:
+                break
+    return 1.0
+
+
 def posting_client(
-    client: WebClient, *, before_retry: Callable[[], None] | None = None
+    client: WebClient, *, before_retry: Callable[[], None] | None = None,
+    wait_out: Callable[[float], None] | None = None,
 ) -> WebClient:
     """`client` without its blind retries of 5xx answers and dropped connections, for posts.
 
@@ -199,12 +224,13 @@ def posting_client(
     arrived; posting it again would post it twice. Only 429 is retried as it comes (Slack
     applies nothing it rate-limits); after any other failure the caller checks Slack (the
     message's metadata) before posting again. It shares `client`'s connections.
-    `before_retry` runs before each 429 retry.
+    `before_retry` runs before each 429 retry; `wait_out(seconds)` waits out its Retry-After.
     """
     rate_limits: list[RetryHandler] = [h for h in client.retry_handlers
                                         if isinstance(h, RateLimitErrorRetryHandler)]
     if before_retry is not None:
-        rate_limits = [RateLimitRetry(before_retry, max_retry_count=h.max_retry_count)
+        rate_limits = [RateLimitRetry(before_retry, max_retry_count=h.max_retry_count,
+                                      wait_out=wait_out)
                        for h in rate_limits]
     settings: dict[str, Any] = {
         "token": client.token, "base_url": client.base_url, "timeout": client.timeout,

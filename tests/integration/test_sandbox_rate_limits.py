@@ -17,11 +17,17 @@ from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 
+from bot.core.services import Services
+from bot.pulses.dispatch import deliver_due
+from bot.pulses.pacing import SharedPacer
+from bot.pulses.post_rate import shared_pacer
 from bot.sandbox.rate_limits import RateLimitCounts
 from bot.sandbox.slack_api import SlackSandbox
+from bot.slack.client import create_web_client
 from storage.models import DeliveryStatus
-from tests.conftest import CUSTOMERS, STAFF, SendPulse
+from tests.conftest import CUSTOMERS, STAFF
 from tests.integration.helpers import deliveries
+from tests.integration.running_bots import open_wave
 
 ANN, BOB = "U0ANN", "U0BOB"
 CHANNEL = "C0TEAM"
@@ -272,17 +278,37 @@ def sandbox(rate_clock: SteppedClock) -> Iterator[SlackSandbox]:
         assert sandbox.problems == [], sandbox.problems
 
 
+class CountedPauses:
+    """The dispatcher's pacer, counting the Retry-After pauses it is asked for."""
+
+    def __init__(self, pacer: SharedPacer) -> None:
+        self.pacer = pacer
+        self.pauses: list[float] = []
+
+    def wait(self) -> float:
+        return self.pacer.wait()
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.pacer.pause(seconds)
+
+
 def test_the_dispatcher_backs_off_and_messages_everyone_exactly_once(
-    sandbox: SlackSandbox, send_pulse: SendPulse, engine: Engine, sleeps: list[float]
+    sandbox: SlackSandbox, services: Services, engine: Engine, rate_clock: SteppedClock
 ) -> None:
-    # Five customers against a budget of two at once, then one a second: the bot's client
-    # meets 429s, sleeps Retry-After (on the stepped clock), and sends again.
+    # Five customers against a budget of two at once, then one a second, while the bot posts
+    # 20 a second: its senders meet 429s, wait out Retry-After (on the stepped clock, which
+    # is also the pacer's), and send again.
+    wave_id = open_wave(services, list(CUSTOMERS))
     sandbox.limit_rate(POST, per_second=1, burst=2)
     sandbox.limit_rate(POST, per_second=1, per_channel=True)
+    pacer = CountedPauses(shared_pacer(services, None, clock=rate_clock,
+                                       sleep=rate_clock.advance))
 
-    send_pulse()
+    deliver_due(services, create_web_client(services.settings), wave_id=wave_id, pacer=pacer)
 
-    assert sandbox.rate_limited_count(POST) == len(sleeps) >= 2  # 3 when the jitter is short
+    assert sandbox.rate_limited_count(POST) == len(pacer.pauses) >= 2
+    assert pacer.pauses == [1.0] * len(pacer.pauses)  # the limiter's Retry-After
     assert {d.status for d in deliveries(engine)} == {DeliveryStatus.SENT}
     for user_id in CUSTOMERS:
         assert len(sandbox.messages(sandbox.dm_channel(user_id))) == 1
