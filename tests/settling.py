@@ -8,38 +8,26 @@ SettledSlackClient (or SettledSocketModeClient), so every assertion is made on s
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bot.playground.settling import SettlingExecutor as PlaygroundSettlingExecutor
 from bot.sandbox.client import SignedSlackClient, SlackClient, SlackReply, SocketModeSlackClient
 
 
-class SettlingExecutor(ThreadPoolExecutor):
-    """Bolt's listener pool, which can say when every listener it started has finished."""
+class SettlingExecutor(PlaygroundSettlingExecutor):
+    """The playground's listener pool, where a listener still running after the wait fails the
+    test instead of being left to finish: an assertion must not be made on unsettled work."""
 
     def __init__(self, max_workers: int = 4) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
-        self._lock = threading.Lock()
-        self._futures: list[Future[Any]] = []
+        super().__init__(max_workers, thread_name_prefix="listener")
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future = super().submit(fn, *args, **kwargs)
-        with self._lock:
-            self._futures.append(future)
-        return future
-
-    def settle(self, timeout: float = 20.0) -> None:
+    def settle(self, timeout: float = 20.0) -> int:
         """Wait for every listener started so far, and for any they start in turn."""
-        while True:
-            with self._lock:
-                pending, self._futures = self._futures, []
-            if not pending:
-                return
-            _, not_done = wait(pending, timeout=timeout)
-            assert not not_done, f"{len(not_done)} listener(s) still running after {timeout}s"
+        not_done = super().settle(timeout)
+        assert not not_done, f"{not_done} listener(s) still running after {timeout}s"
+        return not_done
 
 
 class Settling(SlackClient):

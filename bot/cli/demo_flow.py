@@ -17,7 +17,6 @@ from slack_sdk import WebClient
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
 from bot.core import ids
-from bot.core.config import load_settings
 from bot.core.periods import PeriodSpec
 from bot.core.services import Services, create_services
 from bot.core.text import fmt_interval, fmt_percent, fmt_score
@@ -31,6 +30,7 @@ from bot.reporting.drift.alerts import check_drift
 from bot.reporting.figures import build_overview, overview_json
 from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.render import print_blocks
+from bot.sandbox.settings import sandbox_settings
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.workspaces.installations import identify_workspace
@@ -90,12 +90,9 @@ def run_demo(console: Console, workdir: Path) -> dict[str, Any]:
         for customer in CUSTOMERS:
             sandbox.add_user(customer.user_id, name=customer.name.split()[0].lower(),
                              real_name=customer.name, tz=customer.tz)
-        settings = load_settings(
-            env_file=None,
-            slack_bot_token=sandbox.bot_token,
-            slack_signing_secret=DEMO_SIGNING_SECRET,
-            slack_app_token=None,
-            slack_api_url=sandbox.api_url,
+        settings = sandbox_settings(
+            sandbox,
+            signing_secret=DEMO_SIGNING_SECRET,
             database_url=f"sqlite:///{database}",
             staff_usergroup_id=STAFF_GROUP,  # Dana sees the figures as one of the CX team
         )

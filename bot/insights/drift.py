@@ -70,6 +70,16 @@ class Drift:
         return self.fall_low > 0
 
 
+def _figures(previous: NpsResult | CsatResult,
+             current: NpsResult | CsatResult) -> tuple[float, float, Interval, Interval]:
+    """Both periods' scores and intervals, which any period with answers has."""
+    assert previous.score is not None
+    assert current.score is not None
+    assert previous.ci95 is not None
+    assert current.ci95 is not None
+    return previous.score, current.score, previous.ci95, current.ci95
+
+
 def nps_drift(
     previous: NpsResult, current: NpsResult, *, z: float = LOOK_Z, minimum: int = MIN_ANSWERS
 ) -> Drift | None:
@@ -77,15 +87,11 @@ def nps_drift(
     answers (not checked)."""
     if min(previous.n, current.n) < minimum:
         return None
-    assert previous.score is not None
-    assert current.score is not None
-    assert previous.ci95 is not None
-    assert current.ci95 is not None
+    before, now, before_ci95, now_ci95 = _figures(previous, current)
     c_prev, v_prev = nps_adjusted(previous)
     c_cur, v_cur = nps_adjusted(current)
     fall_low = 100 * (c_prev - c_cur - z * math.sqrt(v_prev + v_cur))
-    return Drift("nps", previous.score, current.score, previous.n, current.n, previous.ci95,
-                 current.ci95, fall_low)
+    return Drift("nps", before, now, previous.n, current.n, before_ci95, now_ci95, fall_low)
 
 
 def csat_drift(
@@ -95,17 +101,13 @@ def csat_drift(
     fewer than `minimum` answers (not checked)."""
     if min(previous.n, current.n) < minimum:
         return None
-    assert previous.score is not None
-    assert current.score is not None
-    assert previous.ci95 is not None
-    assert current.ci95 is not None
+    before, now, before_ci95, now_ci95 = _figures(previous, current)
     w_prev = wilson_interval(previous.satisfied, previous.n, z=z)
     w_cur = wilson_interval(current.satisfied, current.n, z=z)
     assert w_prev is not None
     assert w_cur is not None
-    fall = previous.score - current.score
     # Newcombe: the fall's lower side takes the previous share's lower Wilson bound and the
     # current share's upper one.
-    margin = math.hypot(previous.score - w_prev.low, w_cur.high - current.score)
-    return Drift("csat", previous.score, current.score, previous.n, current.n, previous.ci95,
-                 current.ci95, fall - margin)
+    margin = math.hypot(before - w_prev.low, w_cur.high - now)
+    return Drift("csat", before, now, previous.n, current.n, before_ci95, now_ci95,
+                 before - now - margin)

@@ -17,8 +17,9 @@ SETTLE_SECONDS = 20.0
 class SettlingExecutor(ThreadPoolExecutor):
     """Bolt's listener pool, which can say when every listener it started has finished."""
 
-    def __init__(self, max_workers: int = 8) -> None:
-        super().__init__(max_workers=max_workers, thread_name_prefix="playground-listener")
+    def __init__(self, max_workers: int = 8, *,
+                 thread_name_prefix: str = "playground-listener") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=thread_name_prefix)
         self._lock = threading.Lock()
         self._futures: list[Future[Any]] = []
 
@@ -28,17 +29,18 @@ class SettlingExecutor(ThreadPoolExecutor):
             self._futures.append(future)
         return future
 
-    def settle(self, timeout: float = SETTLE_SECONDS) -> None:
+    def settle(self, timeout: float = SETTLE_SECONDS) -> int:
         """Wait for every listener started so far, and for any they start in turn; a listener
-        still running after `timeout` is left to finish on its own (the page polls)."""
+        still running after `timeout` is left to finish on its own (the page polls). Returns
+        how many were still running (0 once all have finished), for a caller that must know."""
         while True:
             with self._lock:
                 pending, self._futures = self._futures, []
             if not pending:
-                return
+                return 0
             _, not_done = wait(pending, timeout=timeout)
             if not_done:
-                return
+                return len(not_done)
 
 
 class PlaygroundSlackClient(SignedSlackClient):

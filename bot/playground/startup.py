@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from bot.app.server import EVENTS_PATH, create_asgi_app, serve_in_background
 from bot.app.wiring import create_app
 from bot.core import ids
-from bot.core.config import load_settings
 from bot.core.services import Services, create_services
 from bot.digests.poster import post_due_digests
 from bot.digests.subscriptions import DigestRequest, subscribe
@@ -37,6 +36,7 @@ from bot.playground.settling import PlaygroundSlackClient, SettlingExecutor
 from bot.pulses.definition import define_pulse
 from bot.pulses.dispatch import deliver_due
 from bot.pulses.waves import manual_wave_time, open_pulse_wave
+from bot.sandbox.settings import sandbox_settings
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.worker.leader import PulseWorker
@@ -62,12 +62,9 @@ def running_playground(workdir: Path, *,
     signing_secret = secrets.token_urlsafe(24)
     with SlackSandbox(team_name=TEAM_NAME) as sandbox:
         _populate(sandbox)
-        settings = load_settings(
-            env_file=None,
-            slack_bot_token=sandbox.bot_token,
-            slack_signing_secret=signing_secret,
-            slack_app_token=None,
-            slack_api_url=sandbox.api_url,
+        settings = sandbox_settings(
+            sandbox,
+            signing_secret=signing_secret,
             database_url=f"sqlite:///{workdir / DATABASE_NAME}",
             staff_usergroup_id=STAFF_GROUP,
             alert_channel_id=ALERTS.channel_id,

@@ -64,19 +64,22 @@ class CustomerPlace:
 def _places(standing: StandingCount) -> tuple[Segment, Segment]:
     """The map's own placing (bot.reporting.engagement_map._mixes): last period's place from
     the history up to its end, this period's from the history up to now."""
-    before = Segment.UNPLACED
-    if standing.in_previous:
-        before = place(Standing(standing.before_latest_nps, standing.before_nps_before,
-                                standing.before_latest_csat,
-                                answered_previous_period=standing.in_earlier,
-                                answered_this_period=True))
-    now = Segment.UNPLACED
-    if standing.in_current:
-        now = place(Standing(standing.now_latest_nps, standing.now_nps_before,
-                             standing.now_latest_csat,
-                             answered_previous_period=standing.in_previous,
-                             answered_this_period=True))
+    before = _place_in(standing.in_previous, standing.before_latest_nps,
+                       standing.before_nps_before, standing.before_latest_csat,
+                       answered_period_before=standing.in_earlier)
+    now = _place_in(standing.in_current, standing.now_latest_nps, standing.now_nps_before,
+                    standing.now_latest_csat, answered_period_before=standing.in_previous)
     return before, now
+
+
+def _place_in(answered: bool, latest_nps: int | None, nps_before: int | None,
+              latest_csat: int | None, *, answered_period_before: bool) -> Segment:
+    """One period's place from the history up to its end; UNPLACED if not answered in it."""
+    if not answered:
+        return Segment.UNPLACED
+    return place(Standing(latest_nps, nps_before, latest_csat,
+                          answered_previous_period=answered_period_before,
+                          answered_this_period=True))
 
 
 def movement_from_counts(counts: list[StandingCount]) -> ContinuumMovement:

@@ -12,33 +12,16 @@ from storage.deliveries import claim_due, mark_sent
 from storage.engine import session_scope
 from storage.events import first_delivery_of_event
 from storage.models import Delivery, DeliveryStatus, Metric, Response
-from storage.pulses import create_pulse
-from storage.respondents import ensure_respondents
 from storage.responses import AnswerKey, ScoreOutcome, record_score
 from storage.waves import enqueue_deliveries, open_wave
-from storage.workspaces import ensure_workspace
+from tests.db.waves import wave_with
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TEAM = "T0TEST"
 
 
-def _wave_with(engine: Engine, people: int) -> int:
-    users = [f"U0P{n:05d}" for n in range(people)]
-    with session_scope(engine) as session:
-        ensure_workspace(session=session, team_id=TEAM, name="Test", now=NOW)
-        pulse = create_pulse(session=session, team_id=TEAM, name="p", metric=Metric.NPS,
-                             question="Q?", follow_up="Why?", audience=users, now=NOW)
-        assert pulse.id is not None
-        wave = open_wave(session=session, pulse_id=pulse.id, scheduled_for=NOW, now=NOW)
-        respondents = ensure_respondents(session=session, team_id=TEAM, user_ids=users, now=NOW)
-        assert wave.id is not None
-        enqueue_deliveries(session=session, wave_id=wave.id,
-                           respondent_ids=[r.id for r in respondents.values() if r.id], now=NOW)
-        return wave.id
-
-
 def test_opening_a_wave_and_enqueueing_twice_changes_nothing(engine: Engine) -> None:
-    wave_id = _wave_with(engine, 3)
+    wave_id = wave_with(engine, 3, team_id=TEAM, now=NOW)
     with session_scope(engine) as session:
         again = open_wave(session=session, pulse_id=1, scheduled_for=NOW, now=NOW + timedelta(1))
         added = enqueue_deliveries(session=session, wave_id=wave_id, respondent_ids=[1, 2, 3],
@@ -50,7 +33,7 @@ def test_opening_a_wave_and_enqueueing_twice_changes_nothing(engine: Engine) -> 
 
 
 def test_concurrent_claims_never_hand_out_a_delivery_twice(engine: Engine) -> None:
-    _wave_with(engine, 200)
+    wave_with(engine, 200, team_id=TEAM, now=NOW)
 
     def claim_all() -> list[int]:
         mine: list[int] = []
@@ -68,7 +51,7 @@ def test_concurrent_claims_never_hand_out_a_delivery_twice(engine: Engine) -> No
 
 
 def test_sent_deliveries_are_not_claimed_again(engine: Engine) -> None:
-    _wave_with(engine, 2)
+    wave_with(engine, 2, team_id=TEAM, now=NOW)
     with session_scope(engine) as session:
         first = claim_due(session=session, now=NOW, limit=1)[0]
         mark_sent(session=session, delivery_id=first.delivery_id, channel_id="D1", message_ts="1.1",
@@ -83,7 +66,7 @@ def test_sent_deliveries_are_not_claimed_again(engine: Engine) -> None:
 
 
 def test_answers_are_idempotent_and_only_newer_clicks_change_them(engine: Engine) -> None:
-    _wave_with(engine, 1)
+    wave_with(engine, 1, team_id=TEAM, now=NOW)
 
     def record(score: int, action_ts: str, minutes: int = 0) -> ScoreOutcome:
         with session_scope(engine) as session:
@@ -101,7 +84,7 @@ def test_answers_are_idempotent_and_only_newer_clicks_change_them(engine: Engine
 
 
 def test_concurrent_identical_clicks_store_one_answer(engine: Engine) -> None:
-    _wave_with(engine, 1)
+    wave_with(engine, 1, team_id=TEAM, now=NOW)
 
     def click(_: int) -> ScoreOutcome:
         with session_scope(engine) as session:

@@ -15,31 +15,13 @@ from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.migrate import downgrade, upgrade
 from storage.models import DailyDeliveryCount, DailyScoreCount, Delivery, Metric, Response
-from storage.pulses import create_pulse
 from storage.reporting import delivery_counts, score_counts, trend_counts
-from storage.respondents import ensure_respondents
 from storage.responses import AnswerKey, record_score
 from storage.seed import seed_history
-from storage.waves import enqueue_deliveries, open_wave
-from storage.workspaces import ensure_workspace
+from tests.db.waves import wave_with
 
 NOW = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # near midnight: a change lands next day
 TEAM = "T0TEST"
-
-
-def _wave_with(engine: Engine, people: int) -> int:
-    users = [f"U0P{n:05d}" for n in range(people)]
-    with session_scope(engine) as session:
-        ensure_workspace(session=session, team_id=TEAM, name="Test", now=NOW)
-        pulse = create_pulse(session=session, team_id=TEAM, name="p", metric=Metric.NPS,
-                             question="Q?", follow_up="Why?", audience=users, now=NOW)
-        assert pulse.id is not None
-        wave = open_wave(session=session, pulse_id=pulse.id, scheduled_for=NOW, now=NOW)
-        respondents = ensure_respondents(session=session, team_id=TEAM, user_ids=users, now=NOW)
-        assert wave.id is not None
-        enqueue_deliveries(session=session, wave_id=wave.id,
-                           respondent_ids=[r.id for r in respondents.values() if r.id], now=NOW)
-        return wave.id
 
 
 def _raw(session: Session) -> dict[tuple[str, date, int], int]:
@@ -57,7 +39,7 @@ def _rolled_up(session: Session) -> dict[tuple[str, date, int], int]:
 
 
 def test_clicks_changes_and_stale_clicks_keep_the_rollup_exact(engine: Engine) -> None:
-    wave_id = _wave_with(engine, 6)
+    wave_id = wave_with(engine, 6, team_id=TEAM, now=NOW)
     rng = random.Random(5)
     clicks = []
     for delivery_id in range(1, 7):
@@ -77,7 +59,7 @@ def test_clicks_changes_and_stale_clicks_keep_the_rollup_exact(engine: Engine) -
 
 
 def test_concurrent_changes_to_one_answer_move_the_rollup_once_each(engine: Engine) -> None:
-    wave_id = _wave_with(engine, 1)
+    wave_id = wave_with(engine, 1, team_id=TEAM, now=NOW)
 
     def click(n: int) -> None:
         with session_scope(engine) as session:
@@ -169,7 +151,7 @@ def _deliveries_rolled_up(session: Session) -> dict[date, tuple[int, int]]:
 def test_sends_failures_retries_and_answers_keep_the_delivery_rollup_exact(
     engine: Engine,
 ) -> None:
-    wave_id = _wave_with(engine, 8)
+    wave_id = wave_with(engine, 8, team_id=TEAM, now=NOW)
     with session_scope(engine) as session:
         claimed = claim_due(session=session, now=NOW, limit=8)
     assert len(claimed) == 8

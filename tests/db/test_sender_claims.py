@@ -20,12 +20,9 @@ from storage.deliveries import (
     start_post,
 )
 from storage.engine import session_scope
-from storage.models import Delivery, DeliveryStatus, Metric
-from storage.pulses import create_pulse
-from storage.respondents import ensure_respondents
+from storage.models import Delivery, DeliveryStatus
 from storage.token_refresh import release_claim, try_claim
-from storage.waves import enqueue_deliveries, open_wave
-from storage.workspaces import ensure_workspace
+from tests.db.waves import wave_with
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TEAM = "T0TEST"
@@ -33,21 +30,6 @@ A, B, ME = "a" * 32, "b" * 32, "c" * 32
 GRACE = timedelta(seconds=15)
 LEASE = timedelta(seconds=300)
 MICROSECOND = timedelta(microseconds=1)
-
-
-def _wave_with(engine: Engine, people: int) -> int:
-    users = [f"U0P{n:05d}" for n in range(people)]
-    with session_scope(engine) as session:
-        ensure_workspace(session=session, team_id=TEAM, name="Test", now=NOW)
-        pulse = create_pulse(session=session, team_id=TEAM, name="p", metric=Metric.NPS,
-                             question="Q?", follow_up="Why?", audience=users, now=NOW)
-        assert pulse.id is not None
-        wave = open_wave(session=session, pulse_id=pulse.id, scheduled_for=NOW, now=NOW)
-        respondents = ensure_respondents(session=session, team_id=TEAM, user_ids=users, now=NOW)
-        assert wave.id is not None
-        enqueue_deliveries(session=session, wave_id=wave.id,
-                           respondent_ids=[r.id for r in respondents.values() if r.id], now=NOW)
-        return wave.id
 
 
 def _claim(engine: Engine, sender: str | None, count: int, at: datetime = NOW) -> list[int]:
@@ -74,7 +56,7 @@ def _settle(engine: Engine, *, stopped: set[str], now: datetime) -> list[int]:
 
 
 def test_a_claim_names_its_sender_and_only_that_sender_may_begin_to_post(engine: Engine) -> None:
-    _wave_with(engine, 2)
+    wave_with(engine, 2, team_id=TEAM, now=NOW)
     first, second = _claim(engine, A, 2)
 
     assert (_start(engine, first, B), _start(engine, first, A)) == (False, True)
@@ -86,7 +68,7 @@ def test_a_claim_names_its_sender_and_only_that_sender_may_begin_to_post(engine:
 def test_what_a_stopped_sender_never_tried_is_freed_and_it_can_no_longer_post_it(
     engine: Engine,
 ) -> None:
-    _wave_with(engine, 4)
+    wave_with(engine, 4, team_id=TEAM, now=NOW)
     tried, untried, *_ = _claim(engine, A, 2)
     others = _claim(engine, B, 2)
     assert _start(engine, tried, A)
@@ -110,7 +92,7 @@ def test_what_a_stopped_sender_never_tried_is_freed_and_it_can_no_longer_post_it
 def test_a_stopped_senders_begun_post_is_settled_from_the_moment_its_grace_has_passed(
     engine: Engine,
 ) -> None:
-    _wave_with(engine, 1)
+    wave_with(engine, 1, team_id=TEAM, now=NOW)
     [delivery] = _claim(engine, A, 1)
     assert _start(engine, delivery, A, at=NOW)
 
@@ -130,7 +112,7 @@ def test_a_claim_that_names_no_sender_is_settled_only_after_the_lease_and_stays_
     engine: Engine,
 ) -> None:
     """As an earlier version claims: no sender, no start."""
-    _wave_with(engine, 1)
+    wave_with(engine, 1, team_id=TEAM, now=NOW)
     [delivery] = _claim(engine, None, 1)
 
     assert _settle(engine, stopped=set(), now=NOW + LEASE) == []  # exactly the lease: not yet
@@ -142,7 +124,7 @@ def test_a_claim_that_names_no_sender_is_settled_only_after_the_lease_and_stays_
 
 
 def test_the_lease_frees_an_untried_claim_whoever_holds_it(engine: Engine) -> None:
-    _wave_with(engine, 2)
+    wave_with(engine, 2, team_id=TEAM, now=NOW)
     old = _claim(engine, A, 1, at=NOW)
     young = _claim(engine, A, 1, at=NOW + MICROSECOND)
 
@@ -158,7 +140,7 @@ def test_the_lease_frees_an_untried_claim_whoever_holds_it(engine: Engine) -> No
 def test_a_claim_its_live_sender_gave_up_is_anyones_once_its_post_cannot_be_under_way(
     engine: Engine,
 ) -> None:
-    _wave_with(engine, 2)
+    wave_with(engine, 2, team_id=TEAM, now=NOW)
     given_up, untried = _claim(engine, A, 2)
     assert _start(engine, given_up, A)
 
@@ -174,7 +156,7 @@ def test_a_claim_its_live_sender_gave_up_is_anyones_once_its_post_cannot_be_unde
 def test_a_failure_recorded_late_does_not_undo_a_row_another_sender_settled(
     engine: Engine,
 ) -> None:
-    _wave_with(engine, 1)
+    wave_with(engine, 1, team_id=TEAM, now=NOW)
     [delivery] = _claim(engine, A, 1)
     assert _start(engine, delivery, A)
     later = NOW + GRACE + MICROSECOND

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.config import load_settings
+from bot.sandbox.settings import sandbox_settings
 from bot.sandbox.slack_api import SlackSandbox
 from bot.slack.client import create_web_client
 from bot.slack.lookup import (
@@ -28,9 +28,8 @@ CHANNEL = "C0LOOKUP"
 
 def create_web_client_for(sandbox: SlackSandbox) -> WebClient:
     """The bot's usual client, with its retries: post_once must not inherit the blind ones."""
-    return create_web_client(load_settings(
-        env_file=None, slack_bot_token=sandbox.bot_token, slack_signing_secret=SIGNING_SECRET,
-        slack_app_token=None, slack_api_url=sandbox.api_url, database_url="sqlite://"))
+    return create_web_client(sandbox_settings(sandbox, signing_secret=SIGNING_SECRET,
+                                              database_url="sqlite://"))
 
 
 def test_a_post_is_found_by_its_kind_and_record_id_and_nothing_else(
