@@ -52,7 +52,8 @@ from urllib.error import URLError
 from urllib.parse import urlencode
 from urllib.request import urlopen
 
-from bench_dispatch import database, enqueue_wave
+from bench_databases import database_url
+from bench_dispatch import enqueue_wave
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, text
 
@@ -470,7 +471,7 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
             post_rate: float, folder: Path, py_spy: str | None = None) -> Outcome:
     total = round(rate * seconds)
     recipients = total - round(total * repeat_share)
-    with SlackSandbox() as sandbox, database(kind) as url:
+    with SlackSandbox() as sandbox, database_url(kind) as url:
         users = add_users(sandbox, recipients)
         engine = create_db_engine(url)
         upgrade(engine)

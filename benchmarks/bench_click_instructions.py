@@ -40,7 +40,8 @@ from bench_click_ack import (
     click_bodies,
     plan_clicks,
 )
-from bench_dispatch import database, enqueue_wave
+from bench_databases import database_url
+from bench_dispatch import enqueue_wave
 from slack_sdk.signature import SignatureVerifier
 
 from bot.core.config import load_settings
@@ -59,7 +60,7 @@ STARTUP_SECONDS = 900  # imports under callgrind take minutes on a busy machine
 
 def count(kind: str, clicks: int, folder: Path) -> tuple[int, float]:
     """(instructions counted over `clicks` clicks, seconds they took under callgrind)."""
-    with SlackSandbox() as sandbox, database(kind) as url:
+    with SlackSandbox() as sandbox, database_url(kind) as url:
         users = add_users(sandbox, clicks + WARM_UP)
         engine = create_db_engine(url)
         upgrade(engine)

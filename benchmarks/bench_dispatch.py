@@ -31,21 +31,17 @@ import multiprocessing
 import pstats
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from bench_databases import database_url  # beside this file
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RateLimitErrorRetryHandler, RetryState
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.core.config import Settings, load_settings
@@ -64,7 +60,6 @@ from storage.respondents import ensure_respondents
 from storage.waves import enqueue_deliveries, open_wave
 from storage.workspaces import ensure_workspace
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 POST = "chat.postMessage"
 BURST = 5  # Slack tolerates short bursts
 PACER_BURST = DISPATCH_PACER_BURST  # deliver_due's default: see the comment there
@@ -214,25 +209,6 @@ def bench_settings(*, api_url: str, bot_token: str, database_url: str) -> Settin
                          database_url=database_url)
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A fresh, empty database URL: a SQLite file, or a private PostgreSQL schema."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.db'}"
-        return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def enqueue_wave(engine: Engine, team_id: str, users: list[str]) -> int:
     """A pulse for `users` and one wave of deliveries, due now; returns the wave id."""
     now = datetime.now(UTC)
@@ -311,7 +287,7 @@ def measure(case: Case) -> Outcome:
     must not compete with it for the GIL, nor count towards its memory.
     """
     users = [f"U{n:08d}" for n in range(case.recipients)]
-    with SlackSandbox() as sandbox, database(case.database) as url:
+    with SlackSandbox() as sandbox, database_url(case.database) as url:
         for user_id in users:
             sandbox.add_user(user_id, name=user_id.lower())
         if case.limited:

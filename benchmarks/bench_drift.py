@@ -16,7 +16,6 @@ answer inside them (the worst case for a size). It prints figures; it asserts no
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +30,10 @@ from bot.reporting.drift.check import DriftWindows, check_segments
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
 
-# The /engagement benchmark's PostgreSQL schema helpers (same folder: run from the root as
+# The benchmarks' database and seeding helpers (same folder: run from the root as
 # `python benchmarks/bench_drift.py`).
-from bench_engagement_command import TEAM, database_url, seed_once  # isort: skip
+from bench_databases import chosen_databases, measure_sizes  # isort: skip
+from bench_engagement_command import TEAM, p50_p95, seed_once  # isort: skip
 
 
 def measure(url: str, size: int, runs: int, days: int, history: int
@@ -62,8 +62,7 @@ def measure(url: str, size: int, runs: int, days: int, history: int
         check_drift(services, client, team_id=TEAM)
         timings.append(1000 * (time.perf_counter() - begin))
     engine.dispose()
-    timings.sort()
-    return (statistics.median(timings), timings[max(0, int(0.95 * len(timings)) - 1)], checked)
+    return (*p50_p95(timings), checked)
 
 
 def main() -> None:
@@ -81,16 +80,11 @@ def main() -> None:
         # A kept database holds the other benchmarks' two-year history.
         parser.error("--sqlite-file and --postgresql-schema keep only the two-year history")
     sizes = [int(s) for s in args.sizes.split(",")]
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    for database in databases:
-        results: dict[int, tuple[float, float, int]] = {}
-        for size in sizes:
-            print(f"{database}, {size:,} answers:")
-            largest = size == sizes[-1]
-            with database_url(database, kept_file=args.sqlite_file if largest else None,
-                              kept_schema_name=args.postgresql_schema if largest else None
-                              ) as url:
-                results[size] = measure(url, size, args.runs, args.days, args.history_days)
+    for database in chosen_databases(args.database):
+        results = measure_sizes(
+            database, sizes,
+            lambda url, size: measure(url, size, args.runs, args.days, args.history_days),
+            kept_file=args.sqlite_file, kept_schema_name=args.postgresql_schema)
         print(f"\n{database}: answers | drift check p50/p95 ms | segment-metrics checked | "
               f"p50 over {sizes[0]:,}")
         for size in sizes:

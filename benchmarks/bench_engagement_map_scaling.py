@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-from bench_engagement_command import TEAM, drop_schema, postgres_schema  # beside this file
+from bench_databases import database_url  # beside this file
+from bench_engagement_command import TEAM
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -69,16 +68,8 @@ def main() -> None:
     print(f"{args.database}: customers | history | answers stored | in the 3 periods | map p50")
     for customers in (int(c) for c in args.customers.split(",")):
         for years in (int(y) for y in args.years.split(",")):
-            if args.database == "sqlite":
-                with tempfile.TemporaryDirectory() as folder:
-                    stored, in_periods, p50 = measure(
-                        f"sqlite:///{Path(folder) / 'bench.db'}", customers, years, args.runs)
-            else:
-                schema, url = postgres_schema()
-                try:
-                    stored, in_periods, p50 = measure(url, customers, years, args.runs)
-                finally:
-                    drop_schema(schema)
+            with database_url(args.database) as url:
+                stored, in_periods, p50 = measure(url, customers, years, args.runs)
             print(f"{customers:>9,} | {years:>4} y | {stored:>14,} | {in_periods:>16,} | "
                   f"{p50:>7.1f} ms", flush=True)
 

@@ -29,12 +29,10 @@ import io
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from bench_engagement_command import drop_schema, postgres_schema  # beside this file
+from bench_databases import chosen_databases, database_url  # beside this file
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
@@ -124,7 +122,6 @@ def main() -> None:
     parser.add_argument("--comment-share", type=float, default=0.25)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     rng = random.Random(15)
     files = {size: history_file(size, args.comment_share, rng) for size in sizes}
     rates: dict[str, dict[int, float]] = {}
@@ -132,20 +129,12 @@ def main() -> None:
     print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print("database   |     rows | first import s | rows/s | CPU s | rows/CPU s | "
           "scoring alone, CPU s | again s | rows/s")
-    for database in databases:
+    for database in chosen_databases(args.database):
         rates[database] = {}
         for size in sizes:
             scoring = scoring_seconds(files[size])
-            if database == "sqlite":
-                with tempfile.TemporaryDirectory() as folder:
-                    first, again, cpu = measure(
-                        f"sqlite:///{Path(folder) / 'bench.db'}", files[size], size)
-            else:
-                schema, url = postgres_schema()
-                try:
-                    first, again, cpu = measure(url, files[size], size)
-                finally:
-                    drop_schema(schema)
+            with database_url(database) as url:
+                first, again, cpu = measure(url, files[size], size)
             rates[database][size] = size / first
             print(f"{database:<10} | {size:>8,} | {first:>14.2f} | {size / first:>6,.0f} | "
                   f"{cpu:>5.1f} | {size / cpu:>10,.0f} | {scoring:>20.2f} | {again:>7.2f} | "

@@ -51,7 +51,7 @@ from bench_click_ack import (
     loadavg,
     plan_clicks,
 )
-from bench_dispatch import database
+from bench_databases import database_url
 from bench_engagement_command import VIEWS
 
 from bot.app.grammar import parse_engagement
@@ -106,7 +106,7 @@ def serving_phases(kind: str, args: argparse.Namespace, folder: Path) -> list[Ph
     clicking = "clicks" in args.phases
     total = round(args.rate * args.seconds) if clicking else 0
     recipients = max(args.wave, total - round(total * REPEAT_SHARE))
-    with SlackSandbox() as sandbox, database(kind) as url:
+    with SlackSandbox() as sandbox, database_url(kind) as url:
         users = add_users(sandbox, recipients)
         engine = create_db_engine(url)
         upgrade(engine)
@@ -152,7 +152,7 @@ def serving_phases(kind: str, args: argparse.Namespace, folder: Path) -> list[Ph
 
 
 def engagement_phases(kind: str, args: argparse.Namespace, folder: Path) -> list[Phase]:
-    with SlackSandbox() as sandbox, database(kind) as url:
+    with SlackSandbox() as sandbox, database_url(kind) as url:
         sandbox.add_user(STAFF, name="staff")
         engine = create_db_engine(url)
         upgrade(engine)

@@ -27,20 +27,15 @@ it on the next run (seeding a million answers takes about 10 minutes).
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench_engagement_command import TEAM, database_url, seed_once  # beside this file
-from sqlalchemy import Engine, func, insert, literal, select, text
+from bench_databases import chosen_databases, measure_sizes  # beside this file
+from bench_engagement_command import TEAM, report_services, seed_once, time_views
+from sqlalchemy import Engine, func, insert, literal, select
 from sqlmodel import col
 
-from bot.app.grammar import parse_engagement
-from bot.core.config import load_settings
-from bot.core.services import Services
-from bot.reporting.answers import answer_engagement
-from bot.reporting.grammar import EngagementQuery
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import FollowUp, Metric, Response
@@ -95,37 +90,11 @@ def seeded(url: str, size: int) -> tuple[Engine, float]:
     return engine, time.perf_counter() - started if fresh else 0.0
 
 
-def time_views(views: list[tuple[str, str, Services]], runs: int
-               ) -> dict[str, tuple[float, float, float]]:
-    """(p50 ms, p95 ms, p50 CPU ms) of each (label, view, services) over `runs` asks through
-    the function the slash command calls."""
-    results: dict[str, tuple[float, float, float]] = {}
-    for label, view, answering in views:
-        query = parse_engagement(view)
-        assert isinstance(query, EngagementQuery)
-        timings, cpu = [], []
-        for _ in range(runs):
-            begin, begin_cpu = time.perf_counter(), time.process_time()
-            answer_engagement(answering, team_id=TEAM, query=query)
-            timings.append(1000 * (time.perf_counter() - begin))
-            cpu.append(1000 * (time.process_time() - begin_cpu))
-        timings.sort()
-        results[label] = (statistics.median(timings),
-                          timings[max(0, int(0.95 * len(timings)) - 1)], statistics.median(cpu))
-    return results
-
-
 def measure(url: str, size: int, runs: int) -> dict[str, tuple[float, float, float]]:
     engine, took = seeded(url, size)
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE response, follow_up, respondent"))
-    settings = load_settings(env_file=None, database_url=url,
-                             slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
-    services = Services(settings=settings, engine=engine, clock=lambda: datetime.now(UTC))
-    live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
-                    engine=engine, clock=services.clock)
-    results = time_views([*((v, v, services) for v in VIEWS),
+    served, live = report_services(url, engine, "response, follow_up, respondent",
+                                   clock=lambda: datetime.now(UTC))
+    results = time_views([*((v, v, served) for v in VIEWS),
                           *((f"{v} (live)", v, live) for v in LIVE)], runs)
     engine.dispose()
     print(f"  {'seeded' if took else 'reused'} {size:,} answers"
@@ -142,16 +111,10 @@ def main() -> None:
     parser.add_argument("--postgresql-schema", default=None)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    for database in databases:
-        table: dict[int, dict[str, tuple[float, float, float]]] = {}
-        for size in sizes:
-            print(f"{database}, {size:,} answers:")
-            largest = size == sizes[-1]
-            with database_url(database, kept_file=args.sqlite_file if largest else None,
-                              kept_schema_name=args.postgresql_schema if largest else None
-                              ) as url:
-                table[size] = measure(url, size, args.runs)
+    for database in chosen_databases(args.database):
+        table = measure_sizes(database, sizes, lambda url, size: measure(url, size, args.runs),
+                              kept_file=args.sqlite_file,
+                              kept_schema_name=args.postgresql_schema)
         print_table(database, sizes, table)
 
 

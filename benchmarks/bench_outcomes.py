@@ -29,13 +29,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench_engagement_command import TEAM, database_url, seed_once  # beside this file
-from bench_movement import print_table, time_views
-from sqlalchemy import Engine, func, text
+from bench_databases import chosen_databases, measure_sizes  # beside this file
+from bench_engagement_command import TEAM, report_services, seed_once, time_views
+from bench_movement import print_table
+from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from bot.core.config import load_settings
-from bot.core.services import Services
 from storage.engine import create_db_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import OutcomeEvent, OutcomeKind, Respondent
@@ -86,15 +85,9 @@ def measure(url: str, size: int, runs: int, share: float
         had_events = session.execute(select(func.count()).select_from(OutcomeEvent)).scalar_one()
     events = 0 if had_events else add_outcomes(engine, now, share, random.Random(11))
     seeded = time.perf_counter() - started
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE response, delivery, wave, pulse, respondent, "
-                                    "dailyscorecount, dailydeliverycount, outcome_event"))
-    settings = load_settings(env_file=None, database_url=url,
-                             slack_signing_secret="bench-only")  # noqa: S106 (never sent anywhere)
-    served = Services(settings=settings, engine=engine, clock=lambda: now)
-    live = Services(settings=settings.model_copy(update={"report_snapshot_minutes": 0}),
-                    engine=engine, clock=served.clock)
+    served, live = report_services(url, engine, "response, delivery, wave, pulse, respondent, "
+                                   "dailyscorecount, dailydeliverycount, outcome_event",
+                                   clock=lambda: now)
     results = time_views([*((v, v, served) for v in VIEWS),
                           *((f"{v} (live)", v, live) for v in VIEWS)], runs)
     engine.dispose()
@@ -113,16 +106,11 @@ def main() -> None:
     parser.add_argument("--postgresql-schema", default=None)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    for database in databases:
-        table: dict[int, dict[str, tuple[float, float, float]]] = {}
-        for size in sizes:
-            print(f"{database}, {size:,} answers:")
-            largest = size == sizes[-1]
-            with database_url(database, kept_file=args.sqlite_file if largest else None,
-                              kept_schema_name=args.postgresql_schema if largest else None
-                              ) as url:
-                table[size] = measure(url, size, args.runs, args.share)
+    for database in chosen_databases(args.database):
+        table = measure_sizes(database, sizes,
+                              lambda url, size: measure(url, size, args.runs, args.share),
+                              kept_file=args.sqlite_file,
+                              kept_schema_name=args.postgresql_schema)
         print_table(database, sizes, table)
 
 

@@ -32,20 +32,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench_databases import database_url  # beside this file
 from sqlalchemy import Engine, text
 
 from bot.sandbox.slack_api import SlackSandbox
 from storage.engine import create_db_engine
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 POST = "chat.postMessage"
 SIGNING_SECRET = "bench-signing-secret-0123456789"  # noqa: S105 (the sandbox's, not a secret)
 ANSWER_DELAY = 0.1
@@ -301,7 +300,7 @@ def _world(database: str, recipients: int, source: Path) -> Iterator[_World]:
         users = [f"U0R{n:06d}" for n in range(recipients)]
         for user in users:
             sandbox.add_user(user, name=user.lower())
-        with _database(database, Path(tmp)) as url:
+        with database_url(database) as url:
             engine = create_db_engine(url)
             world = _World(sandbox, engine, url, source, Path(tmp), users)
             world.cli("db", "upgrade")
@@ -309,23 +308,6 @@ def _world(database: str, recipients: int, source: Path) -> Iterator[_World]:
                 yield world
             finally:
                 engine.dispose()
-
-
-@contextmanager
-def _database(database: str, tmp: Path) -> Iterator[str]:
-    if database == "sqlite":
-        yield f"sqlite:///{tmp / 'bot.db'}"
-        return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_db_engine(POSTGRES, pool_size=1, max_overflow=0)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # -- timing --------------------------------------------------------------------------------

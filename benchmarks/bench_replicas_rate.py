@@ -30,7 +30,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.synchronize import Barrier
 
-from bench_dispatch import BURST, POST, bench_settings, database, enqueue_wave
+from bench_databases import database_url
+from bench_dispatch import BURST, POST, bench_settings, enqueue_wave
 
 from bot.core.services import Services, utc_now
 from bot.pulses.dispatch import deliver_due
@@ -120,7 +121,7 @@ def main() -> int:
     users = [f"U{n:08d}" for n in range(args.recipients)]
     print(f"{args.database}: {args.recipients:,} recipients, {args.replicas} replicas, "
           f"{args.rate:g}/s permitted; load average {os.getloadavg()[0]:.2f}", flush=True)
-    with SlackSandbox() as sandbox, database(args.database) as url:
+    with SlackSandbox() as sandbox, database_url(args.database) as url:
         for user_id in users:
             sandbox.add_user(user_id, name=user_id.lower())
         sandbox.limit_rate(POST, per_second=args.rate, burst=BURST)
