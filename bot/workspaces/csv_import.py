@@ -182,6 +182,15 @@ def parse_rows(
     return ParsedRows(rows, problems, table.ignored_columns)
 
 
+def refuse_or_skip(problems: list[RowProblem], *, skip_invalid: bool) -> list[RowProblem]:
+    """The problems in line order, for the report of an import told to skip them; without
+    `skip_invalid`, ImportRefused lists them all and nothing is imported."""
+    problems.sort()
+    if problems and not skip_invalid:
+        raise ImportRefused(problems)
+    return problems
+
+
 @contextmanager
 def bulk_rows() -> Iterator[None]:
     """Python's cycle collector paused while an import builds its rows. It rescans every
