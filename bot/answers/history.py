@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_sdk import WebClient
@@ -43,9 +43,9 @@ from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
     CsvRow,
+    ImportReport,
     InvalidCell,
     ParsedRows,
-    RowProblem,
     bulk_rows,
     parse_moment,
     parse_rows,
@@ -142,15 +142,12 @@ def import_key(user_id: str, answered_at: datetime, metric: Metric) -> str:
 
 
 @dataclass(frozen=True)
-class HistoryReport:
+class HistoryReport(ImportReport):
     added: int
     corrected: int
     unchanged: int
     customers: int  # distinct customers in the rows imported
-    forgotten: int = 0  # rows left out: their customer asked to be forgotten
     comments_past_retention: int = 0  # comments whose words were not kept
-    skipped: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
 
 _Keyed = KeyedRow[HistoryRow, str]

@@ -3,7 +3,6 @@ lines every report ends with."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
 
@@ -16,10 +15,11 @@ if TYPE_CHECKING:  # the domains are imported when a command runs, not when the 
     from slack_sdk import WebClient
 
     from bot.core.services import Services
+    from bot.workspaces.csv_import import ImportReport
 
 SkipInvalid = Annotated[bool, typer.Option(help="Import the valid rows and list the others")]
 
-Report = TypeVar("Report", covariant=True)
+Report = TypeVar("Report", bound="ImportReport", covariant=True)
 
 
 class Importer(Protocol[Report]):
@@ -27,17 +27,6 @@ class Importer(Protocol[Report]):
 
     def __call__(self, services: Services, client: WebClient | None, text: str, *,
                  team_id: str, skip_invalid: bool) -> Report: ...
-
-
-class LeftOut(Protocol):
-    """What every import's report says it did not import."""
-
-    @property
-    def forgotten(self) -> int: ...
-    @property
-    def ignored_columns(self) -> Sequence[str]: ...
-    @property
-    def skipped(self) -> Sequence[object]: ...
 
 
 def import_file_into(team: str | None, path: Path, importer: Importer[Report], *,
@@ -62,7 +51,7 @@ def read_import_file(path: Path) -> str:
         raise CliFailure(f"Cannot read {path}: {exc.strerror or exc}") from None
 
 
-def echo_left_out(report: LeftOut) -> None:
+def echo_left_out(report: ImportReport) -> None:
     forgotten, ignored_columns = report.forgotten, report.ignored_columns
     if forgotten:
         typer.echo(f"  {plural(forgotten, 'row')} left out: their customer asked to be forgotten.")

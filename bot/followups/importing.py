@@ -16,7 +16,7 @@ People the workspace was asked to forget are left out, as in the other imports.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -25,6 +25,7 @@ from bot.core.services import Services
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
     CsvRow,
+    ImportReport,
     InvalidCell,
     ParsedRows,
     RowProblem,
@@ -104,12 +105,9 @@ def parse_follow_ups(text: str, *, now: datetime, max_rows: int = MAX_ROWS
 
 
 @dataclass(frozen=True)
-class FollowUpsReport:
+class FollowUpsReport(ImportReport):
     added: int
     unchanged: int  # their answer had a follow-up already
-    forgotten: int = 0
-    skipped: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
 
 @bulk_rows()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date
 
 from slack_sdk import WebClient
@@ -27,9 +27,9 @@ from bot.core.services import Services
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
     CsvRow,
+    ImportReport,
     InvalidCell,
     ParsedRows,
-    RowProblem,
     bulk_rows,
     parse_day,
     parse_rows,
@@ -107,15 +107,12 @@ def parse_outcomes(text: str, *, today: date, max_rows: int = MAX_ROWS
 
 
 @dataclass(frozen=True)
-class OutcomesReport:
+class OutcomesReport(ImportReport):
     added: int
     corrected: int
     unchanged: int
     customers: int
     currency: str | None  # the workspace's, after this import
-    forgotten: int = 0
-    skipped: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
 
 @bulk_rows()
