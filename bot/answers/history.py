@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_sdk import WebClient
@@ -43,19 +43,19 @@ from bot.insights.metrics import CSAT_SCALE, NPS_SCALE
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
     CsvRow,
-    ImportRefused,
+    ImportReport,
     InvalidCell,
     ParsedRows,
-    RowProblem,
     bulk_rows,
     parse_moment,
     parse_rows,
+    refuse_or_skip,
 )
 from bot.workspaces.customer_lookup import (
-    Customer,
     CustomerRef,
+    KeyedRow,
+    customer_rows,
     read_customer,
-    resolve_customers,
 )
 from storage.answer_imports import ImportedAnswer, store_imported_answers, stored_imports
 from storage.engine import read_only_session, session_scope
@@ -142,63 +142,32 @@ def import_key(user_id: str, answered_at: datetime, metric: Metric) -> str:
 
 
 @dataclass(frozen=True)
-class HistoryReport:
+class HistoryReport(ImportReport):
     added: int
     corrected: int
     unchanged: int
     customers: int  # distinct customers in the rows imported
-    forgotten: int = 0  # rows left out: their customer asked to be forgotten
     comments_past_retention: int = 0  # comments whose words were not kept
-    skipped: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)  # one per row: slots, and no frozen __init__
-class _Keyed:
-    row: HistoryRow
-    customer: Customer
-    key: str
+_Keyed = KeyedRow[HistoryRow, str]
 
 
+@bulk_rows()
 def import_history(
     services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False,
 ) -> HistoryReport:
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
     lists every mistake) unless `skip_invalid`."""
-    with bulk_rows():
-        return _import_history(services, client, text, team_id=team_id, skip_invalid=skip_invalid)
-
-
-def _import_history(
-    services: Services, client: WebClient | None, text: str, *, team_id: str,
-    skip_invalid: bool = False,
-) -> HistoryReport:
     now = services.clock()
     parsed = parse_history(text, now=now)
-    problems = list(parsed.problems)
-    resolved = resolve_customers(services.engine, client, team_id=team_id,
-                                 refs=(row.customer for row in parsed.rows))
-    keyed: list[_Keyed] = []
-    first_line: dict[str, int] = {}
-    for row in parsed.rows:
-        if row.customer in resolved.problems:
-            problems.append(RowProblem(row.line, resolved.problems[row.customer]))
-            continue
-        customer = resolved.customers[row.customer]
-        key = import_key(customer.user_id, row.answered_at, row.metric)
-        if key in first_line:
-            problems.append(RowProblem(row.line, "the same customer, submitted_at and metric "
-                                                 f"as line {first_line[key]}"))
-            continue
-        first_line[key] = row.line
-        keyed.append(_Keyed(row, customer, key))
-    problems.sort()
-    if problems and not skip_invalid:
-        raise ImportRefused(problems)
-    forgotten = forgotten_among(services, team_id=team_id,
-                                user_ids=sorted({k.customer.user_id for k in keyed}))
-    kept = [k for k in keyed if k.customer.user_id not in forgotten]
+    rows = customer_rows(
+        services, client, parsed, team_id=team_id, forgotten_among=forgotten_among,
+        key=lambda row, customer: import_key(customer.user_id, row.answered_at, row.metric),
+        same="customer, submitted_at and metric")
+    problems = refuse_or_skip(rows.problems, skip_invalid=skip_invalid)
+    kept = rows.kept
     days = services.settings.comment_retention_days
     cutoff = None if days is None else retention_cutoff(now=now, days=days)
     with read_only_session(services.engine) as session:
@@ -225,7 +194,7 @@ def _import_history(
             drop_snapshots(session, team_id=team_id)
     return HistoryReport(
         added=written.added, corrected=written.corrected, unchanged=written.unchanged,
-        customers=len(ids), forgotten=len(keyed) - len(kept),
+        customers=len(ids), forgotten=rows.forgotten,
         comments_past_retention=sum(
             1 for k in commented if cutoff is not None and k.row.answered_at < cutoff),
         skipped=problems, ignored_columns=parsed.ignored_columns,

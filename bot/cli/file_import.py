@@ -1,17 +1,43 @@
-"""What the import commands share: reading the file, and the lines every report ends with."""
+"""What the import commands share: reading the file, importing it into the workspace, and the
+lines every report ends with."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
 
 import typer
 
-from bot.cli.common import CliFailure
+from bot.cli.common import CliFailure, importing_into, user_errors
 from bot.core.text import plural
 
+if TYPE_CHECKING:  # the domains are imported when a command runs, not when the CLI starts
+    from slack_sdk import WebClient
+
+    from bot.core.services import Services
+    from bot.workspaces.csv_import import ImportReport
+
 SkipInvalid = Annotated[bool, typer.Option(help="Import the valid rows and list the others")]
+
+Report = TypeVar("Report", bound="ImportReport", covariant=True)
+
+
+class Importer(Protocol[Report]):
+    """An import of one kind (import_history, import_outcomes, import_follow_ups)."""
+
+    def __call__(self, services: Services, client: WebClient | None, text: str, *,
+                 team_id: str, skip_invalid: bool) -> Report: ...
+
+
+def import_file_into(team: str | None, path: Path, importer: Importer[Report], *,
+                     skip_invalid: bool) -> Report:
+    """The file read, then imported into the workspace the command names (importing_into);
+    a file it cannot read or a refused import ends the command with its message."""
+    text = read_import_file(path)
+    here = importing_into(team)
+    with user_errors():
+        return importer(here.services, here.client, text, team_id=here.team_id,
+                        skip_invalid=skip_invalid)
 
 
 def read_import_file(path: Path) -> str:
@@ -25,12 +51,12 @@ def read_import_file(path: Path) -> str:
         raise CliFailure(f"Cannot read {path}: {exc.strerror or exc}") from None
 
 
-def echo_left_out(*, forgotten: int, ignored_columns: Sequence[str],
-                  skipped: Sequence[object]) -> None:
+def echo_left_out(report: ImportReport) -> None:
+    forgotten, ignored_columns = report.forgotten, report.ignored_columns
     if forgotten:
         typer.echo(f"  {plural(forgotten, 'row')} left out: their customer asked to be forgotten.")
     if ignored_columns:
         typer.echo(f"  ignored {'column' if len(ignored_columns) == 1 else 'columns'}: "
                    f"{', '.join(ignored_columns)}")
-    for problem in skipped:
+    for problem in report.skipped:
         typer.echo(f"  skipped {problem}")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bot.cli.common import Team, importing_into, user_errors
-from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
+from bot.cli.file_import import SkipInvalid, echo_left_out, import_file_into
 from bot.core.text import plural
 
 app = typer.Typer(help="What customers did: renewals, churn, expansion…", no_args_is_help=True)
@@ -29,19 +30,15 @@ def import_file(
 
     with user_errors():
         chosen = None if currency is None else SetCurrency(parse_currency(currency))
-    text = read_import_file(path)
-    here = importing_into(team)
-    with user_errors():
-        report = import_outcomes(here.services, here.client, text, team_id=here.team_id,
-                                 skip_invalid=skip_invalid, currency=chosen)
+    report = import_file_into(team, path, partial(import_outcomes, currency=chosen),
+                              skip_invalid=skip_invalid)
     total = report.added + report.corrected + report.unchanged
     typer.echo(f"Imported {plural(total, 'event')} of "
                f"{plural(report.customers, 'customer')}: {report.added} added, {report.corrected} "
                f"corrected, {report.unchanged} already there.")
     typer.echo(f"  amounts in {report.currency}." if report.currency else
                "  amounts have no currency: set one with --currency EUR.")
-    echo_left_out(forgotten=report.forgotten, ignored_columns=report.ignored_columns,
-                  skipped=report.skipped)
+    echo_left_out(report)
 
 
 @app.command("currency")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import Team, importing_into, user_errors
-from bot.cli.file_import import SkipInvalid, echo_left_out, read_import_file
+from bot.cli.common import Team
+from bot.cli.file_import import SkipInvalid, echo_left_out, import_file_into
 from bot.core.text import plural
 
 app = typer.Typer(help="Answers brought from other survey tools.", no_args_is_help=True)
@@ -24,11 +24,7 @@ def import_file(
     """Import past NPS and CSAT answers; importing the same file again adds nothing."""
     from bot.answers.history import import_history
 
-    text = read_import_file(path)
-    here = importing_into(team)
-    with user_errors():
-        report = import_history(here.services, here.client, text, team_id=here.team_id,
-                                skip_invalid=skip_invalid)
+    report = import_file_into(team, path, import_history, skip_invalid=skip_invalid)
     total = report.added + report.corrected + report.unchanged
     typer.echo(f"Imported {plural(total, 'answer')} of "
                f"{plural(report.customers, 'customer')}: {report.added} added, {report.corrected} "
@@ -36,5 +32,4 @@ def import_file(
     if report.comments_past_retention:
         typer.echo(f"  {plural(report.comments_past_retention, 'comment')} older than "
                    "COMMENT_RETENTION_DAYS: their sentiment is kept, not their words.")
-    echo_left_out(forgotten=report.forgotten, ignored_columns=report.ignored_columns,
-                  skipped=report.skipped)
+    echo_left_out(report)

@@ -16,7 +16,7 @@ People the workspace was asked to forget are left out, as in the other imports.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -25,18 +25,18 @@ from bot.core.services import Services
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
     CsvRow,
-    ImportRefused,
+    ImportReport,
     InvalidCell,
     ParsedRows,
     RowProblem,
     bulk_rows,
     parse_moment,
     parse_rows,
+    refuse_or_skip,
 )
-from bot.workspaces.customer_lookup import CustomerRef, read_customer, resolve_customers
+from bot.workspaces.customer_lookup import CustomerRef, customer_rows, read_customer
 from storage.engine import session_scope
 from storage.followup_imports import (
-    AnswerAt,
     ImportedFollowUp,
     find_answers,
     store_imported_follow_ups,
@@ -105,62 +105,36 @@ def parse_follow_ups(text: str, *, now: datetime, max_rows: int = MAX_ROWS
 
 
 @dataclass(frozen=True)
-class FollowUpsReport:
+class FollowUpsReport(ImportReport):
     added: int
     unchanged: int  # their answer had a follow-up already
-    forgotten: int = 0
-    skipped: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
 
+@bulk_rows()
 def import_follow_ups(
     services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False,
 ) -> FollowUpsReport:
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
     lists every mistake) unless `skip_invalid`."""
-    with bulk_rows():
-        return _import_follow_ups(services, client, text, team_id=team_id,
-                                  skip_invalid=skip_invalid)
-
-
-def _import_follow_ups(
-    services: Services, client: WebClient | None, text: str, *, team_id: str, skip_invalid: bool,
-) -> FollowUpsReport:
     now = services.clock()
     parsed = parse_follow_ups(text, now=now)
-    problems = list(parsed.problems)
-    resolved = resolve_customers(services.engine, client, team_id=team_id,
-                                 refs=(row.customer for row in parsed.rows))
-    keyed: list[tuple[FollowUpRow, AnswerAt]] = []
-    first_line: dict[AnswerAt, int] = {}
-    for row in parsed.rows:
-        if row.customer in resolved.problems:
-            problems.append(RowProblem(row.line, resolved.problems[row.customer]))
-            continue
-        key = (resolved.customers[row.customer].user_id, row.metric, row.answered_at)
-        if key in first_line:
-            problems.append(RowProblem(row.line, "the same customer, submitted_at and metric "
-                                                 f"as line {first_line[key]}"))
-            continue
-        first_line[key] = row.line
-        keyed.append((row, key))
-    forgotten = forgotten_among(services, team_id=team_id,
-                                user_ids=sorted({key[0] for _, key in keyed}))
-    kept = [(row, key) for row, key in keyed if key[0] not in forgotten]
+    rows = customer_rows(
+        services, client, parsed, team_id=team_id, forgotten_among=forgotten_among,
+        key=lambda row, customer: (customer.user_id, row.metric, row.answered_at),
+        same="customer, submitted_at and metric")
+    problems = rows.problems
     # One transaction from finding the answers to storing: an answer found is still there.
     with session_scope(services.engine) as session:
-        answers = find_answers(session, team_id=team_id, wanted=(key for _, key in kept))
-        for row, key in kept:
-            if key not in answers:
+        answers = find_answers(session, team_id=team_id, wanted=(k.key for k in rows.kept))
+        for k in rows.kept:
+            if k.key not in answers:
                 problems.append(RowProblem(
-                    row.line, f"no {row.metric.value} answer of this customer at "
-                              f"{row.answered_at.isoformat()}: import it first "
-                              "(responses import)"))
-        problems.sort()
-        if problems and not skip_invalid:
-            raise ImportRefused(problems)
-        found = [(row, answers[key]) for row, key in kept if key in answers]
+                    k.row.line, f"no {k.row.metric.value} answer of this customer at "
+                                f"{k.row.answered_at.isoformat()}: import it first "
+                                "(responses import)"))
+        refuse_or_skip(problems, skip_invalid=skip_invalid)
+        found = [(k.row, answers[k.key]) for k in rows.kept if k.key in answers]
         added = store_imported_follow_ups(session=session, team_id=team_id, follow_ups=[
             ImportedFollowUp(answer, row.replied_at, row.resolved_at, row.owner,
                              raised_at=row.answered_at)
@@ -169,5 +143,5 @@ def _import_follow_ups(
         if added:
             drop_snapshots(session, team_id=team_id)  # kept loop effects counted without them
     return FollowUpsReport(added=added, unchanged=len(found) - added,
-                           forgotten=len(keyed) - len(kept), skipped=problems,
+                           forgotten=rows.forgotten, skipped=problems,
                            ignored_columns=parsed.ignored_columns)

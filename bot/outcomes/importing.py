@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date
 
 from slack_sdk import WebClient
@@ -27,21 +27,16 @@ from bot.core.services import Services
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
     CsvRow,
-    ImportRefused,
+    ImportReport,
     InvalidCell,
     ParsedRows,
-    RowProblem,
     bulk_rows,
     parse_day,
     parse_rows,
+    refuse_or_skip,
 )
 from bot.workspaces.currency import store_currency, workspace_currency
-from bot.workspaces.customer_lookup import (
-    Customer,
-    CustomerRef,
-    read_customer,
-    resolve_customers,
-)
+from bot.workspaces.customer_lookup import CustomerRef, customer_rows, read_customer
 from bot.workspaces.grammar import SetCurrency
 from storage.engine import session_scope
 from storage.models import OutcomeKind
@@ -112,23 +107,15 @@ def parse_outcomes(text: str, *, today: date, max_rows: int = MAX_ROWS
 
 
 @dataclass(frozen=True)
-class OutcomesReport:
+class OutcomesReport(ImportReport):
     added: int
     corrected: int
     unchanged: int
     customers: int
     currency: str | None  # the workspace's, after this import
-    forgotten: int = 0
-    skipped: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)  # one per row: slots, and no frozen __init__
-class _Keyed:
-    row: OutcomeRow
-    customer: Customer
-
-
+@bulk_rows()
 def import_outcomes(
     services: Services, client: WebClient | None, text: str, *, team_id: str,
     skip_invalid: bool = False, currency: SetCurrency | None = None,
@@ -136,40 +123,14 @@ def import_outcomes(
     """Import the file into `team_id`: all of it in one transaction, or nothing (ImportRefused
     lists every mistake) unless `skip_invalid`. `currency`, when given, is stored with the
     events, in the same transaction."""
-    with bulk_rows():
-        return _import_outcomes(services, client, text, team_id=team_id,
-                                skip_invalid=skip_invalid, currency=currency)
-
-
-def _import_outcomes(
-    services: Services, client: WebClient | None, text: str, *, team_id: str,
-    skip_invalid: bool = False, currency: SetCurrency | None = None,
-) -> OutcomesReport:
     now = services.clock()
     parsed = parse_outcomes(text, today=now.astimezone(UTC).date())
-    problems = list(parsed.problems)
-    resolved = resolve_customers(services.engine, client, team_id=team_id,
-                                 refs=(row.customer for row in parsed.rows))
-    keyed: list[_Keyed] = []
-    first_line: dict[tuple[str, OutcomeKind, date], int] = {}
-    for row in parsed.rows:
-        if row.customer in resolved.problems:
-            problems.append(RowProblem(row.line, resolved.problems[row.customer]))
-            continue
-        customer = resolved.customers[row.customer]
-        key = (customer.user_id, row.event, row.occurred_on)
-        if key in first_line:
-            problems.append(RowProblem(row.line, "the same customer, event and date as line "
-                                                 f"{first_line[key]}"))
-            continue
-        first_line[key] = row.line
-        keyed.append(_Keyed(row, customer))
-    problems.sort()
-    if problems and not skip_invalid:
-        raise ImportRefused(problems)
-    forgotten = forgotten_among(services, team_id=team_id,
-                                user_ids=sorted({k.customer.user_id for k in keyed}))
-    kept = [k for k in keyed if k.customer.user_id not in forgotten]
+    rows = customer_rows(
+        services, client, parsed, team_id=team_id, forgotten_among=forgotten_among,
+        key=lambda row, customer: (customer.user_id, row.event, row.occurred_on),
+        same="customer, event and date")
+    problems = refuse_or_skip(rows.problems, skip_invalid=skip_invalid)
+    kept = rows.kept
     with session_scope(services.engine) as session:
         ensure_workspace(session=session, team_id=team_id, name="", now=now)
         if currency is not None:
@@ -189,6 +150,6 @@ def _import_outcomes(
         chosen = workspace_currency(session=session, team_id=team_id)
     return OutcomesReport(
         added=written.added, corrected=written.corrected, unchanged=written.unchanged,
-        customers=len(ids), currency=chosen, forgotten=len(keyed) - len(kept),
+        customers=len(ids), currency=chosen, forgotten=rows.forgotten,
         skipped=problems, ignored_columns=parsed.ignored_columns,
     )

@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
@@ -180,6 +180,25 @@ def parse_rows(
         except InvalidCell as mistake:
             problems.append(RowProblem(row.line, str(mistake)))
     return ParsedRows(rows, problems, table.ignored_columns)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportReport:
+    """What every import's report says it did not import; each kind's report adds what it
+    stored (keyword-only here, so a kind's own fields come first and need no default)."""
+
+    forgotten: int = 0  # rows left out: their customer asked to be forgotten
+    skipped: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def refuse_or_skip(problems: list[RowProblem], *, skip_invalid: bool) -> list[RowProblem]:
+    """The problems in line order, for the report of an import told to skip them; without
+    `skip_invalid`, ImportRefused lists them all and nothing is imported."""
+    problems.sort()
+    if problems and not skip_invalid:
+        raise ImportRefused(problems)
+    return problems
 
 
 @contextmanager

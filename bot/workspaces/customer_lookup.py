@@ -1,5 +1,5 @@
-"""Who a row of an import file is about: the `customer` column of `responses import` and
-`outcomes import`, read and resolved once for both.
+"""Who a row of an import file is about: the `customer` column of `responses import`,
+`outcomes import` and `followups import`, read and resolved once for all three.
 
 A customer is named in one of three ways:
 
@@ -26,9 +26,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -36,7 +37,8 @@ from sqlalchemy import Engine
 
 from bot.core.errors import UserFacingError
 from bot.core.ids import EMAIL, USER_ID
-from bot.workspaces.csv_import import ImportRefused, InvalidCell
+from bot.core.services import Services
+from bot.workspaces.csv_import import ImportRefused, InvalidCell, ParsedRows, RowProblem
 from storage.engine import session_scope
 from storage.respondents import accounts_of_team
 
@@ -155,6 +157,69 @@ def resolve_customers(
             else:
                 customers[ref] = Customer(external_customer_id(ref), account=ref.value)
     return Resolved(customers, problems, looked_up)
+
+
+class CustomerRow(Protocol):
+    """A row of an import file as parsed: where it starts, and who it is about."""
+
+    line: int
+    customer: CustomerRef
+
+
+R = TypeVar("R", bound=CustomerRow)
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(slots=True)  # one per row: slots, and no frozen __init__
+class KeyedRow(Generic[R, K]):
+    row: R
+    customer: Customer
+    key: K  # what a file may name once: its customer with the kind's own columns
+
+
+@dataclass(frozen=True)
+class CustomerRows(Generic[R, K]):
+    kept: list[KeyedRow[R, K]]  # to import: keys distinct, no forgotten customer's
+    forgotten: int  # rows left out: their customer asked to be forgotten
+    problems: list[RowProblem]  # the file's, then each row refused here; not sorted
+
+
+class ForgottenAmong(Protocol):
+    """bot.privacy.subjects.forgotten_among, a layer above this one: given by the caller."""
+
+    def __call__(self, services: Services, *, team_id: str, user_ids: Sequence[str]
+                 ) -> set[str]: ...
+
+
+def customer_rows(
+    services: Services, client: WebClient | None, parsed: ParsedRows[R], *, team_id: str,
+    forgotten_among: ForgottenAmong, key: Callable[[R, Customer], K], same: str,
+) -> CustomerRows[R, K]:
+    """What every import does with its parsed rows before storing them: each row's customer
+    resolved (a row naming one that cannot be is a problem), a row repeating an earlier row's
+    key refused (`same` names the key's columns in the problem), and the rows of people the
+    workspace was asked to forget left out, so an old file does not bring them back."""
+    problems = list(parsed.problems)
+    resolved = resolve_customers(services.engine, client, team_id=team_id,
+                                 refs=(row.customer for row in parsed.rows))
+    keyed: list[KeyedRow[R, K]] = []
+    first_line: dict[K, int] = {}
+    for row in parsed.rows:
+        if row.customer in resolved.problems:
+            problems.append(RowProblem(row.line, resolved.problems[row.customer]))
+            continue
+        customer = resolved.customers[row.customer]
+        row_key = key(row, customer)
+        if row_key in first_line:
+            problems.append(RowProblem(row.line, f"the same {same} as line "
+                                                 f"{first_line[row_key]}"))
+            continue
+        first_line[row_key] = row.line
+        keyed.append(KeyedRow(row, customer, row_key))
+    forgotten = forgotten_among(services, team_id=team_id,
+                                user_ids=sorted({k.customer.user_id for k in keyed}))
+    kept = [k for k in keyed if k.customer.user_id not in forgotten]
+    return CustomerRows(kept, len(keyed) - len(kept), problems)
 
 
 def _accounts(engine: Engine, team_id: str) -> dict[str, list[str]]:
