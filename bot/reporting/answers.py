@@ -224,11 +224,13 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
 
 
 def answer_engagement(
-    services: Services, *, team_id: str, query: EngagementQuery
+    services: Services, *, team_id: str, query: EngagementQuery, period: Period | None = None
 ) -> ReportMessage:
+    """The answer to `query`, for its period resolved now, or for `period` when given (the
+    CLI's `report --compare-days` sets the earlier period's length)."""
     if query.kind is QueryKind.HELP:
         return help_message()
-    period = query.period.resolve(services.clock())
+    period = period or query.period.resolve(services.clock())
     if query.kind is QueryKind.FOLLOWUPS and not query.effect:
         return list_follow_ups(services, team_id=team_id, period=period)
     answer = _loop_effect if query.kind is QueryKind.FOLLOWUPS else ANSWERS[query.kind]
