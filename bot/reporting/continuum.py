@@ -237,13 +237,15 @@ def plan_from(
     everyone = [rid for ids in listed.values() for rid in ids]
     chosen = plan_steps(session=session, team_id=team_id)
     owners = open_follow_up_owners(session=session, team_id=team_id, respondent_ids=everyone)
+    # Who they are, looked up once for every place rather than once per place.
+    people = customers_by_id(session=session, respondent_ids=everyone)
     lines = []
     for segment, ids in listed.items():
         kept = payload[segment.value]
         customers, step = int(kept["customers"]), chosen.get(segment.value)
         hidden = 0 < customers < minimum
-        accounts = [PlanAccount(c, owners.get(c.respondent_id), c.respondent_id in owners)
-                    for c in _customers(session, ids)]
+        accounts = [PlanAccount(Customer(rid, *people[rid]), owners.get(rid), rid in owners)
+                    for rid in ids if rid in people]
         lines.append(PlanLine(segment, customers, [] if hidden else list(kept["themes"]),
                               step.next_step if step else DEFAULT_STEPS[segment],
                               step is not None, accounts))
