@@ -32,7 +32,7 @@ from storage.continuum import (
     plan_steps,
     raise_follow_ups,
 )
-from storage.engagement_counts import StandingCount, customer_standings
+from storage.engagement_counts import CustomerStanding, StandingCount, customer_standings
 from storage.models import Metric, OutcomeKind
 
 # Comments read for a plan's themes: the newest of the period, as the themes view reads them.
@@ -87,10 +87,21 @@ def movement_from_counts(counts: list[StandingCount]) -> ContinuumMovement:
 
 def customer_places(*, session: Session, team_id: str, period: Period) -> list[CustomerPlace]:
     """Every customer who answered in this period or the previous one of the same length."""
+    return places_from(period_standings(session=session, team_id=team_id, period=period))
+
+
+def period_standings(*, session: Session, team_id: str, period: Period
+                     ) -> list[CustomerStanding]:
+    """Each customer's standing in the map of `period` (the history of the two periods before
+    it too); storage.engagement_counts.counted makes the map's own counts of them."""
     previous = period.previous()
-    rows = customer_standings(session=session, team_id=team_id,
+    return customer_standings(session=session, team_id=team_id,
                               earlier=previous.previous().start, previous=previous.start,
                               current=period.start, until=period.end)
+
+
+def places_from(rows: list[CustomerStanding]) -> list[CustomerPlace]:
+    """The customers of period_standings who answered in the period or the one before."""
     places = []
     for row in rows:
         if not (row.standing.in_previous or row.standing.in_current):

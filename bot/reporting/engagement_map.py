@@ -93,12 +93,16 @@ def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
 
 
 def build_engagement_map(
-    *, session: Session, team_id: str, period: Period, minimum: int = DEFAULT_MINIMUM
+    *, session: Session, team_id: str, period: Period, minimum: int = DEFAULT_MINIMUM,
+    counts: list[StandingCount] | None = None,
 ) -> EngagementMap:
-    previous = period.previous()
-    counts = standing_counts(session=session, team_id=team_id,
-                             earlier=previous.previous().start, previous=previous.start,
-                             current=period.start, until=period.end)
+    """`counts`: the period's standings counted already (by a caller that reads them per
+    customer for the continuum views too); read here otherwise."""
+    if counts is None:
+        previous = period.previous()
+        counts = standing_counts(session=session, team_id=team_id,
+                                 earlier=previous.previous().start, previous=previous.start,
+                                 current=period.start, until=period.end)
     mix, previous_mix = _mixes(counts)
     kept, promoters_kept = _retention(counts)
     return EngagementMap(
