@@ -61,21 +61,23 @@ class CustomerPlace:
     answered_now: bool  # in this period: the map of this period counts them
 
 
+def standing_now(c: StandingCount) -> Standing:
+    """What the map places a customer of this period by: their history up to now."""
+    return Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
+                    answered_previous_period=c.in_previous, answered_this_period=True)
+
+
+def standing_before(c: StandingCount) -> Standing:
+    """What last period's map placed them by: their history up to its end."""
+    return Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
+                    answered_previous_period=c.in_earlier, answered_this_period=True)
+
+
 def _places(standing: StandingCount) -> tuple[Segment, Segment]:
-    """The map's own placing (bot.reporting.engagement_map._mixes): last period's place from
-    the history up to its end, this period's from the history up to now."""
-    before = Segment.UNPLACED
-    if standing.in_previous:
-        before = place(Standing(standing.before_latest_nps, standing.before_nps_before,
-                                standing.before_latest_csat,
-                                answered_previous_period=standing.in_earlier,
-                                answered_this_period=True))
-    now = Segment.UNPLACED
-    if standing.in_current:
-        now = place(Standing(standing.now_latest_nps, standing.now_nps_before,
-                             standing.now_latest_csat,
-                             answered_previous_period=standing.in_previous,
-                             answered_this_period=True))
+    """The map's own placing (bot.reporting.engagement_map): last period's place and this
+    period's, UNPLACED for a period the customer did not answer in."""
+    before = place(standing_before(standing)) if standing.in_previous else Segment.UNPLACED
+    now = place(standing_now(standing)) if standing.in_current else Segment.UNPLACED
     return before, now
 
 
