@@ -116,6 +116,8 @@ def movement_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
 
 def loop_effect_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, LOOP_EFFECT, spec_key(spec))
+
+
 def outcomes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, OUTCOMES, spec_key(spec))
 
