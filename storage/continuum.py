@@ -3,7 +3,7 @@ customer, open follow-ups, and the plan's chosen steps."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,6 +25,12 @@ from storage.workspaces import ensure_workspace
 ADVOCACY_EVENTS = (OutcomeKind.REFERRED, OutcomeKind.REVIEWED)
 # Customers per IN list: far below any database's limit on bound parameters.
 _CHUNK = 500
+
+
+def _chunks(respondent_ids: Collection[int]) -> Iterator[list[int]]:
+    ids = sorted(set(respondent_ids))
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
 
 
 def advocacy_events(
@@ -76,13 +82,12 @@ def open_follow_up_owners(
 ) -> dict[int, str | None]:
     """These customers' open follow-ups, and their owner (None: nobody took it yet). Filtered
     in the database: a workspace can hold tens of thousands of open ones."""
-    ids = sorted(set(respondent_ids))
     owners: dict[int, str | None] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for chunk in _chunks(respondent_ids):
         rows = session.execute(
             sa_select(col(FollowUp.respondent_id), col(FollowUp.owner_user_id))
             .where(col(FollowUp.team_id) == team_id, col(FollowUp.resolved_at).is_(None),
-                   col(FollowUp.respondent_id).in_(ids[start:start + _CHUNK]))
+                   col(FollowUp.respondent_id).in_(chunk))
             .order_by(col(FollowUp.raised_at))
         ).all()
         for respondent_id, owner in rows:
@@ -95,12 +100,11 @@ def customers_by_id(
     *, session: Session, respondent_ids: Collection[int]
 ) -> dict[int, tuple[str, str | None]]:
     """Who these customers are (Slack user, account); a forgotten one is simply absent."""
-    ids = sorted(set(respondent_ids))
     found: dict[int, tuple[str, str | None]] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for chunk in _chunks(respondent_ids):
         for rid, user_id, account in session.execute(
             sa_select(col(Respondent.id), col(Respondent.user_id), col(Respondent.account))
-            .where(col(Respondent.id).in_(ids[start:start + _CHUNK]))
+            .where(col(Respondent.id).in_(chunk))
         ).all():
             found[int(rid)] = (str(user_id), account)
     return found
@@ -110,13 +114,12 @@ def latest_answers(
     *, session: Session, team_id: str, respondent_ids: Collection[int], metric: Metric
 ) -> dict[int, Response]:
     """Each customer's newest answer of `metric`: what a follow-up for the customer is about."""
-    ids = sorted(respondent_ids)
     answers: dict[int, Response] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for chunk in _chunks(respondent_ids):
         rows = session.exec(
             select(Response)
             .where(col(Response.team_id) == team_id, col(Response.metric) == metric.value,
-                   col(Response.respondent_id).in_(ids[start:start + _CHUNK]))
+                   col(Response.respondent_id).in_(chunk))
             .order_by(col(Response.respondent_id), col(Response.respondent_seq))
         ).all()
         for row in rows:

@@ -23,7 +23,9 @@ from the period's events, so customers who did nothing cost nothing more.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -235,6 +237,13 @@ def customer_standings(
     ).all()
     return [CustomerStanding(int(row[12]), str(row[13]), row[14], _standing(row, 1))
             for row in rows]
+
+
+def counted(standings: Iterable[StandingCount]) -> list[StandingCount]:
+    """Customers per standing, as standing_counts counts them, from customer_standings' rows
+    (one customer each): a caller that needs both reads the answers once."""
+    tally = Counter(replace(standing, customers=0) for standing in standings)
+    return [replace(standing, customers=n) for standing, n in tally.items()]
 
 
 def _score(value: Any) -> int | None:

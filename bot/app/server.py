@@ -92,8 +92,9 @@ def create_asgi_app(
     of it was stored. /healthz answers 503 while every slot is taken, so a load balancer sees
     the saturation.
     """
-    in_flight = waiting = 0  # only touched on the event loop: no lock needed
-    # Created outside any event loop; it binds to uvicorn's loop at its first use.
+    waiting = 0  # only touched on the event loop: no lock needed
+    # The dispatch slots. Created outside any event loop; it binds to uvicorn's loop at its
+    # first use.
     slots = asyncio.Semaphore(max_in_flight)
     verifier = SignatureVerifier(_signing_secret(bolt_app))
 
@@ -121,7 +122,7 @@ def create_asgi_app(
     def saturated() -> bool:
         # Every slot held by a request being dispatched (a bot admitting none, as tests
         # build, holds none: its health is the database's).
-        return 0 < max_in_flight <= in_flight
+        return max_in_flight > 0 and slots.locked()
 
     def busy() -> Response:
         return _plain("busy, try again", 503, {"retry-after": BUSY_RETRY_AFTER_SECONDS})
@@ -184,7 +185,6 @@ def create_asgi_app(
             return False
 
     async def slack_events(request: Request) -> Response:
-        nonlocal in_flight
         if full():
             return busy()  # at once, unread: nothing of it is held while others are served
         body = await read_body(request)
@@ -199,11 +199,9 @@ def create_asgi_app(
             return JSONResponse({"error": "invalid request"}, status_code=401)
         if not await take_slot():  # slots may have filled while the body came in
             return busy()
-        in_flight += 1
         try:
             return to_starlette_response(await run_in_threadpool(dispatch, request, body))
         finally:
-            in_flight -= 1
             slots.release()
 
     oauth_routes: list[Route] = []

@@ -17,9 +17,9 @@ from bot.cli.common import CliFailure, stored_workspace
 from bot.core.periods import MAX_DAYS
 
 if TYPE_CHECKING:
+    from bot.core.periods import Period
     from bot.core.services import Services
     from bot.reporting.grammar import EngagementQuery
-    from bot.slack.message import ReportMessage
 
 VIEWS_HELP = (
     "What /engagement would show: overview (default), nps, csat, trend [weekly|monthly], "
@@ -92,14 +92,21 @@ def mistake_line(problem: str, mistake: str, suggestion: str | None) -> str:
     return f"{said}.{meant} `python -m bot report help` lists the views"
 
 
+def _period(services: Services, query: EngagementQuery, compare_days: int | None) -> Period:
+    """The query's period, its earlier period `compare_days` long when given (the overview and
+    --json only: `report` refuses it with a view)."""
+    period = query.period.resolve(services.clock())
+    if compare_days is not None:
+        period = replace(period, compare=timedelta(days=compare_days))
+    return period
+
+
 def _print_json(services: Services, team_id: str, query: EngagementQuery,
                 compare_days: int | None) -> None:
     from bot.reporting.full_report import build_full_report
     from storage.engine import session_scope
 
-    period = query.period.resolve(services.clock())
-    if compare_days is not None:
-        period = replace(period, compare=timedelta(days=compare_days))
+    period = _period(services, query, compare_days)
     with session_scope(services.engine) as session:
         data = build_full_report(
             session=session, team_id=team_id, period=period,
@@ -116,29 +123,10 @@ def _print_view(services: Services, team_id: str, query: EngagementQuery,
     from bot.reporting.answers import answer_engagement
     from bot.sandbox.render import print_blocks
 
-    if compare_days is None:
-        message = answer_engagement(services, team_id=team_id, query=query)
-    else:
-        message = _overview_against(services, team_id, query, compare_days)
+    message = answer_engagement(services, team_id=team_id, query=query,
+                                period=_period(services, query, compare_days))
     blocks = [block.to_dict() for block in message.blocks]
     if not blocks:  # a one-line answer (an empty period, a refusal) has only its text
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}]
     print_blocks(Console(), blocks, title=f"/engagement (team {team_id or '-'})")
 
-
-def _overview_against(services: Services, team_id: str, query: EngagementQuery,
-                      compare_days: int) -> ReportMessage:
-    """The overview, its changes measured against a period of another length than its own."""
-    from bot.benchmarks.custom import load_workspace_benchmarks
-    from bot.benchmarks.targets import target_gaps
-    from bot.reporting.blocks import overview_message
-    from bot.reporting.figures import build_overview
-    from storage.engine import session_scope
-
-    period = replace(query.period.resolve(services.clock()),
-                     compare=timedelta(days=compare_days))
-    with session_scope(services.engine) as session:
-        overview = build_overview(session=session, team_id=team_id, period=period)
-        targets = target_gaps(
-            overview, load_workspace_benchmarks(session=session, team_id=team_id).targets)
-    return overview_message(overview, targets)

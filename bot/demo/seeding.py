@@ -1,19 +1,16 @@
 """`seed`: the demo's year of history in a workspace of its own, in the configured database.
 
-The importers speak to Slack only to learn which workspace they fill (`auth.test`; the history
-names customers by Slack ID, so no e-mail is looked up): a local sandbox answers for the
-workspace being seeded, so seeding needs only DATABASE_URL and never reaches Slack."""
+The history names customers by Slack ID, so the importers need no Slack at all: the workspace
+is stored first, by its id, and they fill it. Seeding needs only DATABASE_URL."""
 
 from __future__ import annotations
-
-from slack_sdk import WebClient
 
 from bot.core.errors import UserFacingError
 from bot.core.services import Services
 from bot.demo.loading import Loaded, load_history
-from bot.sandbox.slack_api import SlackSandbox
 from storage.engine import session_scope
 from storage.models import Workspace
+from storage.workspaces import ensure_workspace
 
 SEEDED_NAME = "Seeded workspace"
 
@@ -29,6 +26,6 @@ def seed_workspace(services: Services, *, team_id: str, customers: int) -> Loade
     with session_scope(services.engine) as session:
         if session.get(Workspace, team_id) is not None:
             raise WorkspaceHasData(team_id)
-    with SlackSandbox(team_id=team_id, team_name=SEEDED_NAME) as sandbox:
-        client = WebClient(token=sandbox.bot_token, base_url=sandbox.api_url)
-        return load_history(services, client, team_id=team_id, customers=customers)
+        ensure_workspace(session=session, team_id=team_id, name=SEEDED_NAME,
+                         now=services.clock())
+    return load_history(services, None, team_id=team_id, customers=customers)

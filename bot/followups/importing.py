@@ -15,12 +15,12 @@ People the workspace was asked to forget are left out, as in the other imports.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
 
+from bot.core.ids import USER_ID
 from bot.core.services import Services
 from bot.privacy.subjects import forgotten_among
 from bot.workspaces.csv_import import (
@@ -47,7 +47,6 @@ from storage.report_snapshots import drop_snapshots
 REQUIRED = ("customer", "submitted_at")
 OPTIONAL = ("metric", "replied_at", "resolved_at", "owner")
 MAX_ROWS = 200_000
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 @dataclass(slots=True)  # one per row: slots, and no frozen __init__
@@ -92,7 +91,7 @@ def parse_follow_up_row(
         raise InvalidCell("neither replied_at nor resolved_at: give when the customer was "
                           "answered, when it was resolved, or both")
     owner = row.get("owner") or None
-    if owner is not None and not _USER_ID.match(owner):
+    if owner is not None and not USER_ID.match(owner):
         raise InvalidCell(f"owner {owner[:30]!r} is not a Slack user ID (like U012AB3CD)")
     return FollowUpRow(row.line, customer, answered_at, metric, replied_at, resolved_at, owner)
 

@@ -97,8 +97,8 @@ def scheduler_line(line: str) -> str:
     return " ".join(fields)
 
 
-_DAYS = {"MON": "Monday", "TUE": "Tuesday", "WED": "Wednesday", "THU": "Thursday",
-         "FRI": "Friday", "SAT": "Saturday", "SUN": "Sunday"}
+# Numbered as _CRON_DAYS, from Sunday.
+_DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 
 def _days_text(field: str) -> str | None:
@@ -111,7 +111,7 @@ def _days_text(field: str) -> str | None:
     if days == [1, 2, 3, 4, 5]:
         return "weekday"
     # Monday first, as people list a week.
-    shown = [_DAYS[_CRON_DAYS[day].upper()] for day in sorted(days, key=lambda d: (d + 6) % 7)]
+    shown = [_DAY_NAMES[day] for day in sorted(days, key=lambda d: (d + 6) % 7)]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 

@@ -41,6 +41,7 @@ from bot.reporting.movement_blocks import movement_message
 from bot.reporting.outcome_blocks import drivers_message, outcomes_message
 from bot.reporting.outcomes import OutcomesReport, outcomes_from
 from bot.reporting.snapshots import (
+    Snapshotted,
     advocacy_from,
     answer_from_snapshot,
     continuum_from_map,
@@ -96,10 +97,16 @@ def _trend(asked: Asked) -> ReportMessage:
     return trend_message(points, granularity=granularity, period=asked.period.label)
 
 
+def _kept_map(asked: Asked) -> Snapshotted:
+    """The map's snapshot: the map itself, and the advocacy, `map movement` and plan kept
+    with it."""
+    return answer_from_snapshot(asked.services, asked.session,
+                                map_key(asked.team_id, asked.query.period), asked.query.period)
+
+
 def _engagement(asked: Asked) -> ReportMessage:
     minimum = asked.services.settings.anonymity_minimum
-    kept = answer_from_snapshot(asked.services, asked.session,
-                                map_key(asked.team_id, asked.query.period), asked.query.period)
+    kept = _kept_map(asked)
     message = engagement_message(map_from(kept.payload, kept.period, minimum=minimum))
     advocacy = advocacy_from(kept.payload, kept.period, minimum=minimum) or build_advocacy(
         session=asked.session, team_id=asked.team_id, period=kept.period, minimum=minimum)
@@ -108,8 +115,7 @@ def _engagement(asked: Asked) -> ReportMessage:
 
 def _continuum(asked: Asked) -> ReportMessage:
     minimum = asked.services.settings.anonymity_minimum
-    kept = answer_from_snapshot(asked.services, asked.session,
-                                map_key(asked.team_id, asked.query.period), asked.query.period)
+    kept = _kept_map(asked)
     report = continuum_from_map(kept.payload, kept.period, session=asked.session,
                                 minimum=minimum) or build_continuum(
         session=asked.session, team_id=asked.team_id, period=kept.period, minimum=minimum)
@@ -119,8 +125,7 @@ def _continuum(asked: Asked) -> ReportMessage:
 
 def _plan(asked: Asked) -> ReportMessage:
     minimum = asked.services.settings.anonymity_minimum
-    kept = answer_from_snapshot(asked.services, asked.session,
-                                map_key(asked.team_id, asked.query.period), asked.query.period)
+    kept = _kept_map(asked)
     report = plan_from_map(kept.payload, kept.period, session=asked.session,
                            team_id=asked.team_id, minimum=minimum) or build_plan(
         session=asked.session, team_id=asked.team_id, period=kept.period, minimum=minimum)
@@ -224,11 +229,13 @@ ANSWERS: dict[QueryKind, Callable[[Asked], ReportMessage]] = {
 
 
 def answer_engagement(
-    services: Services, *, team_id: str, query: EngagementQuery
+    services: Services, *, team_id: str, query: EngagementQuery, period: Period | None = None
 ) -> ReportMessage:
+    """The answer to `query`, for its period resolved now, or for `period` when given (the
+    CLI's `report --compare-days` sets the earlier period's length)."""
     if query.kind is QueryKind.HELP:
         return help_message()
-    period = query.period.resolve(services.clock())
+    period = period or query.period.resolve(services.clock())
     if query.kind is QueryKind.FOLLOWUPS and not query.effect:
         return list_follow_ups(services, team_id=team_id, period=period)
     answer = _loop_effect if query.kind is QueryKind.FOLLOWUPS else ANSWERS[query.kind]

@@ -32,7 +32,7 @@ from storage.continuum import (
     plan_steps,
     raise_follow_ups,
 )
-from storage.engagement_counts import StandingCount, customer_standings
+from storage.engagement_counts import CustomerStanding, StandingCount, customer_standings
 from storage.models import Metric, OutcomeKind
 
 # Comments read for a plan's themes: the newest of the period, as the themes view reads them.
@@ -61,25 +61,24 @@ class CustomerPlace:
     answered_now: bool  # in this period: the map of this period counts them
 
 
+def standing_now(c: StandingCount) -> Standing:
+    """What the map places a customer of this period by: their history up to now."""
+    return Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
+                    answered_previous_period=c.in_previous, answered_this_period=True)
+
+
+def standing_before(c: StandingCount) -> Standing:
+    """What last period's map placed them by: their history up to its end."""
+    return Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
+                    answered_previous_period=c.in_earlier, answered_this_period=True)
+
+
 def _places(standing: StandingCount) -> tuple[Segment, Segment]:
-    """The map's own placing (bot.reporting.engagement_map._mixes): last period's place from
-    the history up to its end, this period's from the history up to now."""
-    before = _place_in(standing.in_previous, standing.before_latest_nps,
-                       standing.before_nps_before, standing.before_latest_csat,
-                       answered_period_before=standing.in_earlier)
-    now = _place_in(standing.in_current, standing.now_latest_nps, standing.now_nps_before,
-                    standing.now_latest_csat, answered_period_before=standing.in_previous)
+    """The map's own placing (bot.reporting.engagement_map): last period's place and this
+    period's, UNPLACED for a period the customer did not answer in."""
+    before = place(standing_before(standing)) if standing.in_previous else Segment.UNPLACED
+    now = place(standing_now(standing)) if standing.in_current else Segment.UNPLACED
     return before, now
-
-
-def _place_in(answered: bool, latest_nps: int | None, nps_before: int | None,
-              latest_csat: int | None, *, answered_period_before: bool) -> Segment:
-    """One period's place from the history up to its end; UNPLACED if not answered in it."""
-    if not answered:
-        return Segment.UNPLACED
-    return place(Standing(latest_nps, nps_before, latest_csat,
-                          answered_previous_period=answered_period_before,
-                          answered_this_period=True))
 
 
 def movement_from_counts(counts: list[StandingCount]) -> ContinuumMovement:
@@ -90,10 +89,21 @@ def movement_from_counts(counts: list[StandingCount]) -> ContinuumMovement:
 
 def customer_places(*, session: Session, team_id: str, period: Period) -> list[CustomerPlace]:
     """Every customer who answered in this period or the previous one of the same length."""
+    return places_from(period_standings(session=session, team_id=team_id, period=period))
+
+
+def period_standings(*, session: Session, team_id: str, period: Period
+                     ) -> list[CustomerStanding]:
+    """Each customer's standing in the map of `period` (the history of the two periods before
+    it too); storage.engagement_counts.counted makes the map's own counts of them."""
     previous = period.previous()
-    rows = customer_standings(session=session, team_id=team_id,
+    return customer_standings(session=session, team_id=team_id,
                               earlier=previous.previous().start, previous=previous.start,
                               current=period.start, until=period.end)
+
+
+def places_from(rows: list[CustomerStanding]) -> list[CustomerPlace]:
+    """The customers of period_standings who answered in the period or the one before."""
     places = []
     for row in rows:
         if not (row.standing.in_previous or row.standing.in_current):
@@ -240,13 +250,15 @@ def plan_from(
     everyone = [rid for ids in listed.values() for rid in ids]
     chosen = plan_steps(session=session, team_id=team_id)
     owners = open_follow_up_owners(session=session, team_id=team_id, respondent_ids=everyone)
+    # Who they are, looked up once for every place rather than once per place.
+    people = customers_by_id(session=session, respondent_ids=everyone)
     lines = []
     for segment, ids in listed.items():
         kept = payload[segment.value]
         customers, step = int(kept["customers"]), chosen.get(segment.value)
         hidden = 0 < customers < minimum
-        accounts = [PlanAccount(c, owners.get(c.respondent_id), c.respondent_id in owners)
-                    for c in _customers(session, ids)]
+        accounts = [PlanAccount(Customer(rid, *people[rid]), owners.get(rid), rid in owners)
+                    for rid in ids if rid in people]
         lines.append(PlanLine(segment, customers, [] if hidden else list(kept["themes"]),
                               step.next_step if step else DEFAULT_STEPS[segment],
                               step is not None, accounts))

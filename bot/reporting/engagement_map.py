@@ -14,7 +14,6 @@ from bot.insights.engagement import (
     Mix,
     Retention,
     Segment,
-    Standing,
     counted_mix,
     is_promoter,
     mix_change,
@@ -22,7 +21,7 @@ from bot.insights.engagement import (
     promoters_retained_share,
 )
 from bot.insights.revealed import PlaceCounts, PlaceLoyalty, place_loyalty
-from bot.reporting.continuum import movement_from_counts
+from bot.reporting.continuum import movement_from_counts, standing_before, standing_now
 from storage.engagement_counts import StandingCount, standing_counts
 
 # The configured default (ANONYMITY_MINIMUM): callers that know the workspace's pass theirs.
@@ -49,15 +48,10 @@ class EngagementMap:
         return place_loyalty(self.places.get(segment, PlaceCounts()), self.minimum)
 
 
-def _standing(c: StandingCount) -> Standing:
-    return Standing(c.now_latest_nps, c.now_nps_before, c.now_latest_csat,
-                    answered_previous_period=c.in_previous, answered_this_period=True)
-
-
 def _places(counts: list[StandingCount]) -> dict[Segment, PlaceCounts]:
     places = {segment: PlaceCounts() for segment in PLACED_SEGMENTS}
     for c in counts:
-        where = place(_standing(c)) if c.in_current else Segment.UNPLACED
+        where = place(standing_now(c)) if c.in_current else Segment.UNPLACED
         if where in places and c.now_latest_nps is not None:
             places[where] = places[where].plus(c.now_latest_nps, c.outcome, c.customers)
     return places
@@ -66,14 +60,8 @@ def _places(counts: list[StandingCount]) -> dict[Segment, PlaceCounts]:
 def _mixes(counts: list[StandingCount]) -> tuple[Mix, Mix]:
     """This period's mix (its customers, on their history since the previous period began)
     and the previous period's (the same, one period further back)."""
-    now = counted_mix((_standing(c), c.customers) for c in counts if c.in_current)
-    before = counted_mix(
-        (Standing(c.before_latest_nps, c.before_nps_before, c.before_latest_csat,
-                  answered_previous_period=c.in_earlier, answered_this_period=True),
-         c.customers)
-        for c in counts
-        if c.in_previous
-    )
+    now = counted_mix((standing_now(c), c.customers) for c in counts if c.in_current)
+    before = counted_mix((standing_before(c), c.customers) for c in counts if c.in_previous)
     return now, before
 
 
@@ -93,12 +81,16 @@ def _retention(counts: list[StandingCount]) -> tuple[Retention, float | None]:
 
 
 def build_engagement_map(
-    *, session: Session, team_id: str, period: Period, minimum: int = DEFAULT_MINIMUM
+    *, session: Session, team_id: str, period: Period, minimum: int = DEFAULT_MINIMUM,
+    counts: list[StandingCount] | None = None,
 ) -> EngagementMap:
-    previous = period.previous()
-    counts = standing_counts(session=session, team_id=team_id,
-                             earlier=previous.previous().start, previous=previous.start,
-                             current=period.start, until=period.end)
+    """`counts`: the period's standings counted already (by a caller that reads them per
+    customer for the continuum views too); read here otherwise."""
+    if counts is None:
+        previous = period.previous()
+        counts = standing_counts(session=session, team_id=team_id,
+                                 earlier=previous.previous().start, previous=previous.start,
+                                 current=period.start, until=period.end)
     mix, previous_mix = _mixes(counts)
     kept, promoters_kept = _retention(counts)
     return EngagementMap(

@@ -15,7 +15,8 @@ from bot.reporting.continuum import (
     build_advocacy,
     build_continuum,
     build_plan,
-    customer_places,
+    period_standings,
+    places_from,
 )
 from bot.reporting.continuum_json import advocacy_json, continuum_json, plan_json
 from bot.reporting.drift.check import DriftWindows, check_segments
@@ -26,6 +27,7 @@ from bot.reporting.movement import build_movement
 from bot.reporting.outcomes import build_outcomes
 from bot.reporting.report_json import build_report_json
 from bot.reporting.themes import build_themes
+from storage.engagement_counts import counted
 from storage.respondents import segment_attributes
 
 
@@ -36,6 +38,8 @@ def build_full_report(
     """`drift_days`: the drift check's windows (DRIFT_PERIOD_DAYS), ending with the period."""
     overview = build_overview(session=session, team_id=team_id, period=period)
     mine = load_workspace_benchmarks(session=session, team_id=team_id)
+    # Read once, per customer: the map counts the standings the continuum views place.
+    standings = period_standings(session=session, team_id=team_id, period=period)
     segments = [
         build_segments(session=session, team_id=team_id, period=period, attribute=attribute,
                        minimum=anonymity_minimum)
@@ -49,7 +53,8 @@ def build_full_report(
                                            today=period.end.date(), extra=mine.extra),
         targets=target_gaps(overview, mine.targets),
         engagement=build_engagement_map(session=session, team_id=team_id, period=period,
-                                        minimum=anonymity_minimum),
+                                        minimum=anonymity_minimum,
+                                        counts=counted(row.standing for row in standings)),
         themes=build_themes(session=session, team_id=team_id, period=period),
         movement=build_movement(session=session, team_id=team_id, period=period,
                                 minimum=anonymity_minimum),
@@ -62,7 +67,7 @@ def build_full_report(
                              windows=DriftWindows.ending(period.end, drift_days),
                              anonymity_minimum=anonymity_minimum),
     )
-    places = customer_places(session=session, team_id=team_id, period=period)
+    places = places_from(standings)
     data.setdefault("movement", {})["continuum"] = continuum_json(build_continuum(
         session=session, team_id=team_id, period=period, minimum=anonymity_minimum,
         places=places))

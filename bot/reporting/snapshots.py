@@ -35,7 +35,8 @@ from bot.reporting.continuum import (
     build_advocacy,
     continuum_from,
     continuum_payload,
-    customer_places,
+    period_standings,
+    places_from,
     plan_from,
     plan_payload,
 )
@@ -44,6 +45,7 @@ from bot.reporting.engagement_map import DEFAULT_MINIMUM, EngagementMap, build_e
 from bot.reporting.movement import movement_payload
 from bot.reporting.outcomes import build_outcomes, outcomes_payload
 from bot.reporting.themes import ThemesReport, build_themes
+from storage.engagement_counts import counted
 from storage.engine import session_scope
 from storage.models import Metric
 from storage.report_snapshots import (
@@ -114,6 +116,8 @@ def movement_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
 
 def loop_effect_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, LOOP_EFFECT, spec_key(spec))
+
+
 def outcomes_key(team_id: str, spec: PeriodSpec) -> SnapshotKey:
     return SnapshotKey(team_id, OUTCOMES, spec_key(spec))
 
@@ -245,10 +249,13 @@ def _compute(session: Session, key: SnapshotKey, period: Period) -> Payload:
     if key.view == MAP:
         # The advocacy lines, `map movement` and the plan place every customer of the period,
         # as slow as the map itself: kept with it (customers as ids, looked up when shown), so
-        # a served map computes none of them. The minimum is applied when read.
-        places = customer_places(session=session, team_id=key.team_id, period=period)
-        return map_payload(build_engagement_map(session=session, team_id=key.team_id,
-                                                period=period)) | {
+        # a served map computes none of them. The minimum is applied when read. The answers
+        # are read once, per customer: the map counts those same standings.
+        standings = period_standings(session=session, team_id=key.team_id, period=period)
+        places = places_from(standings)
+        engagement = build_engagement_map(session=session, team_id=key.team_id, period=period,
+                                          counts=counted(row.standing for row in standings))
+        return map_payload(engagement) | {
             "advocacy": advocacy_payload(build_advocacy(session=session, team_id=key.team_id,
                                                         period=period, minimum=1,
                                                         places=places)),

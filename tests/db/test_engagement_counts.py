@@ -11,7 +11,9 @@ from sqlmodel import col, select
 
 from bot.core.periods import PeriodSpec
 from bot.insights.engagement import PLACED_SEGMENTS
+from bot.reporting.continuum import period_standings
 from bot.reporting.engagement_map import build_engagement_map
+from storage.engagement_counts import counted as counted_standings
 from storage.engine import session_scope
 from storage.models import OutcomeKind, Respondent
 from storage.outcome_imports import ImportedOutcome, store_imported_outcomes
@@ -35,7 +37,13 @@ def test_the_sql_map_equals_the_map_from_every_answer(engine: Engine, days: int)
             counted = build_engagement_map(session=session, team_id=report.team_id,
                                            period=period)
             expected = reference_map(session, report.team_id, period)
+            # As the map's snapshot and report --json build it: from each customer's standing.
+            standings = period_standings(session=session, team_id=report.team_id, period=period)
+            per_customer = build_engagement_map(
+                session=session, team_id=report.team_id, period=period,
+                counts=counted_standings(row.standing for row in standings))
         assert counted == expected
+        assert per_customer == expected
         placed += counted.mix.placed
         decided += sum(counted.places[s].renewed + counted.places[s].churned
                        for s in PLACED_SEGMENTS)

@@ -97,6 +97,19 @@ def test_the_period_words_after_the_view_are_read_as_in_slack(
     assert " so far" in printed.stdout  # "Q4 2026 so far", not the last 90 days
 
 
+def test_compare_days_sets_the_overviews_earlier_period(
+    db_only: dict[str, str], tmp_path: Path, team: str,
+) -> None:
+    # The 30 days before hold the answers 40 days ago; 200 days before add those 200 days ago,
+    # a point of NPS lower each: the overview's change is measured against another figure.
+    same_length = run_cli(db_only, tmp_path, "report", "--days", "30")
+    longer = run_cli(db_only, tmp_path, "report", "--days", "30", "--compare-days", "200")
+
+    assert longer.returncode == 0, longer.stderr
+    assert longer.stderr == ""
+    assert longer.stdout != same_length.stdout
+
+
 @pytest.mark.parametrize(("options", "label", "since"), [
     (("--period", "quarter"), "so far", None),
     (("--since", SINCE.isoformat()), f"since {SINCE:%-d %B %Y}", SINCE),
