@@ -37,13 +37,24 @@ def _flat(text: str) -> str:
     return line if len(line) <= MAX_LINE else line[:MAX_LINE - 1] + "…"
 
 
-def _redact(text: str) -> str:
+_SECRET_NAMES = ("TOKEN", "SECRET", "KEY", "KEYS")
+
+
+def _redact(text: str, env_file: Path = Path(".env")) -> str:
     """Secrets never reach the terminal or the traceback file: the configured ones by value,
-    and anything shaped like a Slack token."""
+    and anything shaped like a Slack token.
+
+    Read by name from the environment and from `.env`, as settings are, rather than through
+    the settings themselves: the failure being reported may be that they do not load."""
+    from dotenv import dotenv_values
+
     from bot.core.logs import RedactSecrets
 
-    secrets = [value for name, value in os.environ.items()
-               if name.endswith(("TOKEN", "SECRET", "KEY", "KEYS"))]
+    configured = {**dotenv_values(env_file), **os.environ}
+    secrets = [value for name, value in configured.items()
+               if value and name.endswith(_SECRET_NAMES)]
+    # TOKEN_ENCRYPTION_KEYS holds several keys, comma-separated: each is a secret on its own.
+    secrets += [part.strip() for value in secrets for part in value.split(",")]
     return RedactSecrets(secrets).redact(text)
 
 
