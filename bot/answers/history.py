@@ -47,6 +47,7 @@ from bot.workspaces.csv_import import (
     InvalidCell,
     ParsedRows,
     bulk_rows,
+    parse_metric,
     parse_moment,
     parse_rows,
     refuse_or_skip,
@@ -84,16 +85,6 @@ class HistoryRow:
     score: int
     comment: str | None = None
     pulse: str | None = None
-
-
-_METRICS = {metric.value: metric for metric in Metric}
-
-
-def parse_metric(text: str) -> Metric:
-    metric = _METRICS.get(text.lower())
-    if metric is None:
-        raise InvalidCell(f"metric {text[:20]!r} is not nps or csat")
-    return metric
 
 
 def parse_score(text: str, metric: Metric) -> int:

@@ -30,6 +30,7 @@ from bot.workspaces.csv_import import (
     ParsedRows,
     RowProblem,
     bulk_rows,
+    parse_metric,
     parse_moment,
     parse_rows,
     refuse_or_skip,
@@ -60,11 +61,9 @@ class FollowUpRow:
     owner: str | None
 
 
-def _metric(text: str) -> Metric:
-    try:
-        return Metric(text.lower()) if text else Metric.NPS
-    except ValueError:
-        raise InvalidCell(f"metric {text[:30]!r} is not nps or csat") from None
+def _metric_or_nps(text: str) -> Metric:
+    """An empty cell means NPS: the answers a team follows up are mostly NPS detractors."""
+    return parse_metric(text) if text else Metric.NPS
 
 
 def _done_at(row: CsvRow, column: str, *, answered_at: datetime, now: datetime
@@ -84,7 +83,7 @@ def parse_follow_up_row(
     """One row (InvalidCell names its first mistake); `customers` as for the answers."""
     customer = read_customer(row.get("customer"), customers)
     answered_at = parse_moment(row.get("submitted_at"), column="submitted_at", now=now)
-    metric = _metric(row.get("metric"))
+    metric = _metric_or_nps(row.get("metric"))
     replied_at = _done_at(row, "replied_at", answered_at=answered_at, now=now)
     resolved_at = _done_at(row, "resolved_at", answered_at=answered_at, now=now)
     if replied_at is None and resolved_at is None:

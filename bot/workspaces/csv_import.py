@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 
 from bot.core.errors import UserFacingError
 from bot.core.text import plural
+from storage.models import Metric
 
 _NOT_A_NAME = re.compile(r"[^a-z0-9_]+")
 MAX_SHOWN = 20
@@ -59,6 +60,14 @@ class RowProblem:
 
 class InvalidCell(ValueError):
     """One cell cannot be read; the message says why, for the row's problem line."""
+
+
+def parse_metric(text: str) -> Metric:
+    """A `metric` cell: nps or csat, in any case."""
+    try:
+        return Metric(text.lower())
+    except ValueError:
+        raise InvalidCell(f"metric {text[:20]!r} is not nps or csat") from None
 
 
 def column_name(header: str) -> str:
