@@ -20,6 +20,7 @@ from sqlalchemy import func, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
+from storage.counter_shards import counter_shard
 from storage.models import DailyDeliveryCount, Delivery, DeliveryStatus, Pulse, Wave
 from storage.rollups import split_days, utc_day
 from storage.upsert import insert_for_dialect
@@ -60,7 +61,7 @@ def _add_statement(dialect: str) -> Any:
     table: Any = DailyDeliveryCount.__table__  # type: ignore[attr-defined]
     statement = insert_for_dialect(dialect, table)
     return statement.on_conflict_do_update(
-        index_elements=["team_id", "day"],
+        index_elements=["team_id", "day", "shard"],
         set_={"delivered": table.c.delivered + statement.excluded.delivered,
               "answered": table.c.answered + statement.excluded.answered},
     )
@@ -69,8 +70,8 @@ def _add_statement(dialect: str) -> Any:
 def _move(session: Session, team_id: str, day: date, *, delivered: int, answered: int) -> None:
     connection = session.connection()
     connection.execute(_add_statement(connection.dialect.name),
-                       {"team_id": team_id, "day": day, "delivered": delivered,
-                        "answered": answered})
+                       {"team_id": team_id, "day": day, "shard": counter_shard(connection),
+                        "delivered": delivered, "answered": answered})
 
 
 def _add(session: Session, counted: Counted, sign: int) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Index,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -272,23 +273,29 @@ class DailyScoreCount(SQLModel, table=True):
     """How many answers of each score each day (UTC, by first answer time) brought: the reports
     read closed stretches of time here instead of counting a million responses.
 
-    Kept exact in the transaction that writes the answer (storage.rollups explains why).
+    Kept exact in the transaction that writes the answer (storage.rollups explains why); a
+    day's count is the sum over its shards (storage.counter_shards).
     """
 
     team_id: str = Field(primary_key=True, max_length=32)
     metric: Metric = Field(primary_key=True, sa_type=String(8))
     day: date = Field(primary_key=True)
     score: int = Field(primary_key=True)
+    shard: int = Field(default=0, primary_key=True, sa_type=SmallInteger,
+                       sa_column_kwargs={"server_default": "0"})
     answers: int
 
 
 class DailyDeliveryCount(SQLModel, table=True):
     """Deliveries sent each day (UTC, by sent_at) and how many of them have been answered: the
     response rate's two terms, kept exact by every write that changes either
-    (storage.delivery_rollup)."""
+    (storage.delivery_rollup); a day's figures are the sums over its shards
+    (storage.counter_shards)."""
 
     team_id: str = Field(primary_key=True, max_length=32)
     day: date = Field(primary_key=True)
+    shard: int = Field(default=0, primary_key=True, sa_type=SmallInteger,
+                       sa_column_kwargs={"server_default": "0"})
     delivered: int
     answered: int
 

@@ -29,6 +29,7 @@ from sqlalchemy import Date, cast, func, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
+from storage.counter_shards import counter_shard
 from storage.models import DailyScoreCount, Metric, Response
 from storage.upsert import insert_for_dialect
 
@@ -57,7 +58,7 @@ def count_answer(
     connection.execute(
         _count_statement(connection.dialect.name),
         {"team_id": team_id, "metric": metric.value, "day": _day(answered_at), "score": score,
-         "answers": delta},
+         "shard": counter_shard(connection), "answers": delta},
     )
 
 
@@ -67,11 +68,12 @@ def count_answers(
     """Many count_answer calls in one round trip: `deltas` maps (metric, day, score) to the
     answers added (or, negative, taken away) there. Sorted, so two bulk writers lock the
     counter rows in the same order."""
+    connection = session.connection()
+    shard = counter_shard(connection)
     rows = [{"team_id": team_id, "metric": metric.value, "day": day, "score": score,
-             "answers": delta}
+             "shard": shard, "answers": delta}
             for (metric, day, score), delta in sorted(deltas.items()) if delta]
     if rows:
-        connection = session.connection()
         connection.execute(_count_statement(connection.dialect.name), rows)
 
 
@@ -81,7 +83,7 @@ def _count_statement(dialect: str) -> Any:
     table: Any = DailyScoreCount.__table__  # type: ignore[attr-defined]
     statement = insert_for_dialect(dialect, table)
     return statement.on_conflict_do_update(
-        index_elements=["team_id", "metric", "day", "score"],
+        index_elements=["team_id", "metric", "day", "score", "shard"],
         set_={"answers": table.c.answers + statement.excluded.answers},
     )
 
@@ -117,20 +119,22 @@ def _raw_counts(
 def _rolled_up(
     session: Session, team_id: str, metric: Metric, first: date, last: date | None
 ) -> DayCounts:
-    day = col(DailyScoreCount.day)
+    day, score = col(DailyScoreCount.day), col(DailyScoreCount.score)
+    answers = func.sum(DailyScoreCount.answers)  # over the count's shards
     rows = session.exec(
-        select(col(DailyScoreCount.day), col(DailyScoreCount.score), col(DailyScoreCount.answers))
+        select(day, score, answers)
         .where(
             col(DailyScoreCount.team_id) == team_id,
             col(DailyScoreCount.metric) == metric.value,
             day >= first,
             *([day <= last] if last is not None else []),
-            col(DailyScoreCount.answers) > 0,  # a changed answer can leave a zero behind
         )
+        .group_by(day, score)
+        .having(answers > 0)  # a changed answer can leave a zero behind
     ).all()
     counts: DayCounts = {}
-    for on, score, answers in rows:
-        counts.setdefault(on, {})[int(score)] = int(answers)
+    for on, given, how_many in rows:
+        counts.setdefault(on, {})[int(given)] = int(how_many)
     return counts
 
 

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -27,6 +27,7 @@ from bot.slack.tokens import refused_token_error
 from bot.worker.leadership import Leadership
 from bot.workspaces.installations import WorkspaceClient, workspace_clients
 from bot.workspaces.token_refusals import standing_refusal, stop_sending
+from storage.counter_shards import fold_counter_shards
 from storage.engine import database_unavailable, outage_reason
 
 logger = logging.getLogger(__name__)
@@ -165,6 +166,9 @@ class PulseWorker:
         if self._next_retention is not None and now < self._next_retention:
             return
         purge_old_comments(self._services)
+        # Each past day's count back in one row: a year's report then reads a row per count,
+        # not one per shard that clicks wrote to (storage.counter_shards).
+        fold_counter_shards(self._services.engine, before=now.astimezone(UTC).date())
         self._next_retention = now + RETENTION_EVERY
 
     def start(self) -> None:

@@ -31,6 +31,7 @@ from storage.report_snapshots import SnapshotKey, load_snapshot, save_snapshot
 from storage.respondents import CustomerRecord, upsert_customers
 from storage.scoped_reporting import ReportScope, scoped_score_counts
 from tests.conftest import FakeClock
+from tests.counters import summed_score_counts
 from tests.db.importing import NO_SLACK, import_services
 from tests.db.test_answer_order import (
     NOW,
@@ -68,9 +69,7 @@ def _table_counts(engine: Engine) -> tuple[int, int, int]:
 def assert_rollups_exact(engine: Engine) -> None:
     """The day rollups equal counting every answer afresh (days by UTC)."""
     with Session(engine) as session:
-        rolled = {(str(m), d, s): n for m, d, s, n in session.exec(
-            select(DailyScoreCount.metric, DailyScoreCount.day, DailyScoreCount.score,
-                   DailyScoreCount.answers).where(DailyScoreCount.team_id == TEAM)) if n}
+        rolled = summed_score_counts(session, team_id=TEAM)
         counted = Counter((str(a.metric), a.answered_at.astimezone(UTC).date(), a.score)
                           for a in session.exec(select(Response).where(Response.team_id == TEAM)))
     assert rolled == dict(counted)
@@ -166,9 +165,9 @@ def test_a_reimport_with_another_score_corrects_the_answer_and_moves_its_count(
     assert (corrected.score, corrected.changed_at) == (8, import_clock.now)
     assert later.previous_score == 8  # the answer after it names the corrected score
     with Session(engine) as session:
-        day = dict(session.exec(select(DailyScoreCount.score, DailyScoreCount.answers).where(
-            DailyScoreCount.day == changed_day, DailyScoreCount.metric == Metric.NPS)).all())
-    assert (day.get(3), day.get(8)) == (0, 1)  # moved from 3 to 8 on its day
+        day = {s: n for (m, d, s), n in summed_score_counts(session).items()
+               if (m, d) == (Metric.NPS.value, changed_day)}
+    assert (day.get(3, 0), day.get(8)) == (0, 1)  # moved from 3 to 8 on its day
     assert_rollups_exact(engine)
     assert _import(importer, FILE.replace(",nps,3,", ",nps,8,")).corrected == 0  # settled
 
@@ -363,7 +362,6 @@ def test_an_answer_given_at_midnight_utc_counts_on_its_own_day(
     _import(importer, HEADER + "U0C0000,2026-11-01T23:59:59-01:00,nps,9,,\n"
                                "U0C0001,2026-11-02,nps,7,,\nU0C0002,2026-11-01T23:59:59Z,nps,0,,\n")
     with Session(engine) as session:
-        days = {(d, s): n for d, s, n in session.exec(
-            select(DailyScoreCount.day, DailyScoreCount.score, DailyScoreCount.answers))}
+        days = {(d, s): n for (_, d, s), n in summed_score_counts(session).items()}
     assert days == {(date(2026, 11, 2), 9): 1, (date(2026, 11, 2), 7): 1,
                     (date(2026, 11, 1), 0): 1}

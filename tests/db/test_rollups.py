@@ -14,10 +14,11 @@ from storage.deliveries import claim_due, mark_failed, mark_sent, retry_later
 from storage.delivery_rollup import rebuild_delivery_counts
 from storage.engine import session_scope
 from storage.migrate import downgrade, upgrade
-from storage.models import DailyDeliveryCount, DailyScoreCount, Delivery, Metric, Response
+from storage.models import Delivery, Metric, Response
 from storage.reporting import delivery_counts, score_counts, trend_counts
 from storage.responses import AnswerKey, record_score
 from storage.seed import seed_history
+from tests.counters import summed_delivery_counts, summed_score_counts
 from tests.db.waves import wave_with
 
 NOW = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # near midnight: a change lands next day
@@ -34,8 +35,7 @@ def _raw(session: Session) -> dict[tuple[str, date, int], int]:
 
 
 def _rolled_up(session: Session) -> dict[tuple[str, date, int], int]:
-    rows = session.exec(select(DailyScoreCount).where(col(DailyScoreCount.answers) != 0)).all()
-    return {(str(row.metric), row.day, row.score): row.answers for row in rows}
+    return summed_score_counts(session)
 
 
 def test_clicks_changes_and_stale_clicks_keep_the_rollup_exact(engine: Engine) -> None:
@@ -144,8 +144,7 @@ def _deliveries_raw(session: Session) -> dict[date, tuple[int, int]]:
 
 
 def _deliveries_rolled_up(session: Session) -> dict[date, tuple[int, int]]:
-    rows = session.exec(select(DailyDeliveryCount)).all()
-    return {r.day: (r.delivered, r.answered) for r in rows if (r.delivered, r.answered) != (0, 0)}
+    return summed_delivery_counts(session)
 
 
 def test_sends_failures_retries_and_answers_keep_the_delivery_rollup_exact(
