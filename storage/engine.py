@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
@@ -38,8 +38,10 @@ POOL_OVERFLOW = 10
 POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
 
 
-def create_db_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine tuned for the backend the URL names."""
+def create_db_engine(url: str, *, ping_after_idle_seconds: float | None = None,
+                     **kwargs: Any) -> Engine:
+    """An engine tuned for the backend the URL names. `ping_after_idle_seconds`: see
+    PING_AFTER_IDLE_SECONDS (PostgreSQL only; a SQLite file is not pinged)."""
     if url.startswith("sqlite"):
         if url.rstrip("/") != "sqlite:" and ":memory:" not in url and "mode=memory" not in url:
             # The file's pool (SQLAlchemy's default is 5 + 10); in-memory URLs use their own.
@@ -54,8 +56,6 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    # A restarted server leaves every pooled connection dead; the ping replaces them on checkout.
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", POOL_SIZE)
     kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     connect_args = {
@@ -64,7 +64,42 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         "application_name": application_name(),
         **kwargs.pop("connect_args", {}),
     }
-    return create_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    event.listen(engine.pool, "checkin", _note_checkin)
+    event.listen(engine.pool, "checkout", _ping_when_idle(
+        engine, PING_AFTER_IDLE_SECONDS if ping_after_idle_seconds is None
+        else ping_after_idle_seconds))
+    return engine
+
+
+# A restarted server leaves every pooled connection dead, so a connection is pinged when it is
+# taken from the pool, and replaced if the ping fails. Not when it was last given back less
+# than this long ago: a connection in steady use shows it is alive by being used, and pinging
+# it cost a round trip of every click's ten (docs/PERFORMANCE.md, "click acknowledgement").
+# Should the server restart within that second, the one request on that connection fails as
+# in any outage (the person is asked to click again) and the connection is replaced.
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "engagement_returned_at"
+
+
+def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float
+                    ) -> Callable[[Any, ConnectionPoolEntry, Any], None]:
+    def checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and time.monotonic() - returned < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError(outage_reason(error)) from error
+        if not alive:
+            raise DisconnectionError("the database did not answer a ping")
+
+    return checkout
 
 
 def application_name() -> str:
