@@ -90,6 +90,12 @@ _RENUMBER_RESPONDENT = _renumber(_response, _response.c.respondent_id == bindpar
                                  _response.c.metric == bindparam("the_metric"))
 
 
+def renumbering() -> Any:
+    """renumber_answers' statement, with its parameters `respondent` and `the_metric`: for
+    a statement that renumbers along with other writes (storage.first_answer)."""
+    return _RENUMBER_RESPONDENT
+
+
 def renumber_answers(session: Session, *, respondent_id: int, metric: Metric) -> None:
     """After one of this customer's answers of `metric` was added or changed, under
     lock_respondent."""

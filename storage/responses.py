@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.answer_order import lock_respondent, renumber_answers
+from storage.answer_order import renumber_answers
 from storage.answer_target import AnswerTarget, lock_answer_target
 from storage.delivery_rollup import count_answered
+from storage.first_answer import FirstAnswer, insert_answer, mark_answered, write_first_answer
 from storage.models import Delivery, Metric, Response, Wave
-from storage.rollups import count_answer, move_answer
-from storage.upsert import insert_for_dialect
+from storage.rollups import move_answer
 
 
 class ScoreOutcome(StrEnum):
@@ -84,11 +83,6 @@ _response: Any = Response.__table__  # type: ignore[attr-defined]
 _delivery: Any = Delivery.__table__  # type: ignore[attr-defined]
 
 # Built once: a click runs these as they are, never building or ORM-loading anything.
-_MARK_ANSWERED = (
-    update(_delivery)
-    .where(_delivery.c.id == bindparam("delivery_id"), _delivery.c.answered_at.is_(None))
-    .values(answered_at=bindparam("when", type_=_delivery.c.answered_at.type))
-)
 _CURRENT_ANSWER = {
     key_column: sa_select(_response.c.id, _response.c.score, _response.c.action_ts,
                        _response.c.answered_at)
@@ -107,15 +101,6 @@ _ANSWERED_SCORES = {
     .where(_response.c[key_column] == bindparam("key"))
     for key_column in ("delivery_id", "anonymous_key")
 }
-
-
-@cache
-def _insert_answer(dialect: str, key_column: str) -> Any:
-    return (
-        insert_for_dialect(dialect, _response)
-        .on_conflict_do_nothing(index_elements=[key_column, "metric"])
-        .returning(_response.c.id)
-    )
 
 
 def record_score(
@@ -164,48 +149,58 @@ def store_score(
     `mark_delivery=False` (an anonymous pulse) leaves the delivery to mark_anonymous_answered,
     in a transaction of its own: see there why.
     """
-    connection = session.connection()
     when = stamp(key, now)
-    if mark_delivery and not target.answered:
-        connection.execute(_MARK_ANSWERED, {"delivery_id": target.delivery.delivery_id,
-                                            "when": when})
-        if target.counted is not None:
-            count_answered(session, target.counted)
+    marking = mark_delivery and not target.answered
     # After the delivery's lock, as storage.data_requests takes them: delivery, then person.
     respondent_id = None if key.delivery_id is None else target.respondent_id
-    if respondent_id is not None:
-        lock_respondent(session, respondent_id)
-    inserted = connection.execute(
-        _insert_answer(connection.dialect.name, key.column),
-        {"delivery_id": key.delivery_id, "anonymous_key": key.anonymous_key,
-         "wave_id": wave_id, "respondent_id": respondent_id, "team_id": team_id,
-         "metric": metric.value, "score": score, "action_ts": action_ts, "answered_at": when},
-    )
-    if inserted.first() is not None:
-        count_answer(session=session, team_id=team_id, metric=metric, answered_at=when,
-                     score=score)
-        if respondent_id is not None:
-            renumber_answers(session, respondent_id=respondent_id, metric=metric)
+    row = {"delivery_id": key.delivery_id, "anonymous_key": key.anonymous_key,
+           "wave_id": wave_id, "respondent_id": respondent_id, "team_id": team_id,
+           "metric": metric.value, "score": score, "action_ts": action_ts, "answered_at": when}
+    if insert_answer(session, row, key.column):
+        write_first_answer(session, FirstAnswer(
+            team_id=team_id, metric=metric, score=score, when=when,
+            delivery_id=target.delivery.delivery_id, respondent_id=respondent_id,
+            mark=marking, counted=target.counted))
         return Recorded(ScoreOutcome.RECORDED, score)
+    if marking:
+        mark_answered(session, target.delivery.delivery_id, when)
+    recorded, moved = _change_answer(session, key, respondent_id, metric=metric, score=score,
+                                     action_ts=action_ts, when=when)
+    # The counters last: their rows are the ones other clicks write too, and each statement
+    # run after their locks is one every such click waits for (storage.counter_shards).
+    if marking and target.counted is not None:
+        count_answered(session, target.counted)
+    if moved is not None:
+        old, answered_at = moved
+        move_answer(session=session, team_id=team_id, metric=metric, answered_at=answered_at,
+                    old=old, new=score)
+    return recorded
+
+
+def _change_answer(
+    session: Session, key: AnswerKey, respondent_id: int | None, *, metric: Metric, score: int,
+    action_ts: str, when: datetime,
+) -> tuple[Recorded, tuple[int, datetime] | None]:
+    """A click on a delivery answered already: the answer changed if this click is newer and
+    chose another score; and, when changed, the score it replaced and its answer time."""
+    connection = session.connection()
     # Locked, so a concurrent click waits and then sees this one's outcome, and the rollup
     # moves exactly the score this click replaces. Only a newer click may change the answer.
     answer_id, current, current_ts, answered_at = connection.execute(
         _CURRENT_ANSWER[key.column], {"key": key.value, "metric": metric.value}
     ).one()
     if current == score:
-        return Recorded(ScoreOutcome.UNCHANGED, score)
+        return Recorded(ScoreOutcome.UNCHANGED, score), None
     if current_ts > action_ts:
-        return Recorded(ScoreOutcome.STALE, current)
+        return Recorded(ScoreOutcome.STALE, current), None
     if current_ts == action_ts:
         # The same click can only ever carry one score.
-        return Recorded(ScoreOutcome.UNCHANGED, current)
+        return Recorded(ScoreOutcome.UNCHANGED, current), None
     connection.execute(_CHANGE_ANSWER, {"answer_id": answer_id, "new_score": score,
                                         "new_action_ts": action_ts, "when": when})
-    move_answer(session=session, team_id=team_id, metric=metric, answered_at=answered_at,
-                old=current, new=score)
     if respondent_id is not None:  # the next answer's previous_score names this one
         renumber_answers(session, respondent_id=respondent_id, metric=metric)
-    return Recorded(ScoreOutcome.CHANGED, score)
+    return Recorded(ScoreOutcome.CHANGED, score), (current, answered_at)
 
 
 _REMARK_ANSWERED = (
