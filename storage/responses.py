@@ -96,6 +96,11 @@ _CHANGE_ANSWER = (
     .values(score=bindparam("new_score"), action_ts=bindparam("new_action_ts"),
             changed_at=bindparam("when", type_=_response.c.changed_at.type))
 )
+_NEWER_CLICK = (
+    update(_response)
+    .where(_response.c.id == bindparam("answer_id"))
+    .values(action_ts=bindparam("new_action_ts"))
+)
 _ANSWERED_SCORES = {
     key_column: sa_select(_response.c.metric, _response.c.score)
     .where(_response.c[key_column] == bindparam("key"))
@@ -190,6 +195,10 @@ def _change_answer(
         _CURRENT_ANSWER[key.column], {"key": key.value, "metric": metric.value}
     ).one()
     if current == score:
+        if action_ts > current_ts:
+            # The newer click's time is kept even though its score is the same: else an older
+            # click of another score, arriving after it, would be taken as the newer.
+            connection.execute(_NEWER_CLICK, {"answer_id": answer_id, "new_action_ts": action_ts})
         return Recorded(ScoreOutcome.UNCHANGED, score), None
     if current_ts > action_ts:
         return Recorded(ScoreOutcome.STALE, current), None

@@ -83,6 +83,27 @@ def test_answers_are_idempotent_and_only_newer_clicks_change_them(engine: Engine
     assert (row.score, row.changed_at) == (9, NOW + timedelta(minutes=1))
 
 
+def test_an_older_click_arriving_after_a_newer_one_of_the_same_score_changes_nothing(
+    engine: Engine,
+) -> None:
+    # Clicks 5 (first), 7, then 5 again; the last reaches the bot before the 7 does (it
+    # waited longer for a slot). The answer is the last click's: 5.
+    wave_with(engine, 1, team_id=TEAM, now=NOW)
+
+    def record(score: int, action_ts: str) -> ScoreOutcome:
+        with session_scope(engine) as session:
+            return record_score(session=session, key=AnswerKey(delivery_id=1), delivery_id=1,
+                                wave_id=1, team_id=TEAM, metric=Metric.NPS, score=score,
+                                action_ts=action_ts, now=NOW)
+
+    assert record(5, "1700000000.000100") is ScoreOutcome.RECORDED
+    assert record(5, "1700000002.000100") is ScoreOutcome.UNCHANGED  # the last click
+    assert record(7, "1700000001.000100") is ScoreOutcome.STALE  # sent before it
+    with Session(engine) as session:
+        [row] = session.exec(select(Response)).all()
+    assert (row.score, row.action_ts, row.changed_at) == (5, "1700000002.000100", None)
+
+
 def test_concurrent_identical_clicks_store_one_answer(engine: Engine) -> None:
     wave_with(engine, 1, team_id=TEAM, now=NOW)
 
