@@ -62,23 +62,34 @@ class FirstAnswer:
     counted: Counted | None  # with `mark`: what the delivery adds to the delivery counter
 
 
-def insert_answer(session: Session, row: dict[str, Any], key_column: str) -> bool:
+def _combining(session: Session, combine: bool | None) -> bool:
+    return session.connection().dialect.name == "postgresql" if combine is None else combine
+
+
+def insert_answer(session: Session, row: dict[str, Any], key_column: str, *,
+                  combine: bool | None = None) -> bool:
     """Insert the answer `row` unless this key has an answer of its metric already; under its
-    customer's lock (row["respondent_id"], when not None), taken first. True when inserted."""
+    customer's lock (row["respondent_id"], when not None), taken first. True when inserted.
+
+    `combine`: the lock and the insert in one statement (PostgreSQL only); None decides by
+    the database. False runs them one by one anywhere: the reference benchmarks compare with.
+    """
     connection = session.connection()
-    dialect = connection.dialect.name
     respondent_id = row["respondent_id"]
-    if respondent_id is not None and dialect != "postgresql":
+    locking = respondent_id is not None and _combining(session, combine)
+    if respondent_id is not None and not locking:
         lock_respondent(session, respondent_id)
-    statement = _insert(dialect, key_column, locking=respondent_id is not None)
+    statement = _insert(connection.dialect.name, key_column, locking=locking)
     return connection.execute(statement, row).first() is not None
 
 
-def write_first_answer(session: Session, first: FirstAnswer) -> None:
-    """Everything a first answer writes after its row, under the locks insert_answer took."""
+def write_first_answer(session: Session, first: FirstAnswer, *,
+                       combine: bool | None = None) -> None:
+    """Everything a first answer writes after its row, under the locks insert_answer took;
+    `combine` as there."""
     connection = session.connection()
     shard = counter_shard(connection)
-    if connection.dialect.name != "postgresql":
+    if not _combining(session, combine):
         if first.respondent_id is not None:
             renumber_answers(session, respondent_id=first.respondent_id, metric=first.metric)
         if first.mark:
