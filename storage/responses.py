@@ -77,6 +77,10 @@ def stamp(key: AnswerKey, now: datetime) -> datetime:
 class Recorded:
     outcome: ScoreOutcome
     score: int  # the score now stored: a stale click leaves the newer one in place
+    # The answer's row was written (always for RECORDED and CHANGED; for UNCHANGED when a newer
+    # click of the same score kept its time): an anonymous answer's delivery is then written
+    # after it, in a transaction of its own (mark_anonymous_answered).
+    wrote: bool = False
 
 
 _response: Any = Response.__table__  # type: ignore[attr-defined]
@@ -166,7 +170,7 @@ def store_score(
             team_id=team_id, metric=metric, score=score, when=when,
             delivery_id=target.delivery.delivery_id, respondent_id=respondent_id,
             mark=marking, counted=target.counted))
-        return Recorded(ScoreOutcome.RECORDED, score)
+        return Recorded(ScoreOutcome.RECORDED, score, wrote=True)
     if marking:
         mark_answered(session, target.delivery.delivery_id, when)
     recorded, moved = _change_answer(session, key, respondent_id, metric=metric, score=score,
@@ -199,6 +203,7 @@ def _change_answer(
             # The newer click's time is kept even though its score is the same: else an older
             # click of another score, arriving after it, would be taken as the newer.
             connection.execute(_NEWER_CLICK, {"answer_id": answer_id, "new_action_ts": action_ts})
+            return Recorded(ScoreOutcome.UNCHANGED, score, wrote=True), None
         return Recorded(ScoreOutcome.UNCHANGED, score), None
     if current_ts > action_ts:
         return Recorded(ScoreOutcome.STALE, current), None
@@ -209,7 +214,7 @@ def _change_answer(
                                         "new_action_ts": action_ts, "when": when})
     if respondent_id is not None:  # the next answer's previous_score names this one
         renumber_answers(session, respondent_id=respondent_id, metric=metric)
-    return Recorded(ScoreOutcome.CHANGED, score), (current, answered_at)
+    return Recorded(ScoreOutcome.CHANGED, score, wrote=True), (current, answered_at)
 
 
 _REMARK_ANSWERED = (

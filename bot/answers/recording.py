@@ -43,6 +43,7 @@ class AnswerResult:
 @dataclass(frozen=True)
 class _Stored(AnswerResult):
     marked: bool = False  # the delivery was marked answered before this click
+    wrote: bool = False  # the answer's row was written (storage.responses.Recorded)
 
 
 class InvalidComment(ValueError):
@@ -127,16 +128,13 @@ def record_answer(
         stored = click.store(answerer.delivery_id)
         assert not isinstance(stored, _AnonymousPost)
     delivery = stored.delivery
-    if delivery.anonymous and (stored.outcome in _WRITTEN or not stored.marked):
+    if delivery.anonymous and (stored.wrote or not stored.marked):
         # After the answer's commit. Should this fail, the click is not acknowledged and its
         # repetition (or the reminder sweep, bot.pulses.lifecycle) marks the delivery then.
         with session_scope(services.engine) as session:
             mark_anonymous_answered(session, delivery.delivery_id)
     return stored
 
-
-# An answer's transaction that wrote an answer: an anonymous one's delivery is written after it.
-_WRITTEN = frozenset({ScoreOutcome.RECORDED, ScoreOutcome.CHANGED})
 
 
 @dataclass(frozen=True)
@@ -212,7 +210,8 @@ class _Click:
                 should_raise=is_detractor(metric.value, scores[metric]), now=services.clock(),
             )
         return _Stored(delivery=delivery, outcome=recorded.outcome, score=recorded.score,
-                       scores=scores, follow_up_id=follow_up_id, marked=target.answered)
+                       scores=scores, follow_up_id=follow_up_id, marked=target.answered,
+                       wrote=recorded.wrote)
 
 
 def _closes_the_loop(services: Services, delivery: PulseDelivery, chosen: str | None) -> bool:

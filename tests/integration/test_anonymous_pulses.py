@@ -240,3 +240,10 @@ def test_on_postgresql_no_transaction_writes_both_the_answer_and_its_delivery(
     assert [r.score for r in responses(engine)] == [9]
     assert answers
     assert not answers & delivery_row
+    # The same score again, later: the answer keeps the newer click's time, so its row is
+    # written once more.
+    changed = answers
+    click_score(sandbox, slack, CUSTOMERS[0], 9)
+    answers, delivery_row = written()
+    assert answers != changed
+    assert not answers & delivery_row
