@@ -2,10 +2,10 @@
 
 Most clicks are someone's first answer. Besides its row, it locks its customer (storage
 .answer_order), numbers their answers, marks the delivery answered and adds one to the delivery
-and score counters: with BEGIN, the delivery's read and COMMIT, ten round trips to PostgreSQL,
-each a wait for the server and then, in a busy process, for the GIL again. There, the customer's
-lock goes in one statement with the insert (a CTE the insert reads from, so the lock is taken
-first), and everything after it in a second (data-modifying CTEs): five round trips in all
+and score counters: with BEGIN, the delivery's read and COMMIT, nine round trips to
+PostgreSQL, each a wait for the server and then, in a busy process, for the GIL again. There,
+the customer's lock goes in one statement with the insert (a CTE the insert reads from, so the
+lock is taken first), and everything after it in a second (data-modifying CTEs): five in all
 (docs/PERFORMANCE.md, "Score clicks"). SQLite runs in-process, where a statement costs no round
 trip: it runs the same writes one by one.
 
