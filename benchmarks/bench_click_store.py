@@ -27,55 +27,45 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench_databases import chosen_databases, database_url
+from bench_dispatch import enqueue_wave
 from sqlalchemy import Engine, event, text, update
 
 from storage.answer_target import lock_answer_target
 from storage.engine import create_db_engine, session_scope
 from storage.first_answer import FirstAnswer, insert_answer, write_first_answer
 from storage.migrate import upgrade
-from storage.models import Delivery, DeliveryStatus, Metric, PulseMetric
-from storage.pulses import create_pulse
-from storage.respondents import ensure_respondents
-from storage.waves import enqueue_deliveries, open_wave
-from storage.workspaces import ensure_workspace
+from storage.models import Delivery, DeliveryStatus, Metric
 
-TEAM = "T0BENCH"
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 WAYS = {"combined": None, "one by one": False}
 
 
-def sent_wave(engine: Engine, people: int, run: int) -> list[int]:
-    """A wave of `people` sent deliveries (to new people each run); their ids."""
-    users = [f"U{run:02d}{n:07d}" for n in range(people)]
+def sent_wave(engine: Engine, run: int, people: int) -> tuple[str, list[int]]:
+    """A wave of `people` deliveries marked sent, in a workspace of its own; the workspace and
+    the deliveries' ids."""
+    team_id = f"T0BENCH{run:02d}"
+    wave_id = enqueue_wave(engine, team_id, [f"U{run:02d}{n:07d}" for n in range(people)])
     with session_scope(engine) as session:
-        ensure_workspace(session=session, team_id=TEAM, name="Bench", now=NOW)
-        pulse = create_pulse(session=session, team_id=TEAM, name=f"p{run}", metric=PulseMetric.NPS,
-                             question="Q?", follow_up="Why?", audience=users, now=NOW)
-        assert pulse.id is not None
-        wave = open_wave(session=session, pulse_id=pulse.id, scheduled_for=NOW, now=NOW)
-        assert wave.id is not None
-        respondents = ensure_respondents(session=session, team_id=TEAM, user_ids=users, now=NOW)
-        enqueue_deliveries(session=session, wave_id=wave.id,
-                           respondent_ids=[r.id for r in respondents.values() if r.id], now=NOW)
-        session.exec(update(Delivery).where(Delivery.wave_id == wave.id)  # type: ignore[arg-type]
+        session.exec(update(Delivery).where(Delivery.wave_id == wave_id)  # type: ignore[arg-type]
                      .values(status=DeliveryStatus.SENT, sent_at=NOW))
         rows = session.connection().execute(
-            text("SELECT id FROM delivery WHERE wave_id = :wave ORDER BY id"), {"wave": wave.id})
-        return [int(row[0]) for row in rows]
+            text("SELECT id FROM delivery WHERE wave_id = :wave ORDER BY id"), {"wave": wave_id})
+        return team_id, [int(row[0]) for row in rows]
 
 
-def store(engine: Engine, delivery_id: int, score: int, combine: bool | None) -> None:
+def store(engine: Engine, team_id: str, delivery_id: int, score: int, combine: bool | None
+          ) -> None:
     """One click's first answer, in its own transaction."""
     with session_scope(engine) as session:
         target = lock_answer_target(session, delivery_id)
         assert target is not None
         delivery = target.delivery
         row = {"delivery_id": delivery_id, "anonymous_key": None, "wave_id": delivery.wave_id,
-               "respondent_id": target.respondent_id, "team_id": TEAM, "metric": "nps",
+               "respondent_id": target.respondent_id, "team_id": team_id, "metric": "nps",
                "score": score, "action_ts": "1765108800.000100", "answered_at": NOW}
         assert insert_answer(session, row, "delivery_id", combine=combine)
         write_first_answer(session, FirstAnswer(
-            team_id=TEAM, metric=Metric.NPS, score=score, when=NOW, delivery_id=delivery_id,
+            team_id=team_id, metric=Metric.NPS, score=score, when=NOW, delivery_id=delivery_id,
             respondent_id=target.respondent_id, mark=True, counted=target.counted),
             combine=combine)
 
@@ -93,11 +83,11 @@ def measure(url: str, clicks: int, repeat: int) -> dict[str, list[tuple[float, f
     try:
         for run in range(repeat):
             for n, (way, combine) in enumerate(WAYS.items()):
-                deliveries = sent_wave(engine, clicks, run * len(WAYS) + n)
+                team_id, deliveries = sent_wave(engine, run * len(WAYS) + n, clicks)
                 statements[0] = 0
                 cpu, wall = time.process_time(), time.perf_counter()
                 for i, delivery_id in enumerate(deliveries):
-                    store(engine, delivery_id, i % 11, combine)
+                    store(engine, team_id, delivery_id, i % 11, combine)
                 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
                 results[way].append((1000 * cpu / clicks, 1000 * wall / clicks,
                                      statements[0] / clicks))

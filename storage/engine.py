@@ -38,7 +38,17 @@ POOL_OVERFLOW = 10
 POOL_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
 
 
-def create_db_engine(url: str, *, ping_after_idle_seconds: float | None = None,
+# A restarted server leaves every pooled connection dead, so a connection is pinged when it is
+# taken from the pool, and replaced if the ping fails. Not when it was last given back less
+# than this long ago: a connection in steady use shows it is alive by being used, and pinging
+# it cost a round trip of every click's ten (docs/PERFORMANCE.md, "Score clicks").
+# Should the server restart within that second, the one request on that connection fails as
+# in any outage (the person is asked to click again) and the connection is replaced.
+PING_AFTER_IDLE_SECONDS = 1.0
+_RETURNED_AT = "engagement_returned_at"
+
+
+def create_db_engine(url: str, *, ping_after_idle_seconds: float = PING_AFTER_IDLE_SECONDS,
                      **kwargs: Any) -> Engine:
     """An engine tuned for the backend the URL names. `ping_after_idle_seconds`: see
     PING_AFTER_IDLE_SECONDS (PostgreSQL only; a SQLite file is not pinged)."""
@@ -66,20 +76,10 @@ def create_db_engine(url: str, *, ping_after_idle_seconds: float | None = None,
     }
     engine = create_engine(url, connect_args=connect_args, **kwargs)
     event.listen(engine.pool, "checkin", _note_checkin)
-    event.listen(engine.pool, "checkout", _ping_when_idle(
-        engine, PING_AFTER_IDLE_SECONDS if ping_after_idle_seconds is None
-        else ping_after_idle_seconds))
+    event.listen(engine.pool, "checkout", _ping_when_idle(engine, ping_after_idle_seconds))
     return engine
 
 
-# A restarted server leaves every pooled connection dead, so a connection is pinged when it is
-# taken from the pool, and replaced if the ping fails. Not when it was last given back less
-# than this long ago: a connection in steady use shows it is alive by being used, and pinging
-# it cost a round trip of every click's ten (docs/PERFORMANCE.md, "click acknowledgement").
-# Should the server restart within that second, the one request on that connection fails as
-# in any outage (the person is asked to click again) and the connection is replaced.
-PING_AFTER_IDLE_SECONDS = 1.0
-_RETURNED_AT = "engagement_returned_at"
 
 
 def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:

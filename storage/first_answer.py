@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, literal_column, select, update
+from sqlalchemy import Connection, bindparam, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
@@ -62,8 +62,8 @@ class FirstAnswer:
     counted: Counted | None  # with `mark`: what the delivery adds to the delivery counter
 
 
-def _combining(session: Session, combine: bool | None) -> bool:
-    return session.connection().dialect.name == "postgresql" if combine is None else combine
+def _combining(connection: Connection, combine: bool | None) -> bool:
+    return connection.dialect.name == "postgresql" if combine is None else combine
 
 
 def insert_answer(session: Session, row: dict[str, Any], key_column: str, *,
@@ -76,7 +76,7 @@ def insert_answer(session: Session, row: dict[str, Any], key_column: str, *,
     """
     connection = session.connection()
     respondent_id = row["respondent_id"]
-    locking = respondent_id is not None and _combining(session, combine)
+    locking = respondent_id is not None and _combining(connection, combine)
     if respondent_id is not None and not locking:
         lock_respondent(session, respondent_id)
     statement = _insert(connection.dialect.name, key_column, locking=locking)
@@ -89,12 +89,11 @@ def write_first_answer(session: Session, first: FirstAnswer, *,
     `combine` as there."""
     connection = session.connection()
     shard = counter_shard(connection)
-    if not _combining(session, combine):
+    if not _combining(connection, combine):
         if first.respondent_id is not None:
             renumber_answers(session, respondent_id=first.respondent_id, metric=first.metric)
         if first.mark:
-            connection.execute(_MARK_ANSWERED, {"delivery_id": first.delivery_id,
-                                                "when": first.when})
+            mark_answered(session, first.delivery_id, first.when)
             if first.counted is not None:
                 count_answered(session, first.counted)
         count_answer(session=session, team_id=first.team_id, metric=first.metric,
@@ -115,20 +114,22 @@ def write_first_answer(session: Session, first: FirstAnswer, *,
     })
 
 
+def _typed(name: str, column: Any) -> Any:
+    return bindparam(name, type_=column.type)
+
+
+# Its parameters named as the tail's are, where it is one of the CTEs.
 _MARK_ANSWERED = (
     update(_delivery)
-    .where(_delivery.c.id == bindparam("delivery_id"), _delivery.c.answered_at.is_(None))
-    .values(answered_at=bindparam("when", type_=_delivery.c.answered_at.type))
+    .where(_delivery.c.id == bindparam("mark_delivery"), _delivery.c.answered_at.is_(None))
+    .values(answered_at=_typed("mark_when", _delivery.c.answered_at))
 )
 
 
 def mark_answered(session: Session, delivery_id: int, when: datetime) -> None:
-    """The delivery's answer time, unless it has one: for a click that did not insert."""
-    session.connection().execute(_MARK_ANSWERED, {"delivery_id": delivery_id, "when": when})
-
-
-def _typed(name: str, column: Any) -> Any:
-    return bindparam(name, type_=column.type)
+    """The delivery's answer time, unless it has one."""
+    session.connection().execute(_MARK_ANSWERED, {"mark_delivery": delivery_id,
+                                                  "mark_when": when})
 
 
 @cache
@@ -158,12 +159,7 @@ def _postgres_tail(*, renumber: bool, mark: bool, count_delivery: bool) -> Any:
     if renumber:
         ctes.append(renumbering().returning(literal_column("1")).cte("renumbered"))
     if mark:
-        marking = (
-            update(_delivery)
-            .where(_delivery.c.id == bindparam("mark_delivery"), _delivery.c.answered_at.is_(None))
-            .values(answered_at=_typed("mark_when", _delivery.c.answered_at))
-        )
-        ctes.append(marking.returning(literal_column("1")).cte("marked"))
+        ctes.append(_MARK_ANSWERED.returning(literal_column("1")).cte("marked"))
     score_values: tuple[Any, ...] = (
         _typed("score_team", _scores.c.team_id), _typed("score_metric", _scores.c.metric),
         _typed("score_day", _scores.c.day), _typed("score_given", _scores.c.score),
