@@ -34,10 +34,18 @@ def run(
     from bot.app import socket_mode
     from bot.app.server import EVENTS_PATH, bind, create_asgi_app, uvicorn_server
     from bot.app.wiring import create_app
+    from bot.core.cpu import CpuUnavailable, pin_to_cpu
     from bot.worker.leader import PulseWorker
     from bot.workspaces.token_encryption import encrypt_stored_tokens
 
     settings = settings_or_fail()
+    if settings.pin_to_cpu is not None:
+        # Before the app, the worker and the server start their threads, so all inherit it.
+        try:
+            pin_to_cpu(settings.pin_to_cpu)
+        except CpuUnavailable as exc:
+            raise CliFailure(f"PIN_TO_CPU: {exc}") from None
+        logger.info("every thread held to CPU %d (PIN_TO_CPU)", settings.pin_to_cpu)
     client = slack_client_or_fail(settings)  # credentials first: no database work without them
     services = services_or_fail(settings)
     if settings.oauth_enabled:

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     port: int = Field(default=3000, ge=1, le=65535)
+    # `run` holds all its threads to this core (bot.core.cpu); None: the kernel places them.
+    pin_to_cpu: int | None = Field(default=None, ge=0, le=4095)
     # chat.postMessage calls a second across this workspace, every replica together (Slack
     # allows about one a second per channel with bursts, and throttles a workspace's total
     # beyond that).
@@ -106,7 +108,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with xapp-")
         return value
 
-    @field_validator("slack_client_id", "slack_redirect_uri", mode="before")
+    @field_validator("slack_client_id", "slack_redirect_uri", "pin_to_cpu", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

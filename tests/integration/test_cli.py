@@ -20,6 +20,7 @@ from bot.sandbox.client import SignedSlackClient
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import CUSTOMERS, SIGNING_SECRET, STAFF, STAFF_GROUP
 from tests.integration.cli_runner import CliResult, run_cli
+from tests.integration.running_bots import start_run
 
 
 @pytest.fixture
@@ -91,6 +92,10 @@ def test_pulse_create_with_bad_users_says_why_and_stores_nothing(
         ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"),
         ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_BOT_TOKEN": "xoxp-not-a-bot-token"}, "SLACK_BOT_TOKEN"),
+        ({"PIN_TO_CPU": "-1"}, "PIN_TO_CPU"),
+        ({"PIN_TO_CPU": "first"}, "PIN_TO_CPU"),
+        # A core the machine has not got: refused before anything starts, not ignored.
+        ({"PIN_TO_CPU": "4095"}, "PIN_TO_CPU"),
     ],
 )
 def test_bad_configuration_stops_run_with_one_line(
@@ -104,6 +109,35 @@ def test_bad_configuration_stops_run_with_one_line(
     assert len(lines) == 1, result.stderr
     assert named in lines[0]
     assert "xoxp-not-a-bot-token" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux and two CPUs: pinned to the only one looks like not")
+def test_run_holds_every_thread_to_the_core_pin_to_cpu_names(
+    env: dict[str, str], tmp_path: Path, sandbox: SlackSandbox
+) -> None:
+    cpu = max(os.sched_getaffinity(0))
+    bot(env, tmp_path, "db", "upgrade")
+    running = start_run(env | {"PIN_TO_CPU": str(cpu)}, tmp_path, "pinned")
+    try:
+        slack = SignedSlackClient(bot_url=running.base_url + "/slack/events",
+                                  signing_secret=SIGNING_SECRET, sandbox=sandbox)
+        # Served: the request, listener and worker threads exist by now.
+        assert slack.slash_command(STAFF, "help").status == 200
+        tasks = Path(f"/proc/{running.pid}/task")
+        held = {task.name: _allowed_cpus(task) for task in tasks.iterdir()}
+    finally:
+        running.stop()
+
+    assert len(held) > 5, held
+    assert set(held.values()) == {str(cpu)}, held
+    assert f"every thread held to CPU {cpu}" in running.output()
+
+
+def _allowed_cpus(task: Path) -> str:
+    status = (task / "status").read_text()
+    return next(line.split(":", 1)[1].strip() for line in status.splitlines()
+                if line.startswith("Cpus_allowed_list:"))
 
 
 def test_run_refuses_an_out_of_date_schema(env: dict[str, str], tmp_path: Path) -> None:
