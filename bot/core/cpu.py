@@ -4,9 +4,9 @@ A CPython process runs Python on one core at a time whatever it has (the GIL), b
 moves its threads between cores freely. Serving Slack, a click passes between the event loop,
 a request thread, Bolt's listener thread and an after-ack thread, and each hand-over of the GIL
 to a thread on another core is a cross-core wake-up. At 200 clicks a second on 2 cores shared
-with PostgreSQL, runs of the same code either kept up or fell behind by a quarter, with the
-bot's context switches a click half as many again in the runs that fell behind. Held to one
-core, every run kept up (docs/PERFORMANCE.md, "Score clicks").
+with PostgreSQL, runs of the same code either kept up or fell behind by a quarter, with two
+to three times the context switches a click in the runs that fell behind. Held to one core,
+they stayed at a third of that and the runs kept up (docs/PERFORMANCE.md, "Score clicks").
 """
 
 from __future__ import annotations
