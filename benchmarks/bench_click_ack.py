@@ -2,6 +2,7 @@
 
     python benchmarks/bench_click_ack.py [--rate 200] [--seconds 60]
         [--database sqlite|postgresql|both] [--repeat-share 0.15] [--post-rate 1000]
+        [--bot-cpu quietest|none|N]
 
 Three processes, as in production: this one holds the Slack sandbox (Slack's Web API) and the
 database set-up; the bot runs as `python -m bot run` (uvicorn, its worker included) in a second;
@@ -24,7 +25,14 @@ the load generator, in a third, plays Slack's side of the interactivity URL.
    doubled or stale answer is a failure (exit status 1). "told" counts clicks answered 200 with
    the private "not saved, click again" note (a SQLite write lock held past 1.2 s).
 5. CPU ms per click is the bot process's CPU (every thread, user and system, from /proc) over
-   the clicks offered; the sandbox counts the connections the bot opened to Slack meanwhile.
+   the clicks offered, beside its threads' context switches a click; the sandbox counts the
+   connections the bot opened to Slack meanwhile. Every click's times and the bot's CPU every
+   half second are kept in timeline-<database>.json beside the bot's log, to see when a run
+   fell behind.
+6. The bot is held to one core (PIN_TO_CPU, --bot-cpu; by default the core devices interrupt
+   least), as docs/OPERATIONS.md advises for production, and Slack's side (this process's
+   sandbox, the generator) to the others, as it is never on the bot's machine; PostgreSQL goes
+   where the kernel puts it. --bot-cpu none leaves every thread to the kernel.
 
 This prints figures; it asserts nothing about speed.
 """
@@ -129,6 +137,18 @@ class BotProcess:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
+    def context_switches(self) -> int:
+        """Voluntary and involuntary context switches of every thread the bot has now."""
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            try:
+                lines = (task / "status").read_text().splitlines()
+            except OSError:  # the thread ended meanwhile
+                continue
+            total += sum(int(line.split()[1]) for line in lines
+                         if "ctxt_switches" in line)
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -146,6 +166,7 @@ class RssSampler:
     def __init__(self, bot: BotProcess) -> None:
         self.bot = bot
         self.samples: list[float] = []
+        self.cpu: list[tuple[float, float]] = []  # (monotonic time, the bot's CPU seconds)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -153,6 +174,7 @@ class RssSampler:
         while not self._stop.wait(0.5):
             try:
                 self.samples.append(self.bot.status("VmRSS"))
+                self.cpu.append((time.monotonic(), self.bot.cpu_seconds()))
             except (OSError, KeyError):
                 return
 
@@ -278,8 +300,45 @@ class Load:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def generate_load(host: str, port: int, bodies: list[bytes], rate: float) -> Load:
+def generate_load(host: str, port: int, bodies: list[bytes], rate: float,
+                  cpus: set[int] | None = None) -> Load:
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     return asyncio.run(_drive(host, port, bodies, rate))
+
+
+def quietest_cpu() -> int:
+    """Of the cores this process may use, the one that has handled fewest device interrupts
+    (/proc/interrupts): a disk's or network card's are often all taken on one core, and a
+    PostgreSQL commit's fsync lands there."""
+    allowed = sorted(os.sched_getaffinity(0))
+    lines = Path("/proc/interrupts").read_text().splitlines()
+    cores = [int(name[3:]) for name in lines[0].split()]  # "CPU0 CPU1 ..."
+    taken = dict.fromkeys(cores, 0)
+    for line in lines[1:]:
+        counts = line.split()[1:1 + len(cores)]
+        if len(counts) == len(cores) and all(count.isdigit() for count in counts):
+            for core, count in zip(cores, counts, strict=True):
+                taken[core] += int(count)
+    return min(allowed, key=lambda core: (taken.get(core, 0), core))
+
+
+def keep_off(cpu: int | None) -> set[int] | None:
+    """Hold the other threads of this process (the sandbox's: Slack's side) to the cores other
+    than the bot's; the cores to give the load generator too. None when the bot is not held.
+    The calling thread stays as it is: the next bot process started from it inherits its
+    affinity, and must be free to take its core."""
+    others = os.sched_getaffinity(0) - {cpu}
+    if cpu is None or not others:
+        return None
+    for task in Path("/proc/self/task").iterdir():
+        if int(task.name) == threading.get_native_id():
+            continue
+        try:
+            os.sched_setaffinity(int(task.name), others)
+        except ProcessLookupError:
+            continue
+    return others
 
 
 async def _drive(host: str, port: int, bodies: list[bytes], rate: float) -> Load:
@@ -412,6 +471,7 @@ class Outcome:
     told_not_saved: int  # clicks answered 200 and told privately their answer was not saved
     load_before: str
     load_after: str
+    switches: int = 0  # the bot's threads' context switches during the clicks
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -468,7 +528,8 @@ def profile_summary(raw: Path, *, cpu_ms_per_click: float, top: int = 15) -> str
 
 
 def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
-            post_rate: float, folder: Path, py_spy: str | None = None) -> Outcome:
+            post_rate: float, folder: Path, py_spy: str | None = None,
+            bot_cpu_core: int | None = None) -> Outcome:
     total = round(rate * seconds)
     recipients = total - round(total * repeat_share)
     with SlackSandbox() as sandbox, database_url(kind) as url:
@@ -477,7 +538,11 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
         upgrade(engine)
         profile = folder / f"py-spy-{kind}.txt"
         bot = BotProcess(database_url=url, sandbox=sandbox, log=folder / f"bot-{kind}.log",
-                         post_rate=post_rate)
+                         post_rate=post_rate,
+                         extra_env=({} if bot_cpu_core is None
+                                    else {"PIN_TO_CPU": str(bot_cpu_core)}))
+        # Slack's side is not on the bot's machine in production: kept off the bot's core.
+        elsewhere = keep_off(bot_cpu_core)
         try:
             print(f"  delivering {recipients:,} pulses through the bot's worker ...", flush=True)
             wave = deliver_wave(engine, sandbox, users)
@@ -489,7 +554,7 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
             time.sleep(2)  # let the worker's post-wave sweep finish before the clock starts
             connections = sandbox.connections_accepted
             rest = bot.status("VmRSS")
-            before, cpu = loadavg(), bot.cpu_seconds()
+            before, cpu, switches = loadavg(), bot.cpu_seconds(), bot.context_switches()
             print(f"  {rate:g} clicks/s for {seconds:g} s (load average {before}) ...",
                   flush=True)
             # py-spy attaches for the clicks only; its sampling costs the bot CPU, so a
@@ -500,13 +565,18 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
                 [py_spy, "record", "--pid", str(bot.process.pid), "--format", "raw",
                  "--gil", "--rate", "200", "--nonblocking", "-o", str(profile)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) if py_spy else None
-            with (RssSampler(bot),
+            with (RssSampler(bot) as sampler,
                   ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool):
-                load = pool.submit(generate_load, "127.0.0.1", bot.port, bodies, rate).result()
+                load = pool.submit(generate_load, "127.0.0.1", bot.port, bodies, rate,
+                                   elsewhere).result()
             if spy is not None:
                 spy.send_signal(signal.SIGINT)  # py-spy writes its profile on SIGINT
                 spy.wait(timeout=60)
             bot_cpu, after = bot.cpu_seconds() - cpu, loadavg()
+            switches = bot.context_switches() - switches
+            (folder / f"timeline-{kind}.json").write_text(json.dumps({
+                "samples": [[x.due, x.sent, x.done, x.status] for x in load.samples],
+                "started": load.started, "cpu": sampler.cpu}))
             print(f"  sent {len(load.samples):,}; {sum(x.status == 200 for x in load.samples):,} "
                   f"answered 200; checking the database ...", flush=True)
             check = check_answers(engine, wave, clicks,
@@ -524,7 +594,7 @@ def measure(kind: str, *, rate: float, seconds: float, repeat_share: float,
     if py_spy and profile.exists():
         print(profile_summary(profile, cpu_ms_per_click=1000 * bot_cpu / len(load.samples)))
     return Outcome(kind, load, check, wave.deliver_seconds, recipients, bot_cpu, rest, peak,
-                   updates, connections, told, before, after)
+                   updates, connections, told, before, after, switches)
 
 
 def print_table(outcomes: list[Outcome], rate: float) -> None:
@@ -566,7 +636,8 @@ def print_table(outcomes: list[Outcome], rate: float) -> None:
               f"for {o.check.clicked:,} deliveries clicked; errors {kinds or 'none'}; "
               f"{o.updates:,} chat.update calls over {o.connections:,} new connection(s) to "
               f"Slack; {o.recipients:,} pulses delivered by the bot in "
-              f"{o.deliver_seconds:.0f} s; bot RSS {o.rss_rest:.0f} MB before, peak "
+              f"{o.deliver_seconds:.0f} s; {o.switches / len(o.load.samples):.0f} context "
+              f"switches a click in the bot; bot RSS {o.rss_rest:.0f} MB before, peak "
               f"{o.rss_peak:.0f} MB; generator CPU {o.load.cpu_seconds:.1f} s; load average "
               f"before {o.load_before}, after {o.load_after}")
     print(f"  machine: {os.cpu_count()} cores shared by the bot, the generator, the sandbox and "
@@ -584,12 +655,21 @@ def main() -> int:
                         help="share of clicks on an already clicked delivery")
     parser.add_argument("--post-rate", type=float, default=1000.0,
                         help="SLACK_POST_RATE for delivering the wave before the clicks")
+    parser.add_argument("--bot-cpu", default="quietest",
+                        help="the core the bot is held to (PIN_TO_CPU), as production runs "
+                             "each replica: a number, 'quietest' (of the cores this process "
+                             "may use, the one devices have interrupted least) or 'none' (the "
+                             "kernel places its threads, and Slack's side shares its cores)")
     parser.add_argument("--py-spy", action="store_true",
                         help="run the bot under py-spy (on PATH) and print where its CPU went")
     args = parser.parse_args()
     py_spy = shutil.which("py-spy") if args.py_spy else None
     if args.py_spy and py_spy is None:
         parser.error("--py-spy needs py-spy on PATH (pip install py-spy)")
+    bot_cpu_core = (None if args.bot_cpu == "none" else quietest_cpu()
+                    if args.bot_cpu == "quietest" else int(args.bot_cpu))
+    print("the bot " + ("on any core" if bot_cpu_core is None
+                        else f"held to CPU {bot_cpu_core} (PIN_TO_CPU)"))
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     outcomes = []
     # Kept afterwards: the bot's log is where a failed or slow run says why.
@@ -599,7 +679,7 @@ def main() -> int:
         print(f"{kind}:", flush=True)
         outcomes.append(measure(kind, rate=args.rate, seconds=args.seconds,
                                 repeat_share=args.repeat_share, post_rate=args.post_rate,
-                                folder=folder, py_spy=py_spy))
+                                folder=folder, py_spy=py_spy, bot_cpu_core=bot_cpu_core))
         print_table(outcomes[-1:], args.rate)
     print("\nAll cases:")
     print_table(outcomes, args.rate)
