@@ -67,6 +67,7 @@ from sqlalchemy import Engine, text
 
 from bot.app.outage import CLICK_NOT_SAVED
 from bot.core import ids
+from bot.core.cpu import TASKS, hold_threads
 from bot.sandbox.client import SignedSlackClient, signature_headers
 from bot.sandbox.slack_api import SlackSandbox
 from storage.deliveries import status_counts
@@ -331,13 +332,7 @@ def keep_off(cpu: int | None) -> set[int] | None:
     others = os.sched_getaffinity(0) - {cpu}
     if cpu is None or not others:
         return None
-    for task in Path("/proc/self/task").iterdir():
-        if int(task.name) == threading.get_native_id():
-            continue
-        try:
-            os.sched_setaffinity(int(task.name), others)
-        except ProcessLookupError:
-            continue
+    hold_threads(TASKS, others, but=threading.get_native_id())
     return others
 
 

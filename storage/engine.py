@@ -80,8 +80,6 @@ def create_db_engine(url: str, *, ping_after_idle_seconds: float = PING_AFTER_ID
     return engine
 
 
-
-
 def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     record.info[_RETURNED_AT] = time.monotonic()
 

@@ -33,9 +33,17 @@ def pin_to_cpu(cpu: int, tasks: Path = TASKS) -> None:
     if cpu not in allowed:
         raise CpuUnavailable(
             f"CPU {cpu} is not one this process may run on (it may use {describe_cpus(allowed)})")
+    hold_threads(tasks, {cpu})
+
+
+def hold_threads(tasks: Path, cpus: set[int], *, but: int | None = None) -> None:
+    """Hold every thread listed in `tasks` (a /proc task folder), except the thread id `but`,
+    to `cpus`; threads they start later inherit it."""
     for task in sorted(tasks.iterdir()):
+        if int(task.name) == but:
+            continue
         try:
-            os.sched_setaffinity(int(task.name), {cpu})
+            os.sched_setaffinity(int(task.name), cpus)
         except ProcessLookupError:  # the thread ended meanwhile
             continue
 
